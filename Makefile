@@ -1,0 +1,36 @@
+# OpenKBS Operator: every entry point a developer or CI needs.
+# `make run` and `make test` work on a fresh machine with the .NET SDK, moto, kubectl and npm.
+
+SHELL        := /bin/bash
+DOTNET       ?= dotnet
+SOLUTION     := OpenKbs.Operator.sln
+CONFIG       ?= Debug
+OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
+STATE_DIR    ?= .sandbox
+
+.PHONY: build test crds run sandbox bench fmt clean
+
+build:
+	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
+
+test: build
+	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
+
+crds:
+	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds
+
+run: build
+	./hack/run.sh "$(OPENKBS_DLL)" "$(STATE_DIR)"
+
+sandbox: build
+	$(DOTNET) $(OPENKBS_DLL) sandbox --state-dir $(STATE_DIR)
+
+bench:
+	$(DOTNET) run --project bench/OpenKbs.Benchmarks -c Release -- all
+
+fmt:
+	$(DOTNET) format $(SOLUTION)
+
+clean:
+	$(DOTNET) clean $(SOLUTION) -nologo
+	rm -rf $(STATE_DIR)
