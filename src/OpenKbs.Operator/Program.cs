@@ -1,11 +1,19 @@
+using System.CommandLine;
+using OpenKbs.Operator.Commands;
+
 namespace OpenKbs.Operator;
 
-/// <summary>The `openkbs` executable's entry point.</summary>
+/// <summary>The `openkbs` executable: one verb per file under Commands/.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("openkbs: no verbs wired yet");
-        return args.Length == 0 ? 2 : 2;
+        var root = new RootCommand("OpenKBS Operator: dedicated AWS accounts and client workloads, declared in Kubernetes.")
+        {
+            RunCommand.Create(),
+            SandboxCommand.Create(),
+            CrdsCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
     }
 }
