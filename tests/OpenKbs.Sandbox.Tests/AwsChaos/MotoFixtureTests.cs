@@ -1,0 +1,52 @@
+using OpenKbs.Sandbox.Moto;
+using OpenKbs.Testing.Moto;
+
+namespace OpenKbs.Sandbox.Tests.AwsChaos;
+
+[Collection(MotoCollection.Name)]
+public sealed class MotoFixtureTests(MotoServerFixture moto)
+{
+    [Fact]
+    public async Task Reset_wipes_state_the_aws_cli_created()
+    {
+        await moto.ResetAsync();
+        (await AwsCli.RunAsync(moto.Endpoint, "iam", "create-role", "--role-name", "fixture-probe", "--assume-role-policy-document", "{}")).Json();
+        var before = (await AwsCli.RunAsync(moto.Endpoint, "iam", "list-roles")).Json();
+        Assert.Contains(before.GetProperty("Roles").EnumerateArray(), r => r.GetProperty("RoleName").GetString() == "fixture-probe");
+
+        await moto.ResetAsync();
+
+        var after = (await AwsCli.RunAsync(moto.Endpoint, "iam", "list-roles")).Json();
+        Assert.DoesNotContain(after.GetProperty("Roles").EnumerateArray(), r => r.GetProperty("RoleName").GetString() == "fixture-probe");
+    }
+
+    [Fact]
+    public async Task The_shared_server_is_one_process_on_loopback()
+    {
+        var again = await MotoServerFixture.GetSharedServerAsync();
+        Assert.Same(moto.Server, again);
+        Assert.Equal("127.0.0.1", moto.Endpoint.Host);
+        Assert.False(moto.Server.HasExited);
+    }
+
+    [Fact]
+    public async Task A_missing_executable_says_how_to_install_moto()
+    {
+        var error = await Assert.ThrowsAsync<MotoNotFoundException>(
+            () => MotoLauncher.StartAsync(new MotoServerOptions { Executable = "openkbs-no-such-moto-server" }));
+        Assert.Contains("pip install \"moto[server]\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("openkbs-no-such-moto-server", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disposing_a_server_stops_the_process()
+    {
+        var server = await MotoLauncher.StartAsync();
+        var endpoint = server.Endpoint;
+        await server.DisposeAsync();
+
+        Assert.True(server.HasExited);
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(endpoint, "/moto-api/")));
+    }
+}
