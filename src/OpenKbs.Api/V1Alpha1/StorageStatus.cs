@@ -1,0 +1,26 @@
+using OpenKbs.Api.Schema;
+
+namespace OpenKbs.Api.V1Alpha1;
+
+/// <summary>The observed S3 bucket.</summary>
+public sealed class StorageStatus
+{
+    /// <summary>The bucket's name.</summary>
+    [MaxLength(63)]
+    public string? BucketName { get; set; }
+
+    /// <summary>The bucket's ARN.</summary>
+    [MaxLength(128)]
+    public string? BucketArn { get; set; }
+
+    /// <summary>The bucket's versioning state as S3 reports it (Enabled or Suspended).</summary>
+    [MaxLength(32)]
+    public string? Versioning { get; set; }
+
+    /// <summary>The default encryption algorithm (e.g. <c>aws:kms</c> or <c>AES256</c>).</summary>
+    [MaxLength(32)]
+    public string? Encryption { get; set; }
+
+    /// <summary>True when all four public access block settings are on.</summary>
+    public bool? PublicAccessBlocked { get; set; }
+}
