@@ -1,0 +1,38 @@
+using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.Credentials;
+using OpenKbs.Aws.Pipeline;
+using OpenKbs.Aws.Regions;
+
+namespace OpenKbs.Aws.Clients;
+
+internal sealed class AwsClientFactory(
+    AwsRequestPipeline pipeline,
+    AwsRegionGuard guard,
+    IManagementCredentials managementCredentials,
+    AssumeRoleSessions sessions) : IAwsClientFactory
+{
+    public IManagementClients ForManagement(AwsActor actor, string? region = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var pinned = region ?? guard.DefaultRegion;
+        guard.EnsureAllowed(pinned);
+        return new ManagementClients(
+            pipeline,
+            new AwsCallScope { AccountId = null, Region = pinned, Actor = actor, Credentials = managementCredentials.GetAsync });
+    }
+
+    public IMemberAccountClients ForAccount(string accountId, string roleName, string region, AwsActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        guard.EnsureAllowed(region);
+        _ = AssumeRoleSessions.RoleArn(accountId, roleName);
+        var scope = new AwsCallScope
+        {
+            AccountId = accountId,
+            Region = region,
+            Actor = actor,
+            Credentials = async token => (await sessions.GetAsync(accountId, roleName, actor, token)).ToAwsCredentials(),
+        };
+        return new MemberAccountClients(pipeline, scope);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net.Http;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Pipeline;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OpenKbs.Aws.Resilience;
+
+/// <summary>
+/// Builds and caches one Polly pipeline per (account, service, family, retry mode): retry (jittered exponential backoff, Retry-After
+/// honoured, bounded attempts) around a token-bucket rate limiter shared by the (account, service, family) around a per-attempt timeout.
+/// </summary>
+internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeProvider timeProvider) : IDisposable
+{
+    private readonly AwsResilienceOptions _options = options.Value.Resilience;
+    private readonly ConcurrentDictionary<(string Account, string Service, string Family), RateLimiter> _limiters = new();
+    private readonly ConcurrentDictionary<(string Account, string Service, string Family, AwsRetryMode Mode), ResiliencePipeline> _pipelines = new();
+
+    public ResiliencePipeline For(string accountKey, AwsOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return _pipelines.GetOrAdd(
+            (accountKey, operation.Service.SigningName, operation.Family, operation.Retry),
+            key => Build(key.Account, key.Service, key.Family, key.Mode));
+    }
+
+    /// <summary>Whether the pipeline may retry after <paramref name="exception"/> for an operation of <paramref name="mode"/>.</summary>
+    public static bool ShouldRetry(Exception? exception, AwsRetryMode mode) => exception switch
+    {
+        AwsServiceException aws => aws.Classification == AwsErrorClassification.Throttling
+            || (mode == AwsRetryMode.Standard && aws.Classification == AwsErrorClassification.Transient),
+        HttpRequestException or TimeoutRejectedException => mode == AwsRetryMode.Standard,
+        _ => false,
+    };
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters.Values)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private ResiliencePipeline Build(string account, string service, string family, AwsRetryMode mode)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = $"aws:{service}:{family}:{account}" };
+        builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(_options.MaxRetryAttempts, 1),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.BaseDelay,
+            MaxDelay = _options.MaxDelay,
+            ShouldHandle = args => ValueTask.FromResult(_options.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome.Exception, mode)),
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Outcome.Exception is AwsServiceException { RetryAfter: { } retryAfter }
+                    ? (TimeSpan?)(retryAfter > _options.MaxDelay ? _options.MaxDelay : retryAfter)
+                    : null),
+        });
+
+        if (_options.EnableRateLimits && AwsRateLimits.Find(service, family) is { } limit)
+        {
+            var limiter = _limiters.GetOrAdd((account, service, limit.Family), _ => CreateLimiter(limit));
+            builder.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken),
+            });
+        }
+
+        builder.AddTimeout(_options.AttemptTimeout);
+        return builder.Build();
+    }
+
+    private TokenBucketRateLimiter CreateLimiter(AwsRateLimit limit)
+    {
+        // One token per period of 1/rate seconds gives the sustained rate without bursty refills; the bucket holds Burst tokens.
+        var period = TimeSpan.FromSeconds(1d / limit.RequestsPerSecond);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(limit.Burst, 1),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = period < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : period,
+            QueueLimit = _options.RateLimitQueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+}
