@@ -1,0 +1,8 @@
+namespace OpenKbs.Runtime;
+
+/// <summary>The <c>type</c> of a Kubernetes Event.</summary>
+public enum EventType
+{
+    Normal,
+    Warning,
+}

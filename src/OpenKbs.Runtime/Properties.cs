@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("OpenKbs.Runtime.Tests")]
+[assembly: InternalsVisibleTo("OpenKbs.Benchmarks")]
