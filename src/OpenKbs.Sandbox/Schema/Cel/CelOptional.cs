@@ -1,0 +1,13 @@
+namespace OpenKbs.Sandbox.Schema.Cel;
+
+/// <summary>A CEL optional value, used for oldSelf in rules with optionalOldSelf: true.</summary>
+internal sealed class CelOptional(bool hasValue, object? value)
+{
+    public static readonly CelOptional None = new(false, null);
+
+    public bool HasValue { get; } = hasValue;
+
+    public object? Value { get; } = value;
+
+    public static CelOptional Of(object? value) => new(true, value);
+}
