@@ -82,7 +82,7 @@ internal static partial class CelValues
                         return false;
                     case JsonValueKind.Number:
                         JsonNumbers.TryGetNumber(v, out var isInteger, out var integer, out var number);
-                        return isInteger ? integer : number;
+                        return isInteger ? (object)integer : number;
                     default:
                         return null;
                 }
