@@ -3,8 +3,9 @@ using OpenKbs.Api.Schema;
 namespace OpenKbs.Api.V1Alpha1;
 
 /// <summary>The desired client solution.</summary>
+// "function" is a CEL reserved word: Kubernetes exposes the property to rules as __function__.
 [CelRule(
-    "!has(self.schedules) || self.schedules.all(s, has(self.functions) && self.functions.exists(f, f.name == s.function))",
+    "!has(self.schedules) || self.schedules.all(s, has(self.functions) && self.functions.exists(f, f.name == s.__function__))",
     "every schedule's function must be the name of a function in spec.functions",
     FieldPath = ".schedules")]
 [CelRule(

@@ -13,6 +13,13 @@ internal static class CelRules
 {
     private static readonly CelEnvironment Environment = new(null, null);
 
+    /// <summary>CEL reserved words: Kubernetes exposes properties with these names to rules as __word__.</summary>
+    private static readonly HashSet<string> ReservedWords =
+    [
+        "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import",
+        "let", "loop", "package", "namespace", "return", "var", "void", "while",
+    ];
+
     /// <summary>The messages of the rules that fail (empty when all pass).</summary>
     public static IReadOnlyList<string> Failures(V1JSONSchemaProps node, string selfJson, string? oldSelfJson = null)
     {
@@ -47,7 +54,7 @@ internal static class CelRules
     {
         null => null,
         JsonObject o => o.ToDictionary(
-            p => p.Key,
+            p => schema?.Properties is not null && ReservedWords.Contains(p.Key) ? "__" + p.Key + "__" : p.Key,
             p => ToCel(p.Value, PropertySchema(schema, p.Key))),
         JsonArray a => a.Select(item => ToCel(item, schema?.Items as V1JSONSchemaProps)).ToList(),
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
