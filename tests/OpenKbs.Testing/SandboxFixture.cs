@@ -9,7 +9,7 @@ namespace OpenKbs.Testing;
 /// One in-process sandbox API server for a test class (IClassFixture) or collection (ICollectionFixture), with a
 /// KubernetesClient, a kubeconfig for kubectl, and helpers for unique namespaces and names.
 /// </summary>
-public class SandboxFixture : IAsyncLifetime
+public class SandboxFixture : IAsyncLifetime, IDisposable
 {
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "openkbs-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
     private KubeApiServer? _server;
@@ -60,6 +60,12 @@ public class SandboxFixture : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A DNS-label-safe unique name: prefix + '-' + 8 random characters.</summary>
