@@ -33,6 +33,12 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private readonly TimeSpan _reconcileTimeout;
     private readonly TimeSpan _backoffBase;
     private readonly TimeSpan _backoffCap;
+    private readonly Prometheus.Gauge.Child _activeWorkers;
+    private readonly Prometheus.Histogram.Child _reconcileTime;
+    private readonly Prometheus.Counter.Child _success;
+    private readonly Prometheus.Counter.Child _requeueAfter;
+    private readonly Prometheus.Counter.Child _error;
+    private readonly Prometheus.Counter.Child _errors;
     private WorkQueue? _queue;
 
     public Controller(
@@ -73,6 +79,12 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
             informers.Get(related.OtherType).AddHandler(new RelatedHandler(related, services, key => Enqueue(key, ReconcileTrigger.Related), _logger));
         }
 
+        _activeWorkers = _metrics.ActiveWorkers.WithLabels(Name);
+        _reconcileTime = _metrics.ReconcileTime.WithLabels(Name);
+        _success = _metrics.ReconcileTotal.WithLabels(Name, "success");
+        _requeueAfter = _metrics.ReconcileTotal.WithLabels(Name, "requeue_after");
+        _error = _metrics.ReconcileTotal.WithLabels(Name, "error");
+        _errors = _metrics.ReconcileErrors.WithLabels(Name);
         _metrics.MaxConcurrentReconciles.WithLabels(Name).Set(_workers);
         _metrics.Registry.AddBeforeCollectCallback(CollectGauges);
     }
@@ -226,7 +238,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         var retries = queue.NumRequeues(key);
         var context = new ReconcileContext(resource, _registration.Descriptor, item.Trigger, retries, _logger, _time, _events, _finalizers);
         var before = _status.Snapshot(resource);
-        var active = _metrics.ActiveWorkers.WithLabels(Name);
+        var active = _activeWorkers;
         var started = _time.GetTimestamp();
         ReconcileResult result;
         var aborted = false;
@@ -269,7 +281,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
             }
 
             var elapsed = _time.GetElapsedTime(started);
-            _metrics.ReconcileTime.WithLabels(Name).Observe(elapsed.TotalSeconds);
+            _reconcileTime.Observe(elapsed.TotalSeconds);
             if (aborted || abort.IsCancellationRequested)
             {
                 LogAborted(_logger, key.ToString());
@@ -281,7 +293,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     }
 
     private async Task<ReconcileResult> PublishStatusAsync(
-        TResource resource, ReconcileContext context, System.Text.Json.Nodes.JsonNode? before, ReconcileResult result, CancellationToken abort)
+        TResource resource, ReconcileContext context, string? before, ReconcileResult result, CancellationToken abort)
     {
         try
         {
@@ -317,22 +329,22 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         switch (result.Outcome)
         {
             case ReconcileOutcome.Done:
-                _metrics.ReconcileTotal.WithLabels(Name, "success").Inc();
+                _success.Inc();
                 LogDone(_logger, key.ToString(), elapsed, decision.Delay ?? TimeSpan.Zero);
                 break;
             case ReconcileOutcome.RequeueAfter:
-                _metrics.ReconcileTotal.WithLabels(Name, "requeue_after").Inc();
+                _requeueAfter.Inc();
                 LogRequeue(_logger, key.ToString(), result.Reason ?? string.Empty, decision.Delay ?? TimeSpan.Zero);
                 break;
             case ReconcileOutcome.Terminal:
-                _metrics.ReconcileTotal.WithLabels(Name, "error").Inc();
-                _metrics.ReconcileErrors.WithLabels(Name).Inc();
+                _error.Inc();
+                _errors.Inc();
                 _metrics.TerminalErrors.WithLabels(Name).Inc();
                 LogTerminal(_logger, key.ToString(), result.Reason ?? string.Empty, result.Message ?? string.Empty, decision.Delay ?? TimeSpan.Zero);
                 break;
             default:
-                _metrics.ReconcileTotal.WithLabels(Name, "error").Inc();
-                _metrics.ReconcileErrors.WithLabels(Name).Inc();
+                _error.Inc();
+                _errors.Inc();
                 break;
         }
 

@@ -12,44 +12,67 @@ namespace OpenKbs.Runtime.Controllers;
 /// </summary>
 internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor descriptor, StatusShape shape, int conflictRetries)
 {
-    /// <summary>The status as JSON (null when absent), normalized for comparison.</summary>
-    public JsonNode? Snapshot(IKubernetesObject<V1ObjectMeta> resource)
+    /// <summary>The status as JSON text (null when absent).</summary>
+    public string? Snapshot(IKubernetesObject<V1ObjectMeta> resource)
     {
         if (shape.StatusProperty is { } property)
         {
             var status = property.GetValue(resource);
-            return status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(status));
+            return status is null ? null : KubernetesJson.Serialize(status);
         }
 
-        return (JsonNode.Parse(KubernetesJson.Serialize(resource)) as JsonObject)?["status"]?.DeepClone();
+        return (JsonNode.Parse(KubernetesJson.Serialize(resource)) as JsonObject)?["status"]?.ToJsonString();
     }
 
-    /// <summary>The status to publish: the reconciler's status plus the fields the runtime stamps.</summary>
-    public JsonNode? Desired(IKubernetesObject<V1ObjectMeta> resource, long generation, string? handledToken, bool stampObservedGeneration)
+    /// <summary>The status to publish: the reconciler's status plus the fields the runtime stamps (only set when they differ).</summary>
+    public string? Desired(IKubernetesObject<V1ObjectMeta> resource, long generation, string? handledToken, bool stampObservedGeneration)
     {
-        var status = Snapshot(resource);
-        if (handledToken is not null && shape.LastHandledReconcileAtJson is { } handledName)
+        var text = Snapshot(resource);
+        var stampToken = handledToken is not null && shape.LastHandledReconcileAtJson is not null;
+        var stampGeneration = stampObservedGeneration && generation > 0 && shape.ObservedGenerationJson is not null;
+        if (!stampToken && !stampGeneration)
         {
-            status ??= new JsonObject();
-            status[handledName] = handledToken;
+            return text;
         }
 
-        if (stampObservedGeneration && generation > 0 && shape.ObservedGenerationJson is { } observedName)
+        var status = text is null ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
+        var stamped = false;
+        if (stampToken && !(status[shape.LastHandledReconcileAtJson!] is JsonValue t && t.TryGetValue<string>(out var current) && current == handledToken))
         {
-            status ??= new JsonObject();
-            status[observedName] = generation;
+            status[shape.LastHandledReconcileAtJson!] = handledToken;
+            stamped = true;
         }
 
-        // Re-parse so every value compares like a value read from the API server.
-        return status is null ? null : JsonNode.Parse(status.ToJsonString());
+        if (stampGeneration && !(status[shape.ObservedGenerationJson!] is JsonValue g && g.TryGetValue<long>(out var observed) && observed == generation))
+        {
+            status[shape.ObservedGenerationJson!] = generation;
+            stamped = true;
+        }
+
+        return stamped ? status.ToJsonString() : text;
     }
 
-    public static bool Changed(JsonNode? before, JsonNode? after) => !JsonNode.DeepEquals(before, after);
+    /// <summary>Semantic comparison: equal text is unchanged; otherwise the JSON trees are compared (property order ignored).</summary>
+    public static bool Changed(string? before, string? after)
+    {
+        if (string.Equals(before, after, StringComparison.Ordinal))
+        {
+            return false;
+        }
 
-    /// <summary>Publishes <paramref name="status"/>. Returns how many conflicts were retried; throws when they never stop.</summary>
-    public async Task<StatusWrite> WriteAsync(IKubernetesObject<V1ObjectMeta> resource, JsonNode? status, CancellationToken cancellationToken)
+        if (before is null || after is null)
+        {
+            return true;
+        }
+
+        return !JsonNode.DeepEquals(JsonNode.Parse(before), JsonNode.Parse(after));
+    }
+
+    /// <summary>Publishes <paramref name="statusJson"/>. Returns how many conflicts were retried; throws when they never stop.</summary>
+    public async Task<StatusWrite> WriteAsync(IKubernetesObject<V1ObjectMeta> resource, string? statusJson, CancellationToken cancellationToken)
     {
         var key = ObjectKey.From(resource);
+        var status = statusJson is null ? null : JsonNode.Parse(statusJson);
         var body = JsonNode.Parse(KubernetesJson.Serialize(resource)) as JsonObject ?? throw new InvalidOperationException("resource did not serialize to an object");
         body["status"] = status?.DeepClone();
         for (var attempt = 0; ; attempt++)
@@ -74,7 +97,7 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
                     return new StatusWrite(false, attempt + 1, true);
                 }
 
-                if (!Changed(body["status"], status))
+                if (!Changed(body["status"]?.ToJsonString(), statusJson))
                 {
                     return new StatusWrite(false, attempt + 1, false);
                 }
