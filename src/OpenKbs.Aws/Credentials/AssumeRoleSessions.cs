@@ -15,6 +15,7 @@ namespace OpenKbs.Aws.Credentials;
 /// Client-account sessions: <c>sts:AssumeRole</c> into <c>arn:aws:iam::{account}:role/{role}</c> with <c>DurationSeconds=900</c>
 /// exactly (official AWSSDK.SecurityToken client, regional STS endpoint in the default EU region), one cached session per
 /// (account, role), renewed <see cref="AwsOptions.SessionRefreshMargin"/> before it expires and never used beyond it.
+/// The lifetime is counted on the operator's clock from just before the call (immune to clock skew).
 /// Concurrent callers share one AssumeRole call. The session name comes from the first actor that needs it.
 /// </summary>
 internal sealed partial class AssumeRoleSessions(
@@ -113,14 +114,16 @@ internal sealed partial class AssumeRoleSessions(
         var credentials = response.Credentials
             ?? throw new AwsServiceException("sts", "AssumeRole", "MissingCredentials", "STS returned no credentials.", 0, response.ResponseMetadata?.RequestId, AwsErrorClassification.Transient);
 
-        // Never trust a longer lifetime than we asked for.
-        var ceiling = issuedAt.AddSeconds(DurationSeconds);
-        var expiration = credentials.Expiration is { } reported
-            ? new DateTimeOffset(DateTime.SpecifyKind(reported, reported.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : reported.Kind).ToUniversalTime())
-            : ceiling;
-        if (expiration > ceiling)
+        // The lifetime is measured on our own clock from just before the call: exactly the 900 s we asked for. Using STS's
+        // absolute Expiration instead would turn clock skew into sessions that look expired at once (an AssumeRole storm)
+        // or outlive their real expiry. A reported expiry far from ours means skew: logged, not trusted.
+        var expiration = issuedAt.AddSeconds(DurationSeconds);
+        DateTimeOffset? reported = credentials.Expiration is { } value
+            ? new DateTimeOffset(DateTime.SpecifyKind(value, value.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : value.Kind).ToUniversalTime())
+            : null;
+        if (reported is { } r && (r - expiration).Duration() > TimeSpan.FromMinutes(5))
         {
-            expiration = ceiling;
+            LogSkew(logger, roleArn, r, expiration);
         }
 
         LogAssumed(logger, roleArn, sessionName, expiration);
@@ -130,7 +133,10 @@ internal sealed partial class AssumeRoleSessions(
             sessionName,
             new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken),
             issuedAt,
-            expiration);
+            expiration)
+        {
+            ReportedExpiration = reported,
+        };
     }
 
     private async ValueTask<AmazonSecurityTokenServiceClient> GetStsAsync(string region, CancellationToken cancellationToken)
@@ -162,6 +168,9 @@ internal sealed partial class AssumeRoleSessions(
 
     [GeneratedRegex(@"^[\w+=,.@-]+(/[\w+=,.@-]+)*$")]
     private static partial Regex RoleNamePattern();
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "STS reported expiry {Reported} for {RoleArn}, ours is {Expiration}: check the clock")]
+    private static partial void LogSkew(ILogger logger, string roleArn, DateTimeOffset reported, DateTimeOffset expiration);
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Assumed {RoleArn} as {SessionName} for 900 s, expires {Expiration}")]
     private static partial void LogAssumed(ILogger logger, string roleArn, string sessionName, DateTimeOffset expiration);

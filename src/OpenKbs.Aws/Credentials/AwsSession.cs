@@ -11,6 +11,9 @@ internal sealed record AwsSession(
     DateTimeOffset IssuedAt,
     DateTimeOffset Expiration)
 {
+    /// <summary>The expiry STS reported (its clock), for diagnostics.</summary>
+    public DateTimeOffset? ReportedExpiration { get; init; }
+
     public AWSCredentials ToAwsCredentials() => new SessionAWSCredentials(Credentials.AccessKey, Credentials.SecretKey, Credentials.Token);
 
     /// <summary>Valid for use at <paramref name="now"/> when more than <paramref name="margin"/> remains.</summary>
