@@ -8,13 +8,19 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test crds run sandbox bench fmt clean
+.PHONY: build test crds run sandbox bench fmt clean wirecheck-deps
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
 
-test: build
+test: build wirecheck-deps
 	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
+
+# The AWS SDK for JavaScript v3, an independent client for the AWS wire checks (tests/OpenKbs.Aws.Tests/WireCheck).
+wirecheck-deps: tests/wirecheck/node_modules/.package-lock.json
+
+tests/wirecheck/node_modules/.package-lock.json: tests/wirecheck/package-lock.json
+	cd tests/wirecheck && npm ci --no-audit --no-fund --loglevel=error
 
 crds:
 	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds
