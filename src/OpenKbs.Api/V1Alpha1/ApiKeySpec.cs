@@ -17,5 +17,5 @@ public sealed record ApiKeySpec
     [MaxItems(20)]
     [ItemMaxLength(64)]
     [ItemPattern("^[A-Za-z0-9*][A-Za-z0-9*:._/-]*$")]
-    public required IReadOnlyList<string> Permissions { get; init; }
+    public required IList<string> Permissions { get; init; }
 }

@@ -25,5 +25,5 @@ public sealed record AuditRunSpec
     /// <summary>The checks to run: code, secrets, dependencies, infrastructure; all of them when absent.</summary>
     [ListSet]
     [MaxItems(4)]
-    public IReadOnlyList<AuditCheck>? Checks { get; init; }
+    public IList<AuditCheck>? Checks { get; init; }
 }

@@ -54,7 +54,7 @@ public sealed record ClientAccountSpec
     [MaxItems(6)]
     [ItemEnum(EuRegions.EuCentral1, EuRegions.EuWest1, EuRegions.EuWest3, EuRegions.EuNorth1, EuRegions.EuSouth1, EuRegions.EuSouth2)]
     [Default(new[] { EuRegions.EuCentral1 })]
-    public IReadOnlyList<string> AllowedRegions { get; init; } = [EuRegions.EuCentral1];
+    public IList<string> AllowedRegions { get; init; } = [EuRegions.EuCentral1];
 
     /// <summary>The IAM role in the account the operator assumes (900-second sessions only).</summary>
     [MinLength(1)]
@@ -69,7 +69,7 @@ public sealed record ClientAccountSpec
     [CelRule(
         "self.all(k, size(k) <= 128 && !k.startsWith('aws:') && !k.startsWith('openkbs.com/'))",
         "tag keys must be at most 128 characters and must not start with 'aws:' or 'openkbs.com/' (reserved)")]
-    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+    public IDictionary<string, string>? Tags { get; init; }
 
     /// <summary>What deleting this object does to the account: Retain (default) leaves the account untouched and
     /// tags it as released; Close closes the account (AWS keeps it suspended for 90 days).</summary>

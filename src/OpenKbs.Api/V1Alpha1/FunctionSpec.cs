@@ -38,5 +38,5 @@ public sealed record FunctionSpec
     [CelRule(
         "self.all(k, size(k) <= 128 && !k.startsWith('OPENKBS_') && !k.startsWith('AWS_LAMBDA_') && !k.startsWith('LAMBDA_') && !k.startsWith('_') && k != 'AWS_REGION' && k != 'AWS_DEFAULT_REGION' && k != 'AWS_EXECUTION_ENV' && k != 'AWS_ACCESS_KEY' && k != 'AWS_ACCESS_KEY_ID' && k != 'AWS_SECRET_ACCESS_KEY' && k != 'AWS_SESSION_TOKEN')",
         "environment variable names must be at most 128 characters and must not be reserved: OPENKBS_*, AWS_LAMBDA_*, LAMBDA_*, names starting with '_', AWS_REGION, AWS_DEFAULT_REGION, AWS_EXECUTION_ENV and AWS credentials")]
-    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+    public IDictionary<string, string>? Environment { get; init; }
 }

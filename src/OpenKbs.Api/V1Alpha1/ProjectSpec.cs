@@ -35,7 +35,7 @@ public sealed record ProjectSpec
         "self.all(f, self.exists_one(g, g.name == f.name))",
         "function names must be unique",
         Reason = CelReasons.FieldValueDuplicate)]
-    public IReadOnlyList<FunctionSpec>? Functions { get; init; }
+    public IList<FunctionSpec>? Functions { get; init; }
 
     /// <summary>The project's S3 bucket (always present: versioned, encrypted, public access blocked, TLS only).</summary>
     public StorageSpec? Storage { get; init; }
@@ -53,7 +53,7 @@ public sealed record ProjectSpec
         "self.all(s, self.exists_one(t, t.name == s.name))",
         "schedule names must be unique",
         Reason = CelReasons.FieldValueDuplicate)]
-    public IReadOnlyList<ScheduleSpec>? Schedules { get; init; }
+    public IList<ScheduleSpec>? Schedules { get; init; }
 
     /// <summary>API keys for the project's clients (at most 10). Every deployment issues new keys, hands each
     /// plaintext over once in a Secret in this namespace and revokes the old ones.</summary>
@@ -63,7 +63,7 @@ public sealed record ProjectSpec
         "self.all(k, self.exists_one(l, l.name == k.name))",
         "API key names must be unique",
         Reason = CelReasons.FieldValueDuplicate)]
-    public IReadOnlyList<ApiKeySpec>? ApiKeys { get; init; }
+    public IList<ApiKeySpec>? ApiKeys { get; init; }
 
     /// <summary>What deleting this object does in AWS: Retain (default) leaves every resource in place, tagged as
     /// released; Delete removes functions, schedules and the distribution, deletes the database only after a final
