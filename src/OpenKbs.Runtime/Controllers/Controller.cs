@@ -86,6 +86,13 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         _error = _metrics.ReconcileTotal.WithLabels(Name, "error");
         _errors = _metrics.ReconcileErrors.WithLabels(Name);
         _metrics.MaxConcurrentReconciles.WithLabels(Name).Set(_workers);
+
+        // Publish every series at zero from the start, as controller-runtime does, so dashboards and alerts see them.
+        _ = _metrics.TerminalErrors.WithLabels(Name);
+        _ = _metrics.ReconcilePanics.WithLabels(Name);
+        _ = _metrics.Paused.WithLabels(Name);
+        _ = _metrics.Terminal.WithLabels(Name);
+        _ = new WorkQueueMetrics(_metrics, Name);
         _metrics.Registry.AddBeforeCollectCallback(CollectGauges);
     }
 

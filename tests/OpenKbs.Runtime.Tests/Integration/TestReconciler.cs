@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using OpenKbs.Runtime.Tests.Widgets;
+
+namespace OpenKbs.Runtime.Tests.Integration;
+
+/// <summary>Reconciles Widgets as spec.mode says: "" (ready), "terminal", "finalizer", "slow".</summary>
+public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime) : IReconciler<Widget>
+{
+    public const string Finalizer = "test.openkbs.com/cleanup";
+
+    public async Task<ReconcileResult> ReconcileAsync(Widget resource, ReconcileContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ReconcileResult? result = null;
+        try
+        {
+            result = await BehaveAsync(resource, context, cancellationToken);
+            return result;
+        }
+        finally
+        {
+            log.Add(new ReconcileLog.Pass(runtime.Identity, context.Key, context.Trigger, started, Stopwatch.GetTimestamp(), result?.Outcome));
+        }
+    }
+
+    private static async Task<ReconcileResult> BehaveAsync(Widget widget, ReconcileContext context, CancellationToken ct)
+    {
+        var status = widget.Status ??= new WidgetStatus();
+        status.Conditions ??= [];
+        status.Passes++;
+        switch (widget.Spec.Mode)
+        {
+            case "terminal":
+                context.SetCondition(status.Conditions, "Ready", ConditionStatus.False, "TerminalBadColor", $"color {widget.Spec.Color} is not allowed");
+                return ReconcileResult.Terminal("TerminalBadColor", $"color {widget.Spec.Color} is not allowed");
+            case "finalizer":
+                if (context.IsDeleting)
+                {
+                    await context.RemoveFinalizerAsync(Finalizer, ct);
+                    return ReconcileResult.Done();
+                }
+
+                await context.AddFinalizerAsync(Finalizer, ct);
+                break;
+            case "slow":
+                await Task.Delay(TimeSpan.FromMilliseconds(150), ct);
+                break;
+        }
+
+        status.SeenColor = widget.Spec.Color;
+        context.SetCondition(status.Conditions, "Ready", ConditionStatus.True, "Available", "the widget is ready");
+        return ReconcileResult.Done();
+    }
+}
