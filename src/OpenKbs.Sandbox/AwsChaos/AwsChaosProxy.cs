@@ -60,6 +60,7 @@ public sealed class AwsChaosProxy : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveHostLifetime>();
         var app = builder.Build();
 
         var invoker = new HttpMessageInvoker(new AwsChaosHandler(engine, new SocketsHttpHandler
