@@ -32,6 +32,15 @@ internal sealed class FaultPlanner(AwsChaosSpec spec)
 
     public FaultDecision Decide(AwsRequestInfo request)
     {
+        var key = request.Key;
+        var targeted = spec.HasFaults && spec.Targets(request.Service, request.Operation);
+        var n = targeted ? _draws.AddOrUpdate(key, 1, (_, previous) => previous + 1) : 0;
+        var latency = targeted ? spec.Latency : TimeSpan.Zero;
+        if (targeted && spec.LatencyMax > spec.Latency)
+        {
+            latency += (spec.LatencyMax - spec.Latency) * SeededRandom.Unit(spec.Seed, "latency", key, n);
+        }
+
         lock (_gate)
         {
             var scripted = _scripted.FirstOrDefault(s => s.Matches(request));
@@ -42,21 +51,13 @@ internal sealed class FaultPlanner(AwsChaosSpec spec)
                     _scripted.Remove(scripted);
                 }
 
-                return new FaultDecision(scripted.Kind, scripted.AfterBackend, TimeSpan.Zero, Scripted: true);
+                return new FaultDecision(scripted.Kind, scripted.AfterBackend, latency, Scripted: true);
             }
         }
 
-        if (!spec.HasFaults || !spec.Targets(request.Service, request.Operation))
+        if (!targeted)
         {
             return default;
-        }
-
-        var key = request.Key;
-        var n = _draws.AddOrUpdate(key, 1, (_, previous) => previous + 1);
-        var latency = spec.Latency;
-        if (spec.LatencyMax > spec.Latency)
-        {
-            latency += (spec.LatencyMax - spec.Latency) * SeededRandom.Unit(spec.Seed, "latency", key, n);
         }
 
         var u = SeededRandom.Unit(spec.Seed, "fault", key, n);
