@@ -33,8 +33,7 @@ public sealed record ProjectSpec
     [ListMapKeys("name")]
     [CelRule(
         "self.all(f, self.exists_one(g, g.name == f.name))",
-        "function names must be unique",
-        Reason = CelReasons.FieldValueDuplicate)]
+        "function names must be unique")]
     public IList<FunctionSpec>? Functions { get; init; }
 
     /// <summary>The project's S3 bucket (always present: versioned, encrypted, public access blocked, TLS only).</summary>
@@ -51,8 +50,7 @@ public sealed record ProjectSpec
     [ListMapKeys("name")]
     [CelRule(
         "self.all(s, self.exists_one(t, t.name == s.name))",
-        "schedule names must be unique",
-        Reason = CelReasons.FieldValueDuplicate)]
+        "schedule names must be unique")]
     public IList<ScheduleSpec>? Schedules { get; init; }
 
     /// <summary>API keys for the project's clients (at most 10). Every deployment issues new keys, hands each
@@ -61,8 +59,7 @@ public sealed record ProjectSpec
     [ListMapKeys("name")]
     [CelRule(
         "self.all(k, self.exists_one(l, l.name == k.name))",
-        "API key names must be unique",
-        Reason = CelReasons.FieldValueDuplicate)]
+        "API key names must be unique")]
     public IList<ApiKeySpec>? ApiKeys { get; init; }
 
     /// <summary>What deleting this object does in AWS: Retain (default) leaves every resource in place, tagged as
