@@ -79,7 +79,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new KubeApiServer(app, engine, controllers, faults);
-        var handler = new ApiRequestHandler(engine, faults, new DefaultOpenApiProvider(), options, loggerFactory.CreateLogger<ApiRequestHandler>(), () => server.Url.Authority);
+        var handler = new ApiRequestHandler(engine, faults, new Schema.OpenApi.SchemaOpenApiProvider(new DefaultOpenApiProvider()), options, loggerFactory.CreateLogger<ApiRequestHandler>(), () => server.Url.Authority);
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
         var address0 = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
