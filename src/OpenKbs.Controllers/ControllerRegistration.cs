@@ -1,13 +1,23 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers;
 
 /// <summary>The one seam between the host and the controllers: the host calls this, each kind's controller registers itself here.</summary>
 public static class ControllerRegistration
 {
-    public static IServiceCollection AddOpenKbsControllers(this IServiceCollection services)
+    /// <summary>
+    /// Registers the shared AWS wiring (configuration section <c>Aws</c>, the Kubernetes Event audit sink, the status
+    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c> and <c>ClientAccount</c>
+    /// (the host adds <c>OPENKBS_</c>-prefixed environment variables, e.g. <c>OPENKBS_ClientAccount__WaitWhileAccountCreating=00:00:02</c>).
+    /// </summary>
+    public static IServiceCollection AddOpenKbsControllers(this IServiceCollection services, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddControllerAws(configuration);
+        services.AddClientAccountController(configuration);
         return services;
     }
 }

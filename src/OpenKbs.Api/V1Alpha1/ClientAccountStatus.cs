@@ -20,6 +20,16 @@ public sealed class ClientAccountStatus : ResourceStatus
     [MaxLength(256)]
     public string? CreateAccountRequestId { get; set; }
 
+    /// <summary>Crash-safety marker: written (and persisted) just before CreateAccount is sent, so a restart that finds it
+    /// without a createAccountRequestId looks for the request in AWS instead of creating a second account.</summary>
+    public DateTime? CreateAccountStartedAt { get; set; }
+
+    /// <summary>The keys of spec.tags last applied to the account, so a key removed from spec.tags is removed from the
+    /// account too (tags other tools set are left alone).</summary>
+    [MaxItems(40)]
+    [ItemMaxLength(128)]
+    public IList<string>? ManagedTagKeys { get; set; }
+
     /// <summary>The id of the organizational unit the account sits in (e.g. <c>ou-ab12-cdef3456</c>).</summary>
     [MaxLength(128)]
     public string? OrganizationalUnitId { get; set; }

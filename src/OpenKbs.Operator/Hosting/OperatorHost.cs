@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -59,7 +60,9 @@ internal static class OperatorHost
         var kubeconfig = KubeConfig(options);
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubeconfig));
         builder.Services.AddOpenKbsRuntime(ToRuntimeOptions(options));
-        builder.Services.AddOpenKbsControllers();
+        // Controller settings (sections Aws, ClientAccount, ...) from OPENKBS_-prefixed variables, e.g. OPENKBS_Aws__AllowedRegions__0.
+        builder.Configuration.AddEnvironmentVariables("OPENKBS_");
+        builder.Services.AddOpenKbsControllers(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.ClientAccounts;
+
+/// <summary>Registers the ClientAccount controller: its steps, the process-wide creation queue and the self-watch that wakes the queue.</summary>
+internal static class ClientAccountController
+{
+    /// <summary>The controller name in logs, metrics and audit records.</summary>
+    public const string ControllerName = "clientaccount";
+
+    public static IServiceCollection AddClientAccountController(this IServiceCollection services, IConfiguration? configuration)
+    {
+        var settings = new ClientAccountOptions();
+        var section = configuration?.GetSection(ClientAccountOptions.SectionName);
+        section?.Bind(settings);
+        var optionsBuilder = services.AddOptions<ClientAccountOptions>();
+        if (section is not null)
+        {
+            optionsBuilder.Bind(section);
+        }
+
+        // The queue exists before the provider so the Watches mapping below can reach it.
+        var queue = new CreationQueue(Options.Create(settings), TimeProvider.System);
+        services.TryAddSingleton(queue);
+        services.TryAddSingleton<OrganizationRoot>();
+        services.TryAddSingleton<OrganizationalUnitResolver>();
+        services.TryAddSingleton<GuardrailPolicies>();
+        services.TryAddSingleton<CreateRequestTracker>();
+        services.TryAddSingleton<IAccessProbe, AwsAccessProbe>();
+        services.TryAddScoped<DeletionStep>();
+        services.TryAddScoped<ValidationStep>();
+        services.TryAddScoped<AccountStep>();
+        services.TryAddScoped<PlacementStep>();
+        services.TryAddScoped<GuardrailStep>();
+        services.TryAddScoped<AccessStep>();
+
+        return services.AddController<ClientAccount, ClientAccountReconciler>(
+            ResourceDescriptor.For<ClientAccount>(),
+            new ControllerOptions
+            {
+                Name = ControllerName,
+                ResyncInterval = settings.DriftCheckInterval,
+                MaxConcurrentReconciles = settings.MaxConcurrentReconciles,
+            },
+            builder => builder.Watches<ClientAccount>((changed, cache) => queue.WakeKeys(changed, cache)));
+    }
+}

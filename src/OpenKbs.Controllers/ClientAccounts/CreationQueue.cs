@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Resilience;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.ClientAccounts;
+
+/// <summary>
+/// The organization's account-creation slots (AWS allows 5 CreateAccount requests in progress per organization) and
+/// the first-come-first-served queue of ClientAccounts waiting for one. Process-wide (a singleton):
+/// <list type="bullet">
+/// <item>slots are an <see cref="InFlightLimiter"/> seeded once from the request ids persisted in status (after a
+/// restart) and then kept by the passes: taken just before CreateAccount, freed when AWS reports SUCCEEDED or FAILED;</item>
+/// <item>one lock (<see cref="LockAsync"/>) spans decide + create + persist, so two passes never take the same slot;</item>
+/// <item>when a slot frees, <see cref="WakeKeys"/> (wired through <c>ControllerBuilder.Watches</c> on ClientAccount itself)
+/// wakes the queued objects at once, so slots never idle while anything waits.</item>
+/// </list>
+/// </summary>
+internal sealed class CreationQueue : IDisposable
+{
+    /// <summary>The limiter key: one organization per operator.</summary>
+    public const string OrganizationKey = "organization";
+
+    /// <summary>A slot whose holder vanished from the cache is reclaimed after this long (the cache may lag a fresh object).</summary>
+    internal static readonly TimeSpan ReclaimAfter = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly InFlightLimiter _limiter;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<string, Holder> _holders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ObjectKey> _queued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _wake = new(StringComparer.Ordinal);
+    private int _restored;
+
+    public CreationQueue(IOptions<ClientAccountOptions> options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _limiter = new InFlightLimiter(Math.Max(1, options.Value.MaxCreationsInFlight));
+        _clock = clock;
+    }
+
+    public int Capacity => _limiter.Capacity;
+
+    /// <summary>Creations this process counts in flight.</summary>
+    public int InFlight => _limiter.InFlight(OrganizationKey);
+
+    /// <summary>ClientAccounts known to wait for a slot.</summary>
+    public int QueuedCount => _queued.Count;
+
+    /// <summary>The process-wide lock around decide + create + persist.</summary>
+    public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        return new Releaser(_gate);
+    }
+
+    /// <summary>Seeds the slots once from persisted state: every object with a create request (or marker) and no account holds one.</summary>
+    public void RestoreOnce(IEnumerable<ClientAccount> all)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        if (Interlocked.Exchange(ref _restored, 1) == 1)
+        {
+            return;
+        }
+
+        foreach (var resource in all.Where(HoldsSlotInStatus))
+        {
+            Hold(resource);
+        }
+    }
+
+    public bool Holds(string uid) => _holders.ContainsKey(uid);
+
+    /// <summary>Records that <paramref name="resource"/> has a creation in flight (may exceed capacity: the request exists already).</summary>
+    public void Hold(ClientAccount resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var uid = resource.Metadata.Uid ?? string.Empty;
+        _limiter.Restore(OrganizationKey, [uid]);
+        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow()));
+        _queued.TryRemove(uid, out _);
+    }
+
+    /// <summary>Takes a free slot for <paramref name="resource"/> (call under <see cref="LockAsync"/> after deciding).</summary>
+    public bool TryAcquire(ClientAccount resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var uid = resource.Metadata.Uid ?? string.Empty;
+        if (!_limiter.TryAcquire(OrganizationKey, uid))
+        {
+            return false;
+        }
+
+        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow()));
+        _queued.TryRemove(uid, out _);
+        return true;
+    }
+
+    /// <summary>Frees the slot of <paramref name="uid"/> (no-op without one) and wakes the queue.</summary>
+    public void Release(string uid)
+    {
+        if (_holders.TryRemove(uid, out _))
+        {
+            _limiter.Release(OrganizationKey, uid);
+            _wake[uid] = 0;
+        }
+    }
+
+    /// <summary>The object no longer waits (it got an account another way, became terminal, or is being deleted).</summary>
+    public void Forget(string uid)
+    {
+        if (_queued.TryRemove(uid, out _))
+        {
+            _wake[uid] = 0;
+        }
+    }
+
+    /// <summary>Reclaims slots whose holder is no longer in the cache (deleted without its deletion pass, e.g. finalizer removed by hand).</summary>
+    public void Reclaim(IResourceCache<ClientAccount> cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var now = _clock.GetUtcNow();
+        foreach (var (uid, holder) in _holders)
+        {
+            var current = cache.Get(holder.Key);
+            if ((current is null || !string.Equals(current.Metadata.Uid, uid, StringComparison.Ordinal)) && now - holder.Since > ReclaimAfter)
+            {
+                Release(uid);
+            }
+        }
+    }
+
+    /// <summary>Where <paramref name="me"/> stands; registers it as waiting when it may not create yet. Call under <see cref="LockAsync"/>.</summary>
+    public QueueDecision Decide(ClientAccount me, IEnumerable<ClientAccount> all)
+    {
+        var decision = Decide(me, all, Capacity, InFlight);
+        if (!decision.MayCreate)
+        {
+            _queued[me.Metadata.Uid ?? string.Empty] = ObjectKey.From(me);
+        }
+
+        return decision;
+    }
+
+    /// <summary>The pure decision: position of <paramref name="me"/> among the waiting objects (first come, first served) against the free slots.</summary>
+    internal static QueueDecision Decide(ClientAccount me, IEnumerable<ClientAccount> all, int capacity, int inFlight)
+    {
+        ArgumentNullException.ThrowIfNull(me);
+        ArgumentNullException.ThrowIfNull(all);
+        var waiting = all
+            .Where(c => !string.Equals(c.Metadata.Uid, me.Metadata.Uid, StringComparison.Ordinal) && NeedsSlot(c))
+            .Append(me)
+            .Order(ArrivalOrder.Instance)
+            .ToList();
+        var position = waiting.FindIndex(c => ReferenceEquals(c, me)) + 1;
+        return new QueueDecision(position, capacity - inFlight, waiting.Count);
+    }
+
+    /// <summary>
+    /// The Watches mapping: after a slot freed (or a waiter left the queue) wake every waiting object so each takes a
+    /// slot or updates its queuePosition; while slots are free, wake the waiters that can take them.
+    /// </summary>
+    public IEnumerable<ObjectKey> WakeKeys(ClientAccount changed, IResourceCache<ClientAccount> cache)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(cache);
+        var flagged = _wake.TryRemove(changed.Metadata.Uid ?? string.Empty, out _);
+        if (_queued.IsEmpty)
+        {
+            return [];
+        }
+
+        var free = Capacity - InFlight;
+        if (!flagged && free <= 0)
+        {
+            return [];
+        }
+
+        var waiting = _queued
+            .Select(q => cache.Get(q.Value))
+            .OfType<ClientAccount>()
+            .Where(c => _queued.ContainsKey(c.Metadata.Uid ?? string.Empty) && !string.Equals(c.Metadata.Uid, changed.Metadata.Uid, StringComparison.Ordinal))
+            .Order(ArrivalOrder.Instance)
+            .Select(ObjectKey.From)
+            .ToList();
+        return flagged ? waiting : waiting.Take(free).ToList();
+    }
+
+    /// <summary>True when the object waits for a creation slot according to its (cached) state.</summary>
+    internal static bool NeedsSlot(ClientAccount resource)
+    {
+        var status = resource.Status;
+        return resource.Metadata.DeletionTimestamp is null
+            && !IsPaused(resource)
+            && resource.Spec.AdoptAccountId is null
+            && status?.AccountId is null
+            && status?.CreateAccountRequestId is null
+            && status?.CreateAccountStartedAt is null
+            && status?.State is null or AccountState.Pending or AccountState.Queued
+            && !ConditionReasons.IsTerminal(Conditions.Find(status?.Conditions, ConditionTypes.Ready)?.Reason);
+    }
+
+    /// <summary>True when status shows a creation in flight (request id, or the marker of a request whose outcome is unknown).</summary>
+    internal static bool HoldsSlotInStatus(ClientAccount resource) =>
+        resource.Status is { AccountId: null } status && (status.CreateAccountRequestId is not null || status.CreateAccountStartedAt is not null);
+
+    private static bool IsPaused(ClientAccount resource) =>
+        resource.Metadata.Annotations is { } annotations
+        && annotations.TryGetValue(Annotations.Paused, out var paused)
+        && string.Equals(paused, "true", StringComparison.OrdinalIgnoreCase);
+
+    private sealed record Holder(ObjectKey Key, DateTimeOffset Since);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,53 @@
+using OpenKbs.Api;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.ClientAccounts;
+
+/// <summary>
+/// Step 5: the region guard SCP of the spec's allowedRegions is attached to the account, guard policies of other
+/// region sets are detached (allowedRegions changed), and the account carries the ownership and spec tags.
+/// Other SCPs (FullAWSAccess, the platform team's own) are never touched.
+/// </summary>
+internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root)
+{
+    public async Task<StepResult> RunAsync(AccountPass pass, CancellationToken cancellationToken)
+    {
+        var accountId = pass.Status.AccountId!;
+        var policy = RegionGuardPolicy.For(pass.Spec.AllowedRegions);
+        var policyId = await policies.EnsureAsync(pass, policy, cancellationToken);
+        var attached = (await pass.Organizations.ListPoliciesForTargetAsync(
+            new ListPoliciesForTargetRequest { TargetId = accountId, Filter = RegionGuardPolicy.PolicyType }, cancellationToken)).Policies;
+
+        if (!attached.Any(p => string.Equals(p.Id, policyId, StringComparison.Ordinal)))
+        {
+            try
+            {
+                await pass.Organizations.AttachPolicyAsync(new AttachPolicyRequest { PolicyId = policyId, TargetId = accountId }, cancellationToken);
+                pass.Event(EventType.Normal, "GuardrailAttached", $"attached region guard {policy.Name} ({policyId}) to account {accountId}");
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode == "DuplicatePolicyAttachmentException")
+            {
+                // Attached meanwhile: fine.
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode == "PolicyTypeNotEnabledException")
+            {
+                root.Forget();
+                throw;
+            }
+        }
+
+        foreach (var stale in attached.Where(p => RegionGuardPolicy.IsGuardName(p.Name) && !string.Equals(p.Id, policyId, StringComparison.Ordinal)))
+        {
+            await pass.Organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = stale.Id!, TargetId = accountId }, cancellationToken);
+            pass.Event(EventType.Normal, "GuardrailDetached", $"detached region guard {stale.Name} ({stale.Id}) from account {accountId}: allowedRegions changed");
+        }
+
+        pass.Status.GuardrailPolicyId = policyId;
+        await AccountTags.ApplyAsync(pass, cancellationToken);
+        pass.SetCondition(ConditionTypes.GuardrailsApplied, ConditionStatus.True, ConditionReasons.Available,
+            $"region guard {policy.Name} ({policyId}) denies every action outside {string.Join(", ", policy.Regions)} (global services excepted); account tagged");
+        return StepResult.Continue;
+    }
+}

@@ -1,0 +1,4 @@
+namespace OpenKbs.Controllers.ClientAccounts;
+
+/// <summary>A spec problem: the terminal reason and a message saying what to change.</summary>
+internal sealed record SpecViolation(string Reason, string Message);
