@@ -38,6 +38,7 @@ internal static class ClientAccountController
         services.TryAddScoped<PlacementStep>();
         services.TryAddScoped<GuardrailStep>();
         services.TryAddScoped<AccessStep>();
+        services.TryAddScoped<ClientAccountRecipe>();
 
         return services.AddController<ClientAccount, ClientAccountReconciler>(
             ResourceDescriptor.For<ClientAccount>(),

@@ -1,0 +1,91 @@
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Organizations;
+using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Runtime;
+using OpenKbs.Testing.Moto;
+
+namespace OpenKbs.Controllers.Tests.ClientAccounts;
+
+/// <summary>
+/// The crash-safety table of docs/clientaccount.md, instant by instant: the first process dies there (only what it
+/// persisted survives), a fresh process takes over, and exactly one account exists in the end.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    public Task InitializeAsync() => moto.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>instant, save to fail (1 marker, 2 request id, 3 account id), operation to crash at, after AWS executed it, CreateAccount calls by the second process.</summary>
+    public static TheoryData<string, int?, string?, bool, int> Instants => new()
+    {
+        { "while the marker is written", 1, null, false, 1 },
+        { "after the marker, before CreateAccount is sent", null, "CreateAccount", false, 1 },
+        { "after AWS executed CreateAccount, before its answer", null, "CreateAccount", true, 0 },
+        { "before the request id is written", 2, null, false, 0 },
+        { "after SUCCEEDED, before the account id is written", 3, null, false, 0 },
+        { "after the account id is written, before placement", null, "ListRoots", false, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Instants))]
+    public async Task A_crash_at_any_instant_never_produces_a_second_account(string _, int? failOnSave, string? crashAt, bool afterExecuted, int secondProcessCreates)
+    {
+        var store = new InMemoryStatusStore();
+        var cache = new ListCache();
+        Func<IOrganizationsClient, IOrganizationsClient>? wrap = crashAt is null ? null : org => CrashingOrganizations.Wrap(org, crashAt, afterExecuted);
+        int firstCreates;
+        ClientAccount acme;
+        using (var first = new AccountProcess(moto.Endpoint, store, cache, wrap: wrap))
+        {
+            await AwsHost.CreateOrganizationAsync(first.Aws.Organizations);
+            acme = first.Apply(Fixtures.Account("acme", s => s with { OrganizationalUnit = "Clients" }));
+            store.FailOnSave = failOnSave;
+            ReconcileResult result;
+            var passes = 0;
+            do
+            {
+                result = await first.ReconcileAsync(acme);
+            }
+            while (result.Exception is not SimulatedCrashException && ++passes < 5);
+
+            Assert.IsType<SimulatedCrashException>(result.Exception);
+            firstCreates = first.Aws.Log.Count("CreateAccount");
+        }
+
+        store.FailOnSave = null;
+        using var second = new AccountProcess(moto.Endpoint, store, cache);
+        await second.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
+
+        var accounts = (await second.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();
+        var account = Assert.Single(accounts);
+        var status = second.Read(acme).Status!;
+        Assert.Equal(account.Id, status.AccountId);
+        Assert.True(Conditions.IsTrue(status.Conditions, ConditionTypes.Ready));
+        Assert.Equal(secondProcessCreates, second.Aws.Log.Count("CreateAccount"));
+        Assert.Equal(1, firstCreates + secondProcessCreates);
+    }
+
+    [Fact]
+    public async Task A_stale_copy_never_sends_CreateAccount_again()
+    {
+        var store = new InMemoryStatusStore();
+        var cache = new ListCache();
+        using var process = new AccountProcess(moto.Endpoint, store, cache);
+        await AwsHost.CreateOrganizationAsync(process.Aws.Organizations);
+        var acme = process.Apply(Fixtures.Account("acme"));
+        var stale = store.Read(ObjectKey.From(acme))!;
+        await process.ReconcileAsync(acme);
+        Assert.NotNull(store.Read(ObjectKey.From(acme))!.Status!.CreateAccountRequestId);
+
+        // The informer cache still shows the object as it was before the request id was written.
+        cache.Set(stale);
+        await process.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
+
+        Assert.Equal(1, process.Aws.Log.Count("CreateAccount"));
+    }
+}

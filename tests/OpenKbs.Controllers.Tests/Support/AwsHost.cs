@@ -1,0 +1,67 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using OpenKbs.Aws;
+using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.Clients;
+using OpenKbs.Aws.Credentials;
+using OpenKbs.Aws.Organizations;
+using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Sandbox.Moto;
+
+namespace OpenKbs.Controllers.Tests.Support;
+
+/// <summary>The AWS access layer as in production, pointed at moto (or a proxy in front of it), with a request log and captured audit.</summary>
+internal sealed class AwsHost : IDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public AwsHost(Uri endpoint, Action<AwsOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        AddTo(services, endpoint, Log, Audit, configure);
+        _provider = services.BuildServiceProvider();
+    }
+
+    public AwsRequestLog Log { get; } = new();
+
+    public CapturingAuditSink Audit { get; } = new();
+
+    public IAwsClientFactory Factory => _provider.GetRequiredService<IAwsClientFactory>();
+
+    public IOrganizationsClient Organizations => Factory.ForManagement(Actor).Organizations;
+
+    public static AwsActor Actor { get; } = AwsActor.System("tests");
+
+    /// <summary>Registers the AWS layer pointed at <paramref name="endpoint"/> (moto's dummy management credentials, quick retries).</summary>
+    public static void AddTo(IServiceCollection services, Uri endpoint, AwsRequestLog log, IAuditSink? audit = null, Action<AwsOptions>? configure = null)
+    {
+        services.AddSingleton<IManagementCredentials>(new StaticManagementCredentials(new BasicAWSCredentials(MotoDefaults.AccessKeyId, MotoDefaults.SecretAccessKey)));
+        if (audit is not null)
+        {
+            services.AddSingleton(audit);
+        }
+
+        var http = services.AddOpenKbsAws(o =>
+        {
+            o.EndpointUrl = endpoint;
+            o.UseEnvironmentEndpoints = false;
+            o.SourceAddress = "10.0.0.9";
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(20);
+            o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(300);
+            o.Resilience.EnableRateLimits = false;
+            configure?.Invoke(o);
+        });
+        http.AddHttpMessageHandler(() => log);
+        http.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Creates the organization (moto starts without one) and returns its root id.</summary>
+    public static async Task<string> CreateOrganizationAsync(IOrganizationsClient organizations)
+    {
+        await organizations.CreateOrganizationAsync(new CreateOrganizationRequest { FeatureSet = "ALL" });
+        return (await organizations.ListRootsAsync(new ListRootsRequest())).Roots.Single().Id!;
+    }
+
+    public void Dispose() => _provider.Dispose();
+}
