@@ -1,0 +1,71 @@
+using k8s;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenKbs.Runtime;
+using OpenKbs.Testing;
+
+namespace OpenKbs.Controllers.Tests.Support;
+
+/// <summary>
+/// The operator in process, wired as <c>openkbs run</c> wires it (runtime + <c>AddOpenKbsControllers</c>), against the
+/// sandbox API server and moto (or a proxy in front of it), watching the given namespaces, with short waits.
+/// </summary>
+internal sealed class OperatorHarness : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private OperatorHarness(IHost host, AwsRequestLog log)
+    {
+        _host = host;
+        Log = log;
+    }
+
+    public AwsRequestLog Log { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<OperatorHarness> StartAsync(SandboxFixture sandbox, Uri awsEndpoint, IReadOnlyList<string> namespaces, IDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(sandbox.Server.ClientConfiguration()));
+        builder.Services.AddOpenKbsRuntime(new RuntimeOptions
+        {
+            Namespaces = namespaces,
+            LeaderElection = new LeaderElectionOptions { Enabled = false },
+            MetricsBindAddress = "0",
+            HealthProbeBindAddress = "0",
+            BackoffCap = TimeSpan.FromSeconds(2),
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        });
+        var log = new AwsRequestLog();
+        AwsHost.AddTo(builder.Services, awsEndpoint, log);
+        var values = new Dictionary<string, string?>
+        {
+            ["ClientAccount:WaitWhileAccountCreating"] = "00:00:00.300",
+            ["ClientAccount:WaitWhileQueued"] = "00:00:05",
+            ["ClientAccount:WaitWhileClosing"] = "00:00:00.300",
+            ["ClientAccount:WaitForAccessFirst"] = "00:00:00.300",
+            ["ClientAccount:WaitForAccessMax"] = "00:00:02",
+            ["ClientAccount:WaitBeforeCreateRetry"] = "00:00:00.300",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        builder.Services.AddOpenKbsControllers(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        var host = builder.Build();
+        await host.StartAsync();
+        return new OperatorHarness(host, log);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _host.StopAsync(timeout.Token);
+        _host.Dispose();
+    }
+}
