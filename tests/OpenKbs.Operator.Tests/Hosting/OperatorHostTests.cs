@@ -1,0 +1,52 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenKbs.Operator.Hosting;
+using OpenKbs.Runtime;
+using OpenKbs.Testing;
+
+namespace OpenKbs.Operator.Tests.Hosting;
+
+public sealed class OperatorHostTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task The_host_starts_from_a_kubeconfig_serves_probes_and_metrics_and_stops_cleanly()
+    {
+        var options = new OperatorOptions
+        {
+            KubeconfigPath = sandbox.KubeconfigPath,
+            MetricsBindAddress = "127.0.0.1:0",
+            HealthProbeBindAddress = "127.0.0.1:0",
+            LeaderElectionNamespace = "default",
+            LeaderElectionId = SandboxFixture.UniqueName("lease"),
+            LogLevel = "Warning",
+        };
+        using var host = OperatorHost.Build(options);
+        await host.StartAsync();
+        var status = host.Services.GetRequiredService<IRuntimeStatus>();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(status.IsReady && status.IsLeader) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(status.IsReady && status.IsLeader, status.CheckHealth().Detail);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(status.HealthEndpoint!, "readyz"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(status.HealthEndpoint!, "healthz"))).StatusCode);
+        Assert.Contains("leader_election_master_status", await http.GetStringAsync(new Uri(status.MetricsEndpoint!, "metrics")), StringComparison.Ordinal);
+
+        await host.StopAsync();
+        // Released on graceful shutdown, so a standby would not wait for the lease to expire.
+        await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => sandbox.Client.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaderElectionId, "default"));
+    }
+
+    [Fact]
+    public async Task A_missing_kubeconfig_is_a_clear_error_not_a_crash()
+    {
+        var code = await OperatorHost.RunAsync(new OperatorOptions { KubeconfigPath = "/nonexistent/kubeconfig" }, CancellationToken.None);
+
+        Assert.Equal(2, code);
+    }
+}
