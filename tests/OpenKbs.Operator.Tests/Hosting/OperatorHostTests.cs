@@ -1,4 +1,5 @@
 using System.Net;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenKbs.Operator.Hosting;
