@@ -9,7 +9,8 @@ internal sealed class AwsClientFactory(
     AwsRequestPipeline pipeline,
     AwsRegionGuard guard,
     IManagementCredentials managementCredentials,
-    AssumeRoleSessions sessions) : IAwsClientFactory
+    AssumeRoleSessions sessions,
+    AwsSdkClientConfig sdkConfig) : IAwsClientFactory
 {
     public IManagementClients ForManagement(AwsActor actor, string? region = null)
     {
@@ -18,7 +19,8 @@ internal sealed class AwsClientFactory(
         guard.EnsureAllowed(pinned);
         return new ManagementClients(
             pipeline,
-            new AwsCallScope { AccountId = null, Region = pinned, Actor = actor, Credentials = managementCredentials.GetAsync });
+            new AwsCallScope { AccountId = null, Region = pinned, Actor = actor, Credentials = managementCredentials.GetAsync },
+            sdkConfig);
     }
 
     public IMemberAccountClients ForAccount(string accountId, string roleName, string region, AwsActor actor)
@@ -33,6 +35,6 @@ internal sealed class AwsClientFactory(
             Actor = actor,
             Credentials = async token => (await sessions.GetAsync(accountId, roleName, actor, token)).ToAwsCredentials(),
         };
-        return new MemberAccountClients(pipeline, scope);
+        return new MemberAccountClients(pipeline, scope, sdkConfig);
     }
 }

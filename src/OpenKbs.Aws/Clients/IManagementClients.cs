@@ -1,6 +1,8 @@
 using OpenKbs.Aws.AccountManagement;
 using OpenKbs.Aws.Iam;
 using OpenKbs.Aws.Organizations;
+using OpenKbs.Aws.S3;
+using OpenKbs.Aws.Sts;
 
 namespace OpenKbs.Aws.Clients;
 
@@ -15,4 +17,9 @@ public interface IManagementClients
     IAccountClient Account { get; }
 
     IIamClient Iam { get; }
+
+    /// <summary>S3 in the management account (e.g. reading artifacts from the platform bucket; see <see cref="S3ArtifactCopy"/>).</summary>
+    IS3Client S3 { get; }
+
+    IStsClient Sts { get; }
 }

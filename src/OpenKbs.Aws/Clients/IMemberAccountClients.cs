@@ -1,10 +1,19 @@
+using OpenKbs.Aws.CloudFront;
+using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.Kms;
+using OpenKbs.Aws.Lambda;
+using OpenKbs.Aws.Rds;
+using OpenKbs.Aws.S3;
+using OpenKbs.Aws.Scheduler;
+using OpenKbs.Aws.Sts;
 
 namespace OpenKbs.Aws.Clients;
 
 /// <summary>
-/// Clients inside one client account and one EU region, signed with the cached 900-second session.
-/// The next services (Lambda, RDS, CloudFront, Scheduler, CloudWatch, S3, KMS) are added here as properties (docs/aws.md).
+/// Clients inside one client account and one EU region, signed with the cached 900-second session (docs/aws.md, services table).
+/// Regional services (Lambda, RDS, Scheduler, CloudWatch, S3, KMS, STS) call the pinned region; IAM and CloudFront are global
+/// (signed us-east-1) and their regional references (S3 origins, KMS keys, Lambda ARNs) are still checked by the EU guard.
 /// </summary>
 public interface IMemberAccountClients
 {
@@ -14,4 +23,21 @@ public interface IMemberAccountClients
     string Region { get; }
 
     IIamClient Iam { get; }
+
+    ILambdaClient Lambda { get; }
+
+    IRdsClient Rds { get; }
+
+    ICloudFrontClient CloudFront { get; }
+
+    ISchedulerClient Scheduler { get; }
+
+    ICloudWatchClient CloudWatch { get; }
+
+    IS3Client S3 { get; }
+
+    IKmsClient Kms { get; }
+
+    /// <summary>GetCallerIdentity: proves which account the session acts in.</summary>
+    IStsClient Sts { get; }
 }

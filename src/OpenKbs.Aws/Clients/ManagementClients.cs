@@ -2,10 +2,12 @@ using OpenKbs.Aws.AccountManagement;
 using OpenKbs.Aws.Iam;
 using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Pipeline;
+using OpenKbs.Aws.S3;
+using OpenKbs.Aws.Sts;
 
 namespace OpenKbs.Aws.Clients;
 
-internal sealed class ManagementClients(AwsRequestPipeline pipeline, AwsCallScope scope) : IManagementClients
+internal sealed class ManagementClients(AwsRequestPipeline pipeline, AwsCallScope scope, AwsSdkClientConfig sdkConfig) : IManagementClients
 {
     public string Region => scope.Region;
 
@@ -14,4 +16,8 @@ internal sealed class ManagementClients(AwsRequestPipeline pipeline, AwsCallScop
     public IAccountClient Account { get; } = new AccountClient(pipeline, scope);
 
     public IIamClient Iam { get; } = new IamClient(pipeline, scope);
+
+    public IS3Client S3 { get; } = new S3Client(pipeline, scope, sdkConfig);
+
+    public IStsClient Sts { get; } = new StsClient(pipeline, scope, sdkConfig);
 }

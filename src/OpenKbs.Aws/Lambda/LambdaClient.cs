@@ -1,0 +1,268 @@
+using System.Globalization;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Aws.Pipeline;
+using OpenKbs.Aws.Protocols;
+
+namespace OpenKbs.Aws.Lambda;
+
+/// <summary>
+/// The hand-written Lambda client (restJson1 over the shared pipeline). Function names become ARNs in the audit trail and are
+/// checked by the EU guard when they are ARNs. Environment variable values and zip bytes are never audited (names and a digest only).
+/// </summary>
+internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope scope) : AwsClientBase(pipeline, scope), ILambdaClient
+{
+    private const string Functions = "/2015-03-31/functions";
+    private const string Tags = "/2017-03-31/tags/";
+
+    private static readonly AwsService Service = AwsServices.Lambda;
+
+    internal static readonly AwsOperation CreateFunction = AwsOperation.Write(Service, nameof(CreateFunction));
+    internal static readonly AwsOperation GetFunction = AwsOperation.Read(Service, nameof(GetFunction), family: nameof(GetFunction));
+    internal static readonly AwsOperation GetFunctionConfiguration = AwsOperation.Read(Service, nameof(GetFunctionConfiguration));
+    internal static readonly AwsOperation UpdateFunctionCode = AwsOperation.Write(Service, nameof(UpdateFunctionCode));
+    internal static readonly AwsOperation UpdateFunctionConfiguration = AwsOperation.Write(Service, nameof(UpdateFunctionConfiguration));
+    internal static readonly AwsOperation DeleteFunction = AwsOperation.Write(Service, nameof(DeleteFunction));
+    internal static readonly AwsOperation ListFunctions = AwsOperation.Read(Service, nameof(ListFunctions));
+    internal static readonly AwsOperation TagResource = AwsOperation.Write(Service, nameof(TagResource));
+    internal static readonly AwsOperation UntagResource = AwsOperation.Write(Service, nameof(UntagResource));
+    internal static readonly AwsOperation ListTags = AwsOperation.Read(Service, nameof(ListTags));
+    internal static readonly AwsOperation AddPermission = AwsOperation.Write(Service, nameof(AddPermission));
+    internal static readonly AwsOperation RemovePermission = AwsOperation.Write(Service, nameof(RemovePermission));
+    internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy), family: nameof(GetPolicy));
+
+    public Task<CreateFunctionResponse> CreateFunctionAsync(CreateFunctionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<CreateFunctionResponse>(
+            CreateFunction,
+            HttpMethod.Post,
+            Functions,
+            request,
+            Audit(
+                FunctionArn(request.FunctionName),
+                d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
+                    .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("Publish", request.Publish)
+                    .Add("Architectures", request.Architectures).Add("KMSKeyArn", request.KMSKeyArn)
+                    .Add("Code", CodeSummary(request.Code.ZipFile, request.Code.S3Bucket, request.Code.S3Key, request.Code.S3ObjectVersion))
+                    .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
+                    .Add("TagKeys", request.Tags?.Keys.Order(StringComparer.Ordinal))),
+            cancellationToken,
+            resourceFromResult: r => r.FunctionArn,
+            guardedArns: [request.FunctionName, request.KMSKeyArn]);
+    }
+
+    public Task<GetFunctionResponse> GetFunctionAsync(GetFunctionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<GetFunctionResponse>(
+            GetFunction,
+            HttpMethod.Get,
+            FunctionPath(request.FunctionName),
+            null,
+            null,
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<GetFunctionConfigurationResponse> GetFunctionConfigurationAsync(GetFunctionConfigurationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<GetFunctionConfigurationResponse>(
+            GetFunctionConfiguration,
+            HttpMethod.Get,
+            FunctionPath(request.FunctionName) + "/configuration",
+            null,
+            null,
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<UpdateFunctionCodeResponse> UpdateFunctionCodeAsync(UpdateFunctionCodeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<UpdateFunctionCodeResponse>(
+            UpdateFunctionCode,
+            HttpMethod.Put,
+            FunctionPath(request.FunctionName) + "/code",
+            request,
+            Audit(
+                FunctionArn(request.FunctionName),
+                d => d.Add("Code", CodeSummary(request.ZipFile, request.S3Bucket, request.S3Key, request.S3ObjectVersion))
+                    .Add("Publish", request.Publish).Add("DryRun", request.DryRun).Add("RevisionId", request.RevisionId)),
+            cancellationToken,
+            resourceFromResult: r => r.FunctionArn,
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<UpdateFunctionConfigurationResponse> UpdateFunctionConfigurationAsync(UpdateFunctionConfigurationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<UpdateFunctionConfigurationResponse>(
+            UpdateFunctionConfiguration,
+            HttpMethod.Put,
+            FunctionPath(request.FunctionName) + "/configuration",
+            request,
+            Audit(
+                FunctionArn(request.FunctionName),
+                d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
+                    .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("KMSKeyArn", request.KMSKeyArn)
+                    .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
+                    .Add("RevisionId", request.RevisionId)),
+            cancellationToken,
+            resourceFromResult: r => r.FunctionArn,
+            guardedArns: [request.FunctionName, request.KMSKeyArn]);
+    }
+
+    public Task<DeleteFunctionResponse> DeleteFunctionAsync(DeleteFunctionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync(
+            DeleteFunction,
+            HttpMethod.Delete,
+            FunctionPath(request.FunctionName),
+            null,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            read: r => new DeleteFunctionResponse { StatusCode = (int)r.StatusCode },
+            guardedArns: [request.FunctionName]);
+    }
+
+    public async Task<ListFunctionsResponse> ListFunctionsAsync(ListFunctionsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await AwsPagination.CollectAsync(
+            Service.SigningName,
+            ListFunctions.Name,
+            marker =>
+            {
+                var query = new List<KeyValuePair<string, string>>();
+                if (marker is not null)
+                {
+                    query.Add(new("Marker", marker));
+                }
+
+                if (request.MaxItems is { } max)
+                {
+                    query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                return RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions + "/", null, null, cancellationToken, query: query);
+            },
+            page => page.Functions,
+            page => page.NextMarker);
+        return new ListFunctionsResponse { Functions = all };
+    }
+
+    public Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<TagResourceResponse>(
+            TagResource,
+            HttpMethod.Post,
+            Tags + RestJsonCodec.Label(request.Resource),
+            request,
+            Audit(request.Resource, d => d.Add("Tags", request.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"))),
+            cancellationToken,
+            read: _ => new TagResourceResponse());
+    }
+
+    public Task<UntagResourceResponse> UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<UntagResourceResponse>(
+            UntagResource,
+            HttpMethod.Delete,
+            Tags + RestJsonCodec.Label(request.Resource),
+            null,
+            Audit(request.Resource, d => d.Add("TagKeys", request.TagKeys)),
+            cancellationToken,
+            query: request.TagKeys.Select(k => new KeyValuePair<string, string>("tagKeys", k)),
+            read: _ => new UntagResourceResponse());
+    }
+
+    public Task<ListTagsResponse> ListTagsAsync(ListTagsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<ListTagsResponse>(ListTags, HttpMethod.Get, Tags + RestJsonCodec.Label(request.Resource), null, null, cancellationToken);
+    }
+
+    public Task<AddPermissionResponse> AddPermissionAsync(AddPermissionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<AddPermissionResponse>(
+            AddPermission,
+            HttpMethod.Post,
+            FunctionPath(request.FunctionName) + "/policy",
+            request,
+            Audit(
+                FunctionArn(request.FunctionName),
+                d => d.Add("StatementId", request.StatementId).Add("Action", request.Action).Add("Principal", request.Principal)
+                    .Add("SourceArn", request.SourceArn).Add("SourceAccount", request.SourceAccount).Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<RemovePermissionResponse> RemovePermissionAsync(RemovePermissionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = Qualifier(request.Qualifier);
+        if (request.RevisionId is not null)
+        {
+            query.Add(new("RevisionId", request.RevisionId));
+        }
+
+        return RestJsonAsync<RemovePermissionResponse>(
+            RemovePermission,
+            HttpMethod.Delete,
+            FunctionPath(request.FunctionName) + "/policy/" + RestJsonCodec.Label(request.StatementId),
+            null,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("StatementId", request.StatementId).Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: query,
+            read: _ => new RemovePermissionResponse(),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<GetPolicyResponse> GetPolicyAsync(GetPolicyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<GetPolicyResponse>(
+            GetPolicy,
+            HttpMethod.Get,
+            FunctionPath(request.FunctionName) + "/policy",
+            null,
+            null,
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    /// <summary>A name, partial ARN or full ARN as a path label (':' encoded; the signer double-encodes it).</summary>
+    private static string FunctionPath(string functionName) => Functions + "/" + RestJsonCodec.Label(functionName);
+
+    private static List<KeyValuePair<string, string>> Qualifier(string? qualifier) =>
+        qualifier is null ? [] : [new("Qualifier", qualifier)];
+
+    /// <summary>Where the code comes from, without the code: the S3 object, or the zip's size and SHA-256 prefix.</summary>
+    internal static string? CodeSummary(byte[]? zip, string? bucket, string? key, string? version)
+    {
+        if (zip is not null)
+        {
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip));
+            return $"zip sha256:{hash[..16]}; length {zip.Length}";
+        }
+
+        return bucket is null ? null : $"s3://{bucket}/{key}" + (version is null ? string.Empty : $"?versionId={version}");
+    }
+
+    /// <summary>The function ARN for the audit trail (a name becomes an ARN in the scope's account and region).</summary>
+    private string FunctionArn(string functionName) =>
+        functionName.StartsWith("arn:", StringComparison.Ordinal) || Scope.AccountId is null
+            ? functionName
+            : $"arn:aws:lambda:{Scope.Region}:{Scope.AccountId}:function:{functionName}";
+}
