@@ -44,7 +44,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             Audit(null, d => Describe(d, request.DistributionConfig, null)),
             cancellationToken,
             read: r => new CreateDistributionResponse { Distribution = Body<Distribution>(r), ETag = r.Header("ETag"), Location = r.Header("Location") },
-            resourceFromResult: r => r.Distribution?.ARN,
+            resourceFromResult: r => CanonicalArn(r.Distribution?.ARN),
             guardedArns: OriginRegions(request.DistributionConfig));
     }
 
@@ -61,7 +61,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             cancellationToken,
             query: [new("WithTags", string.Empty)],
             read: r => new CreateDistributionWithTagsResponse { Distribution = Body<Distribution>(r), ETag = r.Header("ETag"), Location = r.Header("Location") },
-            resourceFromResult: r => r.Distribution?.ARN,
+            resourceFromResult: r => CanonicalArn(r.Distribution?.ARN),
             guardedArns: OriginRegions(config));
     }
 
@@ -103,7 +103,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             cancellationToken,
             headers: [new("If-Match", request.IfMatch)],
             read: r => new UpdateDistributionResponse { Distribution = Body<Distribution>(r), ETag = r.Header("ETag") },
-            resourceFromResult: r => r.Distribution?.ARN,
+            resourceFromResult: r => CanonicalArn(r.Distribution?.ARN),
             guardedArns: OriginRegions(request.DistributionConfig));
     }
 
@@ -213,7 +213,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             HttpMethod.Post,
             Root + "/tagging",
             Payload(request.Tags, "Tags"),
-            Audit(request.Resource, d => d.Add("Tags", request.Tags.Items?.Select(t => $"{t.Key}={t.Value}"))),
+            Audit(CanonicalArn(request.Resource), d => d.Add("Tags", request.Tags.Items?.Select(t => $"{t.Key}={t.Value}"))),
             cancellationToken,
             query: [new("Operation", "Tag"), new("Resource", request.Resource)],
             read: _ => new TagResourceResponse());
@@ -227,7 +227,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             HttpMethod.Post,
             Root + "/tagging",
             Payload(request.TagKeys, "TagKeys"),
-            Audit(request.Resource, d => d.Add("TagKeys", request.TagKeys.Items)),
+            Audit(CanonicalArn(request.Resource), d => d.Add("TagKeys", request.TagKeys.Items)),
             cancellationToken,
             query: [new("Operation", "Untag"), new("Resource", request.Resource)],
             read: _ => new UntagResourceResponse());
@@ -245,6 +245,17 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             cancellationToken,
             query: [new("Resource", request.Resource)],
             read: r => new ListTagsForResourceResponse { Tags = Body<Tags>(r) });
+    }
+
+    /// <summary>
+    /// CloudFront ARNs have an empty region field (<c>arn:aws:cloudfront::{account}:distribution/{id}</c>); moto 5.2.1 omits the
+    /// field (<c>arn:aws:cloudfront:{account}:…</c>), which would read as a region. The audit trail (and the guard) use the AWS form;
+    /// the request itself carries the ARN as given.
+    /// </summary>
+    internal static string? CanonicalArn(string? arn)
+    {
+        var match = arn is null ? null : MissingRegionField().Match(arn);
+        return match is { Success: true } ? $"arn:{match.Groups["partition"].Value}:cloudfront::{match.Groups["account"].Value}:{match.Groups["rest"].Value}" : arn;
     }
 
     /// <summary>Pseudo-ARNs carrying the region of each S3 origin (<c>{bucket}.s3.{region}.amazonaws.com</c>) for the EU guard.</summary>
@@ -300,6 +311,9 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
     /// <summary>CloudFront ARNs have no region: <c>arn:aws:cloudfront::{account}:distribution/{id}</c>.</summary>
     private string DistributionArn(string id) =>
         Scope.AccountId is null ? "distribution/" + id : $"arn:aws:cloudfront::{Scope.AccountId}:distribution/{id}";
+
+    [GeneratedRegex(@"^arn:(?<partition>[a-z-]+):cloudfront:(?<account>\d{12}):(?<rest>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MissingRegionField();
 
     [GeneratedRegex(@"^(?<bucket>[a-z0-9][a-z0-9.-]*)\.s3[.-](?<region>[a-z]{2}(-[a-z]+)+-\d)\.amazonaws\.com$", RegexOptions.CultureInvariant)]
     private static partial Regex S3RegionalDomain();

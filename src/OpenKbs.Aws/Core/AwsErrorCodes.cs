@@ -135,7 +135,11 @@ public static class AwsErrorCodes
                     "PreconditionFailed", "InvalidIfMatchVersion", "DistributionAlreadyExists", "DistributionNotDisabled",
                     "OriginAccessControlAlreadyExists", "OriginAccessControlInUse", "IllegalUpdate",
                 ],
-                terminal: ["InvalidArgument", "AccessDenied", "TooManyDistributions", "InconsistentQuantities", "MissingBody"],
+                terminal:
+                [
+                    "InvalidArgument", "AccessDenied", "TooManyDistributions", "InconsistentQuantities", "MissingBody", "CNAMEAlreadyExists",
+                    "InvalidViewerCertificate", "InvalidMinimumProtocolVersion", "InvalidOriginAccessControl", "TooManyOriginAccessControls",
+                ],
                 throttling: ["Throttling"]),
             ["scheduler"] = Table(
                 notFound: ["ResourceNotFoundException"],
@@ -149,9 +153,17 @@ public static class AwsErrorCodes
                 terminal: ["InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "InvalidNextToken", "LimitExceeded"],
                 transient: ["InternalServiceError", "InternalServiceFault"]),
             ["s3"] = Table(
-                notFound: ["NoSuchBucket", "NoSuchKey", "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration", "NotFound", "NoSuchTagSet"],
+                notFound:
+                [
+                    "NoSuchBucket", "NoSuchKey", "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration", "NotFound", "NoSuchTagSet",
+                    "NoSuchLifecycleConfiguration", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchVersion",
+                ],
                 conflict: ["BucketAlreadyOwnedByYou", "OperationAborted", "BucketNotEmpty", "PreconditionFailed"],
-                terminal: ["BucketAlreadyExists", "AccessDenied", "InvalidBucketName", "IllegalLocationConstraintException", "InvalidLocationConstraint"],
+                terminal:
+                [
+                    "BucketAlreadyExists", "AccessDenied", "InvalidBucketName", "IllegalLocationConstraintException", "InvalidLocationConstraint",
+                    "BadDigest", "XAmzContentSHA256Mismatch", "InvalidDigest",
+                ],
                 throttling: ["SlowDown"]),
             ["kms"] = Table(
                 notFound: ["NotFoundException"],

@@ -150,7 +150,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
                     query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
                 }
 
-                return RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions + "/", null, null, cancellationToken, query: query);
+                return RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: query);
             },
             page => page.Functions,
             page => page.NextMarker);

@@ -27,6 +27,13 @@ internal static class AwsJson
             PropertyNameCaseInsensitive = false,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
+
+            // 'required' on a record is a compile-time promise to callers; on the wire AWS may omit members, and members bound
+            // to the path ([JsonIgnore]) may be required too, which System.Text.Json would otherwise refuse.
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+            {
+                Modifiers = { static info => { foreach (var property in info.Properties) { property.IsRequired = false; } } },
+            },
         };
         options.Converters.Add(new EpochSecondsConverter());
         options.MakeReadOnly(populateMissingResolver: true);

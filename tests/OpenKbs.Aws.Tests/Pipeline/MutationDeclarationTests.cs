@@ -1,8 +1,16 @@
 using System.Reflection;
 using OpenKbs.Aws.AccountManagement;
+using OpenKbs.Aws.CloudFront;
+using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.Kms;
+using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Pipeline;
+using OpenKbs.Aws.Rds;
+using OpenKbs.Aws.S3;
+using OpenKbs.Aws.Scheduler;
+using OpenKbs.Aws.Sts;
 
 namespace OpenKbs.Aws.Tests.Pipeline;
 
@@ -10,9 +18,9 @@ namespace OpenKbs.Aws.Tests.Pipeline;
 public sealed class MutationDeclarationTests
 {
     private static readonly string[] MutatingPrefixes =
-        ["Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag", "Move", "Close", "Remove", "Enable", "Disable", "Start", "Accept", "Add", "Publish", "Invite", "Register", "Deregister"];
+        ["Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag", "Move", "Close", "Remove", "Enable", "Disable", "Start", "Accept", "Add", "Publish", "Invite", "Register", "Deregister", "Modify", "Copy"];
 
-    private static readonly string[] ReadPrefixes = ["Get", "List", "Describe", "Assume"];
+    private static readonly string[] ReadPrefixes = ["Get", "List", "Describe", "Assume", "Head", "Generate", "Encrypt", "Decrypt"];
 
     public static TheoryData<string, bool> Declarations()
     {
@@ -40,6 +48,14 @@ public sealed class MutationDeclarationTests
     [InlineData(typeof(IOrganizationsClient), typeof(OrganizationsClient))]
     [InlineData(typeof(IIamClient), typeof(IamClient))]
     [InlineData(typeof(IAccountClient), typeof(AccountClient))]
+    [InlineData(typeof(ILambdaClient), typeof(LambdaClient))]
+    [InlineData(typeof(IRdsClient), typeof(RdsClient))]
+    [InlineData(typeof(ICloudFrontClient), typeof(CloudFrontClient))]
+    [InlineData(typeof(ISchedulerClient), typeof(SchedulerClient))]
+    [InlineData(typeof(ICloudWatchClient), typeof(CloudWatchClient))]
+    [InlineData(typeof(IS3Client), typeof(S3Client))]
+    [InlineData(typeof(IKmsClient), typeof(KmsClient))]
+    [InlineData(typeof(IStsClient), typeof(StsClient))]
     public void Every_interface_method_has_a_declared_operation(Type contract, Type implementation)
     {
         var declared = Operations(implementation).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
