@@ -129,7 +129,7 @@ public sealed class CloudFrontClientTests(MotoServerFixture moto) : IAsyncLifeti
         var ours = host.Counter.Sent.Where(s => s.Operation is not "AssumeRole").ToDictionary(s => s.Operation, s => s.Request);
 
         var jsConfig = JsConfig(oac.Id!, config.CallerReference + "-js", enabled: true);
-        var js = await WireCheck.RunAsync(moto.Endpoint, "eu-central-1",
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
         [
             new("cloudfront", "CreateOriginAccessControl", new { OriginAccessControlConfig = new { Name = "theirs", Description = "project bucket", SigningProtocol = "sigv4", SigningBehavior = "always", OriginAccessControlOriginType = "s3" } }),
             new("cloudfront", "CreateDistributionWithTags", new { DistributionConfigWithTags = new { DistributionConfig = jsConfig, Tags = new { Items = new[] { new { Key = "k", Value = "v" } } } } }),

@@ -46,7 +46,7 @@ public sealed class CloudWatchClientTests(MotoServerFixture moto) : IAsyncLifeti
 
         var ours = Assert.Single(host.Counter.Sent, s => s.Operation == "GetMetricData").Request;
         Assert.Equal("GraniteServiceVersion20100801.GetMetricData", ours.Target);
-        var js = await WireCheck.RunAsync(moto.Endpoint, "eu-central-1",
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
         [
             new("cloudwatch", "GetMetricData", new
             {
@@ -62,8 +62,8 @@ public sealed class CloudWatchClientTests(MotoServerFixture moto) : IAsyncLifeti
                         q.MetricStat.Stat,
                     },
                 }),
-                StartTime = WireCheck.Date(request.StartTime),
-                EndTime = WireCheck.Date(request.EndTime),
+                StartTime = JsSdk.Date(request.StartTime),
+                EndTime = JsSdk.Date(request.EndTime),
             }),
         ]);
         var theirs = js[0].EnsureOk();

@@ -153,7 +153,7 @@ public sealed class LambdaClientTests(MotoServerFixture moto) : IAsyncLifetime
             ["Role"] = role,
             ["Runtime"] = "nodejs24.x",
             ["Handler"] = "index.handler",
-            ["Code"] = new Dictionary<string, object> { ["ZipFile"] = WireCheck.Bytes(zip) },
+            ["Code"] = new Dictionary<string, object> { ["ZipFile"] = JsSdk.Bytes(zip) },
             ["MemorySize"] = 256,
             ["Timeout"] = 10,
             ["Environment"] = new Dictionary<string, object> { ["Variables"] = new Dictionary<string, string> { ["MODE"] = "prod" } },
@@ -176,12 +176,12 @@ public sealed class LambdaClientTests(MotoServerFixture moto) : IAsyncLifetime
         var ours = host.Counter.Sent.Where(s => s.Request.Path.Contains("/functions", StringComparison.Ordinal) || s.Request.Path.Contains("/tags/", StringComparison.Ordinal))
             .ToDictionary(s => s.Operation, s => s.Request);
 
-        var js = await WireCheck.RunAsync(moto.Endpoint, "eu-central-1",
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
         [
             new("lambda", "CreateFunction", input),
             new("lambda", "GetFunction", new { FunctionName = "our-fn" }),
             new("lambda", "UpdateFunctionConfiguration", new { FunctionName = "js-fn", MemorySize = 512 }),
-            new("lambda", "UpdateFunctionCode", new Dictionary<string, object> { ["FunctionName"] = "js-fn", ["ZipFile"] = WireCheck.Bytes(zip), ["Publish"] = true }),
+            new("lambda", "UpdateFunctionCode", new Dictionary<string, object> { ["FunctionName"] = "js-fn", ["ZipFile"] = JsSdk.Bytes(zip), ["Publish"] = true }),
             new("lambda", "TagResource", new { Resource = "arn:aws:lambda:eu-central-1:123456789012:function:js-fn", Tags = new Dictionary<string, string> { ["team"] = "a" } }),
             new("lambda", "UntagResource", new { Resource = "arn:aws:lambda:eu-central-1:123456789012:function:js-fn", TagKeys = new[] { "team", "x" } }),
             new("lambda", "AddPermission", new { FunctionName = "js-fn", StatementId = "s1", Action = "lambda:InvokeFunction", Principal = "scheduler.amazonaws.com" }),

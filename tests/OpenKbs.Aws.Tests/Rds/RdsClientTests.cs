@@ -142,7 +142,7 @@ public sealed class RdsClientTests(MotoServerFixture moto) : IAsyncLifetime
         await rds.DeleteDBClusterAsync(new DeleteDBClusterRequest { DBClusterIdentifier = "ours", FinalDBSnapshotIdentifier = "ours-final" });
         var ours = host.Counter.Sent.Where(s => s.Operation is not "AssumeRole").ToDictionary(s => s.Operation, s => s.Request);
 
-        var js = await WireCheck.RunAsync(moto.Endpoint, "eu-central-1",
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
         [
             new("rds", "CreateDBCluster", new
             {

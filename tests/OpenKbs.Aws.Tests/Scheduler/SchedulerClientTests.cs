@@ -118,7 +118,7 @@ public sealed class SchedulerClientTests(MotoServerFixture moto) : IAsyncLifetim
         var ours = host.Counter.Sent.Where(s => s.Operation is not "AssumeRole").ToDictionary(s => s.Operation, s => s.Request);
 
         var target = new { Arn = FunctionArn, RoleArn, Input = """{"job":"nightly"}""" };
-        var js = await WireCheck.RunAsync(moto.Endpoint, "eu-central-1",
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
         [
             new("scheduler", "CreateScheduleGroup", new { Name = "theirs", Tags = new[] { new { Key = "k", Value = "v" } }, ClientToken = "t1" }),
             new("scheduler", "CreateSchedule", new

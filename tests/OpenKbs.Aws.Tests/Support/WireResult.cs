@@ -24,10 +24,10 @@ internal sealed record WireResult(bool Ok, int Status, JsonElement Output, strin
         var request = element.TryGetProperty("request", out var r) && r.ValueKind == JsonValueKind.Object ? WireRequest.From(r) : null;
         return new WireResult(
             ok,
-            element.GetProperty("status").GetInt32(),
+            element.TryGetProperty("status", out var status) ? status.GetInt32() : 0,
             ok ? element.GetProperty("output").Clone() : default,
-            ok ? null : element.GetProperty("error").GetProperty("name").GetString(),
-            ok ? null : element.GetProperty("error").GetProperty("message").GetString(),
+            ok ? null : element.GetProperty("code").GetString(),
+            ok ? null : element.GetProperty("message").GetString(),
             request);
     }
 }

@@ -13,14 +13,14 @@ internal static class WireCheckRunner
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    public sealed record Step(string Service, string Op, object? Input = null, string? Endpoint = null);
+    public sealed record Step(string Service, string Op, object? Input = null, string? Endpoint = null, string? Region = null);
 
     public static string Directory { get; } = FindDirectory();
 
     public static async Task<JsonElement[]> RunAsync(Uri endpoint, params Step[] steps)
     {
         await EnsureInstalledAsync();
-        var payload = JsonSerializer.Serialize(steps.Select(s => new { service = s.Service, op = s.Op, input = s.Input ?? new { }, endpoint = s.Endpoint }));
+        var payload = JsonSerializer.Serialize(steps.Select(s => new { service = s.Service, op = s.Op, input = s.Input ?? new { }, endpoint = s.Endpoint, region = s.Region }));
         var (exit, stdout, stderr) = await RunProcessAsync("node", ["wirecheck.mjs"], payload, endpoint);
         if (exit != 0)
         {
