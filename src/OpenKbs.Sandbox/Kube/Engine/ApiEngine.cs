@@ -152,9 +152,7 @@ internal sealed partial class ApiEngine
 
         if (type.Schema is { } schema)
         {
-            var before = (JsonObject)obj.DeepClone();
-            schema.Prune(obj);
-            CollectPruned(before, obj, string.Empty, unknown);
+            unknown.AddRange(schema.Prune(obj));
             schema.ApplyDefaults(obj);
         }
 
@@ -172,75 +170,37 @@ internal sealed partial class ApiEngine
         options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
     }
 
-    private static void CollectPruned(JsonNode? before, JsonNode? after, string path, List<string> unknown)
-    {
-        switch (before)
-        {
-            case JsonObject b when after is JsonObject a:
-                foreach (var (key, value) in b)
-                {
-                    var child = path.Length == 0 ? key : $"{path}.{key}";
-                    if (!a.ContainsKey(key))
-                    {
-                        unknown.Add(child);
-                    }
-                    else
-                    {
-                        CollectPruned(value, a[key], child, unknown);
-                    }
-                }
-
-                break;
-            case JsonArray b when after is JsonArray a:
-                for (var i = 0; i < Math.Min(b.Count, a.Count); i++)
-                {
-                    CollectPruned(b[i], a[i], $"{path}[{i}]", unknown);
-                }
-
-                break;
-        }
-    }
-
     private static void ValidateOrThrow(ResourceType type, JsonObject obj, JsonObject? old, string? subresource)
     {
         var errors = new List<KubeFieldError>();
         var meta = KubeJson.Metadata(obj);
         var name = KubeJson.GetString(meta, "name") ?? string.Empty;
-        if (subresource is null)
+        if (type.Schema is { } schema)
         {
-            MetadataValidation.Validate(meta, type, errors);
+            errors.AddRange(schema.Validate(obj, old));
         }
-
-        if (old is not null)
+        else
         {
-            var oldUid = KubeJson.GetString(old, "metadata", "uid");
-            var uid = KubeJson.GetString(meta, "uid");
-            if (oldUid != uid)
+            Func<string, bool, List<string>> nameRule = type.Strategy.NameRule switch
             {
-                errors.Add(KubeFieldError.Invalid("metadata.uid", JsonValue.Create(uid), "field is immutable"));
+                NameRule.Label => Schema.NameValidation.NameIsDnsLabel,
+                NameRule.PathSegment => (_, _) => [],
+                _ => Schema.NameValidation.NameIsDnsSubdomain,
+            };
+            var metaErrors = old is null
+                ? Schema.ObjectMetaValidator.ValidateCreate(meta, type.Namespaced, nameRule)
+                : Schema.ObjectMetaValidator.ValidateUpdate(meta, KubeJson.Metadata(old));
+            if (subresource is null || old is null)
+            {
+                errors.AddRange(metaErrors.Select(KubeFieldError.From));
             }
         }
 
         type.Strategy.Validate(obj, old, type, errors);
-
-        var schemaResult = SchemaValidationResult.Valid;
-        if (type.Schema is { } schema)
+        if (errors.Count > 0)
         {
-            schemaResult = schema.Validate(obj, old, type.Group, type.Kind, name);
+            throw ApiException.Invalid(type.Group, type.Kind, name, errors);
         }
-
-        if (errors.Count == 0 && schemaResult.IsValid)
-        {
-            return;
-        }
-
-        if (errors.Count == 0 && schemaResult.StatusBody is not null)
-        {
-            throw new ApiException(422, "Invalid", KubeJson.GetString(schemaResult.StatusBody, "message") ?? "invalid") { Body = schemaResult.StatusBody };
-        }
-
-        errors.AddRange(schemaResult.Errors);
-        throw ApiException.Invalid(type.Group, type.Kind, name, errors);
     }
 
     /// <summary>Server-managed metadata of a new object (uid, creationTimestamp, generation; no deletion fields).</summary>

@@ -132,11 +132,12 @@ internal sealed class ApiException : Exception
         }
 
         var qualifiedKind = group.Length == 0 ? kind : $"{kind}.{group}";
-        var message = errors.Count switch
+        var distinct = errors.Select(e => e.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        var message = distinct.Count switch
         {
-            0 => $"{qualifiedKind} \"{name}\" is invalid",
-            1 => $"{qualifiedKind} \"{name}\" is invalid: {errors[0]}",
-            _ => $"{qualifiedKind} \"{name}\" is invalid: [{string.Join(", ", errors.Select(e => e.ToString()))}]",
+            0 => $"{qualifiedKind} {KubeFieldError.Quote(name)} is invalid",
+            1 => $"{qualifiedKind} {KubeFieldError.Quote(name)} is invalid: {distinct[0]}",
+            _ => $"{qualifiedKind} {KubeFieldError.Quote(name)} is invalid: [{string.Join(", ", distinct)}]",
         };
         var details = NameDetails(name, group, kind);
         details["causes"] = causes;

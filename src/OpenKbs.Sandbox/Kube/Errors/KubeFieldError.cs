@@ -11,6 +11,9 @@ internal sealed record KubeFieldError(string Field, string Reason, string Body)
 {
     public override string ToString() => Field.Length == 0 ? Body : $"{Field}: {Body}";
 
+    /// <summary>From the schema library's field error (same rendering as field.Error).</summary>
+    public static KubeFieldError From(Schema.FieldError error) => new(error.Field, Schema.FieldErrorTypeExtensions.Reason(error.Type), error.ErrorBody);
+
     public static KubeFieldError Invalid(string field, JsonNode? value, string detail) =>
         new(field, "FieldValueInvalid", $"Invalid value: {GoValue(value)}{(detail.Length > 0 ? ": " + detail : string.Empty)}");
 

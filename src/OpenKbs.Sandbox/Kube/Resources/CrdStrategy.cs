@@ -185,11 +185,11 @@ internal sealed class CrdStrategy(ISchemaCompiler compiler, TimeProvider time) :
 
                 try
                 {
-                    compiler.Compile(schema);
+                    compiler.Compile(obj, KubeJson.GetString(v, "name") ?? string.Empty);
                 }
-                catch (FormatException ex)
+                catch (SchemaCompileException ex)
                 {
-                    errors.Add(KubeFieldError.Invalid($"spec.versions[{i}].schema.openAPIV3Schema", null, ex.Message));
+                    errors.AddRange(ex.Errors);
                 }
             }
 

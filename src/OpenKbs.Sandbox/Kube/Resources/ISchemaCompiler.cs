@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace OpenKbs.Sandbox.Kube.Resources;
 
-/// <summary>Compiles a CRD version's openAPIV3Schema into a validator. Throws <see cref="FormatException"/> (message = reason) for a schema Kubernetes would reject.</summary>
+/// <summary>Compiles the schema of one version of a CRD. Throws <see cref="SchemaCompileException"/> for a schema Kubernetes would reject.</summary>
 internal interface ISchemaCompiler
 {
-    ISchemaValidator Compile(JsonNode openApiV3Schema);
+    ISchemaValidator Compile(JsonObject crd, string version);
 }

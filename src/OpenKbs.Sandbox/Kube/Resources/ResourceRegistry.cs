@@ -124,9 +124,9 @@ internal sealed class ResourceRegistry
                 {
                     try
                     {
-                        schema = _compiler.Compile(schemaNode);
+                        schema = _compiler.Compile(crd, version);
                     }
-                    catch (FormatException)
+                    catch (SchemaCompileException)
                     {
                         schema = PassThroughSchema.Instance;
                     }
