@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using k8s;
 using k8s.Models;
 using OpenKbs.Sandbox.Kube;
+using OpenKbs.Testing.Kubectl;
 
 namespace OpenKbs.Testing;
 
@@ -67,6 +68,9 @@ public class SandboxFixture : IAsyncLifetime, IDisposable
         _client?.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>A kubectl runner for this server (own discovery cache folder).</summary>
+    public KubectlRunner Kubectl() => new(KubeconfigPath, Path.Combine(_workDir, "kubectl-cache"));
 
     /// <summary>A DNS-label-safe unique name: prefix + '-' + 8 random characters.</summary>
     public static string UniqueName(string prefix = "t") =>
