@@ -14,6 +14,8 @@ internal static class Program
             SandboxCommand.Create(),
             CrdsCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+        // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown, moto) before
+        // System.CommandLine would end the process (its default is 2 s).
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });
     }
 }

@@ -1,18 +1,221 @@
+using System.Collections;
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using OpenKbs.Operator.Hosting;
+using OpenKbs.Sandbox.Bootstrap;
+using OpenKbs.Sandbox.Kube;
+using OpenKbs.Sandbox.Moto;
 
 namespace OpenKbs.Operator.Commands;
 
-/// <summary>`openkbs sandbox`.</summary>
+/// <summary>
+/// `openkbs sandbox`: the Kubernetes-compatible API server plus moto (or a given AWS endpoint), bootstrapped for the
+/// operator (CRDs, AWS Organization, artifact bucket, example artifacts), optionally with the operator in-process.
+/// Writes DIR/kubeconfig, DIR/aws.env and, once everything answers, DIR/ready; stops cleanly on SIGINT/SIGTERM.
+/// </summary>
 internal static class SandboxCommand
 {
     public static Command Create()
     {
-        var command = new Command("sandbox", "Not wired yet.");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("openkbs sandbox: not wired yet");
-            return 2;
-        });
+        var command = new Command(
+            "sandbox",
+            "Run a local Kubernetes-compatible API server and moto (AWS), with the CRDs installed and AWS bootstrapped. "
+            + "Writes DIR/kubeconfig (context openkbs-sandbox), DIR/aws.env and DIR/ready; Ctrl-C stops everything.");
+        var stateDir = new Option<string>("--state-dir") { Description = "Folder for kubeconfig, aws.env, ready and moto.log.", Required = true };
+        var withOperator = new Option<bool>("--with-operator") { Description = "Also run the operator in this process (against the sandbox and moto)." };
+        var kubePort = new Option<int>("--kube-port") { Description = "Port of the API server (0 = a free port).", DefaultValueFactory = _ => 0 };
+        var awsPort = new Option<int>("--aws-port") { Description = "Port of moto_server (0 = a free port).", DefaultValueFactory = _ => 0 };
+        var awsEndpoint = new Option<string?>("--aws-endpoint") { Description = "Use this AWS endpoint (an already running moto) instead of starting moto." };
+        var crds = new Option<string?>("--crds") { Description = "CRD folder (default: crds/ of the repository that contains the current directory, else next to the executable)." };
+        var examples = new Option<string?>("--examples") { Description = "Examples folder whose artifacts are uploaded (default: docs/examples of the repository)." };
+        command.Options.Add(stateDir);
+        command.Options.Add(withOperator);
+        command.Options.Add(kubePort);
+        command.Options.Add(awsPort);
+        command.Options.Add(awsEndpoint);
+        command.Options.Add(crds);
+        command.Options.Add(examples);
+        // Place for `--aws-chaos SPEC` (src/OpenKbs.Sandbox/AwsChaos): a fault/realism proxy started in front of the
+        // AWS endpoint in ResolveAwsEndpointAsync; aws.env and the operator then point at the proxy.
+
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new SandboxSettings
+            {
+                StateDirectory = Path.GetFullPath(parse.GetValue(stateDir)!),
+                WithOperator = parse.GetValue(withOperator),
+                KubePort = parse.GetValue(kubePort),
+                AwsPort = parse.GetValue(awsPort),
+                AwsEndpoint = parse.GetValue(awsEndpoint),
+                CrdsDirectory = parse.GetValue(crds),
+                ExamplesDirectory = parse.GetValue(examples),
+            },
+            cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunAsync(SandboxSettings settings, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already stopping.
+            }
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        Directory.CreateDirectory(settings.StateDirectory);
+        var readyFile = Path.Combine(settings.StateDirectory, "ready");
+        File.Delete(readyFile);
+        var log = Console.Out;
+        KubeApiServer? server = null;
+        MotoServer? moto = null;
+        Task<int>? operatorTask = null;
+        using var operatorStop = new CancellationTokenSource();
+        try
+        {
+            server = await KubeApiServer.StartAsync(new KubeApiServerOptions { Port = settings.KubePort }, stop.Token);
+            var kubeconfig = server.WriteKubeconfig(Path.Combine(settings.StateDirectory, "kubeconfig"));
+            await log.WriteLineAsync($"sandbox: Kubernetes API at {server.Url} (kubeconfig {kubeconfig}, context openkbs-sandbox)");
+
+            var crdsDirectory = settings.CrdsDirectory ?? FindRepositoryFolder("crds");
+            if (crdsDirectory is null || !Directory.Exists(crdsDirectory))
+            {
+                await Console.Error.WriteLineAsync("openkbs sandbox: no crds/ folder found (run from the repository, or pass --crds DIR)");
+                return 2;
+            }
+
+            await server.InstallCrdsAsync(crdsDirectory, stop.Token);
+            await log.WriteLineAsync($"sandbox: installed the CRDs of {crdsDirectory}");
+
+            Uri endpoint;
+            if (settings.AwsEndpoint is { Length: > 0 } given)
+            {
+                endpoint = new Uri(given);
+            }
+            else
+            {
+                try
+                {
+                    moto = await MotoLauncher.StartAsync(new MotoServerOptions { Port = settings.AwsPort, LogFile = Path.Combine(settings.StateDirectory, "moto.log") }, stop.Token);
+                }
+                catch (MotoNotFoundException ex)
+                {
+                    await Console.Error.WriteLineAsync($"openkbs sandbox: {ex.Message}");
+                    await Console.Error.WriteLineAsync("openkbs sandbox: install it with: pip install \"moto[server]==5.2.1\" (or pass --aws-endpoint URL)");
+                    return 3;
+                }
+
+                endpoint = moto.Endpoint;
+                await log.WriteLineAsync($"sandbox: moto at {endpoint} (log {Path.Combine(settings.StateDirectory, "moto.log")})");
+            }
+
+            endpoint = await ResolveAwsEndpointAsync(endpoint, stop.Token);
+            var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
+            await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
+            var awsEnvironment = SandboxAws.Environment(endpoint);
+            var awsEnvFile = Path.Combine(settings.StateDirectory, "aws.env");
+            SandboxAws.WriteEnvFile(awsEnvFile, awsEnvironment);
+            await log.WriteLineAsync($"sandbox: AWS environment in {awsEnvFile}");
+
+            if (settings.WithOperator)
+            {
+                var operatorOptions = OperatorOptionsFor(kubeconfig, awsEnvironment);
+                operatorTask = Task.Run(() => OperatorHost.RunAsync(operatorOptions, operatorStop.Token), CancellationToken.None);
+                await log.WriteLineAsync("sandbox: operator started in this process");
+            }
+
+            await File.WriteAllTextAsync(readyFile, $"kube={server.Url}\naws={endpoint}\n", stop.Token);
+            await log.WriteLineAsync($"sandbox: ready ({readyFile}). Try: kubectl --kubeconfig {kubeconfig} get crds. Ctrl-C stops.");
+
+            var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+            var finished = operatorTask is null ? await Task.WhenAny(stopped) : await Task.WhenAny(stopped, operatorTask);
+            if (finished == operatorTask)
+            {
+                var code = await operatorTask;
+                await Console.Error.WriteLineAsync($"openkbs sandbox: the operator stopped (exit code {code}); stopping the sandbox");
+                return code == 0 ? 1 : code;
+            }
+
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 0;
+        }
+        finally
+        {
+            File.Delete(readyFile);
+            if (operatorTask is not null)
+            {
+                await operatorStop.CancelAsync();
+                try
+                {
+                    await operatorTask.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+                {
+                    await Console.Error.WriteLineAsync("openkbs sandbox: the operator did not stop within 30 s");
+                }
+            }
+
+            if (moto is not null)
+            {
+                await moto.DisposeAsync();
+            }
+
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            await log.WriteLineAsync("sandbox: stopped");
+        }
+    }
+
+    /// <summary>Where an AWS fault/realism proxy (--aws-chaos) would wrap the endpoint; today the endpoint itself.</summary>
+    private static Task<Uri> ResolveAwsEndpointAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        return Task.FromResult(endpoint);
+    }
+
+    private static OperatorOptions OperatorOptionsFor(string kubeconfig, IReadOnlyList<KeyValuePair<string, string>> awsEnvironment)
+    {
+        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
+        var loaded = OperatorSettings.Load(null, environment, new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal));
+        return loaded with
+        {
+            KubeconfigPath = kubeconfig,
+            Environment = awsEnvironment.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            MetricsBindAddress = environment.ContainsKey("OPENKBS_METRICS_BIND_ADDRESS") ? loaded.MetricsBindAddress : "127.0.0.1:0",
+            HealthProbeBindAddress = environment.ContainsKey("OPENKBS_HEALTH_PROBE_BIND_ADDRESS") ? loaded.HealthProbeBindAddress : "127.0.0.1:0",
+            LogFormat = environment.ContainsKey("OPENKBS_LOG_FORMAT") ? loaded.LogFormat : "text",
+        };
+    }
+
+    /// <summary>A folder of the repository that contains the current directory (the one with OpenKbs.Operator.sln), else next to the executable.</summary>
+    private static string? FindRepositoryFolder(string relative)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")))
+            {
+                var candidate = Path.Combine(dir.FullName, relative);
+                return Directory.Exists(candidate) ? candidate : null;
+            }
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, relative);
+        return Directory.Exists(beside) ? beside : null;
     }
 }

@@ -113,6 +113,14 @@ internal static partial class YamlJson
             return JsonValue.Create(l);
         }
 
+        if (OctalRegex().IsMatch(plain))
+        {
+            var negative = plain.StartsWith('-');
+            var digits = plain.TrimStart('+', '-')[1..];
+            var octal = System.Convert.ToInt64(digits, 8);
+            return JsonValue.Create(negative ? -octal : octal);
+        }
+
         if (plain.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(plain.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
         {
             return JsonValue.Create(hex);
@@ -149,6 +157,9 @@ internal static partial class YamlJson
     [GeneratedRegex("^[-+]?(0|[1-9][0-9]*)$")]
     private static partial Regex IntRegex();
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    [GeneratedRegex("^[-+]?0[0-7]+$")]
+    private static partial Regex OctalRegex();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+)$")]
     private static partial Regex FloatRegex();
 }

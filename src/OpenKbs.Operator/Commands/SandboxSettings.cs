@@ -1,0 +1,19 @@
+namespace OpenKbs.Operator.Commands;
+
+/// <summary>The options of `openkbs sandbox`.</summary>
+internal sealed record SandboxSettings
+{
+    public required string StateDirectory { get; init; }
+
+    public bool WithOperator { get; init; }
+
+    public int KubePort { get; init; }
+
+    public int AwsPort { get; init; }
+
+    public string? AwsEndpoint { get; init; }
+
+    public string? CrdsDirectory { get; init; }
+
+    public string? ExamplesDirectory { get; init; }
+}
