@@ -9,7 +9,9 @@ namespace OpenKbs.Sandbox.Schema.OpenApi;
 /// </summary>
 internal static class OpenApiPaths
 {
-    private static readonly string[] PatchContentTypes = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
+    // No strategic merge patch: custom resources do not support it (415), and kubectl reads this list to choose how
+    // `kubectl apply` patches (with strategic merge listed it sends one, and every second apply of a CR fails).
+    private static readonly string[] PatchContentTypes = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"];
 
     private static readonly (string Name, string Type, string Description)[] ListParameters =
     [
