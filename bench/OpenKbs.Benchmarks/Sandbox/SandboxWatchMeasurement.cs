@@ -56,7 +56,7 @@ internal sealed class SandboxWatchMeasurement : IMeasurement
                 while ((i = Interlocked.Increment(ref next)) < Updates)
                 {
                     await SandboxBench.SendAsync(http, HttpMethod.Patch, $"/apis/{SandboxBench.Group}/v1/namespaces/bench/{SandboxBench.Plural}/gadget-{i % Objects:D6}",
-                        $$"""{"spec":{"replicas":{{(i / Objects) + 10}}}}""", "application/merge-patch+json");
+                        "{\"spec\":{\"replicas\":" + ((i / Objects) + 10).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}", "application/merge-patch+json");
                 }
             }));
             var written = sw.Elapsed;
