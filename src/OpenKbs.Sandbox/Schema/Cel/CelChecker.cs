@@ -184,8 +184,13 @@ internal sealed class CelChecker
                 return Primary(p.primary(), scope);
             case CelParser.SelectContext s:
                 var receiver = Member(s.member(), scope);
-                var field = Select(receiver, s.id.Text, s.op);
-                return s.opt is null ? field : CelType.Dyn;
+                if (s.opt is not null || receiver.Kind == CelTypeKind.Optional)
+                {
+                    var inner = receiver.Kind == CelTypeKind.Optional ? receiver.Elem ?? CelType.Dyn : receiver;
+                    return CelType.OptionalOf(inner.Kind is CelTypeKind.Map or CelTypeKind.Object or CelTypeKind.Dyn ? Select(inner, s.id.Text, s.op) : Select(inner, s.id.Text, s.op));
+                }
+
+                return Select(receiver, s.id.Text, s.op);
             case CelParser.MemberCallContext call:
                 return MemberCall(call, scope);
             case CelParser.IndexContext index:
@@ -248,8 +253,9 @@ internal sealed class CelChecker
         if (call.member() is CelParser.PrimaryExprContext { } p && p.primary() is CelParser.IdentOrGlobalCallContext { op: null } ns
             && !scope.ContainsKey(ns.id.Text) && ns.id.Text is not ("self" or "oldSelf"))
         {
-            Report(ns.id, $"undeclared reference to '{ns.id.Text}.{name}' (in container '')");
-            return CelType.Dyn;
+            var qualified = ns.id.Text + "." + name;
+            var qualifiedArgs = args.Select(a => Expr(a, scope)).ToList();
+            return ResolveCall(qualified, member: false, CelType.Dyn, qualifiedArgs, ns.id);
         }
 
         var receiver = Member(call.member(), scope);
@@ -261,13 +267,7 @@ internal sealed class CelChecker
     private CelType Comprehension(CelParser.MemberCallContext call, string name, IList<CelParser.ExprContext> args, ImmutableDictionary<string, CelType> scope)
     {
         var receiver = Member(call.member(), scope);
-        if (args.Count == 3 && name == "map")
-        {
-            Report(call.id, "unsupported: the three-argument map(x, filter, transform) macro is not supported by this evaluator; use filter(...).map(...)");
-            return CelType.Dyn;
-        }
-
-        if (args.Count != 2 || VariableName(args[0]) is not { } variable)
+        if (args.Count != 2 && !(args.Count == 3 && name == "map") || VariableName(args[0]) is not { } variable)
         {
             Report(call.id, $"invalid argument to {name}() macro: expected a variable name and an expression");
             return CelType.Dyn;
@@ -289,6 +289,9 @@ internal sealed class CelChecker
         var body = Expr(args[1], scope.SetItem(variable, elem));
         switch (name)
         {
+            case "map" when args.Count == 3:
+                ExpectBool(body, call.id, name);
+                return CelType.ListOf(Expr(args[2], scope.SetItem(variable, elem)));
             case "map":
                 return CelType.ListOf(body);
             case "filter":

@@ -1,9 +1,9 @@
 namespace OpenKbs.Sandbox.Schema.Cel;
 
 /// <summary>
-/// The functions a rule may call: the CEL standard functions the Cel package implements, plus the Kubernetes
-/// libraries we add in <see cref="KubernetesCelLibrary"/> (strings, lists, regex, URLs, optionals). A rule calling
-/// anything else fails to compile, as it would on a cluster without that library.
+/// The functions a rule may call, with the result types the checker infers: CEL's standard functions and the
+/// Kubernetes libraries implemented in <see cref="CelStandardLibrary"/> (strings, lists, regex, URLs, sets,
+/// optionals). A rule calling anything else fails to compile, as it would on a cluster without that library.
 /// </summary>
 internal static class CelFunctionCatalog
 {
@@ -97,10 +97,19 @@ internal static class CelFunctionCatalog
             Member("getEscapedPath", 0, Urls, _ => CelType.String),
             Member("getQuery", 0, Urls, _ => CelType.MapOf(CelType.ListOf(CelType.String))),
 
-            // Optional values (oldSelf with optionalOldSelf: true).
+            // cel-go ext.Sets.
+            Global("sets.contains", 2, _ => CelType.Bool),
+            Global("sets.equivalent", 2, _ => CelType.Bool),
+            Global("sets.intersects", 2, _ => CelType.Bool),
+
+            // Optional values (oldSelf with optionalOldSelf: true, x.?field).
+            Global("optional.of", 1, _ => CelType.OptionalOf(CelType.Dyn)),
+            Global("optional.none", 0, _ => CelType.OptionalOf(CelType.Dyn)),
+            Global("optional.ofNonZeroValue", 1, _ => CelType.OptionalOf(CelType.Dyn)),
             Member("hasValue", 0, Optionals, _ => CelType.Bool),
             Member("value", 0, Optionals, r => r.Elem ?? CelType.Dyn),
             Member("orValue", 1, Optionals, r => r.Elem ?? CelType.Dyn),
+            Member("or", 1, Optionals, r => r),
         };
 
         foreach (var name in new[] { "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes", "getSeconds", "getMilliseconds" })

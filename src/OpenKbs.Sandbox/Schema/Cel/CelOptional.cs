@@ -1,6 +1,6 @@
 namespace OpenKbs.Sandbox.Schema.Cel;
 
-/// <summary>A CEL optional value, used for oldSelf in rules with optionalOldSelf: true.</summary>
+/// <summary>A CEL optional value: oldSelf in rules with optionalOldSelf: true, x.?field, optional.of(x).</summary>
 internal sealed class CelOptional(bool hasValue, object? value)
 {
     public static readonly CelOptional None = new(false, null);

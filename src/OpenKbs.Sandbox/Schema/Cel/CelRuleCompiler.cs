@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Cel;
 using Cel.Internal;
 
 namespace OpenKbs.Sandbox.Schema.Cel;
@@ -120,7 +119,7 @@ internal static partial class CelRuleCompiler
             errors.Add(FieldError.Invalid(FieldPaths.Child(rulePath, "optionalOldSelf"), JsonValue.Create(true), "may not be set if rule does not use oldSelf"));
         }
 
-        CelProgramDelegate? messageProgram = null;
+        CelProgram? messageProgram = null;
         if (rule.MessageExpression.Trim().Length > 0)
         {
             messageProgram = CheckAndCompile(rule.MessageExpression, selfType, oldSelfType, expectString: true, out _, out var messageProblem);
@@ -142,7 +141,7 @@ internal static partial class CelRuleCompiler
     }
 
     /// <summary>Parses, checks and compiles one expression; <paramref name="problem"/> is cel-go's style of message.</summary>
-    internal static CelProgramDelegate? CheckAndCompile(string expression, CelType selfType, CelType? oldSelfType, bool expectString, out bool usesOldSelf, out string? problem)
+    internal static CelProgram? CheckAndCompile(string expression, CelType selfType, CelType? oldSelfType, bool expectString, out bool usesOldSelf, out string? problem)
     {
         usesOldSelf = false;
         problem = null;
@@ -192,9 +191,9 @@ internal static partial class CelRuleCompiler
 
         try
         {
-            return CelRuntime.Compile(start);
+            return CelCompiler.Compile(start);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (CelSyntaxException ex)
         {
             problem = "program instantiation failed: " + ex.Message;
             return null;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Cel;
 
 namespace OpenKbs.Sandbox.Schema.Cel;
 
@@ -94,7 +93,7 @@ internal static class CelRuleValidator
                 selfConverted = true;
             }
 
-            var activation = new Dictionary<string, object?>(StringComparer.Ordinal) { ["self"] = self };
+            object? oldValue = null;
             if (compiled.UsesOldSelf)
             {
                 if (!oldConverted && old is not null)
@@ -103,10 +102,10 @@ internal static class CelRuleValidator
                     oldConverted = true;
                 }
 
-                activation["oldSelf"] = optional ? (old is null ? CelOptional.None : CelOptional.Of(oldSelf)) : oldSelf;
+                oldValue = optional ? (old is null ? CelOptional.None : CelOptional.Of(oldSelf)) : oldSelf;
             }
 
-            var outcome = Evaluate(compiled.Program, activation, out var evaluationError);
+            var outcome = Evaluate(compiled.Program, self, oldValue, out var evaluationError);
             if (evaluationError is not null)
             {
                 var text = evaluationError == "no such overload"
@@ -122,7 +121,7 @@ internal static class CelRuleValidator
             }
 
             var errorPath = compiled.NormalizedFieldPath is { } relative ? FieldPaths.Render(FieldPaths.Child(path, relative)) : fieldPath;
-            var detail = MessageExpression(compiled, activation) ?? MessageOrDefault(rule);
+            var detail = MessageExpression(compiled, self, oldValue) ?? MessageOrDefault(rule);
             var error = rule.Reason switch
             {
                 "FieldValueForbidden" => FieldError.Forbidden(errorPath, detail),
@@ -137,53 +136,34 @@ internal static class CelRuleValidator
         }
     }
 
-    private static bool Evaluate(CelProgramDelegate program, Dictionary<string, object?> activation, out string? error)
+    private static bool Evaluate(CelProgram program, object? self, object? oldSelf, out string? error)
     {
         error = null;
-        CelEvaluationException.Reset();
-        object? result;
-        try
+        switch (program.Evaluate(self, oldSelf))
         {
-            result = program(activation);
+            case bool b:
+                return b;
+            case CelError e:
+                error = e.Message;
+                return false;
+            default:
+                error = "no such overload";
+                return false;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            error = CelErrors.Describe(ex);
-            return false;
-        }
-
-        if (result is bool b)
-        {
-            return b;
-        }
-
-        error = CelEvaluationException.TakeLastError() ?? CelErrors.DescribeResult(result);
-        return false;
     }
 
-    private static string? MessageExpression(CompiledRule compiled, Dictionary<string, object?> activation)
+    private static string? MessageExpression(CompiledRule compiled, object? self, object? oldSelf)
     {
-        if (compiled.MessageProgram is null)
+        if (compiled.MessageProgram?.Evaluate(self, oldSelf) is string message)
         {
-            return null;
-        }
-
-        try
-        {
-            if (compiled.MessageProgram(activation) is string message)
+            var trimmed = message.Trim();
+            if (trimmed.Length > 0 && !trimmed.Contains('\n', StringComparison.Ordinal) && System.Text.Encoding.UTF8.GetByteCount(trimmed) <= MaxMessageExpressionBytes)
             {
-                var trimmed = message.Trim();
-                if (trimmed.Length > 0 && !trimmed.Contains('\n', StringComparison.Ordinal) && System.Text.Encoding.UTF8.GetByteCount(trimmed) <= MaxMessageExpressionBytes)
-                {
-                    return trimmed;
-                }
+                return trimmed;
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // kube-apiserver logs the failure and falls back to the message.
-        }
 
+        // kube-apiserver logs a failing messageExpression and falls back to the message.
         return null;
     }
 

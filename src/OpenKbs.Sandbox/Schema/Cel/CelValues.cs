@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Google.Protobuf;
-using WellKnownDuration = Google.Protobuf.WellKnownTypes.Duration;
 
 namespace OpenKbs.Sandbox.Schema.Cel;
 
@@ -39,15 +37,14 @@ internal static partial class CelValues
                 return map.ToDictionary(p => p.Key, p => From(p.Value, type.Elem), StringComparer.Ordinal);
             case CelTypeKind.List when node is JsonArray list:
                 return list.Select(item => From(item, type.Elem)).ToList();
-            case CelTypeKind.Timestamp when JsonKind.AsString(node) is { } ts
-                && DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp):
+            case CelTypeKind.Timestamp when JsonKind.AsString(node) is { } ts && TryParseTimestamp(ts, out var timestamp):
                 return timestamp;
             case CelTypeKind.Duration when JsonKind.AsString(node) is { } d && TryParseDuration(d, out var duration):
-                return WellKnownDuration.FromTimeSpan(duration);
+                return duration;
             case CelTypeKind.Bytes when JsonKind.AsString(node) is { } b:
                 try
                 {
-                    return ByteString.FromBase64(b);
+                    return Convert.FromBase64String(b);
                 }
                 catch (FormatException)
                 {
@@ -91,6 +88,10 @@ internal static partial class CelValues
                 return null;
         }
     }
+
+    /// <summary>An RFC 3339 timestamp (a date alone is midnight UTC).</summary>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset timestamp) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp);
 
     /// <summary>Go time.ParseDuration, plus the "d" and "w" units strfmt accepts.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)

@@ -1,5 +1,3 @@
-using Cel;
-
 namespace OpenKbs.Sandbox.Schema.Cel;
 
 /// <summary>One x-kubernetes-validations entry, checked and compiled.</summary>
@@ -7,10 +5,10 @@ internal sealed class CompiledRule
 {
     public required ValidationRule Rule { get; init; }
 
-    public required CelProgramDelegate Program { get; init; }
+    public required CelProgram Program { get; init; }
 
     /// <summary>The compiled messageExpression, if any.</summary>
-    public CelProgramDelegate? MessageProgram { get; init; }
+    public CelProgram? MessageProgram { get; init; }
 
     /// <summary>The rule references oldSelf: evaluated only on update, with a correlated old value.</summary>
     public bool UsesOldSelf { get; init; }
