@@ -44,31 +44,39 @@ internal sealed class SchemaValidationMeasurement : IMeasurement
             Pipeline(schema, sample, null);
         }
 
-        sw.Restart();
-        for (var i = 0; i < rounds; i++)
-        {
-            Pipeline(schema, sample, null);
-        }
-
-        var createUs = sw.Elapsed.TotalMicroseconds / rounds;
+        var (createWall, createCpu) = Time(rounds, () => Pipeline(schema, sample, null));
         var stored = (JsonObject)sample.DeepClone();
         schema.Prune(stored);
         schema.ApplyDefaults(stored);
-        sw.Restart();
-        for (var i = 0; i < rounds; i++)
-        {
-            Pipeline(schema, sample, stored);
-        }
-
-        var updateUs = sw.Elapsed.TotalMicroseconds / rounds;
+        var (updateWall, updateCpu) = Time(rounds, () => Pipeline(schema, sample, stored));
         IReadOnlyList<MeasurementResult> results =
         [
-            new($"compile the {crds.Count} repository CRDs ({crds.Sum(c => CrdSchema.FromCrd(c, "v1alpha1").RuleCount)} CEL rules)", $"{compileMs.ToString("F1", CultureInfo.InvariantCulture)} ms"),
-            new("create: prune + default + validate a Project with 20 functions", $"{createUs.ToString("F0", CultureInfo.InvariantCulture)} µs", "< 5 ms", createUs < 5_000),
-            new("update (transition rules, ratcheting) of the same Project", $"{updateUs.ToString("F0", CultureInfo.InvariantCulture)} µs", "< 5 ms", updateUs < 5_000),
+            new($"compile the {crds.Count} repository CRDs ({crds.Sum(c => CrdSchema.FromCrd(c, "v1alpha1").RuleCount)} CEL rules), wall", $"{compileMs.ToString("F1", CultureInfo.InvariantCulture)} ms"),
+            new("create: prune + default + validate a Project with 20 functions, CPU per request", Micro(createCpu), "< 2 ms", createCpu < 2_000),
+            new("create, wall per request (on the shared machine)", Micro(createWall)),
+            new("update (transition rules, ratcheting) of the same Project, CPU per request", Micro(updateCpu), "< 2 ms", updateCpu < 2_000),
+            new("update, wall per request (on the shared machine)", Micro(updateWall)),
         ];
         return Task.FromResult(results);
     }
+
+    /// <summary>Wall and process CPU time per iteration, in µs (CPU time is what a loaded, shared machine distorts least).</summary>
+    private static (double Wall, double Cpu) Time(int rounds, Action action)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < rounds; i++)
+        {
+            action();
+        }
+
+        var wall = sw.Elapsed.TotalMicroseconds / rounds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalMicroseconds / rounds);
+    }
+
+    private static string Micro(double value) => $"{value.ToString("F0", CultureInfo.InvariantCulture)} µs";
 
     private static void Pipeline(CrdSchema schema, JsonObject sample, JsonObject? old)
     {
