@@ -37,6 +37,16 @@ internal static class Chaos
 
     public static Task<AwsCliResult> CliAsync(AwsChaosProxy proxy, params string[] args) => AwsCli.RunAsync(proxy.Endpoint, args);
 
+    /// <summary>The text of the first element named <paramref name="name"/> in an XML answer (kept as {"text": ...}).</summary>
+    public static string Xml(this JsonObject answer, string name)
+    {
+        var text = answer.Text("text");
+        var start = text.IndexOf($"<{name}>", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"No <{name}> in {text}");
+        start += name.Length + 2;
+        return text[start..text.IndexOf($"</{name}>", start, StringComparison.Ordinal)];
+    }
+
     public static string Text(this JsonNode? node, string path)
     {
         foreach (var part in path.Split('.'))

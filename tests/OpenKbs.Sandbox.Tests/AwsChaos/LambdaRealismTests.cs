@@ -44,10 +44,10 @@ public sealed class LambdaRealismTests(MotoServerFixture moto) : IDisposable
         Assert.Equal("ResourceConflictException", whilePending.ErrorCode);
         Assert.Contains("Pending", whilePending.StandardError, StringComparison.Ordinal);
 
-        var firstPoll = (await Chaos.CliAsync(proxy, "lambda", "get-function", "--function-name", "shop")).Json().GetProperty("Configuration");
-        var secondPoll = (await Chaos.CliAsync(proxy, "lambda", "get-function", "--function-name", "shop")).Json().GetProperty("Configuration");
-        Assert.Equal(("Pending", "Active"), (firstPoll.GetProperty("State").GetString(), secondPoll.GetProperty("State").GetString()));
-        var revision = secondPoll.GetProperty("RevisionId").GetString()!;
+        var firstPoll = (await Chaos.CallAsync(RawAws.Rest(HttpMethod.Get, proxy.Endpoint, "/2015-03-31/functions/shop", "lambda"))).Body;
+        var secondPoll = (await Chaos.CallAsync(RawAws.Rest(HttpMethod.Get, proxy.Endpoint, "/2015-03-31/functions/shop", "lambda"))).Body;
+        Assert.Equal(("Pending", "Active"), (firstPoll.Text("Configuration.State"), secondPoll.Text("Configuration.State")));
+        var revision = secondPoll.Text("Configuration.RevisionId");
 
         var updated = (await Chaos.CliAsync(proxy, "lambda", "update-function-configuration", "--function-name", "shop", "--memory-size", "256", "--revision-id", revision)).Json();
         Assert.Equal("InProgress", updated.GetProperty("LastUpdateStatus").GetString());
@@ -59,7 +59,7 @@ public sealed class LambdaRealismTests(MotoServerFixture moto) : IDisposable
 
         // Once the update is done (one poll still shows it in progress), the old revision is stale.
         Assert.Equal("InProgress", (await Chaos.CallAsync(RawAws.Rest(HttpMethod.Get, proxy.Endpoint, "/2015-03-31/functions/shop/configuration", "lambda"))).Body.Text("LastUpdateStatus"));
-        Assert.Equal("Successful", (await Chaos.CliAsync(proxy, "lambda", "get-function-configuration", "--function-name", "shop")).Json().GetProperty("LastUpdateStatus").GetString());
+        Assert.Equal("Successful", (await Chaos.CallAsync(RawAws.Rest(HttpMethod.Get, proxy.Endpoint, "/2015-03-31/functions/shop/configuration", "lambda"))).Body.Text("LastUpdateStatus"));
         var stale = await Chaos.CliAsync(proxy, "lambda", "update-function-configuration", "--function-name", "shop", "--memory-size", "512", "--revision-id", revision);
         Assert.Equal("PreconditionFailedException", stale.ErrorCode);
         Assert.Equal(2, proxy.Engine.Stats.Realism("ResourceConflict"));

@@ -23,17 +23,17 @@ public sealed class OrganizationsRealismTests(MotoServerFixture moto)
         Assert.Equal("IN_PROGRESS", created.GetProperty("CreateAccountStatus").GetProperty("State").GetString());
         Assert.False(created.GetProperty("CreateAccountStatus").TryGetProperty("AccountId", out _));
 
-        var listed = (await Chaos.CliAsync(proxy, "organizations", "list-accounts")).Json();
-        Assert.DoesNotContain(listed.GetProperty("Accounts").EnumerateArray(), a => a.GetProperty("Email").GetString() == "shop@example.com");
+        var listed = await Chaos.OrganizationsAsync(proxy.Endpoint, "ListAccounts");
+        Assert.DoesNotContain(listed["Accounts"]!.AsArray(), a => a.Text("Email") == "shop@example.com");
 
-        var first = (await Chaos.CliAsync(proxy, "organizations", "describe-create-account-status", "--create-account-request-id", requestId)).Json();
-        Assert.Equal("IN_PROGRESS", first.GetProperty("CreateAccountStatus").GetProperty("State").GetString());
+        var first = await Chaos.OrganizationsAsync(proxy.Endpoint, "DescribeCreateAccountStatus", new JsonObject { ["CreateAccountRequestId"] = requestId });
+        Assert.Equal("IN_PROGRESS", first.Text("CreateAccountStatus.State"));
         var second = (await Chaos.CliAsync(proxy, "organizations", "describe-create-account-status", "--create-account-request-id", requestId)).Json();
         Assert.Equal("SUCCEEDED", second.GetProperty("CreateAccountStatus").GetProperty("State").GetString());
         var accountId = second.GetProperty("CreateAccountStatus").GetProperty("AccountId").GetString();
 
-        var after = (await Chaos.CliAsync(proxy, "organizations", "list-accounts")).Json();
-        Assert.Contains(after.GetProperty("Accounts").EnumerateArray(), a => a.GetProperty("Id").GetString() == accountId);
+        var after = await Chaos.OrganizationsAsync(proxy.Endpoint, "ListAccounts");
+        Assert.Contains(after["Accounts"]!.AsArray(), a => a.Text("Id") == accountId);
     }
 
     [Fact]
