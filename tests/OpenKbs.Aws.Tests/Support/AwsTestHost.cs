@@ -17,7 +17,7 @@ internal sealed class AwsTestHost : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public AwsTestHost(MotoServerFixture moto, TimeProvider? time = null, SeededFaultHandler? faults = null, Action<AwsOptions>? configure = null)
+    public AwsTestHost(MotoServerFixture moto, TimeProvider? time = null, DelegatingHandler? faults = null, Action<AwsOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
