@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers;
@@ -10,7 +11,7 @@ public static class ControllerRegistration
 {
     /// <summary>
     /// Registers the shared AWS wiring (configuration section <c>Aws</c>, the Kubernetes Event audit sink, the status
-    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c> and <c>ClientAccount</c>
+    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c>, <c>ClientAccount</c> and <c>Project</c>
     /// (the host adds <c>OPENKBS_</c>-prefixed environment variables, e.g. <c>OPENKBS_ClientAccount__WaitWhileAccountCreating=00:00:02</c>).
     /// </summary>
     public static IServiceCollection AddOpenKbsControllers(this IServiceCollection services, IConfiguration? configuration = null)
@@ -18,6 +19,7 @@ public static class ControllerRegistration
         ArgumentNullException.ThrowIfNull(services);
         services.AddControllerAws(configuration);
         services.AddClientAccountController(configuration);
+        services.AddProjectController(configuration);
         return services;
     }
 }

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.Projects;
+
+/// <summary>
+/// Registers the Project controller: the recipe, its steps (scoped: one instance per pass) and the watch on ClientAccounts, so a
+/// ClientAccount becoming Ready (or changing) wakes the Projects of its namespace that reference it.
+/// </summary>
+internal static class ProjectController
+{
+    /// <summary>The controller name in logs, metrics and audit records.</summary>
+    public const string ControllerName = "project";
+
+    public static IServiceCollection AddProjectController(this IServiceCollection services, IConfiguration? configuration)
+    {
+        var settings = new ProjectOptions();
+        configuration?.GetSection(ProjectOptions.SectionName).Bind(settings);
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton<AccountResolver>();
+        services.TryAddSingleton<ProjectContextFactory>();
+
+        // The steps, in no particular order here: ProjectSteps fixes the order.
+        services.TryAddScoped<StorageStep>();
+        services.TryAddScoped<ArtifactStep>();
+        services.TryAddScoped<DatabaseStep>();
+        services.TryAddScoped<ExecutionRoleStep>();
+        services.TryAddScoped<ApiKeyStagingStep>();
+        services.TryAddScoped<FunctionsStep>();
+        services.TryAddScoped<ApiKeysStep>();
+        services.TryAddScoped<CdnStep>();
+        services.TryAddScoped<SchedulesStep>();
+        services.TryAddScoped<UsageStep>();
+        services.TryAddScoped<ProjectSteps>();
+        services.TryAddScoped<ProjectRecipe>();
+
+        return services.AddController<Project, ProjectReconciler>(
+            ResourceDescriptor.For<Project>(),
+            new ControllerOptions
+            {
+                Name = ControllerName,
+                ResyncInterval = settings.DriftCheckInterval,
+                MaxConcurrentReconciles = settings.MaxConcurrentReconciles,
+            },
+            builder => builder.Watches<ClientAccount>((account, projects) => ProjectsOf(account, projects)));
+    }
+
+    /// <summary>The Projects in the account's namespace whose clientAccountRef names it.</summary>
+    internal static IEnumerable<ObjectKey> ProjectsOf(ClientAccount account, IResourceCache<Project> projects) =>
+        projects.List(account.Metadata.NamespaceProperty)
+            .Where(p => string.Equals(p.Spec.ClientAccountRef?.Name, account.Metadata.Name, StringComparison.Ordinal))
+            .Select(ObjectKey.From);
+}
