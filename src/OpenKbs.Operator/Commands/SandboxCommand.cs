@@ -2,6 +2,7 @@ using System.Collections;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using OpenKbs.Operator.Hosting;
+using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Sandbox.Bootstrap;
 using OpenKbs.Sandbox.Kube;
 using OpenKbs.Sandbox.Moto;
@@ -34,12 +35,32 @@ internal static class SandboxCommand
         command.Options.Add(awsPort);
         command.Options.Add(awsEndpoint);
         command.Options.Add(crds);
+        var awsChaos = new Option<string?>("--aws-chaos")
+        {
+            Description = "Put the AWS chaos proxy (faults and realism, docs/aws-chaos.md) between everything and AWS, "
+                + "e.g. throttle=0.2,error=0.05,latency=50ms,reset=0.01,timeout=0.01,seed=42,realism=on. "
+                + "'off' injects nothing but still serves the Account primary-email API that moto lacks.",
+        };
         command.Options.Add(examples);
-        // Place for `--aws-chaos SPEC` (src/OpenKbs.Sandbox/AwsChaos): a fault/realism proxy started in front of the
-        // AWS endpoint in ResolveAwsEndpointAsync; aws.env and the operator then point at the proxy.
+        command.Options.Add(awsChaos);
 
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new SandboxSettings
+        command.SetAction((parse, cancellationToken) =>
+        {
+            AwsChaosSpec? chaos = null;
+            if (parse.GetValue(awsChaos) is { } spec)
+            {
+                try
+                {
+                    chaos = AwsChaosSpec.Parse(spec);
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"openkbs sandbox: {ex.Message}");
+                    return Task.FromResult(2);
+                }
+            }
+
+            var settings = new SandboxSettings
             {
                 StateDirectory = Path.GetFullPath(parse.GetValue(stateDir)!),
                 WithOperator = parse.GetValue(withOperator),
@@ -48,8 +69,10 @@ internal static class SandboxCommand
                 AwsEndpoint = parse.GetValue(awsEndpoint),
                 CrdsDirectory = parse.GetValue(crds),
                 ExamplesDirectory = parse.GetValue(examples),
-            },
-            cancellationToken));
+                AwsChaos = chaos,
+            };
+            return RunAsync(settings, cancellationToken);
+        });
         return command;
     }
 
@@ -78,6 +101,7 @@ internal static class SandboxCommand
         var log = Console.Out;
         KubeApiServer? server = null;
         MotoServer? moto = null;
+        AwsChaosProxy? chaosProxy = null;
         Task<int>? operatorTask = null;
         using var operatorStop = new CancellationTokenSource();
         try
@@ -118,9 +142,16 @@ internal static class SandboxCommand
                 await log.WriteLineAsync($"sandbox: moto at {endpoint} (log {Path.Combine(settings.StateDirectory, "moto.log")})");
             }
 
-            endpoint = await ResolveAwsEndpointAsync(endpoint, stop.Token);
+            // The bootstrap talks to AWS directly (no faults while setting up); everything else goes through the chaos proxy, if any.
             var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
             await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
+            if (settings.AwsChaos is { } chaosSpec)
+            {
+                chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = chaosSpec }, stop.Token);
+                await log.WriteLineAsync($"sandbox: AWS chaos proxy at {chaosProxy.Endpoint} in front of {endpoint} ({chaosSpec}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
+                endpoint = chaosProxy.Endpoint;
+            }
+
             var awsEnvironment = SandboxAws.Environment(endpoint);
             var awsEnvFile = Path.Combine(settings.StateDirectory, "aws.env");
             SandboxAws.WriteEnvFile(awsEnvFile, awsEnvironment);
@@ -167,6 +198,11 @@ internal static class SandboxCommand
                 }
             }
 
+            if (chaosProxy is not null)
+            {
+                await chaosProxy.DisposeAsync();
+            }
+
             if (moto is not null)
             {
                 await moto.DisposeAsync();
@@ -179,13 +215,6 @@ internal static class SandboxCommand
 
             await log.WriteLineAsync("sandbox: stopped");
         }
-    }
-
-    /// <summary>Where an AWS fault/realism proxy (--aws-chaos) would wrap the endpoint; today the endpoint itself.</summary>
-    private static Task<Uri> ResolveAwsEndpointAsync(Uri endpoint, CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        return Task.FromResult(endpoint);
     }
 
     private static OperatorOptions OperatorOptionsFor(string kubeconfig, IReadOnlyList<KeyValuePair<string, string>> awsEnvironment)

@@ -1,3 +1,5 @@
+using OpenKbs.Sandbox.AwsChaos;
+
 namespace OpenKbs.Operator.Commands;
 
 /// <summary>The options of `openkbs sandbox`.</summary>
@@ -16,4 +18,7 @@ internal sealed record SandboxSettings
     public string? CrdsDirectory { get; init; }
 
     public string? ExamplesDirectory { get; init; }
+
+    /// <summary>The parsed `--aws-chaos` spec; null runs without the chaos proxy.</summary>
+    public AwsChaosSpec? AwsChaos { get; init; }
 }
