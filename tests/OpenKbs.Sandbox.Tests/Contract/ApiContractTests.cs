@@ -539,4 +539,85 @@ public abstract class ApiContractTests
         Assert.Null(cells[3]);
         Assert.Equal("PartialObjectMetadata", table["rows"]![0]!["object"]!["kind"]!.GetValue<string>());
     }
+    [SkippableFact]
+    public async Task Deleting_an_owner_garbage_collects_its_dependents()
+    {
+        var ns = await SetUpAsync();
+        var owner = await Raw.CreateAsync(WidgetCrd.Collection(ns), WidgetCrd.New("owner"));
+        var ownerRef = new JsonObject
+        {
+            ["apiVersion"] = "test.openkbs.com/v1",
+            ["kind"] = "Widget",
+            ["name"] = "owner",
+            ["uid"] = owner["metadata"]!["uid"]!.GetValue<string>(),
+        };
+        var dependent = WidgetCrd.New("dependent");
+        dependent["metadata"]!["ownerReferences"] = new JsonArray(ownerRef);
+        await Raw.CreateAsync(WidgetCrd.Collection(ns), dependent);
+        await Raw.CreateAsync($"/api/v1/namespaces/{ns}/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "owned", ["ownerReferences"] = new JsonArray(ownerRef.DeepClone()) } });
+
+        await Raw.SendAsync(HttpMethod.Delete, WidgetCrd.Item(ns, "owner"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && ((await Raw.SendAsync(HttpMethod.Get, WidgetCrd.Item(ns, "dependent"))).Status != 404 || (await Raw.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/owned")).Status != 404))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(404, (await Raw.SendAsync(HttpMethod.Get, WidgetCrd.Item(ns, "dependent"))).Status);
+        Assert.Equal(404, (await Raw.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/owned")).Status);
+    }
+
+    [SkippableFact]
+    public async Task Core_events_are_served_as_events_k8s_io_too_and_select_by_involved_object()
+    {
+        var ns = await SetUpAsync();
+        var core = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "w.1" },
+            ["involvedObject"] = new JsonObject { ["kind"] = "Widget", ["name"] = "w", ["namespace"] = ns, ["apiVersion"] = "test.openkbs.com/v1" },
+            ["reason"] = "Created",
+            ["message"] = "widget created",
+            ["type"] = "Normal",
+            ["source"] = new JsonObject { ["component"] = "contract-test" },
+        };
+        await Raw.CreateAsync($"/api/v1/namespaces/{ns}/events", core);
+        await Raw.CreateAsync($"/api/v1/namespaces/{ns}/events", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "other.1" }, ["involvedObject"] = new JsonObject { ["kind"] = "Widget", ["name"] = "other" }, ["reason"] = "X" });
+
+        var selected = await Raw.GetAsync($"/api/v1/namespaces/{ns}/events?fieldSelector=involvedObject.name%3Dw,involvedObject.kind%3DWidget");
+        var asV1 = await Raw.GetAsync($"/apis/events.k8s.io/v1/namespaces/{ns}/events/w.1");
+        var v1Selected = await Raw.GetAsync($"/apis/events.k8s.io/v1/namespaces/{ns}/events?fieldSelector=regarding.name%3Dw");
+
+        Assert.Equal(["w.1"], selected["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal("events.k8s.io/v1", asV1["apiVersion"]!.GetValue<string>());
+        Assert.Equal("w", asV1["regarding"]!["name"]!.GetValue<string>());
+        Assert.Equal("widget created", asV1["note"]!.GetValue<string>());
+        Assert.Equal(["w.1"], v1Selected["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    [SkippableFact]
+    public async Task Secrets_fold_stringData_into_base64_data()
+    {
+        var ns = await SetUpAsync();
+
+        var created = await Raw.CreateAsync($"/api/v1/namespaces/{ns}/secrets", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "s" }, ["stringData"] = new JsonObject { ["token"] = "abc" } });
+
+        Assert.Equal("YWJj", created["data"]!["token"]!.GetValue<string>());
+        Assert.Null(created["stringData"]);
+        Assert.Equal("Opaque", created["type"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task A_watch_with_sendInitialEvents_ends_its_initial_list_with_an_annotated_bookmark()
+    {
+        var ns = await SetUpAsync();
+        await Raw.CreateAsync(WidgetCrd.Collection(ns), WidgetCrd.New("init"));
+
+        using var watch = await Raw.WatchAsync(WidgetCrd.Collection(ns) + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+
+        var added = await watch.WaitForAsync((_, _) => true, EventWait, "initial ADDED");
+        var bookmark = await watch.WaitForAsync((t, _) => t == "BOOKMARK", EventWait, "initial-events-end bookmark");
+        Assert.Equal("ADDED", added.Type);
+        Assert.Equal("true", bookmark.Object["metadata"]!["annotations"]!["k8s.io/initial-events-end"]!.GetValue<string>());
+    }
 }
