@@ -8,8 +8,14 @@ using OpenKbs.Testing;
 
 namespace OpenKbs.Operator.Tests.Hosting;
 
-public sealed class OperatorHostTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+public sealed class OperatorHostTests(OperatorHostTests.CrdSandbox sandbox) : IClassFixture<OperatorHostTests.CrdSandbox>
 {
+    /// <summary>The sandbox with the repository's CRDs: the host's informers list every kind it reconciles.</summary>
+    public sealed class CrdSandbox : SandboxFixture
+    {
+        protected override IEnumerable<string> CrdDirectories => [RepositoryCrdsDirectory];
+    }
+
     [Fact]
     public async Task The_host_starts_from_a_kubeconfig_serves_probes_and_metrics_and_stops_cleanly()
     {
