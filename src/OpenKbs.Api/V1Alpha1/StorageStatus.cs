@@ -23,4 +23,9 @@ public sealed class StorageStatus
 
     /// <summary>True when all four public access block settings are on.</summary>
     public bool? PublicAccessBlocked { get; set; }
+
+    /// <summary>The project's KMS key (bucket encryption and the functions' sealed settings); recorded as soon as it is created
+    /// so a restart never creates a second one.</summary>
+    [MaxLength(2048)]
+    public string? KmsKeyArn { get; set; }
 }
