@@ -1,6 +1,7 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
+using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
@@ -99,11 +100,15 @@ internal sealed class ProjectContext
 
     /// <summary>
     /// Sensitive values the functions need, by environment variable name (e.g. <c>OPENKBS_API_KEYS</c>, <c>OPENKBS_DATABASE</c>):
-    /// the functions step seals each one with the project key (KMS envelope, AES-256-GCM) and sets <c>NAME</c> to the envelope
-    /// and <c>NAME_DIGEST</c> to a keyed digest, so drift checks compare digests and never re-encrypt an unchanged value.
-    /// Steps that run before the functions step add theirs here.
+    /// the functions step seals each payload with the project key (KMS envelope, AES-256-GCM, encryption context
+    /// <c>EnvelopeContext.ForOwner(namespace, "Project", name, uid, NAME)</c>) and sets <c>NAME</c> to the envelope and
+    /// <c>NAME_DIGEST</c> to a SHA-256 over uid, name and payload, so drift checks compare digests and never re-encrypt an
+    /// unchanged value. Payloads must be deterministic bytes. Steps that run before the functions step add theirs here.
     /// </summary>
-    public IDictionary<string, string> SealedSettings { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, byte[]> SealedSettings { get; } = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+
+    /// <summary>The API-key plan of this pass (staging step), read by the API-keys step.</summary>
+    public ApiKeyPlan? KeyPlan { get; set; }
 
     /// <summary>Extra IAM statements (JSON objects) the execution role needs for components of this project (e.g. reading the
     /// database's AWS-managed secret); steps that run before the execution-role step add theirs here. Least privilege: name

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Runtime;
 
@@ -23,6 +24,7 @@ internal static class ProjectController
         services.TryAddSingleton(settings);
         services.TryAddSingleton<AccountResolver>();
         services.TryAddSingleton<ProjectContextFactory>();
+        services.TryAddSingleton<IApiKeySecretStore, KubernetesApiKeySecretStore>();
 
         // The steps, in no particular order here: ProjectSteps fixes the order.
         services.TryAddScoped<StorageStep>();
