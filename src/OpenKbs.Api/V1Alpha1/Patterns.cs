@@ -15,6 +15,12 @@ public static class Patterns
     /// <summary>An AWS account id: 12 digits.</summary>
     public const string AccountId = "^[0-9]{12}$";
 
+    /// <summary>A DNS name, lowercase, optionally a wildcard (<c>*.example.com</c>): a CloudFront alias.</summary>
+    public const string DomainName = @"^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
+
+    /// <summary>An ACM certificate ARN in us-east-1 (the only region CloudFront takes certificates from).</summary>
+    public const string CloudFrontCertificateArn = "^arn:aws:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
     /// <summary>An email address AWS Organizations accepts (CEL regex, used in <c>self.matches(...)</c>).</summary>
     public const string Email = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+$";
 }

@@ -65,6 +65,15 @@ public sealed class CelRuleTests
         { "Project", "spec.database", """{"enabled":true,"minCapacity":4,"maxCapacity":2}""", null, "minCapacity must not exceed maxCapacity" },
         { "Project", "spec.database", """{"enabled":true,"minCapacity":4}""", null, Valid },
 
+        // Project CDN: aliases and the certificate come together (TLS 1.2+ needs both).
+        { "Project", "spec.cdn", """{"enabled":false}""", null, Valid },
+        { "Project", "spec.cdn", """{"aliases":[],"priceClass":"PriceClass_100"}""", null, Valid },
+        { "Project", "spec.cdn", """{"enabled":true}""", null, CdnNeedsCertificate },
+        { "Project", "spec.cdn", """{"enabled":true,"aliases":[],"priceClass":"PriceClass_100"}""", null, CdnNeedsCertificate },
+        { "Project", "spec.cdn", """{"enabled":true,"aliases":["shop.example.com"],"acmCertificateArn":"arn:aws:acm:us-east-1:111122223333:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45"}""", null, Valid },
+        { "Project", "spec.cdn", """{"enabled":false,"aliases":["shop.example.com"]}""", null, CdnCertificate },
+        { "Project", "spec.cdn", """{"enabled":true,"acmCertificateArn":"arn:aws:acm:us-east-1:111122223333:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45"}""", null, CdnCertificate },
+
         // Schedule expressions: EventBridge Scheduler's rate(), six-field cron() and at().
         { "Project", "spec.schedules[].expression", "\"rate(1 minute)\"", null, Valid },
         { "Project", "spec.schedules[].expression", "\"rate(5 minutes)\"", null, Valid },
@@ -101,6 +110,10 @@ public sealed class CelRuleTests
         { "AccountTransfer", "spec.newRootEmail", "\"client.example\"", null, "newRootEmail must be an email address such as it@client.example" },
         { "AccountTransfer", "spec.clientAccountRef", """{"name":"other"}""", """{"name":"acme"}""", "clientAccountRef is immutable: create another AccountTransfer for another account" },
     };
+
+    private const string CdnNeedsCertificate = "an enabled CDN needs aliases and acmCertificateArn: CloudFront's default certificate allows TLSv1, and projects require TLSv1.2_2021";
+
+    private const string CdnCertificate = "aliases and acmCertificateArn must be given together: the certificate must cover the aliases";
 
     private const string ScheduleSyntax =
         "expression must be rate(VALUE UNIT) such as rate(1 hour) or rate(5 minutes), cron(minutes hours day-of-month month day-of-week year) with six fields such as cron(0 8 * * ? *), or at(yyyy-mm-ddThh:mm:ss)";

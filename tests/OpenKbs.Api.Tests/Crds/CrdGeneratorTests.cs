@@ -219,6 +219,7 @@ public sealed class CrdGeneratorTests
         { "Project", "spec.schedules", 50 },
         { "Project", "spec.apiKeys", 10 },
         { "Project", "spec.apiKeys[].permissions", 20 },
+        { "Project", "spec.cdn.aliases", 10 },
         { "ClientAccount", "spec.allowedRegions", 6 },
         { "AuditRun", "spec.checks", 4 },
     };
@@ -247,6 +248,8 @@ public sealed class CrdGeneratorTests
     [InlineData("Project", "status.artifactSha256", "^[a-f0-9]{64}$")]
     [InlineData("ClientAccount", "spec.adoptAccountId", "^[0-9]{12}$")]
     [InlineData("Project", "spec.functions[].name", "^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$")]
+    [InlineData("Project", "spec.cdn.acmCertificateArn", "^arn:aws:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    [InlineData("Project", "spec.cdn.aliases[]", @"^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")]
     public void Patterns_constrain_identifiers(string kind, string path, string pattern)
     {
         Assert.Equal(pattern, Crds.Node(kind, path).Pattern);

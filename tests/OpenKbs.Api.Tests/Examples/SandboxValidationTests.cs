@@ -67,6 +67,10 @@ public sealed class SandboxValidationTests
         { "Project", "minCapacity above maxCapacity", "minCapacity must not exceed maxCapacity" },
         { "Project", "unsupported runtime", "spec.functions[0].runtime: Unsupported value: \"nodejs18.x\": supported values: \"nodejs24.x\", \"nodejs22.x\"" },
         { "Project", "reserved environment variable", "must not be reserved" },
+        { "Project", "certificate outside us-east-1", "spec.cdn.acmCertificateArn: Invalid value: \"arn:aws:acm:eu-central-1:111122223333:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45\": spec.cdn.acmCertificateArn in body should match '^arn:aws:acm:us-east-1:" },
+        { "Project", "aliases without a certificate", "spec.cdn.acmCertificateArn: Invalid value: \"object\": aliases and acmCertificateArn must be given together" },
+        { "Project", "enabled CDN without a certificate", "spec.cdn.acmCertificateArn: Invalid value: \"object\": an enabled CDN needs aliases and acmCertificateArn" },
+        { "Project", "uppercase alias", "spec.cdn.aliases[0]: Invalid value: \"Shop.Example.com\": spec.cdn.aliases[0] in body should match" },
 
         // issue 5
         { "ClientAccount", "non-EU region", "spec.region: Unsupported value: \"eu-west-2\": supported values: \"eu-central-1\", \"eu-west-1\", \"eu-west-3\", \"eu-north-1\", \"eu-south-1\", \"eu-south-2\"" },
@@ -154,6 +158,18 @@ public sealed class SandboxValidationTests
                 break;
             case "reserved environment variable":
                 functions![0]!["environment"] = new JsonObject { ["AWS_REGION"] = "us-east-1" };
+                break;
+            case "certificate outside us-east-1":
+                spec["cdn"]!["acmCertificateArn"] = "arn:aws:acm:eu-central-1:111122223333:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
+                break;
+            case "aliases without a certificate":
+                spec["cdn"]!.AsObject().Remove("acmCertificateArn");
+                break;
+            case "enabled CDN without a certificate":
+                spec["cdn"] = new JsonObject { ["enabled"] = true };
+                break;
+            case "uppercase alias":
+                spec["cdn"]!["aliases"] = new JsonArray("Shop.Example.com");
                 break;
             case "non-EU region":
                 spec["region"] = "eu-west-2";

@@ -66,7 +66,7 @@ internal static class Fixtures
             ],
             Storage = new StorageSpec { NoncurrentVersionRetentionDays = 30 },
             Database = new DatabaseSpec { Enabled = true, MinCapacity = 0.5, MaxCapacity = 2, BackupRetentionDays = 7, DeletionProtection = false },
-            Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClass100 },
+            Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClass100, Aliases = ["shop.acme.example"], AcmCertificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45" },
             Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "api", Enabled = false }],
             ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }],
             DeletionPolicy = ProjectDeletionPolicy.Delete,
