@@ -171,21 +171,30 @@ internal sealed partial class AccountStep(
         queue.RestoreOnce(all);
         queue.Reclaim(cache);
         var decision = queue.Decide(pass.Resource, all);
-        if (!decision.MayCreate)
+        if (decision.Position > queue.Capacity)
         {
-            return Queued(pass, decision.QueuePosition,
-                $"waiting for one of the organization's {queue.Capacity} account-creation slots ({queue.InFlight} in flight, {decision.Waiting} waiting); queue position {decision.QueuePosition}",
-                Options.WaitWhileQueued);
+            // Even with every slot free others come first: no need to ask AWS.
+            return Queued(pass, decision.QueuePosition, QueueMessage(decision), Options.WaitWhileQueued);
         }
 
+        // AWS's own count: it frees a slot the moment a request finishes (before its owner polls), and counts requests
+        // started outside the operator. Requests of ours it no longer lists as IN_PROGRESS have finished.
         var inProgress = (await pass.Organizations.ListCreateAccountStatusAsync(
-            new ListCreateAccountStatusRequest { States = ["IN_PROGRESS"] }, cancellationToken)).CreateAccountStatuses.Count;
-        if (inProgress >= queue.Capacity)
+            new ListCreateAccountStatusRequest { States = ["IN_PROGRESS"] }, cancellationToken)).CreateAccountStatuses;
+        queue.ReconcileWithAws(inProgress.Select(s => s.Id).OfType<string>());
+        decision = queue.Decide(pass.Resource, all);
+        if (!decision.MayCreate)
         {
-            queue.Decide(pass.Resource, []); // registers it as waiting (position 1 of its own: AWS, not the queue, is full)
+            return Queued(pass, decision.QueuePosition, QueueMessage(decision),
+                decision.QueuePosition == 1 ? Options.WaitAtQueueHead : Options.WaitWhileQueued);
+        }
+
+        if (inProgress.Count >= queue.Capacity)
+        {
+            queue.MarkWaiting(pass.Resource);
             return Queued(pass, 1,
-                $"AWS reports {inProgress} account creations in progress in the organization (some started outside this operator); waiting for one to finish",
-                Options.WaitWhileAccountCreating);
+                $"AWS reports {inProgress.Count} account creations in progress in the organization (some started outside this operator); waiting for one to finish",
+                Options.WaitAtQueueHead);
         }
 
         var existing = await ExistingAccountAsync(pass, cancellationToken);
@@ -196,7 +205,7 @@ internal sealed partial class AccountStep(
 
         if (!queue.TryAcquire(pass.Resource))
         {
-            return Queued(pass, 1, "waiting for a free account-creation slot", Options.WaitWhileQueued);
+            return Queued(pass, 1, "waiting for a free account-creation slot", Options.WaitAtQueueHead);
         }
 
         // 1. The marker, persisted before anything is sent: a crash from here on is recovered by looking in AWS.
@@ -241,6 +250,7 @@ internal sealed partial class AccountStep(
 
         // 3. The request id, persisted at once in its own write.
         status.CreateAccountRequestId = created.Id;
+        queue.Hold(pass.Resource, created.Id);
         try
         {
             await pass.SaveAsync(cancellationToken);
@@ -329,9 +339,9 @@ internal sealed partial class AccountStep(
     {
         if (ex.Reason == "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED")
         {
-            queue.Decide(pass.Resource, []);
+            queue.MarkWaiting(pass.Resource);
             return Queued(pass, 1, "AWS refused the creation: too many account creations in progress in the organization (ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED); waiting",
-                Options.WaitWhileAccountCreating);
+                Options.WaitAtQueueHead);
         }
 
         if (ex.Reason == "ACCOUNT_NUMBER_LIMIT_EXCEEDED")
@@ -349,6 +359,9 @@ internal sealed partial class AccountStep(
         pass.Status.State = AccountState.Queued;
         return StepResult.With(ReconcileResult.Transient(ConditionReasons.TransientError, ex));
     }
+
+    private string QueueMessage(QueueDecision decision) =>
+        $"waiting for one of the organization's {queue.Capacity} account-creation slots ({queue.InFlight} in flight, {decision.Waiting} waiting); queue position {decision.QueuePosition}";
 
     private StepResult Creating(AccountPass pass, string? requestId)
     {

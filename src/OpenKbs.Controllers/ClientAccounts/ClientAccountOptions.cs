@@ -11,6 +11,9 @@ public sealed class ClientAccountOptions
     /// <inheritdoc cref="ClientAccountWaits.WaitWhileAccountCreating"/>
     public TimeSpan WaitWhileAccountCreating { get; set; } = ClientAccountWaits.WaitWhileAccountCreating;
 
+    /// <inheritdoc cref="ClientAccountWaits.WaitAtQueueHead"/>
+    public TimeSpan WaitAtQueueHead { get; set; } = ClientAccountWaits.WaitAtQueueHead;
+
     /// <inheritdoc cref="ClientAccountWaits.WaitWhileQueued"/>
     public TimeSpan WaitWhileQueued { get; set; } = ClientAccountWaits.WaitWhileQueued;
 

@@ -9,6 +9,13 @@ public static class ClientAccountWaits
     /// <summary>Between DescribeCreateAccountStatus polls while AWS creates the account (ACK uses the same 30 s).</summary>
     public static readonly TimeSpan WaitWhileAccountCreating = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the ClientAccount next in line (queuePosition 1) asks AWS whether a creation slot is free. AWS frees a
+    /// slot the moment it finishes a request, long before the request's owner polls again, so the head of the queue
+    /// watches AWS's own count and takes the slot at once.
+    /// </summary>
+    public static readonly TimeSpan WaitAtQueueHead = TimeSpan.FromSeconds(5);
+
     /// <summary>Fallback re-check of a queued ClientAccount; a freed slot wakes the queue at once, this only repairs a missed wake-up.</summary>
     public static readonly TimeSpan WaitWhileQueued = TimeSpan.FromSeconds(60);
 

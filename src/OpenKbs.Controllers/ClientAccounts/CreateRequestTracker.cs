@@ -65,7 +65,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
                 status.CreateAccountStartedAt = null;
                 return new TrackResult(TrackKind.Failed, requestId, state.FailureReason);
             default:
-                queue.Hold(pass.Resource);
+                queue.Hold(pass.Resource, requestId);
                 return new TrackResult(TrackKind.InProgress, requestId);
         }
     }
@@ -80,7 +80,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
         catch (AwsServiceException ex) when (ex.IsNotFound)
         {
             // Eventual consistency right after SUCCEEDED: look again shortly.
-            queue.Hold(pass.Resource);
+            queue.Hold(pass.Resource, requestId);
             return new TrackResult(TrackKind.InProgress, requestId);
         }
 

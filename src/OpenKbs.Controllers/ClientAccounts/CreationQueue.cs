@@ -14,8 +14,11 @@ namespace OpenKbs.Controllers.ClientAccounts;
 /// <item>slots are an <see cref="InFlightLimiter"/> seeded once from the request ids persisted in status (after a
 /// restart) and then kept by the passes: taken just before CreateAccount, freed when AWS reports SUCCEEDED or FAILED;</item>
 /// <item>one lock (<see cref="LockAsync"/>) spans decide + create + persist, so two passes never take the same slot;</item>
-/// <item>when a slot frees, <see cref="WakeKeys"/> (wired through <c>ControllerBuilder.Watches</c> on ClientAccount itself)
-/// wakes the queued objects at once, so slots never idle while anything waits.</item>
+/// <item>AWS frees a slot the moment it finishes a request, before the request's owner polls: the head of the queue
+/// asks AWS (<see cref="ReconcileWithAws"/>) and takes the slot at once;</item>
+/// <item>whenever slots or positions change, <see cref="WakeKeys"/> (wired through <c>ControllerBuilder.Watches</c> on
+/// ClientAccount itself) wakes the queued objects and the owners of finished requests, so slots never idle while
+/// anything waits.</item>
 /// </list>
 /// </summary>
 internal sealed class CreationQueue : IDisposable
@@ -31,7 +34,8 @@ internal sealed class CreationQueue : IDisposable
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, Holder> _holders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ObjectKey> _queued = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _wake = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ObjectKey> _finished = new();
+    private int _wakeAll;
     private int _restored;
 
     public CreationQueue(IOptions<ClientAccountOptions> options, TimeProvider clock)
@@ -67,20 +71,52 @@ internal sealed class CreationQueue : IDisposable
 
         foreach (var resource in all.Where(HoldsSlotInStatus))
         {
-            Hold(resource);
+            Hold(resource, resource.Status!.CreateAccountRequestId);
         }
     }
 
     public bool Holds(string uid) => _holders.ContainsKey(uid);
 
-    /// <summary>Records that <paramref name="resource"/> has a creation in flight (may exceed capacity: the request exists already).</summary>
-    public void Hold(ClientAccount resource)
+    /// <summary>
+    /// Records that <paramref name="resource"/> has a creation in flight (may exceed capacity: the request exists already),
+    /// with its request id once known.
+    /// </summary>
+    public void Hold(ClientAccount resource, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var uid = resource.Metadata.Uid ?? string.Empty;
         _limiter.Restore(OrganizationKey, [uid]);
-        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow()));
+        var now = _clock.GetUtcNow();
+        _holders.AddOrUpdate(
+            uid,
+            _ => new Holder(ObjectKey.From(resource), now, requestId),
+            (_, existing) => requestId is null ? existing : existing with { RequestId = requestId });
         _queued.TryRemove(uid, out _);
+    }
+
+    /// <summary>
+    /// Frees the slots of our requests that AWS no longer lists as IN_PROGRESS (they finished; their owners have not
+    /// polled yet) and wakes those owners. Holders whose request id is unknown keep their slot.
+    /// </summary>
+    public void ReconcileWithAws(IEnumerable<string> inProgressRequestIds)
+    {
+        ArgumentNullException.ThrowIfNull(inProgressRequestIds);
+        var inProgress = inProgressRequestIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var (uid, holder) in _holders)
+        {
+            if (holder.RequestId is { } id && !inProgress.Contains(id))
+            {
+                Release(uid);
+                _finished.Enqueue(holder.Key);
+            }
+        }
+    }
+
+    /// <summary>Registers <paramref name="resource"/> as waiting for a slot (when AWS, not the queue, is full).</summary>
+    public void MarkWaiting(ClientAccount resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        _queued[resource.Metadata.Uid ?? string.Empty] = ObjectKey.From(resource);
     }
 
     /// <summary>Takes a free slot for <paramref name="resource"/> (call under <see cref="LockAsync"/> after deciding).</summary>
@@ -93,8 +129,9 @@ internal sealed class CreationQueue : IDisposable
             return false;
         }
 
-        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow()));
+        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow(), null));
         _queued.TryRemove(uid, out _);
+        Interlocked.Exchange(ref _wakeAll, 1);
         return true;
     }
 
@@ -104,7 +141,7 @@ internal sealed class CreationQueue : IDisposable
         if (_holders.TryRemove(uid, out _))
         {
             _limiter.Release(OrganizationKey, uid);
-            _wake[uid] = 0;
+            Interlocked.Exchange(ref _wakeAll, 1);
         }
     }
 
@@ -113,11 +150,14 @@ internal sealed class CreationQueue : IDisposable
     {
         if (_queued.TryRemove(uid, out _))
         {
-            _wake[uid] = 0;
+            Interlocked.Exchange(ref _wakeAll, 1);
         }
     }
 
-    /// <summary>Reclaims slots whose holder is no longer in the cache (deleted without its deletion pass, e.g. finalizer removed by hand).</summary>
+    /// <summary>
+    /// Reclaims slots whose holder is no longer in the cache (deleted without its deletion pass, e.g. finalizer removed
+    /// by hand), and forgets waiters that are gone.
+    /// </summary>
     public void Reclaim(IResourceCache<ClientAccount> cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -128,6 +168,14 @@ internal sealed class CreationQueue : IDisposable
             if ((current is null || !string.Equals(current.Metadata.Uid, uid, StringComparison.Ordinal)) && now - holder.Since > ReclaimAfter)
             {
                 Release(uid);
+            }
+        }
+
+        foreach (var (uid, key) in _queued)
+        {
+            if (cache.Get(key) is not { } current || !string.Equals(current.Metadata.Uid, uid, StringComparison.Ordinal))
+            {
+                _queued.TryRemove(uid, out _);
             }
         }
     }
@@ -159,33 +207,40 @@ internal sealed class CreationQueue : IDisposable
     }
 
     /// <summary>
-    /// The Watches mapping: after a slot freed (or a waiter left the queue) wake every waiting object so each takes a
-    /// slot or updates its queuePosition; while slots are free, wake the waiters that can take them.
+    /// The Watches mapping, called for every ClientAccount change: the owners of requests AWS finished (so they record
+    /// their account now), and, after slots or positions changed, every waiting object (each takes a slot or updates its
+    /// queuePosition); while slots are free, the waiters that can take them.
     /// </summary>
     public IEnumerable<ObjectKey> WakeKeys(ClientAccount changed, IResourceCache<ClientAccount> cache)
     {
         ArgumentNullException.ThrowIfNull(changed);
         ArgumentNullException.ThrowIfNull(cache);
-        var flagged = _wake.TryRemove(changed.Metadata.Uid ?? string.Empty, out _);
+        var keys = new List<ObjectKey>();
+        while (_finished.TryDequeue(out var finished))
+        {
+            keys.Add(finished);
+        }
+
+        var wakeAll = Interlocked.Exchange(ref _wakeAll, 0) == 1;
         if (_queued.IsEmpty)
         {
-            return [];
+            return keys;
         }
 
         var free = Capacity - InFlight;
-        if (!flagged && free <= 0)
+        if (!wakeAll && free <= 0)
         {
-            return [];
+            return keys;
         }
 
         var waiting = _queued
             .Select(q => cache.Get(q.Value))
             .OfType<ClientAccount>()
-            .Where(c => _queued.ContainsKey(c.Metadata.Uid ?? string.Empty) && !string.Equals(c.Metadata.Uid, changed.Metadata.Uid, StringComparison.Ordinal))
+            .Where(c => _queued.ContainsKey(c.Metadata.Uid ?? string.Empty))
             .Order(ArrivalOrder.Instance)
-            .Select(ObjectKey.From)
-            .ToList();
-        return flagged ? waiting : waiting.Take(free).ToList();
+            .Select(ObjectKey.From);
+        keys.AddRange(wakeAll ? waiting : waiting.Take(free));
+        return keys;
     }
 
     /// <summary>True when the object waits for a creation slot according to its (cached) state.</summary>
@@ -211,7 +266,7 @@ internal sealed class CreationQueue : IDisposable
         && annotations.TryGetValue(Annotations.Paused, out var paused)
         && string.Equals(paused, "true", StringComparison.OrdinalIgnoreCase);
 
-    private sealed record Holder(ObjectKey Key, DateTimeOffset Since);
+    private sealed record Holder(ObjectKey Key, DateTimeOffset Since, string? RequestId);
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {

@@ -5,6 +5,7 @@ using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
+using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;
@@ -16,31 +17,51 @@ namespace OpenKbs.Controllers.Tests.ClientAccounts;
 [Collection(MotoCollection.Name)]
 public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
 {
+    private AwsChaosEngine Engine { get; } = new(AwsChaosSpec.Parse("realism=on,org-polls=2,empty-pages=0.1,seed=5"));
+
     public Task InitializeAsync() => moto.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>instant, save to fail (1 marker, 2 request id, 3 account id), operation to crash at, after AWS executed it, CreateAccount calls by the second process.</summary>
-    public static TheoryData<string, int?, string?, bool, int> Instants => new()
+    public static TheoryData<string, int?, string?, bool, int, bool> Instants
     {
-        { "while the marker is written", 1, null, false, 1 },
-        { "after the marker, before CreateAccount is sent", null, "CreateAccount", false, 1 },
-        { "after AWS executed CreateAccount, before its answer", null, "CreateAccount", true, 0 },
-        { "before the request id is written", 2, null, false, 0 },
-        { "after SUCCEEDED, before the account id is written", 3, null, false, 0 },
-        { "after the account id is written, before placement", null, "ListRoots", false, 0 },
-    };
+        get
+        {
+            var rows = new (string, int?, string?, bool, int)[]
+            {
+                ("while the marker is written", 1, null, false, 1),
+                ("after the marker, before CreateAccount is sent", null, "CreateAccount", false, 1),
+                ("after AWS executed CreateAccount, before its answer", null, "CreateAccount", true, 0),
+                ("before the request id is written", 2, null, false, 0),
+                ("after SUCCEEDED, before the account id is written", 3, null, false, 0),
+                ("after the account id is written, before placement", null, "ListRoots", false, 0),
+            };
+            var data = new TheoryData<string, int?, string?, bool, int, bool>();
+            foreach (var realism in new[] { false, true })
+            {
+                foreach (var (instant, save, operation, after, creates) in rows)
+                {
+                    data.Add(instant, save, operation, after, creates, realism);
+                }
+            }
 
+            return data;
+        }
+    }
+
+    /// <summary>With realism the request stays IN_PROGRESS for a few polls (recovery finds it in progress); without, moto finishes it at once.</summary>
     [Theory]
     [MemberData(nameof(Instants))]
-    public async Task A_crash_at_any_instant_never_produces_a_second_account(string _, int? failOnSave, string? crashAt, bool afterExecuted, int secondProcessCreates)
+    public async Task A_crash_at_any_instant_never_produces_a_second_account(string _, int? failOnSave, string? crashAt, bool afterExecuted, int secondProcessCreates, bool realism)
     {
         var store = new InMemoryStatusStore();
         var cache = new ListCache();
+        IReadOnlyList<DelegatingHandler> Handlers() => realism ? [new AwsChaosHandler(Engine)] : [];
         Func<IOrganizationsClient, IOrganizationsClient>? wrap = crashAt is null ? null : org => CrashingOrganizations.Wrap(org, crashAt, afterExecuted);
         int firstCreates;
         ClientAccount acme;
-        using (var first = new AccountProcess(moto.Endpoint, store, cache, wrap: wrap))
+        using (var first = new AccountProcess(moto.Endpoint, store, cache, wrap: wrap, awsHandlers: Handlers()))
         {
             await AwsHost.CreateOrganizationAsync(first.Aws.Organizations);
             acme = first.Apply(Fixtures.Account("acme", s => s with { OrganizationalUnit = "Clients" }));
@@ -51,14 +72,14 @@ public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
             {
                 result = await first.ReconcileAsync(acme);
             }
-            while (result.Exception is not SimulatedCrashException && ++passes < 5);
+            while (result.Exception is not SimulatedCrashException && ++passes < 10);
 
             Assert.IsType<SimulatedCrashException>(result.Exception);
             firstCreates = first.Aws.Log.Count("CreateAccount");
         }
 
         store.FailOnSave = null;
-        using var second = new AccountProcess(moto.Endpoint, store, cache);
+        using var second = new AccountProcess(moto.Endpoint, store, cache, awsHandlers: Handlers());
         await second.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
 
         var accounts = (await second.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
+using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;
@@ -14,11 +16,13 @@ public sealed class CreationQueueFlowTests(MotoServerFixture moto) : IAsyncLifet
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task Beyond_the_slots_ClientAccounts_queue_first_come_first_served_and_move_up()
+    public async Task Beyond_the_slots_ClientAccounts_queue_first_come_first_served_and_take_slots_AWS_frees()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var engine = new AwsChaosEngine(AwsChaosSpec.Parse("realism=on,org-polls=0,org-delay=60s,empty-pages=0"), time);
         var options = AccountProcess.Fast();
         options.MaxCreationsInFlight = 2;
-        using var process = new AccountProcess(moto.Endpoint, new InMemoryStatusStore(), new ListCache(), options);
+        using var process = new AccountProcess(moto.Endpoint, new InMemoryStatusStore(), new ListCache(), options, awsHandlers: [new AwsChaosHandler(engine)]);
         await AwsHost.CreateOrganizationAsync(process.Aws.Organizations);
         var accounts = Enumerable.Range(1, 4).Select(i => process.Apply(Fixtures.Account($"c{i}"))).ToList();
 
@@ -36,15 +40,20 @@ public sealed class CreationQueueFlowTests(MotoServerFixture moto) : IAsyncLifet
         Assert.Equal(2, process.Queue.InFlight);
         Assert.Equal(2, process.Aws.Log.Count("CreateAccount"));
 
-        // The first creation finishes: its slot goes to the next in line.
-        await process.ReconcileAsync(accounts[0]);
-        Assert.Equal(1, process.Queue.InFlight);
-        await process.ReconcileAsync(accounts[3]);
-        Assert.Equal((AccountState.Queued, 1), State(process, accounts[3]));
+        // The head of the queue asks AWS again: both still in progress.
+        await process.ReconcileAsync(accounts[2]);
+        Assert.Equal((AccountState.Queued, 1), State(process, accounts[2]));
+
+        // AWS finishes both before their owners poll: the head sees it and takes a slot, the next one too.
+        time.Advance(TimeSpan.FromSeconds(61));
         await process.ReconcileAsync(accounts[2]);
         Assert.Equal((AccountState.Creating, (int?)null), State(process, accounts[2]));
+        await process.ReconcileAsync(accounts[3]);
+        Assert.Equal((AccountState.Creating, (int?)null), State(process, accounts[3]));
         Assert.Equal(2, process.Queue.InFlight);
+        Assert.Equal(4, process.Aws.Log.Count("CreateAccount"));
 
+        time.Advance(TimeSpan.FromSeconds(61));
         foreach (var account in accounts)
         {
             await process.ReconcileUntilAsync(account, r => r.Outcome == ReconcileOutcome.Done);
@@ -52,6 +61,7 @@ public sealed class CreationQueueFlowTests(MotoServerFixture moto) : IAsyncLifet
 
         Assert.Equal(4, process.Aws.Log.Count("CreateAccount"));
         Assert.Equal(0, process.Queue.InFlight);
+        Assert.Equal(0, engine.Stats.Realism("CreateAccountRateLimited"));
     }
 
     private static (AccountState?, int?) State(AccountProcess process, ClientAccount account)

@@ -96,12 +96,36 @@ public sealed class CreationQueueTests
         Assert.True(queue.TryAcquire(holder));
         Assert.False(queue.Decide(second, [holder, first, second]).MayCreate);
         Assert.False(queue.Decide(first, [holder, first, second]).MayCreate);
+        Assert.Equal([ObjectKey.From(first), ObjectKey.From(second)], queue.WakeKeys(holder, cache));
 
         Assert.Empty(queue.WakeKeys(first, cache));
         queue.Release(holder.Metadata.Uid!);
 
         Assert.Equal([ObjectKey.From(first), ObjectKey.From(second)], queue.WakeKeys(holder, cache));
         Assert.Equal([ObjectKey.From(first)], queue.WakeKeys(second, cache));
+    }
+
+    [Fact]
+    public void Requests_AWS_no_longer_lists_in_progress_free_their_slots_and_wake_their_owners()
+    {
+        var queue = NewQueue(capacity: 3);
+        var done = Fixtures.Account("done");
+        var running = Fixtures.Account("running");
+        var unknown = Fixtures.Account("unknown");
+        var waiter = Fixtures.Account("waiter");
+        var cache = new ListCache(done, running, unknown, waiter);
+        queue.Hold(done, "car-done");
+        queue.Hold(running, "car-running");
+        queue.Hold(unknown);
+        Assert.False(queue.Decide(waiter, [waiter]).MayCreate);
+        _ = queue.WakeKeys(waiter, cache).ToList();
+
+        queue.ReconcileWithAws(["car-running", "car-someone-else"]);
+
+        Assert.Equal(2, queue.InFlight);
+        Assert.False(queue.Holds(done.Metadata.Uid!));
+        Assert.True(queue.Holds(unknown.Metadata.Uid!));
+        Assert.Equal([ObjectKey.From(done), ObjectKey.From(waiter)], queue.WakeKeys(running, cache));
     }
 
     [Fact]

@@ -17,11 +17,17 @@ internal sealed class AccountProcess : IDisposable
 {
     private readonly Func<IOrganizationsClient, IOrganizationsClient> _wrap;
 
-    public AccountProcess(Uri endpoint, InMemoryStatusStore store, ListCache cache, ClientAccountOptions? options = null, Func<IOrganizationsClient, IOrganizationsClient>? wrap = null)
+    public AccountProcess(
+        Uri endpoint,
+        InMemoryStatusStore store,
+        ListCache cache,
+        ClientAccountOptions? options = null,
+        Func<IOrganizationsClient, IOrganizationsClient>? wrap = null,
+        IReadOnlyList<DelegatingHandler>? awsHandlers = null)
     {
         Store = store;
         Cache = cache;
-        Aws = new AwsHost(endpoint);
+        Aws = new AwsHost(endpoint, inner: awsHandlers);
         _wrap = wrap ?? (o => o);
         var settings = Microsoft.Extensions.Options.Options.Create(options ?? Fast());
         var awsOptions = new AwsOptions();
@@ -57,6 +63,7 @@ internal sealed class AccountProcess : IDisposable
     {
         WaitWhileAccountCreating = TimeSpan.FromMilliseconds(100),
         WaitWhileQueued = TimeSpan.FromMilliseconds(100),
+        WaitAtQueueHead = TimeSpan.FromMilliseconds(100),
         WaitWhileClosing = TimeSpan.FromMilliseconds(100),
         WaitForAccessFirst = TimeSpan.FromMilliseconds(100),
         WaitForAccessMax = TimeSpan.FromSeconds(1),

@@ -15,11 +15,11 @@ internal sealed class AwsHost : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public AwsHost(Uri endpoint, Action<AwsOptions>? configure = null)
+    public AwsHost(Uri endpoint, Action<AwsOptions>? configure = null, IReadOnlyList<DelegatingHandler>? inner = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        AddTo(services, endpoint, Log, Audit, configure);
+        AddTo(services, endpoint, Log, Audit, configure, inner);
         _provider = services.BuildServiceProvider();
     }
 
@@ -34,7 +34,8 @@ internal sealed class AwsHost : IDisposable
     public static AwsActor Actor { get; } = AwsActor.System("tests");
 
     /// <summary>Registers the AWS layer pointed at <paramref name="endpoint"/> (moto's dummy management credentials, quick retries).</summary>
-    public static void AddTo(IServiceCollection services, Uri endpoint, AwsRequestLog log, IAuditSink? audit = null, Action<AwsOptions>? configure = null)
+    public static void AddTo(
+        IServiceCollection services, Uri endpoint, AwsRequestLog log, IAuditSink? audit = null, Action<AwsOptions>? configure = null, IReadOnlyList<DelegatingHandler>? inner = null)
     {
         services.AddSingleton<IManagementCredentials>(new StaticManagementCredentials(new BasicAWSCredentials(MotoDefaults.AccessKeyId, MotoDefaults.SecretAccessKey)));
         if (audit is not null)
@@ -53,6 +54,11 @@ internal sealed class AwsHost : IDisposable
             configure?.Invoke(o);
         });
         http.AddHttpMessageHandler(() => log);
+        foreach (var handler in inner ?? [])
+        {
+            http.AddHttpMessageHandler(() => handler);
+        }
+
         http.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
     }
 

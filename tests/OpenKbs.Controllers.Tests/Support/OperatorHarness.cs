@@ -26,7 +26,14 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<OperatorHarness> StartAsync(SandboxFixture sandbox, Uri awsEndpoint, IReadOnlyList<string> namespaces, IDictionary<string, string?>? settings = null)
+    /// <param name="awsHandlers">Handlers between the operator and AWS, outermost first (a timeline, a chaos handler).</param>
+    public static async Task<OperatorHarness> StartAsync(
+        SandboxFixture sandbox,
+        Uri awsEndpoint,
+        IReadOnlyList<string> namespaces,
+        IDictionary<string, string?>? settings = null,
+        IReadOnlyList<DelegatingHandler>? awsHandlers = null,
+        int workers = 4)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
@@ -39,13 +46,15 @@ internal sealed class OperatorHarness : IAsyncDisposable
             HealthProbeBindAddress = "0",
             BackoffCap = TimeSpan.FromSeconds(2),
             ShutdownTimeout = TimeSpan.FromSeconds(5),
+            MaxConcurrentReconciles = workers,
         });
         var log = new AwsRequestLog();
-        AwsHost.AddTo(builder.Services, awsEndpoint, log);
+        AwsHost.AddTo(builder.Services, awsEndpoint, log, inner: awsHandlers);
         var values = new Dictionary<string, string?>
         {
             ["ClientAccount:WaitWhileAccountCreating"] = "00:00:00.300",
             ["ClientAccount:WaitWhileQueued"] = "00:00:05",
+            ["ClientAccount:WaitAtQueueHead"] = "00:00:00.100",
             ["ClientAccount:WaitWhileClosing"] = "00:00:00.300",
             ["ClientAccount:WaitForAccessFirst"] = "00:00:00.300",
             ["ClientAccount:WaitForAccessMax"] = "00:00:02",

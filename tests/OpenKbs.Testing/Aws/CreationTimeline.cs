@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace OpenKbs.Testing.Aws;
+
+/// <summary>
+/// Watches the AWS boundary (every CreateAccount and every create-status read, with AWS's answers): when each
+/// request was accepted and when AWS first reported it finished, to measure how many creations are in flight.
+/// </summary>
+public sealed class CreationTimeline : DelegatingHandler
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<string, TimeSpan> _accepted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _finished = new(StringComparer.Ordinal);
+    private int _refusedForConcurrency;
+
+    /// <summary>Request id to the time AWS accepted it (IN_PROGRESS answer to CreateAccount).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Accepted => _accepted;
+
+    /// <summary>Request id to the time AWS first reported it SUCCEEDED or FAILED.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Finished => _finished;
+
+    /// <summary>CreateAccount calls AWS refused with ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED.</summary>
+    public int RefusedForConcurrency => _refusedForConcurrency;
+
+    public TimeSpan Now => _clock.Elapsed;
+
+    /// <summary>
+    /// When AWS finishes a creation after a known time (the realism's org-delay), its slot is free from then on, even
+    /// before anyone asks: intervals end at the earlier of the first report and accepted + this.
+    /// </summary>
+    public TimeSpan? AwsDuration { get; init; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var operation = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First().Split('.').Last() : null;
+        var response = await base.SendAsync(request, cancellationToken);
+        if (operation is not ("CreateAccount" or "DescribeCreateAccountStatus" or "ListCreateAccountStatus"))
+        {
+            return response;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var contentType = response.Content.Headers.ContentType;
+        response.Content = new StringContent(text);
+        response.Content.Headers.ContentType = contentType;
+        var now = Now;
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return response;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            if (operation == "CreateAccount" && json?["Reason"]?.GetValue<string>() == "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED")
+            {
+                Interlocked.Increment(ref _refusedForConcurrency);
+            }
+
+            return response;
+        }
+
+        var statuses = operation == "ListCreateAccountStatus"
+            ? (json?["CreateAccountStatuses"] as JsonArray)?.OfType<JsonObject>() ?? []
+            : json?["CreateAccountStatus"] is JsonObject single ? [single] : [];
+        foreach (var status in statuses)
+        {
+            if (status["Id"]?.GetValue<string>() is not { } id)
+            {
+                continue;
+            }
+
+            if (operation == "CreateAccount")
+            {
+                _accepted.TryAdd(id, now);
+            }
+
+            if (status["State"]?.GetValue<string>() is "SUCCEEDED" or "FAILED" && _accepted.ContainsKey(id))
+            {
+                _finished.TryAdd(id, now);
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>The most creations in flight at once.</summary>
+    public int MaxInFlight()
+    {
+        var events = Intervals().SelectMany(i => new[] { (i.Start, 1), (i.End, -1) }).OrderBy(e => e.Item1).ThenBy(e => e.Item2);
+        int current = 0, max = 0;
+        foreach (var (_, delta) in events)
+        {
+            current += delta;
+            max = Math.Max(max, current);
+        }
+
+        return max;
+    }
+
+    /// <summary>
+    /// Utilisation of the slots while anything waited: the time-average of creations in flight (at most
+    /// <paramref name="slots"/>) between the first and the last CreateAccount, over <paramref name="slots"/>.
+    /// </summary>
+    public double Utilisation(int slots)
+    {
+        var intervals = Intervals().ToList();
+        var from = intervals.Min(i => i.Start);
+        var to = intervals.Max(i => i.Start);
+        if (to <= from)
+        {
+            return 1;
+        }
+
+        var points = intervals.SelectMany(i => new[] { i.Start, i.End }).Append(from).Append(to).Where(t => t >= from && t <= to).Distinct().Order().ToList();
+        double busy = 0;
+        for (var k = 0; k < points.Count - 1; k++)
+        {
+            var mid = points[k] + ((points[k + 1] - points[k]) / 2);
+            var inFlight = intervals.Count(i => i.Start <= mid && mid < i.End);
+            busy += Math.Min(slots, inFlight) * (points[k + 1] - points[k]).TotalSeconds;
+        }
+
+        return busy / (slots * (to - from).TotalSeconds);
+    }
+
+    private IEnumerable<(TimeSpan Start, TimeSpan End)> Intervals() =>
+        _accepted.Select(a =>
+        {
+            var end = _finished.TryGetValue(a.Key, out var reported) ? reported : Now;
+            return (a.Value, AwsDuration is { } duration && a.Value + duration < end ? a.Value + duration : end);
+        });
+}
