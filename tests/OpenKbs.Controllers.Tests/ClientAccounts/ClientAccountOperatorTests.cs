@@ -2,6 +2,7 @@ using System.Text.Json;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;

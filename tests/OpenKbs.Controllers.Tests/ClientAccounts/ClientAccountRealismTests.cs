@@ -6,6 +6,7 @@ using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
 using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Testing.Aws;
+using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
 

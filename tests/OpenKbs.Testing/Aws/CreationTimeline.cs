@@ -35,6 +35,23 @@ public sealed class CreationTimeline : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First().Split('.').Last() : null;
+        var completeInProgressList = false;
+        if (operation == "ListCreateAccountStatus" && request.Content is not null)
+        {
+            // A complete IN_PROGRESS listing also tells which requests finished: those it leaves out.
+            var body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            var buffered = new ByteArrayContent(body);
+            foreach (var header in request.Content.Headers)
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            request.Content = buffered;
+            var asked = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body) as JsonObject;
+            completeInProgressList = asked?["NextToken"] is null
+                && asked?["States"] is JsonArray states && states.Count == 1 && states[0]?.GetValue<string>() == "IN_PROGRESS";
+        }
+
         var response = await base.SendAsync(request, cancellationToken);
         if (operation is not ("CreateAccount" or "DescribeCreateAccountStatus" or "ListCreateAccountStatus"))
         {
@@ -69,6 +86,15 @@ public sealed class CreationTimeline : DelegatingHandler
         var statuses = operation == "ListCreateAccountStatus"
             ? (json?["CreateAccountStatuses"] as JsonArray)?.OfType<JsonObject>() ?? []
             : json?["CreateAccountStatus"] is JsonObject single ? [single] : [];
+        if (completeInProgressList && json?["NextToken"] is null)
+        {
+            var listed = statuses.Select(st => st["Id"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var id in _accepted.Keys.Where(id => !listed.Contains(id)))
+            {
+                _finished.TryAdd(id, now);
+            }
+        }
+
         foreach (var status in statuses)
         {
             if (status["Id"]?.GetValue<string>() is not { } id)

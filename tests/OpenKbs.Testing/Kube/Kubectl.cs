@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace OpenKbs.Controllers.Tests.Support;
+namespace OpenKbs.Testing.Kube;
 
 /// <summary>Runs kubectl (the real client) against a kubeconfig.</summary>
-internal static class Kubectl
+public static class Kubectl
 {
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string kubeconfig, string? input, params string[] args)
     {

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+using OpenKbs.Sandbox.Moto;
+using OpenKbs.Testing;
+
+namespace OpenKbs.EndToEnd.Tests.Support;
+
+/// <summary>
+/// <c>openkbs run</c> as a separate process (the built <c>openkbs.dll</c>), pointed at a kubeconfig and an AWS endpoint
+/// through the standard AWS environment (what the sandbox's aws.env holds), with short waits. <see cref="Kill"/> is SIGKILL.
+/// </summary>
+internal sealed class OperatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private OperatorProcess(Process process) => _process = process;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process printed (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                var text = _output.ToString();
+                return text.Length > 6000 ? text[^6000..] : text;
+            }
+        }
+    }
+
+    /// <summary>The AWS environment of the sandbox's aws.env for <paramref name="endpoint"/>: dummy credentials, EU region, endpoint.</summary>
+    public static Dictionary<string, string> AwsEnvironment(Uri endpoint) => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = MotoDefaults.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = MotoDefaults.SecretAccessKey,
+        ["AWS_REGION"] = MotoDefaults.Region,
+        ["AWS_DEFAULT_REGION"] = MotoDefaults.Region,
+        ["AWS_ENDPOINT_URL"] = endpoint.ToString().TrimEnd('/'),
+        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+    };
+
+    /// <summary>Short waits so a test converges in seconds (the production waits are named in ClientAccountWaits).</summary>
+    public static Dictionary<string, string> FastWaits() => new()
+    {
+        ["OPENKBS_ClientAccount__WaitWhileAccountCreating"] = "00:00:00.200",
+        ["OPENKBS_ClientAccount__WaitAtQueueHead"] = "00:00:00.100",
+        ["OPENKBS_ClientAccount__WaitWhileQueued"] = "00:00:02",
+        ["OPENKBS_ClientAccount__WaitWhileClosing"] = "00:00:00.200",
+        ["OPENKBS_ClientAccount__WaitForAccessFirst"] = "00:00:00.200",
+        ["OPENKBS_ClientAccount__WaitForAccessMax"] = "00:00:02",
+        ["OPENKBS_ClientAccount__WaitBeforeCreateRetry"] = "00:00:00.200",
+        ["OPENKBS_Aws__Resilience__BaseDelay"] = "00:00:00.050",
+        ["OPENKBS_Aws__Resilience__MaxDelay"] = "00:00:00.500",
+        ["OPENKBS_BACKOFF_CAP"] = "2s",
+    };
+
+    public static OperatorProcess Start(string kubeconfig, IEnumerable<string> namespaces, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { OpenKbsDll(), "run", "--kubeconfig", kubeconfig, "--leader-elect", "false",
+                     "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var ns in namespaces)
+        {
+            start.ArgumentList.Add("--namespace");
+            start.ArgumentList.Add(ns);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var result = new OperatorProcess(process);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        _process.Dispose();
+    }
+
+    /// <summary>The built openkbs.dll next to this test assembly's configuration.</summary>
+    public static string OpenKbsDll()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = Path.Combine(SandboxFixture.RepositoryRoot(), "src", "OpenKbs.Operator", "bin", configuration, "net10.0", "openkbs.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/OpenKbs.Operator first ({dll} is missing)", dll);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
