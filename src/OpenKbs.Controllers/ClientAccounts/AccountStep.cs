@@ -262,7 +262,10 @@ internal sealed partial class AccountStep(
         }
 
         pass.Event(EventType.Normal, "CreatingAccount", $"CreateAccount request {created.Id} sent for {pass.Spec.Email} (account name '{pass.AccountName}')");
-        return Creating(pass, created.Id);
+        var creating = Creating(pass, created.Id);
+
+        // AWS answers IN_PROGRESS; an emulator that finishes at once is followed up without the poll wait.
+        return created.State is "SUCCEEDED" or "FAILED" ? StepResult.Requeue(TimeSpan.Zero, "AccountCreating") : creating;
     }
 
     /// <summary>
