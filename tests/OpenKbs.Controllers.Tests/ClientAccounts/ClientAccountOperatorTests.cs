@@ -73,22 +73,23 @@ public sealed class ClientAccountOperatorTests(MotoServerFixture moto, CrdSandbo
         Assert.Equal("SUSPENDED", account.GetProperty("Status").GetString());
     }
 
-    public static TheoryData<string, string, string, string, string> Rejected => new()
+    public static TheoryData<string, string, string, string, string, string> Rejected => new()
     {
-        { "non-EU region", "aws+us@example.com", "  region: us-east-1\n  allowedRegions: [us-east-1]\n", ConditionReasons.TerminalRegionNotAllowed, "us-east-1" },
-        { "UK region", "aws+uk@example.com", "  allowedRegions: [eu-central-1, eu-west-2]\n", ConditionReasons.TerminalRegionNotAllowed, "'eu-west-2'" },
-        { "invalid email", "not-an-email", string.Empty, ConditionReasons.TerminalInvalidEmail, "'not-an-email'" },
-        { "OU path too deep", "aws+deep@example.com", "  organizationalUnit: A/B/C/D/E/F\n", ConditionReasons.TerminalInvalidSpec, "6 levels deep" },
+        { "non-EU region", "aws+us@example.com", "  region: us-east-1\n  allowedRegions: [us-east-1]\n", ConditionReasons.TerminalRegionNotAllowed, "us-east-1", "spec.region: Unsupported value: \"us-east-1\"" },
+        { "UK region", "aws+uk@example.com", "  allowedRegions: [eu-central-1, eu-west-2]\n", ConditionReasons.TerminalRegionNotAllowed, "'eu-west-2'", "spec.allowedRegions[1]: Unsupported value: \"eu-west-2\"" },
+        { "invalid email", "not-an-email", string.Empty, ConditionReasons.TerminalInvalidEmail, "'not-an-email'", "spec.email: Invalid value" },
+        { "OU path too deep", "aws+deep@example.com", "  organizationalUnit: A/B/C/D/E/F\n", ConditionReasons.TerminalInvalidSpec, "6 levels deep", "organizationalUnit may be at most 5 levels deep" },
     };
 
     /// <summary>
-    /// The CRD refuses these at admission (kubectl shows the schema's message). Where the API server does not enforce
+    /// The CRD refuses these at admission (kubectl shows the schema's message, as the Kubernetes API server words it:
+    /// <c>The ClientAccount "bad" is invalid: spec.region: Unsupported value: ...</c>). Where the API server does not enforce
     /// the schema (validation off, or a server without it), the operator refuses them itself with a terminal condition:
     /// either way nothing reaches AWS.
     /// </summary>
     [Theory]
     [MemberData(nameof(Rejected))]
-    public async Task Bad_input_is_refused_with_a_precise_message_and_nothing_is_created(string what, string email, string extra, string reason, string fragment)
+    public async Task Bad_input_is_refused_with_a_precise_message_and_nothing_is_created(string what, string email, string extra, string reason, string fragment, string admission)
     {
         var ns = await sandbox.CreateNamespaceAsync("bad");
         await using var op = await OperatorHarness.StartAsync(sandbox, moto.Endpoint, [ns]);
@@ -97,7 +98,8 @@ public sealed class ClientAccountOperatorTests(MotoServerFixture moto, CrdSandbo
 
         if (apply.ExitCode != 0)
         {
-            Assert.Contains("ClientAccount.openkbs.com \"bad\" is invalid", apply.Error, StringComparison.Ordinal);
+            Assert.True(apply.Error.Contains("The ClientAccount \"bad\" is invalid", StringComparison.Ordinal), $"{what}: {apply.Error}");
+            Assert.True(apply.Error.Contains(admission, StringComparison.Ordinal), $"{what}: {apply.Error}");
             Assert.Null(await ClientAccountApi.GetAsync(sandbox.Client, ns, "bad"));
         }
         else
