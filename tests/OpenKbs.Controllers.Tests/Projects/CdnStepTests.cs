@@ -1,0 +1,118 @@
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.CloudFront;
+using OpenKbs.Aws.CloudFront.Model;
+using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Testing.Moto;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>The CDN step against moto under the realism layer (InProgress, then Deployed; a new ETag per update; If-Match enforced).</summary>
+[Collection(MotoCollection.Name)]
+public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
+
+    public Task InitializeAsync() => moto.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static ProjectStepHost Host(MotoServerFixture moto, CdnSpec cdn)
+    {
+        var project = ProjectFixtures.Project("shop", s => s with { Cdn = cdn });
+        project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = ProjectNames.For("tenants", "shop", project.Metadata.Uid!).Bucket } };
+        return new ProjectStepHost(moto, project);
+    }
+
+    private static CdnStep Step() => ProjectStepHost.Step<CdnStep>(l => new CdnStep(l));
+
+    [Fact]
+    public async Task The_distribution_is_checkpointed_then_deploys_with_TLSv1_2_2021_and_an_unchanged_one_costs_reads_only()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+
+        var (outcome, passes) = await host.ConvergeAsync(step);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal((ConditionReasons.Creating, nameof(ProjectWaits.WaitForDistribution)), (passes[0].Reason, passes[0].WaitName));
+        Assert.InRange(passes.Count, 3, 20);
+        var id = host.Project.Status!.Cdn!.DistributionId!;
+        Assert.Contains(id, Assert.Single(host.Store.Snapshots), StringComparison.Ordinal);
+        Assert.Equal(1, host.Log.Count("POST /2020-05-31/distribution"));
+        Assert.Equal(("Deployed", "https://shop.example"), (host.Project.Status.Cdn.Status, host.Project.Status.Endpoint));
+
+        var config = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        Assert.True(CloudFrontDistributions.EnforcesMinimumTls(config));
+        Assert.Equal(("redirect-to-https", "TLSv1.2_2021", "PriceClass_100"), (config.DefaultCacheBehavior!.ViewerProtocolPolicy, config.ViewerCertificate!.MinimumProtocolVersion, config.PriceClass));
+
+        var audited = host.Audit.Records.Count;
+        Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.Equal(audited, host.Audit.Records.Count);
+    }
+
+    [Fact]
+    public async Task A_changed_distribution_is_put_back_with_If_Match_of_the_current_ETag()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate, PriceClass = CdnPriceClasses.PriceClass200 });
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var id = host.Project.Status!.Cdn!.DistributionId!;
+        var current = await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
+        await host.Aws.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest
+        {
+            Id = id,
+            IfMatch = current.ETag!,
+            DistributionConfig = current.DistributionConfig! with
+            {
+                PriceClass = "PriceClass_All",
+                DefaultCacheBehavior = current.DistributionConfig.DefaultCacheBehavior! with { ViewerProtocolPolicy = "allow-all" },
+            },
+        });
+        var stale = await Assert.ThrowsAsync<AwsServiceException>(() => host.Aws.CloudFront.UpdateDistributionAsync(
+            new UpdateDistributionRequest { Id = id, IfMatch = current.ETag!, DistributionConfig = current.DistributionConfig }));
+        Assert.Equal("PreconditionFailed", stale.ErrorCode);
+        var updates = host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal));
+
+        var (outcome, passes) = await host.ConvergeAsync(step);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal(ConditionReasons.Updating, passes[0].Reason);
+        Assert.Equal(updates + 1, host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal)));
+        var restored = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        Assert.Equal(("PriceClass_200", "redirect-to-https"), (restored.PriceClass, restored.DefaultCacheBehavior!.ViewerProtocolPolicy));
+        Assert.Contains(host.Events, e => e.Contains(CdnRendering.PriceClass, StringComparison.Ordinal) && e.Contains(CdnRendering.CacheBehavior, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delete_disables_waits_for_Deployed_and_deletes_with_If_Match()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var id = host.Project.Status!.Cdn!.DistributionId!;
+
+        Assert.True((await host.FinalizeAsync(step, ProjectDeletionPolicy.Retain)).Outcome.IsReady);
+        Assert.Contains((await host.Aws.CloudFront.ListTagsForResourceAsync(new ListTagsForResourceRequest { Resource = $"arn:aws:cloudfront::123456789012:distribution/{id}" })).Tags!.Items!, t => t.Key == Labels.Released);
+
+        var (outcome, passes) = await host.FinalizeAsync(step, ProjectDeletionPolicy.Delete);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Contains(passes, p => p.Message.Contains("disabled", StringComparison.Ordinal));
+        var gone = await Assert.ThrowsAsync<AwsServiceException>(() => host.Aws.CloudFront.GetDistributionAsync(new GetDistributionRequest { Id = id }));
+        Assert.True(gone.IsNotFound);
+        Assert.Null(host.Project.Status.Cdn);
+        Assert.Empty((await host.Aws.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList?.Items ?? []);
+    }
+
+    [Fact]
+    public async Task An_enabled_CDN_without_a_certificate_is_terminal_and_creates_nothing()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true });
+        var outcome = await Step().ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        Assert.Equal("TerminalTlsRequiresCertificate", outcome.Reason);
+        Assert.Empty(host.Log.Operations);
+    }
+}
