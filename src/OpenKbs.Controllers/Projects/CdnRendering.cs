@@ -39,7 +39,7 @@ internal static class CdnRendering
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(spec);
-        return CloudFrontDistributions.ForS3Origin(new S3DistributionSpec
+        var config = CloudFrontDistributions.ForS3Origin(new S3DistributionSpec
         {
             OwnerUid = names.Uid,
             BucketName = bucket,
@@ -51,6 +51,12 @@ internal static class CdnRendering
             AcmCertificateArn = spec.AcmCertificateArn,
             Aliases = [.. (spec.Aliases ?? []).Order(StringComparer.Ordinal)],
         });
+
+        // Say explicitly that the default certificate is not used: a reader that assumes it when the field is absent (moto
+        // does) would otherwise report the default certificate, and drift checks would rewrite the distribution forever.
+        return config.ViewerCertificate is { ACMCertificateArn.Length: > 0 } custom
+            ? config with { ViewerCertificate = custom with { CloudFrontDefaultCertificate = false } }
+            : config;
     }
 
     /// <summary>
