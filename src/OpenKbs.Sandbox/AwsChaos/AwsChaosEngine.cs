@@ -34,6 +34,7 @@ public sealed class AwsChaosEngine
             modules.Add(new LambdaRealism(spec.RealismOptions));
             modules.Add(new CloudFrontRealism(spec.RealismOptions));
             modules.Add(new RdsRealism(spec.RealismOptions));
+            modules.Add(new S3PolicyRealism());
         }
 
         _modules = [.. modules];
