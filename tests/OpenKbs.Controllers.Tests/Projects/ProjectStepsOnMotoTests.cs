@@ -133,6 +133,33 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
     }
 
     [Fact]
+    public async Task Every_pass_of_a_rotation_keeps_the_keys_staged_first_and_hands_them_over_once()
+    {
+        using var h = await StartAsync();
+        await h.ConvergeAsync();
+        var before = (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!.Keys["partner"];
+        var (key, sha) = await h.UploadArtifactAsync("1.2.0", "export const handler = async () => ({ statusCode: 204 });");
+        h.Deploy("1.2.0", key, sha);
+
+        // Each pass is a fresh context (as after a restart): the first stages, the later ones must reuse that set.
+        var first = await h.PassAsync();
+        var staged = (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!;
+        Assert.False(first["api-keys"].IsReady);
+        Assert.NotNull(staged.Staged);
+        Assert.DoesNotContain(ApiKeyMaterial.Prefix, staged.Staged, StringComparison.Ordinal);
+        var context = EnvelopeContext.ForOwner(h.Namespace, Project.KubeKind, h.Project.Metadata.Name, h.Project.Metadata.Uid!, ApiKeyStagingStep.StagedPurpose);
+        var stagedKeys = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(await EnvelopeCipher.OpenAsync(h.Member.Kms, staged.Staged!, context))!;
+        Assert.Equal(before, staged.Keys["partner"]); // nobody holds the new key yet: the old one is still handed over
+        Assert.NotEqual(before, stagedKeys["partner"]);
+
+        await h.ConvergeAsync();
+
+        var handedOver = (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!;
+        Assert.Equal(stagedKeys["partner"], handedOver.Keys["partner"]);
+        Assert.Single(h.Events, e => e.Contains(ProjectReasons.KeysHandedOver, StringComparison.Ordinal) && e.Contains("1.2.0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_artifact_whose_sha256_does_not_match_is_terminal_and_nothing_is_deployed()
     {
         using var h = await StartAsync();

@@ -1,0 +1,179 @@
+using OpenKbs.Api;
+using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.ApiKeys;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>The pure parts of this room's steps: policy comparison, tag merging, deltas, lifecycle, the API-key payload.</summary>
+public sealed class ProjectRenderingTests
+{
+    public static TheoryData<string?, string, bool> Policies => new()
+    {
+        { """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}""", """{"Statement":[{"Resource":"*","Action":"s3:GetObject","Effect":"Allow"}],"Version":"2012-10-17"}""", true },
+        { """{"Statement":{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}}""", """{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}""", true },
+        { """{"Statement":[{"Action":["b","a"]}]}""", """{"Statement":[{"Action":["a","b"]}]}""", true },
+        { "{\n  \"Statement\": [ { \"Effect\": \"Deny\" } ]\n}", """{"Statement":[{"Effect":"Deny"}]}""", true },
+        { """{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}""", """{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}""", false },
+        { """{"Statement":[{"Effect":"Allow"},{"Effect":"Deny"}]}""", """{"Statement":[{"Effect":"Allow"}]}""", false },
+        { null, """{"Statement":[]}""", false },
+        { "not json", """{"Statement":[]}""", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Policies))]
+    public void Policies_are_compared_by_meaning(string? current, string desired, bool equivalent) =>
+        Assert.Equal(equivalent, PolicyDocuments.Equivalent(current, desired));
+
+    private static readonly Dictionary<string, string> Owner = new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1" };
+
+    public static TheoryData<Dictionary<string, string>, bool> Tags => new()
+    {
+        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1" }, false },
+        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1", ["team"] = "shop" }, false },
+        { new() { [Labels.ManagedBy] = Labels.ManagedByValue }, true },
+        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1", [Labels.Released] = "2026-01-01T00:00:00Z" }, true },
+        { new(), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tags))]
+    public void Tags_are_written_only_when_an_owner_tag_is_missing_or_the_resource_was_released(Dictionary<string, string> current, bool write)
+    {
+        var merged = ProjectTags.Merge(current, Owner);
+
+        Assert.Equal(write, merged is not null);
+        if (merged is not null)
+        {
+            Assert.DoesNotContain(Labels.Released, merged.Keys);
+            Assert.All(current.Where(t => t.Key != Labels.Released), t => Assert.Equal(t.Value, merged[t.Key]));
+            Assert.All(Owner, t => Assert.Equal(t.Value, merged[t.Key]));
+        }
+    }
+
+    private static readonly ArtifactLocation Code = new() { Bucket = "b", Key = "k", Sha256 = new string('a', 64) };
+
+    private static FunctionDesired Desired() => new()
+    {
+        SpecName = "api",
+        FunctionName = "ns-shop-1234abcd-api",
+        Runtime = "nodejs24.x",
+        Handler = "api.handler",
+        MemorySize = 128,
+        Timeout = 3,
+        Role = "arn:aws:iam::111122223333:role/r",
+        Environment = new Dictionary<string, string> { ["A"] = "1", ["OPENKBS_API_KEYS_DIGEST"] = "d1" },
+        SealedVariables = ["OPENKBS_API_KEYS"],
+        Tags = Owner,
+        Code = Code,
+    };
+
+    private static FunctionConfiguration Current() => new()
+    {
+        CodeSha256 = Code.CodeSha256,
+        Runtime = "nodejs24.x",
+        Handler = "api.handler",
+        MemorySize = 128,
+        Timeout = 3,
+        Role = "arn:aws:iam::111122223333:role/r",
+        Environment = new EnvironmentResponse { Variables = new Dictionary<string, string> { ["A"] = "1", ["OPENKBS_API_KEYS_DIGEST"] = "d1", ["OPENKBS_API_KEYS"] = "envelope" } },
+    };
+
+    public static TheoryData<string, string[]> FunctionCases => new()
+    {
+        { "unchanged", [] },
+        { "code", [FunctionDelta.Code] },
+        { "memory", [FunctionDelta.MemorySize] },
+        { "runtime+handler", [FunctionDelta.Runtime, FunctionDelta.Handler] },
+        { "sealed value changed (digest)", [FunctionDelta.Environment] },
+        { "sealed variable removed", [FunctionDelta.Environment] },
+        { "extra variable", [FunctionDelta.Environment] },
+        { "released tag", [FunctionDelta.Tags] },
+        { "defaults unset", [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(FunctionCases))]
+    public void Function_delta_names_the_paths_that_differ(string change, string[] paths)
+    {
+        var current = Current();
+        var tags = new Dictionary<string, string>(Owner);
+        var variables = new Dictionary<string, string>(current.Environment!.Variables!);
+        switch (change)
+        {
+            case "code": current = current with { CodeSha256 = "other" }; break;
+            case "memory": current = current with { MemorySize = 1024 }; break;
+            case "runtime+handler": current = current with { Runtime = "nodejs22.x", Handler = "x.handler" }; break;
+            case "sealed value changed (digest)": variables["OPENKBS_API_KEYS_DIGEST"] = "d0"; break;
+            case "sealed variable removed": variables.Remove("OPENKBS_API_KEYS"); break;
+            case "extra variable": variables["B"] = "2"; break;
+            case "released tag": tags[Labels.Released] = "2026-01-01T00:00:00Z"; break;
+            case "defaults unset": current = current with { MemorySize = null, Timeout = null }; break;
+        }
+
+        current = current with { Environment = new EnvironmentResponse { Variables = variables } };
+
+        Assert.Equal(paths, FunctionDelta.Compute(current, tags, Desired()));
+    }
+
+    public static TheoryData<int?, int> Retention => new() { { null, StorageRendering.DefaultRetentionDays }, { 1, 1 }, { 365, 365 } };
+
+    [Theory]
+    [MemberData(nameof(Retention))]
+    public void Lifecycle_keeps_noncurrent_versions_for_the_retention_and_matches_only_itself(int? days, int expected)
+    {
+        var rule = StorageRendering.Lifecycle(days);
+
+        Assert.Equal(expected, rule.NoncurrentDays);
+        Assert.True(StorageRendering.LifecycleMatches([rule], rule));
+        Assert.False(StorageRendering.LifecycleMatches([rule with { NoncurrentDays = expected + 1 }], rule));
+        Assert.False(StorageRendering.LifecycleMatches([rule, rule with { Id = "other" }], rule));
+        Assert.False(StorageRendering.LifecycleMatches([], rule));
+    }
+
+    [Fact]
+    public void The_bucket_policy_denies_plain_http_and_grants_only_the_named_distribution()
+    {
+        var without = StorageRendering.BucketPolicy("okbs-b", "111122223333", null);
+        var with = StorageRendering.BucketPolicy("okbs-b", "111122223333", "E1");
+
+        Assert.Contains("\"aws:SecureTransport\":\"false\"", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("cloudfront", without, StringComparison.Ordinal);
+        Assert.Contains("\"AWS:SourceArn\":\"arn:aws:cloudfront::111122223333:distribution/E1\"", with, StringComparison.Ordinal);
+        Assert.False(PolicyDocuments.Equivalent(without, with));
+    }
+
+    [Fact]
+    public void Ten_keys_during_a_rotation_stay_small_and_the_payload_holds_hashes_only()
+    {
+        var keys = Enumerable.Range(0, 10)
+            .Select(i => new AcceptedKey($"key-{i}", ApiKeyMaterial.Sha256(ApiKeyMaterial.Generate()), ["orders:read", "orders:write"], "1.0.0+0123456789ab"))
+            .ToList();
+
+        var payload = ApiKeyPayload.Render(keys);
+
+        Assert.Equal(keys, ApiKeyPayload.Parse(payload), new AcceptedKeyComparer());
+        Assert.InRange(payload.Length, 1, 1500);
+    }
+
+    [Fact]
+    public void Keys_are_256_random_bits_with_a_prefix_and_are_shown_only_by_hash_and_fingerprint()
+    {
+        var key = ApiKeyMaterial.Generate();
+        var sha = ApiKeyMaterial.Sha256(key);
+
+        Assert.StartsWith(ApiKeyMaterial.Prefix, key, StringComparison.Ordinal);
+        Assert.Equal(ApiKeyMaterial.Prefix.Length + 43, key.Length);
+        Assert.Matches("^[0-9a-f]{64}$", sha);
+        Assert.Equal(sha[..12], ApiKeyMaterial.Fingerprint(sha));
+        Assert.NotEqual(key, ApiKeyMaterial.Generate());
+    }
+
+    private sealed class AcceptedKeyComparer : IEqualityComparer<AcceptedKey>
+    {
+        public bool Equals(AcceptedKey? x, AcceptedKey? y) =>
+            x is not null && y is not null && x.Name == y.Name && x.Sha256 == y.Sha256 && x.Deployment == y.Deployment && x.Permissions.SequenceEqual(y.Permissions);
+
+        public int GetHashCode(AcceptedKey obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
+    }
+}
