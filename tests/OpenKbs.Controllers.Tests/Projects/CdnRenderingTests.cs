@@ -58,4 +58,14 @@ public sealed class CdnRenderingTests
     {
         Assert.Equal("https://shop.example", CdnRendering.Endpoint(Spec, "d111.cloudfront.net"));
     }
+
+    [Theory]
+    [InlineData("The caller reference that you are using to create a distribution is associated with another distribution. Already exists: E2QWRUHEXAMPLE", "E2QWRUHEXAMPLE")]
+    [InlineData("Already exists: EDFDVBD6EXAMPLE.", "EDFDVBD6EXAMPLE")]
+    [InlineData("something else", null)]
+    [InlineData(null, null)]
+    public void A_lost_create_answer_is_recovered_from_the_id_AWS_names(string? message, string? id)
+    {
+        Assert.Equal(id, OpenKbs.Controllers.Projects.Steps.CdnStep.ExistingId(message));
+    }
 }

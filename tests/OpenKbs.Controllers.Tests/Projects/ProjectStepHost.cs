@@ -23,13 +23,14 @@ internal sealed class ProjectStepHost : IDisposable
     private readonly ServiceProvider _provider;
     private readonly AwsChaosHandler? _realism;
 
-    public ProjectStepHost(MotoServerFixture moto, Project project, bool realism = true, string accountId = "123456789012")
+    /// <param name="chaos">The sandbox chaos spec in front of moto (docs/aws-chaos.md), realism by default; null for plain moto.</param>
+    public ProjectStepHost(MotoServerFixture moto, Project project, string? chaos = "realism=on", string accountId = "123456789012")
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        if (realism)
+        if (chaos is not null)
         {
-            _realism = new AwsChaosHandler(new AwsChaosEngine("realism=on"));
+            _realism = new AwsChaosHandler(new AwsChaosEngine(chaos));
         }
 
         AwsHost.AddTo(services, moto.Endpoint, Log, Audit, configure: null, inner: _realism is null ? null : [_realism]);
@@ -42,6 +43,9 @@ internal sealed class ProjectStepHost : IDisposable
     }
 
     public AwsRequestLog Log { get; } = new();
+
+    /// <summary>What the chaos/realism layer did (faults injected, state transitions); null for plain moto.</summary>
+    public AwsChaosStats? Chaos => _realism?.Engine.Stats;
 
     public CapturingAuditSink Audit { get; } = new();
 
@@ -73,14 +77,25 @@ internal sealed class ProjectStepHost : IDisposable
     public async Task<string> KeyAsync() => (await Aws.Kms.CreateKeyAsync(new CreateKeyRequest { Description = "project key" })).KeyMetadata!.Arn!;
 
     /// <summary>Runs passes of <paramref name="step"/> until it is Ready (or another final outcome), at most <paramref name="passes"/>.</summary>
-    public async Task<(StepOutcome Outcome, List<StepOutcome> Passes)> ConvergeAsync(IProjectStep step, Action<ProjectContext>? facts = null, int passes = 20)
+    /// <param name="faults">When true, an AWS error that escapes the step (what the recipe turns into a Transient outcome and a
+    /// backoff) counts as a pass and the loop goes on; otherwise it fails the test.</param>
+    public async Task<(StepOutcome Outcome, List<StepOutcome> Passes)> ConvergeAsync(IProjectStep step, Action<ProjectContext>? facts = null, int passes = 20, bool faults = false)
     {
         var seen = new List<StepOutcome>();
         for (var i = 0; i < passes; i++)
         {
-            var outcome = await step.ObserveAndConvergeAsync(Context(facts), CancellationToken.None);
+            StepOutcome outcome;
+            try
+            {
+                outcome = await step.ObserveAndConvergeAsync(Context(facts), CancellationToken.None);
+            }
+            catch (OpenKbs.Aws.Core.AwsServiceException ex) when (faults && !ex.IsTerminal)
+            {
+                outcome = StepOutcome.Transient(ex.Message, ex);
+            }
+
             seen.Add(outcome);
-            if (outcome.Kind != StepOutcomeKind.Progressing)
+            if (outcome.Kind is not StepOutcomeKind.Progressing and not StepOutcomeKind.Transient)
             {
                 return (outcome, seen);
             }

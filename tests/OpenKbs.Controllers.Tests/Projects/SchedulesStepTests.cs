@@ -34,7 +34,7 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task Schedules_invoke_the_named_functions_through_a_role_scoped_to_them_and_drift_is_put_back()
     {
         var project = ProjectFixtures.Project("shop", s => s with { Schedules = Two });
-        using var host = new ProjectStepHost(moto, project, realism: false);
+        using var host = new ProjectStepHost(moto, project, chaos: null);
         var step = ProjectStepHost.Step<SchedulesStep>(l => new SchedulesStep(l));
         var names = ProjectNames.For("tenants", "shop", project.Metadata.Uid!);
 
@@ -63,7 +63,7 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task A_schedule_removed_from_the_spec_is_deleted_and_Delete_removes_group_and_role()
     {
         var project = ProjectFixtures.Project("shop", s => s with { Schedules = Two });
-        using var host = new ProjectStepHost(moto, project, realism: false);
+        using var host = new ProjectStepHost(moto, project, chaos: null);
         var step = ProjectStepHost.Step<SchedulesStep>(l => new SchedulesStep(l));
         var names = ProjectNames.For("tenants", "shop", project.Metadata.Uid!);
         Assert.True((await host.ConvergeAsync(step, Functions)).Outcome.IsReady);
@@ -80,7 +80,7 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Schedules_wait_for_their_functions()
     {
-        using var host = new ProjectStepHost(moto, ProjectFixtures.Project("shop", s => s with { Schedules = Two }), realism: false);
+        using var host = new ProjectStepHost(moto, ProjectFixtures.Project("shop", s => s with { Schedules = Two }), chaos: null);
         var outcome = await ProjectStepHost.Step<SchedulesStep>(l => new SchedulesStep(l)).ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
         Assert.Equal((ProjectReasons.WaitingForDependency, nameof(ProjectWaits.WaitForLambda)), (outcome.Reason, outcome.WaitName));
         Assert.Empty(host.Log.Operations);

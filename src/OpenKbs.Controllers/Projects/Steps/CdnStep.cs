@@ -81,8 +81,15 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             }
             catch (AwsServiceException ex) when (ex.ErrorCode == "DistributionAlreadyExists")
             {
-                // The CallerReference is ours: an earlier create's answer was lost. ListDistributions finds it next pass.
-                return Wait(context, ConditionReasons.Creating, "the distribution exists already (an earlier answer was lost); looking it up");
+                // The CallerReference is ours: an earlier create's answer was lost. AWS names the existing distribution
+                // ("... Already exists: ID"); record it (checkpoint) and read it next pass.
+                if (ExistingId(ex.AwsMessage) is { } existing)
+                {
+                    (context.Status.Cdn ??= new CdnStatus()).DistributionId = existing;
+                    await context.SaveStatusAsync(cancellationToken);
+                }
+
+                return Wait(context, ConditionReasons.Creating, "the distribution exists already (an earlier answer was lost); reading it");
             }
 
             // Checkpoint: a crash must not lose the id (the storage step grants this distribution read access next pass).
@@ -283,10 +290,21 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         status.DistributionId = distribution.Id;
         status.DomainName = distribution.DomainName ?? status.DomainName;
         status.Status = distribution.Status;
-        if (spec.Enabled)
+        context.Status.Endpoint = spec.Enabled ? CdnRendering.Endpoint(spec, status.DomainName) : null;
+    }
+
+    /// <summary>The id AWS names in a DistributionAlreadyExists message (<c>... Already exists: E2QWRUHEXAMPLE</c>).</summary>
+    internal static string? ExistingId(string? message)
+    {
+        const string marker = "Already exists: ";
+        var at = message?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0)
         {
-            context.Status.Endpoint = CdnRendering.Endpoint(spec, status.DomainName);
+            return null;
         }
+
+        var id = new string([.. message![(at + marker.Length)..].TakeWhile(char.IsAsciiLetterOrDigit)]);
+        return id.Length > 0 ? id : null;
     }
 
     private static string Arn(ProjectContext context, string id) => $"arn:aws:cloudfront::{context.AccountId}:distribution/{id}";

@@ -1,0 +1,89 @@
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.CloudFront.Model;
+using OpenKbs.Aws.Rds.Model;
+using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Testing.Moto;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>
+/// The database, CDN and schedules steps under the realism layer plus 20 % throttling, 5 % 5xx and lost answers (half of the
+/// failures after AWS acted): every seed converges with exactly one cluster, one writer, one distribution and the spec's schedules.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
+
+    public Task InitializeAsync() => moto.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public async Task Steps_converge_without_duplicates_under_throttling_errors_and_lost_answers(int seed)
+    {
+        await moto.ResetAsync();
+        var project = ProjectFixtures.Project("shop", s => s with
+        {
+            Database = new DatabaseSpec { Enabled = true },
+            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate },
+            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Function = "api" }],
+        });
+        var names = ProjectNames.For("tenants", "shop", project.Metadata.Uid!);
+        project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = names.Bucket } };
+        string key;
+        using (var plain = new ProjectStepHost(moto, project, chaos: null))
+        {
+            key = await plain.KeyAsync();
+        }
+
+        using var host = new ProjectStepHost(moto, project, chaos: $"realism=on,throttle=0.2,error=0.05,after=0.5,seed={seed},services=rds+cloudfront+scheduler+iam");
+        void Facts(ProjectContext c)
+        {
+            c.KeyArn = key;
+            c.FunctionArns["api"] = $"arn:aws:lambda:eu-central-1:123456789012:function:{names.Function("api")}";
+        }
+
+        foreach (var step in new IProjectStep[]
+        {
+            ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l)),
+            ProjectStepHost.Step<CdnStep>(l => new CdnStep(l)),
+            ProjectStepHost.Step<SchedulesStep>(l => new SchedulesStep(l)),
+        })
+        {
+            var (outcome, _) = await host.ConvergeAsync(step, Facts, passes: 60, faults: true);
+            Assert.True(outcome.IsReady, $"{step.Name}: {outcome}");
+        }
+
+        Assert.True(host.Chaos!.TotalFaults >= 3, $"only {host.Chaos.TotalFaults} faults were injected");
+        using var check = new ProjectStepHost(moto, project, chaos: null);
+        Assert.Single((await check.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest())).DBClusters);
+        Assert.Single((await check.Aws.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances);
+        Assert.Single((await check.Aws.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
+        Assert.Single((await check.Aws.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!);
+        Assert.Equal(["nightly"], (await check.Aws.Scheduler.ListSchedulesAsync(new ListSchedulesRequest { GroupName = names.ScheduleGroup })).Schedules.Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task A_lost_create_answer_never_makes_a_second_distribution()
+    {
+        var project = ProjectFixtures.Project("shop", s => s with { Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate } });
+        project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = ProjectNames.For("tenants", "shop", project.Metadata.Uid!).Bucket } };
+        using var host = new ProjectStepHost(moto, project);
+        var step = ProjectStepHost.Step<CdnStep>(l => new CdnStep(l));
+        await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        var id = project.Status.Cdn!.DistributionId;
+
+        project.Status.Cdn = null; // the checkpoint never reached the API server
+        var (outcome, _) = await host.ConvergeAsync(step);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal(id, project.Status.Cdn!.DistributionId);
+        Assert.Equal(2, host.Log.Count("/2020-05-31/distribution")); // the retried create names the existing one
+        Assert.Single((await host.Aws.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
+    }
+}
