@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Iam.Model;
+using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Aws.S3.Model;
+using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Testing.Moto;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>
+/// All ten steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
+/// harness: the cross-step agreements hold (database statements in the execution role, sealed connection details in the functions,
+/// the distribution's OAC grant in the bucket policy, schedules targeting the real functions) and a drift check of the whole
+/// project costs reads only.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
+{
+    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
+
+    [Fact]
+    public async Task A_full_project_converges_with_the_cross_step_agreements_and_a_drift_check_costs_reads_only()
+    {
+        var spec = ProjectFixtures.Spec() with
+        {
+            Database = new DatabaseSpec { Enabled = true, DeletionProtection = false },
+            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate },
+            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" }],
+        };
+        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
+        var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", key, sha);
+        var options = new ProjectOptions { ArtifactBucket = h.PlatformBucket, WaitForDatabase = TimeSpan.Zero, WaitForDistribution = TimeSpan.Zero };
+        var contexts = new ProjectContextFactory(h.Aws.Factory, new KubernetesStatusStore<Project>(h.Kube), options);
+        var store = new KubernetesStatusStore<Project>(h.Kube);
+
+        async Task<IReadOnlyList<(string Step, StepOutcome Outcome)>> PassAsync()
+        {
+            var context = contexts.Create(h.Project, h.Account, TimeProvider.System, (type, reason, message) => h.Events.Add($"{type} {reason}: {message}"));
+            var outcomes = new List<(string, StepOutcome)>();
+            foreach (var step in Steps(options, h))
+            {
+                var outcome = await step.ObserveAndConvergeAsync(context, CancellationToken.None);
+                outcomes.Add((step.Name, outcome));
+                if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
+                {
+                    break;
+                }
+            }
+
+            await store.SaveStatusAsync(h.Project, CancellationToken.None);
+            return outcomes;
+        }
+
+        IReadOnlyList<(string Step, StepOutcome Outcome)> last = [];
+        for (var pass = 0; pass < 40 && !(last.Count == 10 && last.All(o => o.Outcome.IsReady)); pass++)
+        {
+            last = await PassAsync();
+            Assert.DoesNotContain(last, o => o.Outcome.Kind == StepOutcomeKind.Terminal);
+        }
+
+        Assert.True(last.Count == 10 && last.All(o => o.Outcome.IsReady), string.Join("; ", last.Select(o => $"{o.Step}: {o.Outcome}")));
+        var member = h.Member;
+        var cluster = h.Project.Status!.Database!;
+        var distribution = h.Project.Status.Cdn!.DistributionId!;
+
+        // Database -> execution role (secret and Data API on exactly this cluster) and functions (sealed connection details).
+        var rolePolicy = (await member.Iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = h.Names.ExecutionRole, PolicyName = ProjectNames.ExecutionRolePolicy })).PolicyDocument!;
+        Assert.Contains("ReadDatabaseSecret", rolePolicy, StringComparison.Ordinal);
+        Assert.Contains($":cluster:{cluster.ClusterIdentifier}", rolePolicy, StringComparison.Ordinal);
+        var environment = (await member.Lambda.GetFunctionConfigurationAsync(new GetFunctionConfigurationRequest { FunctionName = h.Names.Function("api") })).Environment!.Variables!;
+        Assert.Contains(DatabaseRendering.SettingName, environment.Keys);
+        Assert.DoesNotContain(cluster.Endpoint!, environment[DatabaseRendering.SettingName], StringComparison.Ordinal); // sealed, not plaintext
+
+        // CDN -> the bucket policy grants exactly this distribution read access (storage step, next pass).
+        var bucketPolicy = (await member.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = h.Names.Bucket })).Policy!;
+        Assert.Contains($"distribution/{distribution}", bucketPolicy, StringComparison.Ordinal);
+
+        // Functions -> schedules target the real function.
+        var fn1 = (await member.Lambda.GetFunctionConfigurationAsync(new GetFunctionConfigurationRequest { FunctionName = h.Names.Function("fn1") })).FunctionArn;
+        Assert.Equal(fn1, (await member.Scheduler.GetScheduleAsync(new GetScheduleRequest { Name = "nightly", GroupName = h.Names.ScheduleGroup })).Target!.Arn);
+        Assert.NotNull(h.Project.Status.Usage);
+
+        // The drift check of the whole project: reads only.
+        var audited = h.Aws.Audit.Records.Count;
+        var requests = h.Aws.Log.Operations.Count;
+        var drift = await PassAsync();
+        Assert.All(drift, o => Assert.True(o.Outcome.IsReady, $"{o.Step}: {o.Outcome}"));
+        Assert.Empty(h.Aws.Audit.Records.Skip(audited).Select(r => r.Action));
+        var reads = h.Aws.Log.Operations.Skip(requests).ToList();
+        output.WriteLine($"steady-state drift check (all steps: 2 functions, database, CDN, 1 schedule): {reads.Count} AWS requests: {string.Join(", ", reads)}");
+        Assert.InRange(reads.Count, 1, 40);
+    }
+
+    private static IReadOnlyList<IProjectStep> Steps(ProjectOptions options, ProjectStepHarness h) => new ProjectSteps(
+        new StorageStep(NullLogger<StorageStep>.Instance),
+        new ArtifactStep(options),
+        new DatabaseStep(NullLogger<DatabaseStep>.Instance),
+        new ExecutionRoleStep(),
+        new ApiKeyStagingStep(h.Secrets),
+        new FunctionsStep(NullLogger<FunctionsStep>.Instance),
+        new ApiKeysStep(h.Secrets),
+        new CdnStep(NullLogger<CdnStep>.Instance),
+        new SchedulesStep(NullLogger<SchedulesStep>.Instance),
+        new UsageStep(NullLogger<UsageStep>.Instance)).Ordered;
+}
