@@ -115,4 +115,31 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal("TerminalTlsRequiresCertificate", outcome.Reason);
         Assert.Empty(host.Log.Operations);
     }
+
+    [Fact]
+    public async Task An_update_that_loses_the_ETag_race_gets_412_and_the_next_pass_re_reads_and_converges()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var id = host.Project.Status!.Cdn!.DistributionId!;
+        host.Project.Spec = host.Project.Spec with { Cdn = host.Project.Spec.Cdn! with { PriceClass = CdnPriceClasses.PriceClass200 } };
+        var racing = new RacingCloudFront(host.Aws, async () =>
+        {
+            var current = await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
+            await host.Aws.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest { Id = id, IfMatch = current.ETag!, DistributionConfig = current.DistributionConfig! with { Comment = "someone else" } });
+        });
+        host.StepClients = racing;
+
+        var first = await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        Assert.True(racing.Raced);
+        Assert.Equal((ConditionReasons.Updating, nameof(ProjectWaits.WaitForNextPhase)), (first.Reason, first.WaitName));
+        Assert.Contains("ETag", first.Message, StringComparison.Ordinal);
+
+        var (outcome, _) = await host.ConvergeAsync(step);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        var config = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        Assert.Equal(("PriceClass_200", CdnRendering.DistributionComment(ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!))), (config.PriceClass, config.Comment));
+    }
 }

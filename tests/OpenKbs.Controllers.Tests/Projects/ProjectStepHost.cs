@@ -40,6 +40,7 @@ internal sealed class ProjectStepHost : IDisposable
         var actor = AwsActors.For(project, ProjectController.ControllerName);
         Aws = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, actor);
         Management = Factory.ForManagement(actor);
+        StepClients = Aws;
     }
 
     public AwsRequestLog Log { get; } = new();
@@ -57,6 +58,9 @@ internal sealed class ProjectStepHost : IDisposable
 
     public IMemberAccountClients Aws { get; }
 
+    /// <summary>What the steps get as <see cref="ProjectContext.Aws"/> (<see cref="Aws"/> unless a test wraps it, e.g. to race an update).</summary>
+    public IMemberAccountClients StepClients { get; set; } = null!;
+
     public IManagementClients Management { get; }
 
     public ProjectOptions Options { get; } = new() { WaitForDatabase = TimeSpan.FromSeconds(1), WaitForDistribution = TimeSpan.FromSeconds(1) };
@@ -68,7 +72,7 @@ internal sealed class ProjectStepHost : IDisposable
     /// <summary>A fresh context for one pass (facts of earlier steps set by <paramref name="facts"/>).</summary>
     public ProjectContext Context(Action<ProjectContext>? facts = null)
     {
-        var context = new ProjectContext(Project, Account, Aws, Management, Options, TimeProvider.System, (type, reason, message) => Events.Add($"{type} {reason}: {message}"), Store);
+        var context = new ProjectContext(Project, Account, StepClients, Management, Options, TimeProvider.System, (type, reason, message) => Events.Add($"{type} {reason}: {message}"), Store);
         facts?.Invoke(context);
         return context;
     }
