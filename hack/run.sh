@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `make run`: the sandbox (Kubernetes-compatible API server + moto) with the operator in-process, the example
-# tenant applied, a wait until its objects are Ready (printing what it waits for), `kubectl get openkbs -A`,
+# tenant applied, a wait until its ClientAccounts and then (behind a shorter timeout) its other objects are Ready
+# (printing what it waits for; objects with a Terminal* reason are reported, not waited for), `kubectl get openkbs -A`,
 # then it keeps running until Ctrl-C, which stops the sandbox cleanly (moto included).
 #
 # Usage: hack/run.sh [path/to/openkbs.dll] [state-dir]
-# Environment: OPENKBS_READY_TIMEOUT (seconds to wait for Ready, default 900), OPENKBS_RUN_ONCE=1 (exit after the
+# Environment: OPENKBS_READY_TIMEOUT (seconds to wait for the ClientAccounts to be Ready, default 900),
+# OPENKBS_OTHERS_TIMEOUT (seconds to wait then for Projects and the rest, default 180), OPENKBS_RUN_ONCE=1 (exit after the
 # printed `kubectl get` instead of waiting for Ctrl-C; for CI smoke runs).
 set -euo pipefail
 
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 DLL="${1:-src/OpenKbs.Operator/bin/Debug/net10.0/openkbs.dll}"
 STATE="${2:-.sandbox}"
 READY_TIMEOUT="${OPENKBS_READY_TIMEOUT:-900}"
+OTHERS_TIMEOUT="${OPENKBS_OTHERS_TIMEOUT:-180}"
 EXAMPLES="docs/examples"
 
 for tool in dotnet kubectl; do
@@ -59,43 +62,84 @@ if compgen -G "$EXAMPLES/*.yaml" >/dev/null || compgen -G "$EXAMPLES/*.yml" >/de
   echo "run: kubectl apply -f $EXAMPLES/"
   "${KUBECTL[@]}" apply -f "$EXAMPLES/"
 
-  # Everything in the openkbs category (ClientAccount, Project, AuditRun, AccountTransfer) must become Ready.
+  # Everything in the openkbs category (ClientAccount, Project, AuditRun, AccountTransfer) should become Ready.
+  # ClientAccounts first (the account comes before anything deployed into it), then the rest behind a shorter
+  # timeout. An object whose Ready reason is Terminal* will not get there by waiting: it is reported, not waited for.
   mapfile -t OBJECTS < <("${KUBECTL[@]}" get openkbs -A -o jsonpath='{range .items[*]}{.metadata.namespace}{" "}{.kind}{"/"}{.metadata.name}{"\n"}{end}')
-  echo "run: waiting up to ${READY_TIMEOUT}s for condition Ready on ${#OBJECTS[@]} object(s)"
-  deadline=$((SECONDS + READY_TIMEOUT))
-  while :; do
-    pending=()
-    for entry in "${OBJECTS[@]}"; do
-      [ -n "$entry" ] || continue
-      ns="${entry%% *}"
-      obj="${entry#* }"
-      state=$("${KUBECTL[@]}" get "$obj" -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}|{.status.conditions[?(@.type=="Ready")].reason}|{.status.conditions[?(@.type=="Ready")].message}' 2>/dev/null || echo "||not found")
-      status="${state%%|*}"
-      if [ "$status" != "True" ]; then
+  ACCOUNTS=()
+  OTHERS=()
+  for entry in "${OBJECTS[@]}"; do
+    [ -n "$entry" ] || continue
+    case "${entry#* }" in
+      ClientAccount/*) ACCOUNTS+=("$entry") ;;
+      *) OTHERS+=("$entry") ;;
+    esac
+  done
+
+  # wait_ready LABEL TIMEOUT ENTRY...: polls every 5 s until every entry is Ready=True or terminal, or TIMEOUT
+  # seconds pass; prints what it waits for. Returns 0 when all are Ready, 1 otherwise (never fails the script).
+  wait_ready() {
+    local label="$1" timeout="$2"
+    shift 2
+    local entries=("$@") deadline entry ns obj state status rest reason message line
+    deadline=$((SECONDS + timeout))
+    [ "${#entries[@]}" -gt 0 ] || return 0
+    echo "run: waiting up to ${timeout}s for condition Ready on ${#entries[@]} ${label}"
+    while :; do
+      pending=()
+      terminal=()
+      for entry in "${entries[@]}"; do
+        ns="${entry%% *}"
+        obj="${entry#* }"
+        state=$("${KUBECTL[@]}" get "$obj" -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}|{.status.conditions[?(@.type=="Ready")].reason}|{.status.conditions[?(@.type=="Ready")].message}' 2>/dev/null || echo "||not found")
+        status="${state%%|*}"
+        [ "$status" = "True" ] && continue
         rest="${state#*|}"
         reason="${rest%%|*}"
         message="${rest#*|}"
-        pending+=("$ns/$obj (Ready=${status:-unknown}${reason:+, $reason}${message:+: $message})")
+        line="$ns/$obj (Ready=${status:-unknown}${reason:+, $reason}${message:+: $message})"
+        case "$reason" in
+          Terminal*) terminal+=("$line") ;;
+          *) pending+=("$line") ;;
+        esac
+      done
+      if [ "${#pending[@]}" -eq 0 ]; then
+        if [ "${#terminal[@]}" -eq 0 ]; then
+          echo "run: all ${label} are Ready"
+          return 0
+        fi
+        echo "run: not waiting for ${label} with a terminal condition (waiting will not help: fix the cause the message names):"
+        printf '  %s\n' "${terminal[@]}"
+        return 1
       fi
+      if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+        echo "run: the sandbox stopped:" >&2
+        tail -n 40 "$LOG" >&2
+        exit 1
+      fi
+      if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "run: stopped waiting for ${label} after ${timeout}s; not Ready yet (the operator keeps working on them):"
+        printf '  %s\n' "${pending[@]}" "${terminal[@]}"
+        return 1
+      fi
+      echo "run: [$(date +%H:%M:%S)] waiting for:"
+      printf '  %s\n' "${pending[@]}" "${terminal[@]}"
+      sleep 5
     done
-    if [ "${#pending[@]}" -eq 0 ]; then
-      echo "run: all objects are Ready"
-      break
+  }
+
+  accounts_ready=0
+  wait_ready "ClientAccount(s)" "$READY_TIMEOUT" "${ACCOUNTS[@]}" && accounts_ready=1
+  if [ "${#OTHERS[@]}" -gt 0 ]; then
+    if [ "$accounts_ready" -eq 1 ]; then
+      wait_ready "other object(s) (Projects, ...)" "$OTHERS_TIMEOUT" "${OTHERS[@]}" || {
+        echo "run: the ClientAccount(s) are Ready; the objects above are not (yet). The sandbox keeps running and the"
+        echo "     operator keeps reconciling them: watch with 'kubectl get openkbs -A -w', details with 'kubectl describe'."
+      }
+    else
+      echo "run: not waiting for ${#OTHERS[@]} other object(s): their ClientAccount is not Ready"
     fi
-    if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
-      echo "run: the sandbox stopped:" >&2
-      tail -n 40 "$LOG" >&2
-      exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "run: gave up waiting after ${READY_TIMEOUT}s; still not Ready:"
-      printf '  %s\n' "${pending[@]}"
-      break
-    fi
-    echo "run: [$(date +%H:%M:%S)] waiting for:"
-    printf '  %s\n' "${pending[@]}"
-    sleep 5
-  done
+  fi
 else
   echo "run: no manifests in $EXAMPLES/ yet; nothing to apply"
 fi
