@@ -155,16 +155,22 @@ internal sealed partial class AccountStep(
         }
 
         StepResult result;
+        CreateAccountStatus? created;
         using (await queue.LockAsync(cancellationToken))
         {
-            result = await DecideAndCreateAsync(pass, cancellationToken);
+            (result, created) = await DecideAndCreateAsync(pass, cancellationToken);
         }
 
-        return result;
+        // The request id is written after the lock: the slot is held in memory already and the persisted marker
+        // covers a crash before this write, so the next ClientAccount in line need not wait for it.
+        return created is null ? result : await RecordRequestAsync(pass, created, cancellationToken);
     }
 
-    /// <summary>Under the process-wide lock: decide, re-check AWS, write the marker, create, persist the request id.</summary>
-    private async Task<StepResult> DecideAndCreateAsync(AccountPass pass, CancellationToken cancellationToken)
+    /// <summary>
+    /// Under the process-wide lock: decide, re-check AWS, write the marker, create. Returns AWS's answer when
+    /// CreateAccount was accepted (its request id is then held in the queue, not yet persisted).
+    /// </summary>
+    private async Task<(StepResult Result, CreateAccountStatus? Created)> DecideAndCreateAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         var all = cache.List();
@@ -174,7 +180,7 @@ internal sealed partial class AccountStep(
         if (decision.Position > queue.Capacity)
         {
             // Even with every slot free others come first: no need to ask AWS.
-            return Queued(pass, decision.QueuePosition, QueueMessage(decision), Options.WaitWhileQueued);
+            return (Queued(pass, decision.QueuePosition, QueueMessage(decision), Options.WaitWhileQueued), null);
         }
 
         // AWS's own count: it frees a slot the moment a request finishes (before its owner polls), and counts requests
@@ -185,27 +191,27 @@ internal sealed partial class AccountStep(
         decision = queue.Decide(pass.Resource, all);
         if (!decision.MayCreate)
         {
-            return Queued(pass, decision.QueuePosition, QueueMessage(decision),
-                decision.QueuePosition == 1 ? Options.WaitAtQueueHead : Options.WaitWhileQueued);
+            return (Queued(pass, decision.QueuePosition, QueueMessage(decision),
+                decision.QueuePosition == 1 ? Options.WaitAtQueueHead : Options.WaitWhileQueued), null);
         }
 
         if (inProgress.Count >= queue.Capacity)
         {
             queue.MarkWaiting(pass.Resource);
-            return Queued(pass, 1,
+            return (Queued(pass, 1,
                 $"AWS reports {inProgress.Count} account creations in progress in the organization (some started outside this operator); waiting for one to finish",
-                Options.WaitAtQueueHead);
+                Options.WaitAtQueueHead), null);
         }
 
         var existing = await ExistingAccountAsync(pass, cancellationToken);
         if (existing is { } found)
         {
-            return found;
+            return (found, null);
         }
 
         if (!queue.TryAcquire(pass.Resource))
         {
-            return Queued(pass, 1, "waiting for a free account-creation slot", Options.WaitAtQueueHead);
+            return (Queued(pass, 1, "waiting for a free account-creation slot", Options.WaitAtQueueHead), null);
         }
 
         // 1. The marker, persisted before anything is sent: a crash from here on is recovered by looking in AWS.
@@ -245,12 +251,17 @@ internal sealed partial class AccountStep(
             // AWS answered with a refusal: nothing was created. (A transient failure may hide a created request: keep marker and slot, the next pass looks.)
             queue.Release(pass.Uid);
             status.CreateAccountStartedAt = null;
-            return Refused(pass, ex);
+            return (Refused(pass, ex), null);
         }
 
-        // 3. The request id, persisted at once in its own write.
-        status.CreateAccountRequestId = created.Id;
         queue.Hold(pass.Resource, created.Id);
+        return (StepResult.Continue, created);
+    }
+
+    /// <summary>3. The request id, persisted at once in its own write.</summary>
+    private async Task<StepResult> RecordRequestAsync(AccountPass pass, CreateAccountStatus created, CancellationToken cancellationToken)
+    {
+        pass.Status.CreateAccountRequestId = created.Id;
         try
         {
             await pass.SaveAsync(cancellationToken);

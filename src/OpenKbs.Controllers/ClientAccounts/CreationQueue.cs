@@ -183,7 +183,8 @@ internal sealed class CreationQueue : IDisposable
     /// <summary>Where <paramref name="me"/> stands; registers it as waiting when it may not create yet. Call under <see cref="LockAsync"/>.</summary>
     public QueueDecision Decide(ClientAccount me, IEnumerable<ClientAccount> all)
     {
-        var decision = Decide(me, all, Capacity, InFlight);
+        // The cache may not show yet the marker of a creation this process just started: its holder no longer waits.
+        var decision = Decide(me, all.Where(c => !_holders.ContainsKey(c.Metadata.Uid ?? string.Empty)), Capacity, InFlight);
         if (!decision.MayCreate)
         {
             _queued[me.Metadata.Uid ?? string.Empty] = ObjectKey.From(me);

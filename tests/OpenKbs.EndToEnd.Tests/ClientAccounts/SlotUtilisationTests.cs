@@ -35,10 +35,15 @@ public sealed class SlotUtilisationTests(MotoServerFixture moto, CrdSandboxFixtu
         await ClientAccountApi.WaitAllReadyAsync(sandbox.Client, ns, 25, TimeSpan.FromMinutes(5), diagnostics: () => op.Output);
 
         var utilisation = proxy.Timeline.Utilisation(5);
-        output.WriteLine($"25 ClientAccounts, AWS creation {duration.TotalSeconds} s, poll 30 s, queue head 250 ms: max in flight {proxy.Timeline.MaxInFlight()}, utilisation {utilisation:P1}");
+        var gaps = proxy.Timeline.HandOverGaps(5);
+        output.WriteLine($"25 ClientAccounts, AWS creation {duration.TotalSeconds} s, poll 30 s, queue head 250 ms: max in flight {proxy.Timeline.MaxInFlight()}, utilisation {utilisation:P1}; "
+            + $"hand-over (slot free -> next CreateAccount accepted) median {gaps[gaps.Count / 2].TotalSeconds:0.00} s, max {gaps[^1].TotalSeconds:0.00} s; "
+            + $"load average {LoadAverage()}");
         Assert.Equal(25, proxy.Timeline.Accepted.Count);
         Assert.Equal(5, proxy.Timeline.MaxInFlight());
         Assert.Equal(0, proxy.Engine.Stats.Realism("CreateAccountRateLimited"));
         Assert.True(utilisation >= 0.95, $"utilisation {utilisation:P1} is below 95 %");
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

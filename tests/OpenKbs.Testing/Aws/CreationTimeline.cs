@@ -156,6 +156,18 @@ public sealed class CreationTimeline : DelegatingHandler
         return busy / (slots * (to - from).TotalSeconds);
     }
 
+    /// <summary>
+    /// The hand-over times once every slot was taken: for each CreateAccount after the first <paramref name="slots"/>,
+    /// the time from the moment a slot was free (the earliest finish not yet handed over) to its acceptance, sorted.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> HandOverGaps(int slots)
+    {
+        var intervals = Intervals().ToList();
+        var starts = intervals.Select(i => i.Start).Order().ToList();
+        var ends = intervals.Select(i => i.End).Order().ToList();
+        return [.. starts.Skip(slots).Select((start, k) => start - ends[k]).Select(gap => gap < TimeSpan.Zero ? TimeSpan.Zero : gap).Order()];
+    }
+
     private IEnumerable<(TimeSpan Start, TimeSpan End)> Intervals() =>
         _accepted.Select(a =>
         {
