@@ -34,6 +34,10 @@ public sealed class AwsChaosEngine
             modules.Add(new LambdaRealism(spec.RealismOptions));
             modules.Add(new CloudFrontRealism(spec.RealismOptions));
             modules.Add(new RdsRealism(spec.RealismOptions));
+        }
+
+        if (spec.S3TlsEndpoint)
+        {
             modules.Add(new S3PolicyRealism());
         }
 

@@ -61,6 +61,12 @@ public sealed record AwsChaosSpec
     /// <summary>Whether the Account primary-email API (which moto lacks) is served. On by default.</summary>
     public bool AccountApi { get; init; } = true;
 
+    /// <summary>
+    /// Whether S3 bucket policies are evaluated as behind AWS's TLS endpoint (<c>aws:SecureTransport</c> true; moto cannot
+    /// evaluate conditions and would deny every object call under a TLS-only policy). On by default, realism or not.
+    /// </summary>
+    public bool S3TlsEndpoint { get; init; } = true;
+
     /// <summary>A fixed one-time password for AcceptPrimaryEmailUpdate; null draws a random one per request.</summary>
     public string? Otp { get; init; }
 
@@ -135,6 +141,7 @@ public sealed record AwsChaosSpec
                 case AwsChaosSpecKeys.Operations: spec = spec with { Operations = Names(key, value, known: null) }; break;
                 case AwsChaosSpecKeys.Realism: spec = spec with { Realism = Switch(key, value) }; break;
                 case AwsChaosSpecKeys.AccountApi: spec = spec with { AccountApi = Switch(key, value) }; break;
+                case AwsChaosSpecKeys.S3Tls: spec = spec with { S3TlsEndpoint = Switch(key, value) }; break;
                 case AwsChaosSpecKeys.Otp:
                     spec = spec with
                     {
@@ -194,6 +201,7 @@ public sealed record AwsChaosSpec
         Add(Operations.Count > 0, AwsChaosSpecKeys.Operations, string.Join('+', Operations.Order(StringComparer.Ordinal)));
         Add(Realism, AwsChaosSpecKeys.Realism, "on");
         Add(!AccountApi, AwsChaosSpecKeys.AccountApi, "off");
+        Add(!S3TlsEndpoint, AwsChaosSpecKeys.S3Tls, "off");
         Add(Otp is not null, AwsChaosSpecKeys.Otp, Otp ?? string.Empty);
         var r = RealismOptions;
         Add(r.CreateAccountPolls != realismDefaults.CreateAccountPolls, AwsChaosSpecKeys.OrgPolls, Int(r.CreateAccountPolls));

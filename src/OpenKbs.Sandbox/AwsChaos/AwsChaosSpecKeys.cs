@@ -15,6 +15,7 @@ public static class AwsChaosSpecKeys
     public const string Operations = "operations";
     public const string Realism = "realism";
     public const string AccountApi = "account-api";
+    public const string S3Tls = "s3-tls";
     public const string Otp = "otp";
     public const string OrgPolls = "org-polls";
     public const string OrgDelay = "org-delay";
@@ -35,6 +36,6 @@ public static class AwsChaosSpecKeys
         Throttle, Error, Reset, Timeout, Latency, After, Hang, Seed, Services, Operations,
         Realism, OrgPolls, OrgDelay, OrgInFlight, ClosePolls, CloseDelay, EmptyPages,
         LambdaPolls, LambdaDelay, CloudFrontPolls, CloudFrontDelay, RdsPolls, RdsDelay,
-        AccountApi, Otp,
+        AccountApi, S3Tls, Otp,
     ];
 }

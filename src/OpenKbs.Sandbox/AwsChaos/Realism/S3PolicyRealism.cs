@@ -13,7 +13,8 @@ namespace OpenKbs.Sandbox.AwsChaos.Realism;
 /// it keeps the policy as written (GetBucketPolicy answers it byte for byte) and gives moto only the statements moto can
 /// evaluate (those without a Condition). Requests through the sandbox are treated as TLS (<c>aws:SecureTransport</c> true), and
 /// conditional grants name service principals (CloudFront) that never call the sandbox, so leaving both out of moto's copy
-/// changes no answer a client of the sandbox can get. Keyed by bucket name (S3 bucket names are global).
+/// changes no answer a client of the sandbox can get. Keyed by bucket name (S3 bucket names are global). Spec key
+/// <c>s3-tls</c>, on by default (with or without <c>realism</c>).
 /// </summary>
 internal sealed class S3PolicyRealism : IRealismModule
 {
