@@ -217,7 +217,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IPr
         var delta = FunctionDelta.Compute(configuration, current.Tags, desired);
         if (delta.Count == 0)
         {
-            if (configuration.State is "Failed" or "Inactive" && configuration.State == "Failed")
+            if (configuration.State == "Failed")
             {
                 return (StepOutcome.Terminal(ConditionReasons.TerminalAwsError,
                     $"function {desired.SpecName} is Failed ({configuration.StateReasonCode}: {configuration.StateReason}); fix the cause, then change the spec or request a reconcile"), state);
