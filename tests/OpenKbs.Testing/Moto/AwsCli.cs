@@ -27,7 +27,15 @@ public static class AwsCli
     /// Runs <c>aws ARGS --endpoint-url ENDPOINT --output json</c>. <paramref name="maxAttempts"/> 1 means
     /// no retries, so a single injected fault is visible.
     /// </summary>
-    public static async Task<AwsCliResult> RunAsync(Uri endpoint, IEnumerable<string> args, int maxAttempts = 1, CancellationToken cancellationToken = default)
+    public static Task<AwsCliResult> RunAsync(Uri endpoint, IEnumerable<string> args, int maxAttempts = 1, CancellationToken cancellationToken = default) =>
+        RunAsync(endpoint, args, environment: null, maxAttempts, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(Uri, IEnumerable{string}, int, CancellationToken)"/>, with <paramref name="environment"/> on top of
+    /// the dummy credentials (e.g. an AssumeRole session's <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>).
+    /// </summary>
+    public static async Task<AwsCliResult> RunAsync(
+        Uri endpoint, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, int maxAttempts = 1, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("aws")
         {
@@ -45,6 +53,11 @@ public static class AwsCli
         start.ArgumentList.Add("--output");
         start.ArgumentList.Add("json");
         foreach (var (key, value) in Environment(endpoint))
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
