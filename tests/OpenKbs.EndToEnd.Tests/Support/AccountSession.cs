@@ -29,7 +29,7 @@ internal sealed class AccountSession
     public static async Task<AccountSession> AssumeAsync(Uri endpoint, string accountId)
     {
         var assumed = await AwsCli.RunAsync(endpoint, ["sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/{AccessRole}",
-            "--role-session-name", "openkbs-proof", "--duration-seconds", "900"], maxAttempts: 3);
+            "--role-session-name", "openkbs-proof", "--duration-seconds", "900"], maxAttempts: 8);
         var credentials = assumed.Json().GetProperty("Credentials");
         var session = new AccountSession(endpoint, accountId, new Dictionary<string, string>
         {
@@ -42,8 +42,8 @@ internal sealed class AccountSession
         return session;
     }
 
-    /// <summary>Runs the CLI in this account (retries like a person would: up to 3 attempts).</summary>
-    public Task<AwsCliResult> RunAsync(params string[] args) => AwsCli.RunAsync(_endpoint, args, _credentials, maxAttempts: 3);
+    /// <summary>Runs the CLI in this account (retries like the SDKs do: up to 8 attempts, so throttling in the proxy does not fail an inspection).</summary>
+    public Task<AwsCliResult> RunAsync(params string[] args) => AwsCli.RunAsync(_endpoint, args, _credentials, maxAttempts: 8);
 
     /// <summary>Runs the CLI and parses its JSON; fails the test with the CLI's error otherwise.</summary>
     public async Task<JsonElement> JsonAsync(params string[] args)
@@ -68,8 +68,11 @@ internal sealed class AccountSession
     /// <summary>Distribution ids (CloudFront is global).</summary>
     public async Task<IReadOnlyList<string>> DistributionsAsync()
     {
-        var list = (await JsonAsync("cloudfront", "list-distributions")).GetProperty("DistributionList");
-        return list.TryGetProperty("Items", out var items) ? [.. items.EnumerateArray().Select(d => d.GetProperty("Id").GetString()!)] : [];
+        // The CLI prints nothing at all for an empty list.
+        var answer = await JsonAsync("cloudfront", "list-distributions");
+        return answer.TryGetProperty("DistributionList", out var list) && list.TryGetProperty("Items", out var items)
+            ? [.. items.EnumerateArray().Select(d => d.GetProperty("Id").GetString()!)]
+            : [];
     }
 
     /// <summary>Schedule names of every group in the home region.</summary>

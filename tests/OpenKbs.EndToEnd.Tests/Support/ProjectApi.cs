@@ -40,27 +40,40 @@ internal static class ProjectApi
         : $"{project.Metadata.NamespaceProperty}/{project.Metadata.Name} gen {project.Metadata.Generation}: "
           + string.Join("; ", project.Status?.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason} {c.Message} (gen {c.ObservedGeneration})") ?? []);
 
+    /// <summary>Skips while placeholder steps are all that hold a project back from Ready (every other component is True).</summary>
+    public static string? PlaceholdersBlockReady(Project project) =>
+        NotImplementedComponents(project) is { Count: > 0 } missing
+        && project.Status!.Conditions.Where(c => c.Reason != NotImplemented && c.Type is not (ConditionTypes.Ready or ConditionTypes.Synced)).All(c => c.Status == "True")
+            ? $"the Project steps for {string.Join(", ", missing)} are not implemented yet (placeholder, reason NotImplemented): {Describe(project)}"
+            : null;
+
+    /// <summary>Skips while any of <paramref name="components"/> is a placeholder step.</summary>
+    public static Func<Project, string?> PlaceholderAmong(params string[] components) => project =>
+        NotImplementedComponents(project).Intersect(components).ToList() is { Count: > 0 } missing
+            ? $"the Project steps for {string.Join(", ", missing)} are not implemented yet (placeholder, reason NotImplemented): {Describe(project)}"
+            : null;
+
     /// <summary>
-    /// Polls until <paramref name="until"/> holds. Skips the test (naming the missing steps) when a placeholder step holds the
-    /// project back and <paramref name="skipOnPlaceholder"/> is set; fails with the conditions and <paramref name="diagnostics"/> at the deadline.
+    /// Polls until <paramref name="until"/> holds. Skips the test when <paramref name="skip"/> names a reason (by default: placeholder
+    /// steps hold the project back, see <see cref="PlaceholdersBlockReady"/>); fails with the conditions and <paramref name="diagnostics"/>
+    /// at the deadline.
     /// </summary>
     public static async Task<Project> WaitAsync(
-        IKubernetes client, string @namespace, string name, Func<Project, bool> until, TimeSpan timeout, Func<string>? diagnostics = null, bool skipOnPlaceholder = true)
+        IKubernetes client, string @namespace, string name, Func<Project, bool> until, TimeSpan timeout, Func<string>? diagnostics = null, Func<Project, string?>? skip = null)
     {
+        skip ??= PlaceholdersBlockReady;
         var deadline = DateTime.UtcNow + timeout;
-        Project? last = null;
         while (true)
         {
-            last = await GetAsync(client, @namespace, name);
+            var last = await GetAsync(client, @namespace, name);
             if (last is not null && until(last))
             {
                 return last;
             }
 
-            if (skipOnPlaceholder && last is not null && NotImplementedComponents(last) is { Count: > 0 } missing
-                && last.Status?.Conditions.Where(c => c.Reason != NotImplemented && c.Type != ConditionTypes.Ready && c.Type != ConditionTypes.Synced).All(c => c.Status == "True") == true)
+            if (last is not null && skip(last) is { } reason)
             {
-                throw new SkipException($"the Project's steps for {string.Join(", ", missing)} are not implemented yet (placeholder, reason NotImplemented): {Describe(last)}");
+                throw new SkipException(reason);
             }
 
             if (DateTime.UtcNow > deadline)
@@ -82,7 +95,7 @@ internal static class ProjectApi
         var token = Guid.NewGuid().ToString("N");
         var patch = new V1Patch("{\"metadata\":{\"annotations\":{\"" + Annotations.ReconcileRequestedAt + "\":\"" + token + "\"}}}", V1Patch.PatchType.MergePatch);
         await client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Name, ApiGroup.Version, @namespace, Project.KubePlural, name);
-        return await WaitAsync(client, @namespace, name, p => p.Status?.LastHandledReconcileAt == token, timeout, diagnostics, skipOnPlaceholder: false);
+        return await WaitAsync(client, @namespace, name, p => p.Status?.LastHandledReconcileAt == token, timeout, diagnostics, _ => null);
     }
 
     /// <summary>A merge patch of the spec.</summary>

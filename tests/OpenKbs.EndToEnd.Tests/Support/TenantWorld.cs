@@ -96,14 +96,26 @@ internal sealed class TenantWorld : IAsyncDisposable
 
     /// <summary>The example tenant of docs/examples/tenant.yaml (ClientAccount acme + Project shop) moved into <paramref name="ns"/>
     /// with an email of its own; <paramref name="edit"/> may change the Project's YAML text.</summary>
-    public static string ExampleTenant(string ns, Func<string, string>? edit = null)
+    public static string ExampleTenant(string ns, Func<string, string>? edit = null) =>
+        ExampleAccount(ns) + "\n---\n" + ExampleProject(ns, edit);
+
+    /// <summary>The example's ClientAccount acme in <paramref name="ns"/>, email aws+NS@example.com.</summary>
+    public static string ExampleAccount(string ns) => ExampleDocument("ClientAccount", ns);
+
+    /// <summary>The example's Project shop in <paramref name="ns"/> (referencing ClientAccount acme), edited by <paramref name="edit"/>.</summary>
+    public static string ExampleProject(string ns, Func<string, string>? edit = null)
+    {
+        var project = ExampleDocument("Project", ns);
+        return (edit is null ? project : edit(project)) + "\n";
+    }
+
+    private static string ExampleDocument(string kind, string ns)
     {
         var text = File.ReadAllText(Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "tenant.yaml"));
-        var docs = text.Split("\n---\n").Where(d => d.Contains("kind: ClientAccount", StringComparison.Ordinal) || d.Contains("kind: Project", StringComparison.Ordinal))
-            .Select(d => d.Replace("namespace: acme", $"namespace: {ns}", StringComparison.Ordinal)
-                .Replace("aws+acme@example.com", $"aws+{ns}@example.com", StringComparison.Ordinal))
-            .Select(d => d.Contains("kind: Project", StringComparison.Ordinal) && edit is not null ? edit(d) : d);
-        return string.Join("\n---\n", docs) + "\n";
+        return text.Split("\n---\n").Single(d => d.Contains($"\nkind: {kind}\n", StringComparison.Ordinal))
+            .Replace("namespace: acme", $"namespace: {ns}", StringComparison.Ordinal)
+            .Replace("aws+acme@example.com", $"aws+{ns}@example.com", StringComparison.Ordinal)
+            .TrimEnd('\n');
     }
 
     public async Task ApplyAsync(string manifest)

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using OpenKbs.EndToEnd.Tests.Support;
+using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
+
+namespace OpenKbs.EndToEnd.Tests.Projects;
+
+/// <summary>
+/// Crash safety of Projects: while the example project converges in its client's account, <c>openkbs run</c> is killed with
+/// SIGKILL at seeded random instants, then started again; in the end the project is Ready and every AWS resource exists exactly
+/// once (one KMS key, one bucket, one cluster and instance, one distribution and origin access control, one schedule group,
+/// the spec's functions and schedules), and the API key handed over in the Secret is the one the functions accept (nothing
+/// lost). Every other run goes through 20% throttling. <c>make test</c>: 2 runs; <c>make chaos</c>: 10 (OPENKBS_PROJECT_CRASH_RUNS,
+/// OPENKBS_CRASH_SEED to replay one).
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
+{
+    private const int KillsPerRun = 3;
+
+    private static int Runs => int.TryParse(Environment.GetEnvironmentVariable("OPENKBS_PROJECT_CRASH_RUNS"), out var runs) && runs > 0 ? runs : Chaos.Enabled ? 10 : 2;
+
+    [SkippableFact]
+    public async Task Killing_the_operator_while_a_project_converges_never_duplicates_or_loses_anything()
+    {
+        var total = Stopwatch.StartNew();
+        for (var run = 0; run < Runs; run++)
+        {
+            await RunAsync(Chaos.FirstSeed + run, throttled: run % 2 == 1);
+        }
+
+        output.WriteLine($"{Runs} runs x {KillsPerRun} kills: {total.Elapsed.TotalSeconds:0} s ({total.Elapsed.TotalSeconds / Runs:0.0} s a run)");
+    }
+
+    private async Task RunAsync(int seed, bool throttled)
+    {
+        var random = new Random(seed);
+        var chaos = $"realism=on,seed={seed}" + (throttled ? ",throttle=0.2" : string.Empty);
+        await using var world = await TenantWorld.StartAsync(sandbox, chaos);
+        var ns = await world.NamespaceAsync($"crash{seed}");
+        await world.ApplyAsync(TenantWorld.ExampleTenant(ns));
+
+        // The account first (its own crash safety is ClientAccount's proof), then kills while the project converges.
+        world.StartOperator();
+        var accountId = await world.AccountIdAsync(ns);
+        var kills = new List<string>();
+        for (var kill = 0; kill < KillsPerRun; kill++)
+        {
+            if (kill > 0)
+            {
+                world.StartOperator();
+                var before = world.Proxy.Engine.Stats.Requests;
+                var waited = Stopwatch.StartNew();
+                while (world.Proxy.Engine.Stats.Requests == before && !world.Operator!.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    await Task.Delay(20);
+                }
+            }
+
+            Assert.False(world.Operator!.HasExited, $"seed {seed}: the operator exited on its own:\n{world.Diagnostics()}");
+            var delay = random.Next(0, 2500);
+            await Task.Delay(delay);
+            world.KillOperator();
+            var project = await ProjectApi.GetAsync(world.Client, ns, "shop");
+            kills.Add($"{delay} ms ({ProjectApi.Describe(project)})");
+        }
+
+        world.StartOperator();
+        var ready = await ProjectApi.WaitReadyAsync(world.Client, ns, "shop", TenantWorld.Converge,
+            () => $"seed {seed} ({chaos}), kills:\n{string.Join("\n", kills)}\n{world.Diagnostics()}");
+
+        var client = await world.ClientAsync(accountId);
+        var what = $"seed {seed} ({chaos}), kills:\n{string.Join("\n", kills)}";
+        Assert.True((await client.KeysAsync()).Count == 1, $"{what}\nKMS keys: {string.Join(", ", await client.KeysAsync())}");
+        Assert.Single(await client.BucketsAsync());
+        Assert.Equal(ready.Spec.Functions!.Count, (await client.FunctionsAsync()).Count);
+        Assert.Single(await client.ClustersAsync());
+        Assert.Single((await client.JsonAsync("rds", "describe-db-instances")).GetProperty("DBInstances").EnumerateArray());
+        Assert.Single(await client.DistributionsAsync());
+        var oacs = (await client.JsonAsync("cloudfront", "list-origin-access-controls")).GetProperty("OriginAccessControlList");
+        Assert.Single(oacs.TryGetProperty("Items", out var items) ? items.EnumerateArray().ToList() : []);
+        Assert.Equal(ready.Spec.Schedules!.Count, (await client.SchedulesAsync()).Count);
+        var groups = (await client.JsonAsync("scheduler", "list-schedule-groups")).GetProperty("ScheduleGroups").EnumerateArray()
+            .Select(g => g.GetProperty("Name").GetString()).Where(n => n != "default").ToList();
+        Assert.Single(groups);
+
+        var handedOver = SealedSetting.Sha256Hex(await SealedSetting.HandedOverKeyAsync(world.Client, ns, "shop", "partner"));
+        Assert.Equal(handedOver, ready.Status!.ApiKeys!.Single(k => k.Name == "partner").Sha256);
+        Assert.Equal([handedOver], await SealedSetting.AcceptedKeyHashesAsync(client, ready, sandbox.WorkDirectory));
+        output.WriteLine($"{what}\n-> Ready, no duplicates; AWS calls {world.Proxy.Engine.Stats.Requests}, throttled {world.Proxy.Engine.Stats.Count(Sandbox.AwsChaos.AwsFaultKind.Throttle)}");
+    }
+}

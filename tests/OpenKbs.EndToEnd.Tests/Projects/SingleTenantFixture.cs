@@ -1,0 +1,59 @@
+using OpenKbs.EndToEnd.Tests.Support;
+
+namespace OpenKbs.EndToEnd.Tests.Projects;
+
+/// <summary>
+/// One operator process, no periodic drift checks (interval 1 h), and:
+/// namespace <see cref="Tenant"/>: the example tenant (acme + shop) and Project <c>tampered</c> (the example with a SHA-256 that
+/// does not match the artifact); namespace <see cref="Other"/>: a Project that names ClientAccount acme, which exists only in
+/// <see cref="Tenant"/>; namespace <see cref="Disallowed"/>: a ClientAccount in eu-west-3 (an EU region the operator's
+/// <c>Aws:AllowedRegions</c> does not list) with the example Project.
+/// </summary>
+public sealed class SingleTenantFixture : IAsyncLifetime, IDisposable
+{
+    /// <summary>Not the artifact's SHA-256 (that is 7cf8…); well-formed, so admission lets it through.</summary>
+    public const string WrongSha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    private readonly CrdSandboxFixture _sandbox = new();
+    private TenantWorld? _world;
+
+    internal TenantWorld World => _world ?? throw new InvalidOperationException("not started");
+
+    public string Tenant { get; private set; } = string.Empty;
+
+    public string Other { get; private set; } = string.Empty;
+
+    public string Disallowed { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        await _sandbox.InitializeAsync();
+        _world = await TenantWorld.StartAsync(_sandbox, settings: new Dictionary<string, string>
+        {
+            ["OPENKBS_Project__DriftCheckInterval"] = "01:00:00",
+            ["OPENKBS_Aws__AllowedRegions__0"] = "eu-central-1",
+        });
+        Tenant = await World.NamespaceAsync("tenant");
+        Other = await World.NamespaceAsync("other");
+        Disallowed = await World.NamespaceAsync("paris");
+        await World.ApplyAsync(TenantWorld.ExampleTenant(Tenant));
+        await World.ApplyAsync(TenantWorld.ExampleProject(Tenant, p => p
+            .Replace("name: shop", "name: tampered", StringComparison.Ordinal)
+            .Replace("sha256: 7cf8e86388629a5ebbfcda0f80ce6ff512c0734c01cc479f3d2be464a17387be", $"sha256: {WrongSha256}", StringComparison.Ordinal)));
+        await World.ApplyAsync(TenantWorld.ExampleProject(Other));
+        await World.ApplyAsync(TenantWorld.ExampleTenant(Disallowed).Replace("eu-central-1", "eu-west-3", StringComparison.Ordinal));
+        World.StartOperator();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_world is not null)
+        {
+            await _world.DisposeAsync();
+        }
+
+        await _sandbox.DisposeAsync();
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}
