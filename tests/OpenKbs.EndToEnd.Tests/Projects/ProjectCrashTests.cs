@@ -7,7 +7,7 @@ namespace OpenKbs.EndToEnd.Tests.Projects;
 
 /// <summary>
 /// Crash safety of Projects: while the example project converges in its client's account, <c>openkbs run</c> is killed with
-/// SIGKILL at seeded random instants, then started again; in the end the project is Ready and every AWS resource exists exactly
+/// SIGKILL at seeded random instants (after a seeded number of AWS writes), then started again; in the end the project is Ready and every AWS resource exists exactly
 /// once (one KMS key, one bucket, one cluster and instance, one distribution and origin access control, one schedule group,
 /// the spec's functions and schedules), and the API key handed over in the Secret is the one the functions accept (nothing
 /// lost). Every other run goes through 20% throttling. <c>make test</c>: 2 runs; <c>make chaos</c>: 10 (OPENKBS_PROJECT_CRASH_RUNS,
@@ -17,6 +17,10 @@ namespace OpenKbs.EndToEnd.Tests.Projects;
 public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
 {
     private const int KillsPerRun = 3;
+
+    /// <summary>Kill instants are drawn among the first AWS writes of the convergence (KMS key, bucket and its settings, artifact
+    /// copy, roles, keys, functions, cluster, distribution, schedule, ...).</summary>
+    private const int MaxWritesBeforeKill = 40;
 
     private static int Runs => int.TryParse(Environment.GetEnvironmentVariable("OPENKBS_PROJECT_CRASH_RUNS"), out var runs) && runs > 0 ? runs : Chaos.Enabled ? 10 : 2;
 
@@ -43,34 +47,42 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
         // The account first (its own crash safety is ClientAccount's proof), then kills while the project converges.
         world.StartOperator();
         var accountId = await world.AccountIdAsync(ns);
+        // Kill instants: after a seeded number of AWS writes (so they spread over the whole convergence, whatever the
+        // machine's speed), counted by the proxy from the moment the account is Ready.
+        var writesBefore = AwsCalls.Writes(world.Proxy.Engine.Stats.RequestsByOperation);
+        var targets = Enumerable.Range(0, KillsPerRun).Select(_ => random.Next(1, MaxWritesBeforeKill)).Order().ToList();
         var kills = new List<string>();
-        for (var kill = 0; kill < KillsPerRun; kill++)
+        foreach (var target in targets)
         {
-            if (kill > 0)
+            if (world.Operator!.HasExited)
             {
                 world.StartOperator();
-                var before = world.Proxy.Engine.Stats.Requests;
-                var waited = Stopwatch.StartNew();
-                while (world.Proxy.Engine.Stats.Requests == before && !world.Operator!.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            }
+
+            var waited = Stopwatch.StartNew();
+            for (var poll = 1; AwsCalls.Writes(world.Proxy.Engine.Stats.RequestsByOperation) - writesBefore < target
+                 && !world.Operator!.HasExited && waited.Elapsed < TenantWorld.Converge; poll++)
+            {
+                await Task.Delay(5);
+                if (poll % 100 == 0 && await ProjectApi.GetAsync(world.Client, ns, "shop") is { } converged && ProjectApi.IsReady(converged))
                 {
-                    await Task.Delay(20);
+                    break; // fewer writes than drawn: the kill lands on a Ready project, which must stay so
                 }
             }
 
             Assert.False(world.Operator!.HasExited, $"seed {seed}: the operator exited on its own:\n{world.Diagnostics()}");
-            var delay = random.Next(0, 2500);
-            await Task.Delay(delay);
             world.KillOperator();
             var project = await ProjectApi.GetAsync(world.Client, ns, "shop");
-            kills.Add($"{delay} ms ({ProjectApi.Describe(project)})");
+            var done = project?.Status?.Conditions.Where(c => c.Status == "True").Select(c => c.Type) ?? [];
+            kills.Add($"after write {AwsCalls.Writes(world.Proxy.Engine.Stats.RequestsByOperation) - writesBefore} (target {target}; True so far: {string.Join(",", done)})");
         }
 
         world.StartOperator();
         var ready = await ProjectApi.WaitReadyAsync(world.Client, ns, "shop", TenantWorld.Converge,
-            () => $"seed {seed} ({chaos}), kills:\n{string.Join("\n", kills)}\n{world.Diagnostics()}");
+            () => $"seed {seed} ({chaos}), kills: {string.Join("; ", kills)}\n{world.Diagnostics()}");
 
         var client = await world.ClientAsync(accountId);
-        var what = $"seed {seed} ({chaos}), kills:\n{string.Join("\n", kills)}";
+        var what = $"seed {seed} ({chaos}), kills: {string.Join("; ", kills)}";
         Assert.True((await client.KeysAsync()).Count == 1, $"{what}\nKMS keys: {string.Join(", ", await client.KeysAsync())}");
         Assert.Single(await client.BucketsAsync());
         Assert.Equal(ready.Spec.Functions!.Count, (await client.FunctionsAsync()).Count);
