@@ -91,6 +91,41 @@ public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(1, firstCreates + secondProcessCreates);
     }
 
+    /// <summary>
+    /// make chaos seed 1022: the operator died while AWS (the realism layer) was still checking the email of its
+    /// CreateAccount. Nothing was created; the next process finds no request, creates once, and the account becomes Ready.
+    /// </summary>
+    [Fact]
+    public async Task A_process_killed_while_AWS_checks_its_CreateAccount_leaves_an_account_that_still_becomes_Ready()
+    {
+        var store = new InMemoryStatusStore();
+        var cache = new ListCache();
+        var hangUp = new CallerHangUp();
+        ClientAccount acme;
+        using (var first = new AccountProcess(moto.Endpoint, store, cache, awsHandlers: [hangUp.Above, new AwsChaosHandler(Engine), hangUp.Below]))
+        {
+            await AwsHost.CreateOrganizationAsync(first.Aws.Organizations);
+            acme = first.Apply(Fixtures.Account("acme"));
+            var passes = 0;
+            while (!hangUp.HungUp && ++passes < 10)
+            {
+                await first.ReconcileAsync(acme);
+            }
+
+            Assert.True(hangUp.HungUp, "the first process never sent CreateAccount");
+        }
+
+        using var second = new AccountProcess(moto.Endpoint, store, cache, awsHandlers: [new AwsChaosHandler(Engine)]);
+        await second.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
+
+        var accounts = (await second.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();
+        var account = Assert.Single(accounts);
+        var status = second.Read(acme).Status!;
+        Assert.Equal(account.Id, status.AccountId);
+        Assert.True(Conditions.IsTrue(status.Conditions, ConditionTypes.Ready));
+        Assert.Equal(0, Engine.Stats.Realism("CreateAccountRateLimited"));
+    }
+
     [Fact]
     public async Task A_stale_copy_never_sends_CreateAccount_again()
     {

@@ -107,6 +107,44 @@ public sealed class OrganizationsRealismTests(MotoServerFixture moto)
         Assert.Contains(listed["CreateAccountStatuses"]!.AsArray(), s => s.Text("Id") == second.Text("CreateAccountStatus.Id"));
     }
 
+    /// <summary>
+    /// Seed 1022 of make chaos: the operator was killed while the realism layer checked the email of its CreateAccount;
+    /// the reservation stayed IN_PROGRESS for ever, so every later request for that email failed as
+    /// CONCURRENT_ACCOUNT_MODIFICATION and the ClientAccount cycled Creating/Queued until the test gave up.
+    /// </summary>
+    [Fact]
+    public async Task A_create_account_whose_caller_hangs_up_during_the_email_check_leaves_nothing_in_flight()
+    {
+        await moto.ResetAsync();
+        var engine = new AwsChaosEngine(AwsChaosSpec.Parse("realism=on,org-polls=1,org-in-flight=1,empty-pages=0"));
+        var hangUp = new HangUpOnListAccounts { InnerHandler = new SocketsHttpHandler { UseProxy = false } };
+        using var aws = new HttpClient(new AwsChaosHandler(engine, hangUp));
+        async Task<JsonObject> CallAsync(string operation, JsonObject body)
+        {
+            using var response = await aws.SendAsync(RawAws.Organizations(moto.Endpoint, operation, body));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{operation} answered {(int)response.StatusCode}: {text}");
+            return JsonNode.Parse(text)!.AsObject();
+        }
+
+        await CallAsync("CreateOrganization", new JsonObject { ["FeatureSet"] = "ALL" });
+        hangUp.Armed = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CallAsync("CreateAccount", Account("gone@example.com")));
+
+        // Nothing was created, so nothing stays in flight: the same email is accepted again within the one-slot limit, and succeeds.
+        var id = (await CallAsync("CreateAccount", Account("gone@example.com"))).Text("CreateAccountStatus.Id");
+        JsonObject polled;
+        var polls = 0;
+        do
+        {
+            polled = await CallAsync("DescribeCreateAccountStatus", new JsonObject { ["CreateAccountRequestId"] = id });
+        }
+        while (polled.Text("CreateAccountStatus.State") == "IN_PROGRESS" && ++polls < 5);
+
+        Assert.Equal("SUCCEEDED", polled.Text("CreateAccountStatus.State"));
+        Assert.Equal(0, engine.Stats.Realism("CreateAccountRateLimited"));
+    }
+
     [Fact]
     public async Task A_creating_account_is_invisible_to_describe_and_assume_role_until_time_passes()
     {

@@ -162,9 +162,20 @@ internal sealed class OrganizationsRealism(AwsChaosSpec spec, PrimaryEmailDirect
             _requests[reservation.Id] = reservation;
         }
 
-        if (failure is null && await EmailInUseAsync(context, email, cancellationToken))
+        try
         {
-            failure = "EMAIL_ALREADY_EXISTS";
+            if (failure is null && await EmailInUseAsync(context, email, cancellationToken))
+            {
+                failure = "EMAIL_ALREADY_EXISTS";
+            }
+        }
+        catch
+        {
+            // The caller vanished (a killed client cancels the proxied call) or moto failed before anything was
+            // created: no request exists. A reservation left behind would stay IN_PROGRESS for ever, hold one of the
+            // organization's slots and fail every later request for this email as CONCURRENT_ACCOUNT_MODIFICATION.
+            Forget(reservation.Id);
+            throw;
         }
 
         if (failure is not null)
@@ -190,7 +201,20 @@ internal sealed class OrganizationsRealism(AwsChaosSpec spec, PrimaryEmailDirect
             throw;
         }
 
-        var json = response.IsSuccessStatusCode ? await ResponseBodies.ReadJsonAsync(response, cancellationToken) : null;
+        JsonObject? json;
+        try
+        {
+            // moto has answered: finish the bookkeeping even when the caller is gone (AWS does not undo a request
+            // whose caller hung up).
+            json = response.IsSuccessStatusCode ? await ResponseBodies.ReadJsonAsync(response, CancellationToken.None) : null;
+        }
+        catch
+        {
+            Forget(reservation.Id);
+            response.Dispose();
+            throw;
+        }
+
         if (json?["CreateAccountStatus"] is not JsonObject status || status["Id"]?.GetValue<string>() is not { } id)
         {
             Forget(reservation.Id);
