@@ -63,14 +63,21 @@ public sealed class AwsChaosProxy : IAsyncDisposable
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveHostLifetime>();
         var app = builder.Build();
 
-        var invoker = new HttpMessageInvoker(new AwsChaosHandler(engine, new SocketsHttpHandler
+        HttpMessageHandler chain = new AwsChaosHandler(engine, new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(15),
-        }));
+        });
+        if (options.Outer is { } outer)
+        {
+            outer.InnerHandler = chain;
+            chain = outer;
+        }
+
+        var invoker = new HttpMessageInvoker(chain);
         var backend = options.Backend.ToString().TrimEnd('/');
         var config = new ForwarderRequestConfig
         {

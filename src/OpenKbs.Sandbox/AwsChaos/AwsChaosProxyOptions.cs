@@ -23,6 +23,12 @@ public sealed record AwsChaosProxyOptions
     /// <summary>Clock of the realism transitions when the proxy creates the engine.</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>
+    /// A handler put in front of the chaos handler: it sees every request and the answer the faults and realism gave
+    /// (tests record with it); null for none. The proxy owns it from then on.
+    /// </summary>
+    public DelegatingHandler? Outer { get; init; }
+
     /// <summary>Where the proxy logs (Kestrel and forwarding errors); null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }
