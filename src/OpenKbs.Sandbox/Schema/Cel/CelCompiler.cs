@@ -48,69 +48,38 @@ internal sealed class CelCompiler
         };
     }
 
-    private CelNode Or(CelParser.ConditionalOrContext c, ImmutableDictionary<string, int> scope)
+    private CelNode Or(CelParser.ConditionalOrContext c, ImmutableDictionary<string, int> scope) =>
+        c._ops.Count == 0 ? And(c.e, scope) : ShortCircuit([And(c.e, scope), .. c._e1.Select(x => And(x, scope))], absorbing: true);
+
+    private CelNode And(CelParser.ConditionalAndContext c, ImmutableDictionary<string, int> scope) =>
+        c._ops.Count == 0 ? Relation(c.e, scope) : ShortCircuit([Relation(c.e, scope), .. c._e1.Select(x => Relation(x, scope))], absorbing: false);
+
+    /// <summary>
+    /// <c>||</c> (absorbing value true) and <c>&amp;&amp;</c> (false) with cel-go's commutative error semantics: the
+    /// absorbing value wins over an error in any operand; otherwise the first error; otherwise the other boolean.
+    /// </summary>
+    private static CelNode ShortCircuit(CelNode[] operands, bool absorbing) => frame =>
     {
-        if (c._ops.Count == 0)
+        CelError? error = null;
+        foreach (var operand in operands)
         {
-            return And(c.e, scope);
+            switch (operand(frame))
+            {
+                case bool value when value == absorbing:
+                    return absorbing;
+                case bool:
+                    break;
+                case CelError e:
+                    error ??= e;
+                    break;
+                default:
+                    error ??= CelError.NoSuchOverload;
+                    break;
+            }
         }
 
-        CelNode[] operands = [And(c.e, scope), .. c._e1.Select(x => And(x, scope))];
-        return frame =>
-        {
-            CelError? error = null;
-            foreach (var operand in operands)
-            {
-                switch (operand(frame))
-                {
-                    case true:
-                        return true;
-                    case false:
-                        break;
-                    case CelError e:
-                        error ??= e;
-                        break;
-                    default:
-                        error ??= CelError.NoSuchOverload;
-                        break;
-                }
-            }
-
-            return error is null ? false : error;
-        };
-    }
-
-    private CelNode And(CelParser.ConditionalAndContext c, ImmutableDictionary<string, int> scope)
-    {
-        if (c._ops.Count == 0)
-        {
-            return Relation(c.e, scope);
-        }
-
-        CelNode[] operands = [Relation(c.e, scope), .. c._e1.Select(x => Relation(x, scope))];
-        return frame =>
-        {
-            CelError? error = null;
-            foreach (var operand in operands)
-            {
-                switch (operand(frame))
-                {
-                    case false:
-                        return false;
-                    case true:
-                        break;
-                    case CelError e:
-                        error ??= e;
-                        break;
-                    default:
-                        error ??= CelError.NoSuchOverload;
-                        break;
-                }
-            }
-
-            return error is null ? true : error;
-        };
-    }
+        return error is null ? !absorbing : error;
+    };
 
     private CelNode Relation(CelParser.RelationContext r, ImmutableDictionary<string, int> scope)
     {
