@@ -23,7 +23,13 @@ public static class AwsRateLimits
             10,
             "No published TPS. Organizations is one us-east-1 endpoint shared by the whole organization; 5/s (burst 10) keeps every tenant's "
             + "reconcile well under the ~10/s where throttling is commonly reported, and is far above what reconciles need."),
-        new("organizations", "CreateAccount", 1, 2, "Account creation is slow and quota-bound (5 in flight per organization, see InFlightLimiter); 1/s is plenty."),
+        new(
+            "organizations",
+            "CreateAccount",
+            1,
+            5,
+            "Account creation is quota-bound (5 in flight per organization, see InFlightLimiter): a burst of 5 fills every free slot at "
+            + "once (burst 2 spaced the 3rd-5th a second apart, idling slots); 1/s sustained is plenty."),
         new("account", Control, 3, 3, "Account Management quotas: GetPrimaryEmail 3/s."),
         new("account", "StartPrimaryEmailUpdate", 0.1, 3, "Account Management quotas: StartPrimaryEmailUpdate 3 per 30 s per target account."),
         new("account", "AcceptPrimaryEmailUpdate", 1, 1, "Account Management quotas: AcceptPrimaryEmailUpdate 1/s per caller account."),

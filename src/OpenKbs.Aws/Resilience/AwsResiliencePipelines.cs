@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Pipeline;
@@ -13,12 +12,13 @@ namespace OpenKbs.Aws.Resilience;
 
 /// <summary>
 /// Builds and caches one Polly pipeline per (account, service, family, retry mode): retry (jittered exponential backoff, Retry-After
-/// honoured, bounded attempts) around a token-bucket rate limiter shared by the (account, service, family) around a per-attempt timeout.
+/// honoured, bounded attempts) around a token-bucket rate limiter shared by the (account, service, family), urgent calls first
+/// (<see cref="AwsPriority"/>), around a per-attempt timeout.
 /// </summary>
 internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeProvider timeProvider) : IDisposable
 {
     private readonly AwsResilienceOptions _options = options.Value.Resilience;
-    private readonly ConcurrentDictionary<(string Account, string Service, string Family), RateLimiter> _limiters = new();
+    private readonly ConcurrentDictionary<(string Account, string Service, string Family), PriorityTokenBucket> _limiters = new();
     private readonly ConcurrentDictionary<(string Account, string Service, string Family, AwsRetryMode Mode), ResiliencePipeline> _pipelines = new();
 
     public ResiliencePipeline For(string accountKey, AwsOperation operation)
@@ -68,7 +68,8 @@ internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeP
             var limiter = _limiters.GetOrAdd((account, service, limit.Family), _ => CreateLimiter(limit));
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken),
+                // The caller's ambient priority (AwsPriority.Urgent) orders the waiters; the rate is the same.
+                RateLimiter = args => limiter.AcquireAsync(AwsPriority.Current, args.Context.CancellationToken),
             });
         }
 
@@ -76,18 +77,6 @@ internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeP
         return builder.Build();
     }
 
-    private TokenBucketRateLimiter CreateLimiter(AwsRateLimit limit)
-    {
-        // One token per period of 1/rate seconds gives the sustained rate without bursty refills; the bucket holds Burst tokens.
-        var period = TimeSpan.FromSeconds(1d / limit.RequestsPerSecond);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(limit.Burst, 1),
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = period < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : period,
-            QueueLimit = _options.RateLimitQueueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    }
+    private PriorityTokenBucket CreateLimiter(AwsRateLimit limit) =>
+        new(limit.RequestsPerSecond, limit.Burst, _options.RateLimitQueueLimit, timeProvider);
 }

@@ -4,6 +4,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Aws.Resilience;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
@@ -143,34 +144,40 @@ internal sealed partial class AccountStep(
             return StepResult.Requeue(TimeSpan.FromSeconds(1), AccountReasons.CacheNotSynced);
         }
 
-        var status = pass.Status;
-        if (status.State is null or AccountState.Pending or AccountState.Failed)
-        {
-            // First look (or a re-check after a terminal failure): say early when the email is taken.
-            var early = await ExistingAccountAsync(pass, cancellationToken);
-            if (early is { } found)
-            {
-                return found;
-            }
-        }
-
+        // First look (or a re-check after a terminal failure). An object that may create now has its email checked
+        // under the lock right before CreateAccount; one that has to wait is told early when its email is taken, after
+        // the lock, so the calls of a slot's hand-over never queue behind these reads.
+        var firstLook = pass.Status.State is null or AccountState.Pending or AccountState.Failed;
         StepResult result;
         CreateAccountStatus? created;
         using (await queue.LockAsync(cancellationToken))
+        using (AwsPriority.Urgent())
         {
-            (result, created) = await DecideAndCreateAsync(pass, cancellationToken);
+            // The hand-over of a creation slot: its AWS calls go before background reads waiting for the same
+            // Organizations rate budget (drift checks, placement of finished accounts), or a freed slot idles behind them.
+            (result, created) = await DecideAndCreateAsync(pass, firstLook, cancellationToken);
         }
 
-        // The request id is written after the lock: the slot is held in memory already and the persisted marker
-        // covers a crash before this write, so the next ClientAccount in line need not wait for it.
-        return created is null ? result : await RecordRequestAsync(pass, created, cancellationToken);
+        if (created is not null)
+        {
+            // The request id is written after the lock: the slot is held in memory already and the persisted marker
+            // covers a crash before this write, so the next ClientAccount in line need not wait for it.
+            return await RecordRequestAsync(pass, created, cancellationToken);
+        }
+
+        if (firstLook && pass.Status.State == AccountState.Queued && await ExistingAccountAsync(pass, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
+
+        return result;
     }
 
     /// <summary>
     /// Under the process-wide lock: decide, re-check AWS, write the marker, create. Returns AWS's answer when
     /// CreateAccount was accepted (its request id is then held in the queue, not yet persisted).
     /// </summary>
-    private async Task<(StepResult Result, CreateAccountStatus? Created)> DecideAndCreateAsync(AccountPass pass, CancellationToken cancellationToken)
+    private async Task<(StepResult Result, CreateAccountStatus? Created)> DecideAndCreateAsync(AccountPass pass, bool firstLook, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         var all = cache.List();
@@ -184,29 +191,41 @@ internal sealed partial class AccountStep(
         }
 
         // AWS's own count: it frees a slot the moment a request finishes (before its owner polls), and counts requests
-        // started outside the operator. Requests of ours it no longer lists as IN_PROGRESS have finished.
-        var inProgress = (await pass.Organizations.ListCreateAccountStatusAsync(
-            new ListCreateAccountStatusRequest { States = ["IN_PROGRESS"] }, cancellationToken)).CreateAccountStatuses;
-        queue.ReconcileWithAws(inProgress.Select(s => s.Id).OfType<string>());
-        decision = queue.Decide(pass.Resource, all);
+        // started outside the operator. Requests of ours it no longer lists as IN_PROGRESS have finished. A listing of
+        // the last moments stands in when our own count already has a slot for this object (several slots freed at once).
+        if (!decision.MayCreate || !queue.AwsCountIsFresh(pass.Now))
+        {
+            var inProgress = (await pass.Organizations.ListCreateAccountStatusAsync(
+                new ListCreateAccountStatusRequest { States = ["IN_PROGRESS"] }, cancellationToken)).CreateAccountStatuses;
+            queue.ReconcileWithAws(inProgress.Select(s => s.Id).OfType<string>(), pass.Now);
+            decision = queue.Decide(pass.Resource, all);
+        }
+
         if (!decision.MayCreate)
         {
             return (Queued(pass, decision.QueuePosition, QueueMessage(decision),
                 decision.QueuePosition == 1 ? Options.WaitAtQueueHead : Options.WaitWhileQueued), null);
         }
 
-        if (inProgress.Count >= queue.Capacity)
+        if (queue.InFlight + queue.OutsideInFlight >= queue.Capacity)
         {
             queue.MarkWaiting(pass.Resource);
             return (Queued(pass, 1,
-                $"AWS reports {inProgress.Count} account creations in progress in the organization (some started outside this operator); waiting for one to finish",
+                $"AWS reports {queue.InFlight + queue.OutsideInFlight} account creations in progress in the organization ({queue.OutsideInFlight} started outside this operator); waiting for one to finish",
                 Options.WaitAtQueueHead), null);
         }
 
-        var existing = await ExistingAccountAsync(pass, cancellationToken);
-        if (existing is { } found)
+        // The email is looked up right before creating on the first look; an object that waited was looked up then
+        // (after its queue decision) and needs it again only when this process or the cache shows another ClientAccount
+        // with the same email past the queue. An account made meanwhile outside the operator is refused by AWS itself
+        // (one account per email: EMAIL_ALREADY_EXISTS, which the failure path looks up and reports precisely).
+        if (firstLook || queue.EmailClaimedByOther(pass.Uid, pass.Spec.Email, all))
         {
-            return (found, null);
+            var existing = await ExistingAccountAsync(pass, cancellationToken);
+            if (existing is { } found)
+            {
+                return (found, null);
+            }
         }
 
         if (!queue.TryAcquire(pass.Resource))

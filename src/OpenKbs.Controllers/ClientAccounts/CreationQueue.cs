@@ -37,6 +37,8 @@ internal sealed class CreationQueue : IDisposable
     private readonly ConcurrentQueue<ObjectKey> _finished = new();
     private int _wakeAll;
     private int _restored;
+    private DateTimeOffset? _awsListedAt;
+    private int _outsideInFlight;
 
     public CreationQueue(IOptions<ClientAccountOptions> options, TimeProvider clock)
     {
@@ -52,6 +54,33 @@ internal sealed class CreationQueue : IDisposable
 
     /// <summary>ClientAccounts known to wait for a slot.</summary>
     public int QueuedCount => _queued.Count;
+
+    /// <summary>
+    /// How long AWS's IN_PROGRESS listing stands in for a new one when this process's own count shows a free slot: the
+    /// listing only adds creations started outside the operator (rare; AWS refuses a sixth with
+    /// ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED, which queues the object at the head). When several slots free at once, the
+    /// head's listing serves the next in line too instead of one Organizations call each.
+    /// </summary>
+    internal static readonly TimeSpan AwsCountFreshFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>Creations AWS listed IN_PROGRESS at the last listing that are not this process's.</summary>
+    public int OutsideInFlight => Volatile.Read(ref _outsideInFlight);
+
+    /// <summary>True when the last IN_PROGRESS listing is recent enough to stand in for a new one (call under <see cref="LockAsync"/>).</summary>
+    public bool AwsCountIsFresh(DateTimeOffset now) => _awsListedAt is { } at && now - at <= AwsCountFreshFor && now >= at;
+
+    /// <summary>
+    /// True when this process has, or the cache shows, another ClientAccount with <paramref name="email"/> (case-insensitive)
+    /// holding an account or a creation in flight: then the email must be looked up in AWS again before creating.
+    /// </summary>
+    public bool EmailClaimedByOther(string uid, string email, IEnumerable<ClientAccount> all)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        return _holders.Any(h => h.Key != uid && string.Equals(h.Value.Email, email, StringComparison.OrdinalIgnoreCase))
+            || all.Any(c => !string.Equals(c.Metadata.Uid, uid, StringComparison.Ordinal)
+                && string.Equals(c.Spec.Email, email, StringComparison.OrdinalIgnoreCase)
+                && (c.Status?.AccountId is not null || HoldsSlotInStatus(c)));
+    }
 
     /// <summary>The process-wide lock around decide + create + persist.</summary>
     public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
@@ -89,16 +118,17 @@ internal sealed class CreationQueue : IDisposable
         var now = _clock.GetUtcNow();
         _holders.AddOrUpdate(
             uid,
-            _ => new Holder(ObjectKey.From(resource), now, requestId),
+            _ => new Holder(ObjectKey.From(resource), now, requestId, resource.Spec.Email),
             (_, existing) => requestId is null ? existing : existing with { RequestId = requestId });
         _queued.TryRemove(uid, out _);
     }
 
     /// <summary>
     /// Frees the slots of our requests that AWS no longer lists as IN_PROGRESS (they finished; their owners have not
-    /// polled yet) and wakes those owners. Holders whose request id is unknown keep their slot.
+    /// polled yet) and wakes those owners; remembers when AWS was asked and how many listed requests are not ours.
+    /// Holders whose request id is unknown keep their slot. Call under <see cref="LockAsync"/>.
     /// </summary>
-    public void ReconcileWithAws(IEnumerable<string> inProgressRequestIds)
+    public void ReconcileWithAws(IEnumerable<string> inProgressRequestIds, DateTimeOffset listedAt)
     {
         ArgumentNullException.ThrowIfNull(inProgressRequestIds);
         var inProgress = inProgressRequestIds.ToHashSet(StringComparer.Ordinal);
@@ -110,6 +140,10 @@ internal sealed class CreationQueue : IDisposable
                 _finished.Enqueue(holder.Key);
             }
         }
+
+        var ours = _holders.Values.Select(h => h.RequestId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Volatile.Write(ref _outsideInFlight, inProgress.Count(id => !ours.Contains(id)));
+        _awsListedAt = listedAt;
     }
 
     /// <summary>Registers <paramref name="resource"/> as waiting for a slot (when AWS, not the queue, is full).</summary>
@@ -129,7 +163,7 @@ internal sealed class CreationQueue : IDisposable
             return false;
         }
 
-        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow(), null));
+        _holders.TryAdd(uid, new Holder(ObjectKey.From(resource), _clock.GetUtcNow(), null, resource.Spec.Email));
         _queued.TryRemove(uid, out _);
         Interlocked.Exchange(ref _wakeAll, 1);
         return true;
@@ -270,7 +304,7 @@ internal sealed class CreationQueue : IDisposable
         && annotations.TryGetValue(Annotations.Paused, out var paused)
         && string.Equals(paused, "true", StringComparison.OrdinalIgnoreCase);
 
-    private sealed record Holder(ObjectKey Key, DateTimeOffset Since, string? RequestId);
+    private sealed record Holder(ObjectKey Key, DateTimeOffset Since, string? RequestId, string? Email);
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {

@@ -21,7 +21,7 @@ public sealed class RateLimitTableTests
     [InlineData("lambda", "GetFunction", 100, 100)]
     [InlineData("lambda", "UpdateFunctionCode", 15, 15)]
     [InlineData("rds", "DescribeDBClusters", 12, 300)]
-    [InlineData("organizations", "CreateAccount", 1, 2)]
+    [InlineData("organizations", "CreateAccount", 1, 5)]
     [InlineData("organizations", "ListAccounts", 5, 10)]
     public void Families_fall_back_to_the_control_row(string service, string family, double rate, int burst)
     {

@@ -120,12 +120,52 @@ public sealed class CreationQueueTests
         Assert.False(queue.Decide(waiter, [waiter]).MayCreate);
         _ = queue.WakeKeys(waiter, cache).ToList();
 
-        queue.ReconcileWithAws(["car-running", "car-someone-else"]);
+        queue.ReconcileWithAws(["car-running", "car-someone-else"], DateTimeOffset.UtcNow);
 
         Assert.Equal(2, queue.InFlight);
+        Assert.Equal(1, queue.OutsideInFlight); // car-someone-else
         Assert.False(queue.Holds(done.Metadata.Uid!));
         Assert.True(queue.Holds(unknown.Metadata.Uid!));
         Assert.Equal([ObjectKey.From(done), ObjectKey.From(waiter)], queue.WakeKeys(running, cache));
+    }
+
+    [Fact]
+    public void A_listing_stands_in_for_a_new_one_only_for_a_short_while()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var queue = NewQueue(capacity: 5, time);
+        Assert.False(queue.AwsCountIsFresh(time.GetUtcNow())); // never listed
+
+        queue.ReconcileWithAws([], time.GetUtcNow());
+        Assert.True(queue.AwsCountIsFresh(time.GetUtcNow()));
+        time.Advance(CreationQueue.AwsCountFreshFor);
+        Assert.True(queue.AwsCountIsFresh(time.GetUtcNow()));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(queue.AwsCountIsFresh(time.GetUtcNow()));
+        Assert.False(queue.AwsCountIsFresh(time.GetUtcNow() - TimeSpan.FromHours(1))); // a clock that went back proves nothing
+    }
+
+    [Fact]
+    public void An_email_is_claimed_by_another_object_holding_a_slot_in_this_process_or_an_account_or_request_in_the_cache()
+    {
+        var queue = NewQueue(capacity: 5);
+        var me = Fixtures.Account("me", s => s with { Email = "shared@example.com" });
+        var waiting = Fixtures.Account("waiting", s => s with { Email = "Shared@Example.com" });
+        Assert.False(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me, waiting])); // another waiter claims nothing
+
+        var holding = Fixtures.Account("holding", s => s with { Email = "SHARED@example.com" });
+        Assert.True(queue.TryAcquire(holding)); // creation started, the cache may not show its marker yet
+        Assert.True(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me]));
+        Assert.False(queue.EmailClaimedByOther(holding.Metadata.Uid!, holding.Spec.Email, [holding])); // not by itself
+        queue.Release(holding.Metadata.Uid!);
+        Assert.False(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me]));
+
+        var created = Fixtures.Account("created", s => s with { Email = "shared@example.com" }, status: s => s.AccountId = "111111111111");
+        var marker = Fixtures.Account("marker", s => s with { Email = "shared@example.com" }, status: s => s.CreateAccountStartedAt = DateTime.UtcNow);
+        var other = Fixtures.Account("other", status: s => s.AccountId = "222222222222");
+        Assert.True(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me, created]));
+        Assert.True(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me, marker]));
+        Assert.False(queue.EmailClaimedByOther(me.Metadata.Uid!, me.Spec.Email, [me, other]));
     }
 
     [Fact]

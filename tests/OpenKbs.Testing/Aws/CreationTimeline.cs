@@ -13,7 +13,11 @@ public sealed class CreationTimeline : DelegatingHandler
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<string, TimeSpan> _accepted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(TimeSpan Start, TimeSpan End, string Operation, int Status)> _calls = new();
     private int _refusedForConcurrency;
+
+    /// <summary>Every call that passed, in completion order: when it was sent and answered, its operation and HTTP status.</summary>
+    public IReadOnlyCollection<(TimeSpan Start, TimeSpan End, string Operation, int Status)> Calls => _calls;
 
     /// <summary>Request id to the time AWS accepted it (IN_PROGRESS answer to CreateAccount).</summary>
     public IReadOnlyDictionary<string, TimeSpan> Accepted => _accepted;
@@ -52,7 +56,9 @@ public sealed class CreationTimeline : DelegatingHandler
                 && asked?["States"] is JsonArray states && states.Count == 1 && states[0]?.GetValue<string>() == "IN_PROGRESS";
         }
 
+        var sent = Now;
         var response = await base.SendAsync(request, cancellationToken);
+        _calls.Enqueue((sent, Now, operation ?? $"{request.Method} {request.RequestUri?.Host}{request.RequestUri?.AbsolutePath}", (int)response.StatusCode));
         if (operation is not ("CreateAccount" or "DescribeCreateAccountStatus" or "ListCreateAccountStatus"))
         {
             return response;
