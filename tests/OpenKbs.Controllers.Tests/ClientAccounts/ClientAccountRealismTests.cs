@@ -90,6 +90,50 @@ public sealed class ClientAccountRealismTests(MotoServerFixture moto, CrdSandbox
         output.WriteLine($"faults injected: {engine.Stats.TotalFaults} of {engine.Stats.Requests} requests; CreateAccount calls: {op.Log.Count("CreateAccount")}");
     }
 
+    [Fact]
+    public async Task An_account_made_outside_with_a_waiting_ClientAccounts_email_is_refused_by_AWS_and_reported_precisely()
+    {
+        // A ClientAccount that waited in the queue is not looked up again before CreateAccount (only the first look is):
+        // AWS itself refuses a second account for an email, and the failure path has to turn that into the precise
+        // terminal condition without creating anything.
+        var engine = new AwsChaosEngine(AwsChaosSpec.Parse("realism=on,org-polls=0,org-delay=8s,seed=7"));
+        var ns = await sandbox.CreateNamespaceAsync("outside");
+        await using var op = await OperatorHarness.StartAsync(sandbox, moto.Endpoint, [ns], awsHandlers: [new AwsChaosHandler(engine)]);
+        var names = Enumerable.Range(1, 6).Select(i => $"client-{i}").ToList();
+        var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, string.Join("---\n", names.Select(n => ClientAccountApi.Manifest(ns, n, $"aws+{n}@example.com"))), "apply", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.Error);
+
+        // One of the six waits for one of the five slots (its first look found no account); someone outside takes its email.
+        string? late = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (late is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no ClientAccount was seen Queued");
+            var all = await Task.WhenAll(names.Select(n => ClientAccountApi.GetAsync(sandbox.Client, ns, n)));
+            late = all.FirstOrDefault(c => c?.Status?.State == AccountState.Queued)?.Metadata.Name;
+            await Task.Delay(50);
+        }
+
+        var email = $"aws+{late}@example.com";
+        var outside = await AwsCli.RunAsync(moto.Endpoint, "organizations", "create-account", "--email", email, "--account-name", "made-by-hand");
+        Assert.True(outside.ExitCode == 0, outside.StandardError);
+        var outsideId = JsonDocument.Parse(outside.StandardOutput).RootElement.GetProperty("CreateAccountStatus").GetProperty("AccountId").GetString();
+
+        var refused = await ClientAccountApi.WaitAsync(sandbox.Client, ns, late, c => ClientAccountApi.ReadyReason(c) is { } r && ConditionReasons.IsTerminal(r), TimeSpan.FromMinutes(2));
+        var ready = Conditions.Find(refused!.Status!.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(ConditionReasons.TerminalEmailAlreadyExists, ready.Reason);
+        Assert.Contains(outsideId!, ready.Message, StringComparison.Ordinal);
+        Assert.Contains("adoptAccountId", ready.Message, StringComparison.Ordinal);
+        Assert.Null(refused.Status!.AccountId);
+        Assert.True(engine.Stats.Realism("CreateAccountFailed") >= 1, "the refusal came from AWS's email check, not from a lookup before creating");
+
+        await WaitAllAsync(ns, names.Where(n => n != late).ToList(), _ => { });
+        var emails = JsonDocument.Parse((await AwsCli.RunAsync(moto.Endpoint, "organizations", "list-accounts")).StandardOutput)
+            .RootElement.GetProperty("Accounts").EnumerateArray().Select(a => a.GetProperty("Email").GetString()).ToList();
+        Assert.Single(emails, e => e == email);
+        Assert.Equal(6, emails.Count(e => e!.StartsWith("aws+client-", StringComparison.Ordinal)));
+    }
+
     private async Task WaitAllAsync(string ns, IReadOnlyList<string> names, Action<ClientAccount> observe)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
