@@ -5,14 +5,16 @@ using System.Text.Json.Nodes;
 namespace OpenKbs.Testing.Aws;
 
 /// <summary>
-/// Watches the AWS boundary (every CreateAccount and every create-status read, with AWS's answers): when each
-/// request was accepted and when AWS first reported it finished, to measure how many creations are in flight.
+/// Watches the AWS boundary (every CreateAccount, every create-status read and every account read, with AWS's answers):
+/// when each request was accepted and when AWS first showed it finished (its status, its absence from a complete
+/// IN_PROGRESS listing, or its account listed), to measure how many creations are in flight.
 /// </summary>
 public sealed class CreationTimeline : DelegatingHandler
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<string, TimeSpan> _accepted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _emails = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(TimeSpan Start, TimeSpan End, string Operation, int Status)> _calls = new();
     private int _refusedForConcurrency;
 
@@ -40,9 +42,9 @@ public sealed class CreationTimeline : DelegatingHandler
     {
         var operation = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First().Split('.').Last() : null;
         var completeInProgressList = false;
-        if (operation == "ListCreateAccountStatus" && request.Content is not null)
+        string? createEmail = null;
+        if (operation is "ListCreateAccountStatus" or "CreateAccount" && request.Content is not null)
         {
-            // A complete IN_PROGRESS listing also tells which requests finished: those it leaves out.
             var body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
             var buffered = new ByteArrayContent(body);
             foreach (var header in request.Content.Headers)
@@ -52,14 +54,17 @@ public sealed class CreationTimeline : DelegatingHandler
 
             request.Content = buffered;
             var asked = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body) as JsonObject;
-            completeInProgressList = asked?["NextToken"] is null
+
+            // A complete IN_PROGRESS listing also tells which requests finished: those it leaves out.
+            completeInProgressList = operation == "ListCreateAccountStatus" && asked?["NextToken"] is null
                 && asked?["States"] is JsonArray states && states.Count == 1 && states[0]?.GetValue<string>() == "IN_PROGRESS";
+            createEmail = operation == "CreateAccount" ? asked?["Email"]?.GetValue<string>() : null;
         }
 
         var sent = Now;
         var response = await base.SendAsync(request, cancellationToken);
         _calls.Enqueue((sent, Now, operation ?? $"{request.Method} {request.RequestUri?.Host}{request.RequestUri?.AbsolutePath}", (int)response.StatusCode));
-        if (operation is not ("CreateAccount" or "DescribeCreateAccountStatus" or "ListCreateAccountStatus"))
+        if (operation is not ("CreateAccount" or "DescribeCreateAccountStatus" or "ListCreateAccountStatus" or "ListAccounts" or "ListAccountsForParent" or "DescribeAccount"))
         {
             return response;
         }
@@ -89,6 +94,27 @@ public sealed class CreationTimeline : DelegatingHandler
             return response;
         }
 
+        if (operation is "ListAccounts" or "ListAccountsForParent" or "DescribeAccount")
+        {
+            // An account AWS lists exists: the first request accepted for its email has finished (AWS shows an account
+            // only once its creation SUCCEEDED), even when nobody has asked for that request's status since. A later
+            // request for the same email (a doomed duplicate) is not finished by this.
+            var listed = operation == "DescribeAccount"
+                ? json?["Account"] is JsonObject one ? [one] : []
+                : (json?["Accounts"] as JsonArray)?.OfType<JsonObject>() ?? [];
+            foreach (var email in listed.Select(a => a["Email"]?.GetValue<string>()).OfType<string>())
+            {
+                var first = _emails.Where(e => string.Equals(e.Value, email, StringComparison.OrdinalIgnoreCase) && _accepted.ContainsKey(e.Key))
+                    .OrderBy(e => _accepted[e.Key]).Select(e => e.Key).FirstOrDefault();
+                if (first is not null)
+                {
+                    _finished.TryAdd(first, now);
+                }
+            }
+
+            return response;
+        }
+
         var statuses = operation == "ListCreateAccountStatus"
             ? (json?["CreateAccountStatuses"] as JsonArray)?.OfType<JsonObject>() ?? []
             : json?["CreateAccountStatus"] is JsonObject single ? [single] : [];
@@ -111,6 +137,10 @@ public sealed class CreationTimeline : DelegatingHandler
             if (operation == "CreateAccount")
             {
                 _accepted.TryAdd(id, now);
+                if (createEmail is not null)
+                {
+                    _emails.TryAdd(id, createEmail);
+                }
             }
 
             if (status["State"]?.GetValue<string>() is "SUCCEEDED" or "FAILED" && _accepted.ContainsKey(id))
