@@ -7,7 +7,6 @@ using OpenKbs.Aws.S3.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Steps;
-using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
 
@@ -36,36 +35,14 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
         var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
         h.Deploy("1.0.0", key, sha);
-        var options = new ProjectOptions { ArtifactBucket = h.PlatformBucket, WaitForDatabase = TimeSpan.Zero, WaitForDistribution = TimeSpan.Zero };
-        var contexts = new ProjectContextFactory(h.Aws.Factory, new KubernetesStatusStore<Project>(h.Kube), options);
-        var store = new KubernetesStatusStore<Project>(h.Kube);
+        h.Options.WaitForDatabase = TimeSpan.Zero;
+        h.Options.WaitForDistribution = TimeSpan.Zero;
+        IReadOnlyList<IProjectStep> All() => Steps(h);
 
-        async Task<IReadOnlyList<(string Step, StepOutcome Outcome)>> PassAsync()
-        {
-            var context = contexts.Create(h.Project, h.Account, TimeProvider.System, (type, reason, message) => h.Events.Add($"{type} {reason}: {message}"));
-            var outcomes = new List<(string, StepOutcome)>();
-            foreach (var step in Steps(options, h))
-            {
-                var outcome = await step.ObserveAndConvergeAsync(context, CancellationToken.None);
-                outcomes.Add((step.Name, outcome));
-                if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
-                {
-                    break;
-                }
-            }
+        var last = await h.ConvergeAsync(maxPasses: 40, All);
 
-            await store.SaveStatusAsync(h.Project, CancellationToken.None);
-            return outcomes;
-        }
-
-        IReadOnlyList<(string Step, StepOutcome Outcome)> last = [];
-        for (var pass = 0; pass < 40 && !(last.Count == 10 && last.All(o => o.Outcome.IsReady)); pass++)
-        {
-            last = await PassAsync();
-            Assert.DoesNotContain(last, o => o.Outcome.Kind == StepOutcomeKind.Terminal);
-        }
-
-        Assert.True(last.Count == 10 && last.All(o => o.Outcome.IsReady), string.Join("; ", last.Select(o => $"{o.Step}: {o.Outcome}")));
+        Assert.DoesNotContain(last.Values, o => o.Kind == StepOutcomeKind.Terminal);
+        Assert.True(last.Count == 10 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
         var member = h.Member;
         var cluster = h.Project.Status!.Database!;
         var distribution = h.Project.Status.Cdn!.DistributionId!;
@@ -88,19 +65,19 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         Assert.NotNull(h.Project.Status.Usage);
 
         // The drift check of the whole project: reads only.
-        var audited = h.Aws.Audit.Records.Count;
-        var requests = h.Aws.Log.Operations.Count;
-        var drift = await PassAsync();
-        Assert.All(drift, o => Assert.True(o.Outcome.IsReady, $"{o.Step}: {o.Outcome}"));
-        Assert.Empty(h.Aws.Audit.Records.Skip(audited).Select(r => r.Action));
-        var reads = h.Aws.Log.Operations.Skip(requests).ToList();
+        var audited = h.Audit.Records.Count;
+        var requests = h.Log.Operations.Count;
+        var drift = await h.PassAsync(All);
+        Assert.All(drift, o => Assert.True(o.Value.IsReady, $"{o.Key}: {o.Value}"));
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+        var reads = h.Log.Operations.Skip(requests).ToList();
         output.WriteLine($"steady-state drift check (all steps: 2 functions, database, CDN, 1 schedule): {reads.Count} AWS requests: {string.Join(", ", reads)}");
         Assert.InRange(reads.Count, 1, 40);
     }
 
-    private static IReadOnlyList<IProjectStep> Steps(ProjectOptions options, ProjectStepHarness h) => new ProjectSteps(
+    private static IReadOnlyList<IProjectStep> Steps(ProjectStepHarness h) => new ProjectSteps(
         new StorageStep(NullLogger<StorageStep>.Instance),
-        new ArtifactStep(options),
+        new ArtifactStep(h.Options),
         new DatabaseStep(NullLogger<DatabaseStep>.Instance),
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(h.Secrets),

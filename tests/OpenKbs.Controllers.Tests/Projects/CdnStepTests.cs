@@ -19,14 +19,14 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static ProjectStepHost Host(MotoServerFixture moto, CdnSpec cdn)
+    private static ProjectStepHarness Host(MotoServerFixture moto, CdnSpec cdn)
     {
         var project = ProjectFixtures.Project("shop", s => s with { Cdn = cdn });
         project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = ProjectNames.For("tenants", "shop", project.Metadata.Uid!).Bucket } };
-        return new ProjectStepHost(moto, project);
+        return new ProjectStepHarness(moto, project);
     }
 
-    private static CdnStep Step() => ProjectStepHost.Step<CdnStep>(l => new CdnStep(l));
+    private static CdnStep Step() => ProjectStepHarness.Step<CdnStep>(l => new CdnStep(l));
 
     [Fact]
     public async Task The_distribution_is_checkpointed_then_deploys_with_TLSv1_2_2021_and_an_unchanged_one_costs_reads_only()
@@ -44,7 +44,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(1, host.Log.Count("/2020-05-31/distribution"));
         Assert.Equal(("Deployed", "https://shop.example"), (host.Project.Status.Cdn.Status, host.Project.Status.Endpoint));
 
-        var config = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        var config = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.True(CloudFrontDistributions.EnforcesMinimumTls(config));
         Assert.Equal(("redirect-to-https", "TLSv1.2_2021", "PriceClass_100"), (config.DefaultCacheBehavior!.ViewerProtocolPolicy, config.ViewerCertificate!.MinimumProtocolVersion, config.PriceClass));
 
@@ -60,8 +60,8 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         var step = Step();
         Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
         var id = host.Project.Status!.Cdn!.DistributionId!;
-        var current = await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
-        await host.Aws.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest
+        var current = await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
+        await host.Member.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest
         {
             Id = id,
             IfMatch = current.ETag!,
@@ -71,7 +71,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
                 DefaultCacheBehavior = current.DistributionConfig.DefaultCacheBehavior! with { ViewerProtocolPolicy = "allow-all" },
             },
         });
-        var stale = await Assert.ThrowsAsync<AwsServiceException>(() => host.Aws.CloudFront.UpdateDistributionAsync(
+        var stale = await Assert.ThrowsAsync<AwsServiceException>(() => host.Member.CloudFront.UpdateDistributionAsync(
             new UpdateDistributionRequest { Id = id, IfMatch = current.ETag!, DistributionConfig = current.DistributionConfig }));
         Assert.Equal("PreconditionFailed", stale.ErrorCode);
         var updates = host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal));
@@ -81,7 +81,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Equal(ConditionReasons.Updating, passes[0].Reason);
         Assert.Equal(updates + 1, host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal)));
-        var restored = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal(("PriceClass_200", "redirect-to-https"), (restored.PriceClass, restored.DefaultCacheBehavior!.ViewerProtocolPolicy));
         Assert.Contains(host.Events, e => e.Contains(CdnRendering.PriceClass, StringComparison.Ordinal) && e.Contains(CdnRendering.CacheBehavior, StringComparison.Ordinal));
     }
@@ -95,16 +95,16 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         var id = host.Project.Status!.Cdn!.DistributionId!;
 
         Assert.True((await host.FinalizeAsync(step, ProjectDeletionPolicy.Retain)).Outcome.IsReady);
-        Assert.Contains((await host.Aws.CloudFront.ListTagsForResourceAsync(new ListTagsForResourceRequest { Resource = $"arn:aws:cloudfront::123456789012:distribution/{id}" })).Tags!.Items!, t => t.Key == Labels.Released);
+        Assert.Contains((await host.Member.CloudFront.ListTagsForResourceAsync(new ListTagsForResourceRequest { Resource = $"arn:aws:cloudfront::123456789012:distribution/{id}" })).Tags!.Items!, t => t.Key == Labels.Released);
 
         var (outcome, passes) = await host.FinalizeAsync(step, ProjectDeletionPolicy.Delete);
 
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Contains(passes, p => p.Message.Contains("disabled", StringComparison.Ordinal));
-        var gone = await Assert.ThrowsAsync<AwsServiceException>(() => host.Aws.CloudFront.GetDistributionAsync(new GetDistributionRequest { Id = id }));
+        var gone = await Assert.ThrowsAsync<AwsServiceException>(() => host.Member.CloudFront.GetDistributionAsync(new GetDistributionRequest { Id = id }));
         Assert.True(gone.IsNotFound);
         Assert.Null(host.Project.Status.Cdn);
-        Assert.Empty((await host.Aws.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList?.Items ?? []);
+        Assert.Empty((await host.Member.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList?.Items ?? []);
     }
 
     [Fact]
@@ -124,10 +124,10 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
         var id = host.Project.Status!.Cdn!.DistributionId!;
         host.Project.Spec = host.Project.Spec with { Cdn = host.Project.Spec.Cdn! with { PriceClass = CdnPriceClasses.PriceClass200 } };
-        var racing = new RacingCloudFront(host.Aws, async () =>
+        var racing = new RacingCloudFront(host.Member, async () =>
         {
-            var current = await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
-            await host.Aws.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest { Id = id, IfMatch = current.ETag!, DistributionConfig = current.DistributionConfig! with { Comment = "someone else" } });
+            var current = await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
+            await host.Member.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest { Id = id, IfMatch = current.ETag!, DistributionConfig = current.DistributionConfig! with { Comment = "someone else" } });
         });
         host.StepClients = racing;
 
@@ -139,7 +139,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         var (outcome, _) = await host.ConvergeAsync(step);
 
         Assert.True(outcome.IsReady, outcome.ToString());
-        var config = (await host.Aws.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        var config = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal(("PriceClass_200", CdnRendering.DistributionComment(ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!))), (config.PriceClass, config.Comment));
     }
 }

@@ -20,9 +20,9 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task The_cluster_passes_through_creating_and_converges_encrypted_with_AWS_managed_password_then_costs_reads_only()
     {
-        using var host = new ProjectStepHost(moto, Shop(new DatabaseSpec { Enabled = true, BackupRetentionDays = 14 }));
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true, BackupRetentionDays = 14 }));
         var key = await host.KeyAsync();
-        var step = ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l));
+        var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
 
         var (outcome, passes) = await host.ConvergeAsync(step, c => c.KeyArn = key);
 
@@ -34,7 +34,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(1, host.Log.Count("CreateDBInstance"));
 
         var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
-        var cluster = (await host.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
+        var cluster = (await host.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
         Assert.Equal((true, key, 14, true, "aurora-postgresql"), (cluster.StorageEncrypted, cluster.KmsKeyId, cluster.BackupRetentionPeriod, cluster.DeletionProtection, cluster.Engine));
         Assert.False(string.IsNullOrEmpty(cluster.MasterUserSecret?.SecretArn));
         var status = host.Project.Status!.Database!;
@@ -59,12 +59,12 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Retention_and_protection_changed_behind_the_operators_back_are_put_back_with_one_modify()
     {
-        using var host = new ProjectStepHost(moto, Shop(new DatabaseSpec { Enabled = true }));
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true }));
         var key = await host.KeyAsync();
-        var step = ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l));
+        var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
         Assert.True((await host.ConvergeAsync(step, c => c.KeyArn = key)).Outcome.IsReady);
         var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
-        await host.Aws.Rds.ModifyDBClusterAsync(new ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, BackupRetentionPeriod = 1, DeletionProtection = false, ApplyImmediately = true });
+        await host.Member.Rds.ModifyDBClusterAsync(new ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, BackupRetentionPeriod = 1, DeletionProtection = false, ApplyImmediately = true });
         var modifies = host.Log.Count("ModifyDBCluster");
 
         var (outcome, passes) = await host.ConvergeAsync(step, c => c.KeyArn = key);
@@ -72,7 +72,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Contains(passes, p => p.Reason == ConditionReasons.Updating);
         Assert.Equal(modifies + 1, host.Log.Count("ModifyDBCluster"));
-        var cluster = (await host.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
+        var cluster = (await host.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
         Assert.Equal((7, true), (cluster.BackupRetentionPeriod, cluster.DeletionProtection));
         Assert.Contains(host.Events, e => e.Contains(DatabaseRendering.BackupRetentionDays, StringComparison.Ordinal) && e.Contains(DatabaseRendering.DeletionProtection, StringComparison.Ordinal));
     }
@@ -80,14 +80,14 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Delete_takes_a_final_snapshot_after_turning_protection_off_and_Retain_only_tags()
     {
-        using var host = new ProjectStepHost(moto, Shop(new DatabaseSpec { Enabled = true }));
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true }));
         var key = await host.KeyAsync();
-        var step = ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l));
+        var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
         Assert.True((await host.ConvergeAsync(step, c => c.KeyArn = key)).Outcome.IsReady);
         var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
 
         Assert.True((await host.FinalizeAsync(step, ProjectDeletionPolicy.Retain)).Outcome.IsReady);
-        var retained = (await host.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
+        var retained = (await host.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
         Assert.Contains(retained.TagList!, t => t.Key == Labels.Released);
         Assert.Equal(0, host.Log.Count("DeleteDBCluster"));
 
@@ -96,15 +96,15 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Equal(1, host.Log.Count("DeleteDBCluster"));
         Assert.Equal(1, host.Log.Count("DeleteDBInstance"));
-        var snapshots = (await host.Aws.Rds.DescribeDBClusterSnapshotsAsync(new DescribeDBClusterSnapshotsRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusterSnapshots;
+        var snapshots = (await host.Member.Rds.DescribeDBClusterSnapshotsAsync(new DescribeDBClusterSnapshotsRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusterSnapshots;
         Assert.Contains(snapshots, s => s.DBClusterSnapshotIdentifier!.StartsWith(names.DatabaseFinalSnapshotPrefix, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_disabled_database_costs_no_call()
     {
-        using var host = new ProjectStepHost(moto, Shop(new DatabaseSpec { Enabled = false }));
-        var outcome = await ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l)).ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = false }));
+        var outcome = await ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l)).ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
         Assert.Equal(ConditionReasons.Disabled, outcome.Reason);
         Assert.Empty(host.Log.Operations);
     }

@@ -40,12 +40,12 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
         var names = ProjectNames.For("tenants", "shop", project.Metadata.Uid!);
         project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = names.Bucket } };
         string key;
-        using (var plain = new ProjectStepHost(moto, project, chaos: null))
+        using (var plain = new ProjectStepHarness(moto, project, chaos: null))
         {
             key = await plain.KeyAsync();
         }
 
-        using var host = new ProjectStepHost(moto, project, chaos: "realism=on," + faults);
+        using var host = new ProjectStepHarness(moto, project, chaos: "realism=on," + faults);
         void Facts(ProjectContext c)
         {
             c.KeyArn = key;
@@ -54,9 +54,9 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
 
         foreach (var step in new IProjectStep[]
         {
-            ProjectStepHost.Step<DatabaseStep>(l => new DatabaseStep(l)),
-            ProjectStepHost.Step<CdnStep>(l => new CdnStep(l)),
-            ProjectStepHost.Step<SchedulesStep>(l => new SchedulesStep(l)),
+            ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l)),
+            ProjectStepHarness.Step<CdnStep>(l => new CdnStep(l)),
+            ProjectStepHarness.Step<SchedulesStep>(l => new SchedulesStep(l)),
         })
         {
             var (outcome, _) = await host.ConvergeAsync(step, Facts, passes: 80, faults: true);
@@ -64,12 +64,12 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
         }
 
         Assert.True(host.Chaos!.TotalFaults >= 3, $"only {host.Chaos.TotalFaults} faults were injected");
-        using var check = new ProjectStepHost(moto, project, chaos: null);
-        Assert.Single((await check.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest())).DBClusters);
-        Assert.Single((await check.Aws.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances);
-        Assert.Single((await check.Aws.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
-        Assert.Single((await check.Aws.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!);
-        Assert.Equal(["nightly"], (await check.Aws.Scheduler.ListSchedulesAsync(new ListSchedulesRequest { GroupName = names.ScheduleGroup })).Schedules.Select(s => s.Name));
+        using var check = new ProjectStepHarness(moto, project, chaos: null);
+        Assert.Single((await check.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest())).DBClusters);
+        Assert.Single((await check.Member.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances);
+        Assert.Single((await check.Member.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
+        Assert.Single((await check.Member.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!);
+        Assert.Equal(["nightly"], (await check.Member.Scheduler.ListSchedulesAsync(new ListSchedulesRequest { GroupName = names.ScheduleGroup })).Schedules.Select(s => s.Name));
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
     {
         var project = ProjectFixtures.Project("shop", s => s with { Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate } });
         project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = ProjectNames.For("tenants", "shop", project.Metadata.Uid!).Bucket } };
-        using var host = new ProjectStepHost(moto, project);
-        var step = ProjectStepHost.Step<CdnStep>(l => new CdnStep(l));
+        using var host = new ProjectStepHarness(moto, project);
+        var step = ProjectStepHarness.Step<CdnStep>(l => new CdnStep(l));
         await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
         var id = project.Status.Cdn!.DistributionId;
 
@@ -88,6 +88,6 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Equal(id, project.Status.Cdn!.DistributionId);
         Assert.Equal(2, host.Log.Count("/2020-05-31/distribution")); // the retried create names the existing one
-        Assert.Single((await host.Aws.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
+        Assert.Single((await host.Member.CloudFront.ListDistributionsAsync(new ListDistributionsRequest())).DistributionList!.Items!);
     }
 }

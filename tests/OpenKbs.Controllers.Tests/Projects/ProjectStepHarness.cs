@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Clients;
+using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.ApiKeys;
@@ -20,73 +22,128 @@ using OpenKbs.Testing.Moto;
 namespace OpenKbs.Controllers.Tests.Projects;
 
 /// <summary>
-/// Runs this room's Project steps (storage, artifact, execution role, key staging, functions, API keys) pass after pass, as the
-/// recipe does, against moto behind the sandbox's AWS realism (Lambda Pending/InProgress and 409s, S3 policies behind TLS), with
-/// the Project, its status and the API-key Secret in the sandbox API server. Every test gets its own client account id and
-/// namespace.
+/// Runs Project steps against moto through the production AWS layer, optionally behind the sandbox's AWS realism (Lambda
+/// Pending/InProgress and 409s, S3 policies behind TLS, RDS creating/modifying, CloudFront InProgress and If-Match): one client
+/// account, one <see cref="ProjectContext"/> per pass built by the production <see cref="ProjectContextFactory"/>, status
+/// checkpoints and Events captured.
+/// <list type="bullet">
+/// <item>The constructor: a Project held in memory (status checkpoints in <see cref="Store"/>), to drive single steps
+/// (<see cref="ConvergeAsync(IProjectStep, Action{ProjectContext}?, int, bool)"/>).</item>
+/// <item><see cref="StartAsync"/>: the Project, its status and the API-key Secret in the sandbox API server, its own namespace,
+/// client account id and platform bucket, to run this room's steps in recipe order pass after pass (<see cref="PassAsync"/>).</item>
+/// </list>
 /// </summary>
 internal sealed class ProjectStepHarness : IDisposable
 {
     public const string Region = "eu-central-1";
 
+    private readonly AwsHost _aws;
     private readonly ProjectContextFactory _contexts;
-    private readonly IStatusStore<Project> _store;
     private readonly ILoggerFactory _loggers;
-    private readonly ProjectOptions _options;
+    private readonly AwsChaosHandler? _realism;
+    private readonly IKubernetes? _kube;
+    private readonly IApiKeySecretStore? _secrets;
 
-    private ProjectStepHarness(MotoServerFixture moto, IKubernetes kube, string @namespace)
+    /// <param name="chaos">The sandbox chaos spec in front of moto (docs/aws-chaos.md), realism by default; null for plain moto.</param>
+    /// <param name="kube">The API server holding the Project (status writes, API-key Secrets); null keeps everything in memory.</param>
+    public ProjectStepHarness(MotoServerFixture moto, Project project, string? chaos = "realism=on", string accountId = "123456789012", IKubernetes? kube = null)
     {
-        Chaos = new AwsChaosEngine("realism=on,lambda-polls=1");
-        Aws = new AwsHost(moto.Endpoint, inner: [new AwsChaosHandler(Chaos)]);
-        Kube = kube;
-        Namespace = @namespace;
-        AccountId = "4" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
-        Account = ProjectFixtures.ReadyAccount("acme", AccountId, @namespace, Region);
+        if (chaos is not null)
+        {
+            _realism = new AwsChaosHandler(new AwsChaosEngine(chaos));
+        }
+
+        _aws = new AwsHost(moto.Endpoint, inner: _realism is null ? null : [_realism]);
+        _kube = kube;
+        Project = project;
+        AccountId = accountId;
+        Account = ProjectFixtures.ReadyAccount("acme", accountId, project.Metadata.NamespaceProperty, Region);
         PlatformBucket = $"okbs-platform-{Guid.NewGuid():N}"[..30];
-        _options = new ProjectOptions { ArtifactBucket = PlatformBucket };
-        _store = new KubernetesStatusStore<Project>(kube);
-        Secrets = new KubernetesApiKeySecretStore(kube);
-        _contexts = new ProjectContextFactory(Aws.Factory, _store, _options);
+        Options = new ProjectOptions { ArtifactBucket = PlatformBucket, WaitForDatabase = TimeSpan.FromSeconds(1), WaitForDistribution = TimeSpan.FromSeconds(1) };
+        Store = new Saves(kube is null ? null : new KubernetesStatusStore<Project>(kube));
+        _secrets = kube is null ? null : new KubernetesApiKeySecretStore(kube);
+        _contexts = new ProjectContextFactory(Factory, Store, Options);
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        Member = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, AwsActors.For(project, ProjectController.ControllerName));
     }
 
-    public AwsChaosEngine Chaos { get; }
+    /// <summary>The AWS requests that reached the layer in front of moto.</summary>
+    public AwsRequestLog Log => _aws.Log;
 
-    public AwsHost Aws { get; }
+    public CapturingAuditSink Audit => _aws.Audit;
 
-    public IKubernetes Kube { get; }
+    /// <summary>The production AWS layer pointed at moto.</summary>
+    public IAwsClientFactory Factory => _aws.Factory;
 
-    public string Namespace { get; }
+    /// <summary>What the chaos/realism layer did (faults injected, state transitions); null for plain moto.</summary>
+    public AwsChaosStats? Chaos => _realism?.Engine.Stats;
+
+    public Project Project { get; }
+
+    public string Namespace => Project.Metadata.NamespaceProperty;
 
     public string AccountId { get; }
 
     public ClientAccount Account { get; }
 
+    /// <summary>The client account's clients, as the operator's own session sees them.</summary>
+    public IMemberAccountClients Member { get; }
+
+    /// <summary>What the steps get as <see cref="ProjectContext.Aws"/>: null for the clients the production context factory gathers
+    /// (as <see cref="Member"/>), or a wrapper a test sets (e.g. to race an update).</summary>
+    public IMemberAccountClients? StepClients { get; set; }
+
+    /// <summary>The platform artifact bucket (created in the management account by <see cref="StartAsync"/>).</summary>
     public string PlatformBucket { get; }
 
-    public IApiKeySecretStore Secrets { get; }
-
-    public CapturingLoggerProvider Logs { get; } = new();
+    public ProjectOptions Options { get; }
 
     public List<string> Events { get; } = [];
 
-    public Project Project { get; private set; } = null!;
+    public CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>The client account's clients, as the operator's own session sees them.</summary>
-    public IMemberAccountClients Member => Aws.Factory.ForAccount(AccountId, "OrganizationAccountAccessRole", Region, AwsHost.Actor);
+    /// <summary>Status checkpoints (what a restart would read), passed on to the API server when there is one.</summary>
+    public Saves Store { get; }
+
+    public IKubernetes Kube => _kube ?? throw new InvalidOperationException("this harness has no API server: start it with StartAsync");
+
+    /// <summary>The API-key Secrets (in the sandbox API server).</summary>
+    public IApiKeySecretStore Secrets => _secrets ?? throw new InvalidOperationException("API-key Secrets live in the API server: start the harness with StartAsync");
 
     public ProjectNames Names => ProjectNames.For(Project.Metadata.NamespaceProperty, Project.Metadata.Name, Project.Metadata.Uid!);
 
+    /// <summary>The Project created in a fresh namespace of the sandbox API server, a fresh client account id and platform bucket.</summary>
     public static async Task<ProjectStepHarness> StartAsync(MotoServerFixture moto, CrdSandboxFixture sandbox, ProjectSpec spec)
     {
-        var harness = new ProjectStepHarness(moto, sandbox.Client, await sandbox.CreateNamespaceAsync("proj"));
-        await harness.Aws.Factory.ForManagement(AwsHost.Actor, Region).S3.CreateBucketAsync(new CreateBucketRequest { BucketName = harness.PlatformBucket });
-        var created = await harness.Kube.CustomObjects.CreateNamespacedCustomObjectAsync(
-            Strip(ProjectFixtures.Project("shop", _ => spec, harness.Namespace)),
-            ApiGroup.Name, ApiGroup.Version, harness.Namespace, Project.KubePlural);
-        harness.Project = KubernetesJson.Deserialize<Project>(((JsonElement)created).GetRawText());
+        var @namespace = await sandbox.CreateNamespaceAsync("proj");
+        var created = await sandbox.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            Strip(ProjectFixtures.Project("shop", _ => spec, @namespace)),
+            ApiGroup.Name, ApiGroup.Version, @namespace, Project.KubePlural);
+        var project = KubernetesJson.Deserialize<Project>(((JsonElement)created).GetRawText());
+        var accountId = "4" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
+        var harness = new ProjectStepHarness(moto, project, "realism=on,lambda-polls=1", accountId, sandbox.Client);
+        await harness.Factory.ForManagement(AwsHost.Actor, Region).S3.CreateBucketAsync(new CreateBucketRequest { BucketName = harness.PlatformBucket });
         return harness;
     }
+
+    /// <summary>A step built with a null logger: <c>ProjectStepHarness.Step&lt;CdnStep&gt;(l => new CdnStep(l))</c>.</summary>
+    public static T Step<T>(Func<ILogger<T>, T> create) => create(NullLogger<T>.Instance);
+
+    /// <summary>A fresh context for one pass (facts of earlier steps set by <paramref name="facts"/>).</summary>
+    public ProjectContext Context(Action<ProjectContext>? facts = null)
+    {
+        var context = _contexts.Create(Project, Account, TimeProvider.System, RecordEvent);
+        if (StepClients is { } clients)
+        {
+            context = new ProjectContext(Project, Account, clients, context.Management, Options, TimeProvider.System, RecordEvent, Store);
+        }
+
+        facts?.Invoke(context);
+        return context;
+    }
+
+    /// <summary>A KMS key in the client account (what the storage step leaves in <see cref="ProjectContext.KeyArn"/>).</summary>
+    public async Task<string> KeyAsync() => (await Member.Kms.CreateKeyAsync(new CreateKeyRequest { Description = "project key" })).KeyMetadata!.Arn!;
 
     /// <summary>A small zip (deterministic for the same text) uploaded to the platform bucket; returns its key and SHA-256.</summary>
     public async Task<(string Key, string Sha256)> UploadArtifactAsync(string version, string code)
@@ -102,7 +159,7 @@ internal sealed class ProjectStepHarness : IDisposable
 
         var bytes = buffer.ToArray();
         var key = $"shop/{version}.zip";
-        await Aws.Factory.ForManagement(AwsHost.Actor, Region).S3.PutObjectAsync(new PutObjectRequest
+        await Factory.ForManagement(AwsHost.Actor, Region).S3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = PlatformBucket,
             Key = key,
@@ -120,23 +177,26 @@ internal sealed class ProjectStepHarness : IDisposable
             Source = new ArtifactSource { S3 = new S3Location { Bucket = PlatformBucket, Key = key }, Sha256 = sha256 },
         };
 
-    /// <summary>The steps of this room in recipe order (fresh instances: steps are scoped, one per pass).</summary>
+    /// <summary>The storage/functions steps of this room in recipe order (fresh instances: steps are scoped, one per pass).</summary>
     public IReadOnlyList<IProjectStep> Steps() =>
     [
         new StorageStep(_loggers.CreateLogger<StorageStep>()),
-        new ArtifactStep(_options),
+        new ArtifactStep(Options),
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(Secrets),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
     ];
 
-    /// <summary>One pass: the steps in order until a Terminal or Transient outcome, then the status write (as the runtime does).</summary>
-    public async Task<IReadOnlyDictionary<string, StepOutcome>> PassAsync()
+    /// <summary>
+    /// One pass: the steps (<see cref="Steps"/> unless <paramref name="steps"/> gives others) in order until a Terminal or
+    /// Transient outcome, then the status write (as the runtime does).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, StepOutcome>> PassAsync(Func<IReadOnlyList<IProjectStep>>? steps = null)
     {
-        var context = _contexts.Create(Project, Account, TimeProvider.System, (type, reason, message) => Events.Add($"{type} {reason}: {message}"));
+        var context = Context();
         var outcomes = new Dictionary<string, StepOutcome>(StringComparer.Ordinal);
-        foreach (var step in Steps())
+        foreach (var step in (steps ?? Steps)())
         {
             var outcome = await step.ObserveAndConvergeAsync(context, CancellationToken.None);
             outcomes[step.Name] = outcome;
@@ -146,18 +206,19 @@ internal sealed class ProjectStepHarness : IDisposable
             }
         }
 
-        await _store.SaveStatusAsync(Project, CancellationToken.None);
+        await Store.SaveStatusAsync(Project, CancellationToken.None);
         return outcomes;
     }
 
     /// <summary>Passes until every step is Ready (or a pass stops on Terminal); fails after <paramref name="maxPasses"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, StepOutcome>> ConvergeAsync(int maxPasses = 12)
+    public async Task<IReadOnlyDictionary<string, StepOutcome>> ConvergeAsync(int maxPasses = 12, Func<IReadOnlyList<IProjectStep>>? steps = null)
     {
+        var count = (steps ?? Steps)().Count;
         IReadOnlyDictionary<string, StepOutcome> last = new Dictionary<string, StepOutcome>();
         for (var pass = 0; pass < maxPasses; pass++)
         {
-            last = await PassAsync();
-            if (last.Count == Steps().Count && last.Values.All(o => o.IsReady) || last.Values.Any(o => o.Kind == StepOutcomeKind.Terminal))
+            last = await PassAsync(steps);
+            if (last.Count == count && last.Values.All(o => o.IsReady) || last.Values.Any(o => o.Kind == StepOutcomeKind.Terminal))
             {
                 return last;
             }
@@ -167,9 +228,38 @@ internal sealed class ProjectStepHarness : IDisposable
         return last;
     }
 
+    /// <summary>Runs passes of <paramref name="step"/> until it is Ready (or another final outcome), at most <paramref name="passes"/>.</summary>
+    /// <param name="faults">When true, an AWS error that escapes the step (what the recipe turns into a Transient outcome and a
+    /// backoff) counts as a pass and the loop goes on; otherwise it fails the test.</param>
+    public async Task<(StepOutcome Outcome, List<StepOutcome> Passes)> ConvergeAsync(IProjectStep step, Action<ProjectContext>? facts = null, int passes = 20, bool faults = false)
+    {
+        var seen = new List<StepOutcome>();
+        for (var i = 0; i < passes; i++)
+        {
+            StepOutcome outcome;
+            try
+            {
+                outcome = await step.ObserveAndConvergeAsync(Context(facts), CancellationToken.None);
+            }
+            catch (OpenKbs.Aws.Core.AwsServiceException ex) when (faults && !ex.IsTerminal)
+            {
+                outcome = StepOutcome.Transient(ex.Message, ex);
+            }
+
+            seen.Add(outcome);
+            if (outcome.Kind is not StepOutcomeKind.Progressing and not StepOutcomeKind.Transient)
+            {
+                return (outcome, seen);
+            }
+        }
+
+        return (seen[^1], seen);
+    }
+
+    /// <summary>One finalize pass of <see cref="Steps"/> in reverse order.</summary>
     public async Task<IReadOnlyList<StepOutcome>> FinalizeAsync(ProjectDeletionPolicy policy)
     {
-        var context = _contexts.Create(Project, Account, TimeProvider.System, (type, reason, message) => Events.Add($"{type} {reason}: {message}"));
+        var context = Context();
         var outcomes = new List<StepOutcome>();
         foreach (var step in Steps().Reverse())
         {
@@ -179,15 +269,35 @@ internal sealed class ProjectStepHarness : IDisposable
         return outcomes;
     }
 
+    /// <summary>Runs finalize passes of <paramref name="step"/> until Ready, at most <paramref name="passes"/>.</summary>
+    public async Task<(StepOutcome Outcome, List<StepOutcome> Passes)> FinalizeAsync(IProjectStep step, ProjectDeletionPolicy policy, int passes = 20)
+    {
+        var seen = new List<StepOutcome>();
+        for (var i = 0; i < passes; i++)
+        {
+            var outcome = await step.FinalizeAsync(Context(), policy, CancellationToken.None);
+            seen.Add(outcome);
+            if (outcome.Kind != StepOutcomeKind.Progressing)
+            {
+                return (outcome, seen);
+            }
+        }
+
+        return (seen[^1], seen);
+    }
+
     /// <summary>The Project as the API server has it, as JSON (to search for secrets).</summary>
     public async Task<string> StoredProjectJsonAsync() =>
         ((JsonElement)await Kube.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Name, ApiGroup.Version, Namespace, Project.KubePlural, Project.Metadata.Name)).GetRawText();
 
     public void Dispose()
     {
-        Aws.Dispose();
+        _aws.Dispose();
+        _realism?.Dispose();
         _loggers.Dispose();
     }
+
+    private void RecordEvent(EventType type, string reason, string message) => Events.Add($"{type} {reason}: {message}");
 
     private static Project Strip(Project project)
     {
@@ -197,5 +307,23 @@ internal sealed class ProjectStepHarness : IDisposable
         project.ApiVersion = ApiGroup.ApiVersion;
         project.Kind = Project.KubeKind;
         return project;
+    }
+
+    /// <summary>Status checkpoints (what a restart would read), handed on to <paramref name="inner"/> when given.</summary>
+    internal sealed class Saves(IStatusStore<Project>? inner) : IStatusStore<Project>
+    {
+        public List<string> Snapshots { get; } = [];
+
+        public Task<Project?> GetAsync(ObjectKey key, CancellationToken cancellationToken) =>
+            inner?.GetAsync(key, cancellationToken) ?? Task.FromResult<Project?>(null);
+
+        public async Task SaveStatusAsync(Project resource, CancellationToken cancellationToken)
+        {
+            Snapshots.Add(KubernetesJson.Serialize(resource.Status));
+            if (inner is not null)
+            {
+                await inner.SaveStatusAsync(resource, cancellationToken);
+            }
+        }
     }
 }

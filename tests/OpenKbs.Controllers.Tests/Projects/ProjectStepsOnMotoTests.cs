@@ -51,14 +51,14 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
         Assert.Empty((await iam.ListAttachedRolePoliciesAsync(new ListAttachedRolePoliciesRequest { RoleName = h.Names.ExecutionRole })).AttachedPolicies);
 
         // The drift check of an unchanged project: reads only (no audited AWS change, no Secret write).
-        var auditBefore = h.Aws.Audit.Records.Count;
-        var requestsBefore = h.Aws.Log.Operations.Count;
+        var auditBefore = h.Audit.Records.Count;
+        var requestsBefore = h.Log.Operations.Count;
         var secretBefore = (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!.ResourceVersion;
         var drift = await h.PassAsync();
         Assert.All(drift.Values, o => Assert.True(o.IsReady, o.ToString()));
-        Assert.Empty(h.Aws.Audit.Records.Skip(auditBefore).Select(r => r.Action));
+        Assert.Empty(h.Audit.Records.Skip(auditBefore).Select(r => r.Action));
         Assert.Equal(secretBefore, (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!.ResourceVersion);
-        var reads = h.Aws.Log.Operations.Skip(requestsBefore).ToList();
+        var reads = h.Log.Operations.Skip(requestsBefore).ToList();
         output.WriteLine($"steady-state drift check (storage, artifact, role, keys, 2 functions): {reads.Count} AWS requests: {string.Join(", ", reads)}");
         Assert.InRange(reads.Count, 1, 30);
     }
@@ -127,7 +127,7 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
             Assert.DoesNotContain(plaintext, stored, StringComparison.Ordinal);
             Assert.DoesNotContain(h.Events, e => e.Contains(plaintext, StringComparison.Ordinal));
             Assert.DoesNotContain(h.Logs.Lines, l => l.Contains(plaintext, StringComparison.Ordinal));
-            Assert.DoesNotContain(h.Aws.Audit.Records, r => r.Details.Values.Any(v => v.Contains(plaintext, StringComparison.Ordinal)));
+            Assert.DoesNotContain(h.Audit.Records, r => r.Details.Values.Any(v => v.Contains(plaintext, StringComparison.Ordinal)));
             Assert.DoesNotContain(plaintext, configuration, StringComparison.Ordinal);
         }
     }

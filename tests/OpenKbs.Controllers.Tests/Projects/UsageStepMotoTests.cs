@@ -14,8 +14,8 @@ public sealed class UsageStepMotoTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Consumption_is_read_once_per_refresh_interval_and_never_writes()
     {
-        using var host = new ProjectStepHost(moto, ProjectFixtures.Project("shop"), chaos: null);
-        var step = ProjectStepHost.Step<UsageStep>(l => new UsageStep(l));
+        using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop"), chaos: null);
+        var step = ProjectStepHarness.Step<UsageStep>(l => new UsageStep(l));
 
         Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);
         Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);

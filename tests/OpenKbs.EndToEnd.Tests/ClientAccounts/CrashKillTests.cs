@@ -42,7 +42,7 @@ public sealed class CrashKillTests(MotoServerFixture moto, CrdSandboxFixture san
         await using var proxy = await RecordingChaosProxy.StartAsync(moto.Endpoint, AwsChaosSpec.Parse($"realism=on,org-polls=1,org-delay=600ms,empty-pages=0.1,seed={seed}"));
         Assert.Equal(0, (await AwsCli.RunAsync(proxy.Endpoint, "organizations", "create-organization", "--feature-set", "ALL")).ExitCode);
         var ns = await sandbox.CreateNamespaceAsync($"crash{seed}");
-        var manifests = Enumerable.Range(1, Accounts).Select(i => ClientAccountApi.Manifest(ns, $"client-{i}", $"aws+client-{i}-{seed}@example.com", "  organizationalUnit: Clients\n"));
+        var manifests = Enumerable.Range(1, Accounts).Select(i => ClientAccountApi.Manifest(ns, $"client-{i}", $"aws+client-{i}-{seed}@example.com", "Clients"));
         var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, string.Join("---\n", manifests), "apply", "-f", "-");
         Assert.True(apply.ExitCode == 0, apply.Error);
         var environment = OperatorProcess.AwsEnvironment(proxy.Endpoint).Concat(OperatorProcess.FastWaits()).ToDictionary();

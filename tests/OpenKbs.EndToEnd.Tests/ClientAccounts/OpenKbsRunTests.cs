@@ -21,7 +21,7 @@ public sealed class OpenKbsRunTests(MotoServerFixture moto, CrdSandboxFixture sa
         var environment = OperatorProcess.AwsEnvironment(proxy.Endpoint).Concat(OperatorProcess.FastWaits()).ToDictionary();
         await using var op = OperatorProcess.Start(sandbox.KubeconfigPath, [ns], environment);
 
-        var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, ClientAccountApi.Manifest(ns, "acme", "aws+acme@example.com", "  organizationalUnit: Clients/Manufacturing\n"), "apply", "-f", "-");
+        var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, ClientAccountApi.Manifest(ns, "acme", "aws+acme@example.com", "Clients/Manufacturing"), "apply", "-f", "-");
         Assert.True(apply.ExitCode == 0, apply.Error);
         var ready = Assert.Single(await ClientAccountApi.WaitAllReadyAsync(sandbox.Client, ns, 1, TimeSpan.FromMinutes(2), diagnostics: () => op.Output));
 

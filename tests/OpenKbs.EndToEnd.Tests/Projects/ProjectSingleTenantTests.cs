@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenKbs.Api;
 using OpenKbs.EndToEnd.Tests.Support;
+using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
 

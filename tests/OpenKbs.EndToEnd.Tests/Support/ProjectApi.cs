@@ -1,8 +1,8 @@
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Testing.Kube;
 
 namespace OpenKbs.EndToEnd.Tests.Support;
 
@@ -12,18 +12,8 @@ internal static class ProjectApi
     /// <summary>The reason a placeholder step reports (Controllers' ProjectReasons.NotImplemented).</summary>
     public const string NotImplemented = "NotImplemented";
 
-    public static async Task<Project?> GetAsync(IKubernetes client, string @namespace, string name)
-    {
-        try
-        {
-            var raw = await client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Name, ApiGroup.Version, @namespace, Project.KubePlural, name);
-            return KubernetesJson.Deserialize<Project>(((JsonElement)raw).GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public static Task<Project?> GetAsync(IKubernetes client, string @namespace, string name) =>
+        KubeObjects.GetOrNullAsync<Project>(client, @namespace, Project.KubePlural, name);
 
     public static V1Condition? Condition(Project project, string type) => project.Status?.Conditions.FirstOrDefault(c => c.Type == type);
 
