@@ -7,7 +7,10 @@ using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
-/// <summary>Registers the ClientAccount controller: its steps, the process-wide creation queue and the self-watch that wakes the queue.</summary>
+/// <summary>
+/// Registers the ClientAccount controller: its steps, the process-wide creation queue, the self-watch that wakes the
+/// queue, and the urgent lane (passes of keys that wait for or hold a creation slot go first, with reserved workers).
+/// </summary>
 internal static class ClientAccountController
 {
     /// <summary>The controller name in logs, metrics and audit records.</summary>
@@ -47,6 +50,8 @@ internal static class ClientAccountController
                 Name = ControllerName,
                 ResyncInterval = settings.DriftCheckInterval,
                 MaxConcurrentReconciles = settings.MaxConcurrentReconciles,
+                IsUrgent = queue.IsUrgent,
+                UrgentWorkers = settings.UrgentWorkers,
             },
             builder => builder.Watches<ClientAccount>((changed, cache) => queue.WakeKeys(changed, cache)));
     }

@@ -281,6 +281,14 @@ internal sealed class CreationQueue : IDisposable
         return keys;
     }
 
+    /// <summary>
+    /// The work queue's urgency predicate: true for keys that wait for a creation slot or hold one, so their passes
+    /// (the slot hand-over) get a worker before passes of created accounts. Thread-safe and lock-free (it runs under
+    /// the work queue's lock); linear in the waiters and holders, which are few.
+    /// </summary>
+    public bool IsUrgent(ObjectKey key) =>
+        _queued.Values.Contains(key) || _holders.Values.Any(h => h.Key == key);
+
     /// <summary>True when the object waits for a creation slot according to its (cached) state.</summary>
     internal static bool NeedsSlot(ClientAccount resource)
     {

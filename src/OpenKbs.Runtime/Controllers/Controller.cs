@@ -30,6 +30,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private readonly SchedulingPolicy _policy;
     private readonly TerminalMemo _terminal = new();
     private readonly int _workers;
+    private readonly int _urgentWorkers;
     private readonly TimeSpan _reconcileTimeout;
     private readonly TimeSpan _backoffBase;
     private readonly TimeSpan _backoffCap;
@@ -69,6 +70,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
             TerminalRecheckInterval = controllerOptions.TerminalRecheckInterval ?? options.TerminalRecheckInterval,
         };
         _workers = Math.Max(1, controllerOptions.MaxConcurrentReconciles ?? options.MaxConcurrentReconciles);
+        _urgentWorkers = controllerOptions.IsUrgent is null ? 0 : Math.Max(0, controllerOptions.UrgentWorkers);
         _reconcileTimeout = controllerOptions.ReconcileTimeout ?? options.ReconcileTimeout;
         _backoffBase = options.BackoffBase;
         _backoffCap = controllerOptions.BackoffCap ?? options.BackoffCap;
@@ -85,7 +87,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         _requeueAfter = _metrics.ReconcileTotal.WithLabels(Name, "requeue_after");
         _error = _metrics.ReconcileTotal.WithLabels(Name, "error");
         _errors = _metrics.ReconcileErrors.WithLabels(Name);
-        _metrics.MaxConcurrentReconciles.WithLabels(Name).Set(_workers);
+        _metrics.MaxConcurrentReconciles.WithLabels(Name).Set(_workers + _urgentWorkers);
 
         // Publish every series at zero from the start, as controller-runtime does, so dashboards and alerts see them.
         _ = _metrics.TerminalErrors.WithLabels(Name);
@@ -100,7 +102,8 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
 
     public async Task RunAsync(CancellationToken intake, CancellationToken abort)
     {
-        using var queue = new WorkQueue(_time, new ExponentialBackoff(_backoffBase, _backoffCap), new WorkQueueMetrics(_metrics, Name));
+        using var queue = new WorkQueue(
+            _time, new ExponentialBackoff(_backoffBase, _backoffCap), new WorkQueueMetrics(_metrics, Name), _registration.Options.IsUrgent);
         Volatile.Write(ref _queue, queue);
         try
         {
@@ -109,8 +112,10 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
                 queue.Add(key, ReconcileTrigger.Startup);
             }
 
-            LogStarted(_logger, Name, _workers, queue.Length);
-            var workers = Enumerable.Range(0, _workers).Select(_ => Task.Run(() => WorkAsync(queue, intake, abort), CancellationToken.None)).ToArray();
+            LogStarted(_logger, Name, _workers, _urgentWorkers, queue.Length);
+            var workers = Enumerable.Range(0, _workers + _urgentWorkers)
+                .Select(i => Task.Run(() => WorkAsync(queue, urgentOnly: i >= _workers, intake, abort), CancellationToken.None))
+                .ToArray();
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
         finally
@@ -176,14 +181,16 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
 
     private void Enqueue(ObjectKey key, ReconcileTrigger trigger) => Volatile.Read(ref _queue)?.Add(key, trigger);
 
-    private async Task WorkAsync(WorkQueue queue, CancellationToken intake, CancellationToken abort)
+    private async Task WorkAsync(WorkQueue queue, bool urgentOnly, CancellationToken intake, CancellationToken abort)
     {
         while (!intake.IsCancellationRequested)
         {
             WorkItem? item;
             try
             {
-                item = await queue.GetAsync(intake).ConfigureAwait(false);
+                item = urgentOnly
+                    ? await queue.GetUrgentAsync(intake).ConfigureAwait(false)
+                    : await queue.GetAsync(intake).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -392,8 +399,8 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         _metrics.Terminal.WithLabels(Name).Set(_terminal.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Controller} started with {Workers} workers and {Queued} queued objects")]
-    private static partial void LogStarted(ILogger logger, string controller, int workers, int queued);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Controller} started with {Workers} workers, {UrgentWorkers} reserved for urgent keys, and {Queued} queued objects")]
+    private static partial void LogStarted(ILogger logger, string controller, int workers, int urgentWorkers, int queued);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Controller} stopped")]
     private static partial void LogStopped(ILogger logger, string controller);
