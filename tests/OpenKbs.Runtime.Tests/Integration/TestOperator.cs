@@ -19,12 +19,13 @@ internal sealed class TestOperator : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<TestOperator> StartAsync(
-        RuntimeSandbox sandbox, string @namespace, ReconcileLog log, Func<RuntimeOptions, RuntimeOptions>? configure = null)
+        RuntimeSandbox sandbox, string @namespace, ReconcileLog log, Func<RuntimeOptions, RuntimeOptions>? configure = null, ControllerOptions? controller = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IKubernetes>(new Kubernetes(sandbox.Server.ClientConfiguration()));
         builder.Services.AddSingleton(log);
+        builder.Services.AddSingleton<WidgetGate>();
         var options = new RuntimeOptions
         {
             Namespaces = [@namespace],
@@ -34,7 +35,7 @@ internal sealed class TestOperator : IAsyncDisposable
             LeaderElection = new LeaderElectionOptions { Enabled = false },
         };
         builder.Services.AddOpenKbsRuntime(configure is null ? options : configure(options));
-        builder.Services.AddController<Widget, TestReconciler>(Widget.Descriptor);
+        builder.Services.AddController<Widget, TestReconciler>(Widget.Descriptor, controller);
         var host = builder.Build();
         await host.StartAsync();
         return new TestOperator(host);

@@ -3,8 +3,8 @@ using OpenKbs.Runtime.Tests.Widgets;
 
 namespace OpenKbs.Runtime.Tests.Integration;
 
-/// <summary>Reconciles Widgets as spec.mode says: "" (ready), "terminal", "finalizer", "slow".</summary>
-public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime) : IReconciler<Widget>
+/// <summary>Reconciles Widgets as spec.mode says: "" (ready), "terminal", "finalizer", "slow", "blocked" (waits at the <see cref="WidgetGate"/>).</summary>
+public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime, WidgetGate gate) : IReconciler<Widget>
 {
     public const string Finalizer = "test.openkbs.com/cleanup";
 
@@ -14,7 +14,7 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime) : I
         ReconcileResult? result = null;
         try
         {
-            result = await BehaveAsync(resource, context, cancellationToken);
+            result = await BehaveAsync(resource, context, gate, cancellationToken);
             return result;
         }
         finally
@@ -23,7 +23,7 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime) : I
         }
     }
 
-    private static async Task<ReconcileResult> BehaveAsync(Widget widget, ReconcileContext context, CancellationToken ct)
+    private static async Task<ReconcileResult> BehaveAsync(Widget widget, ReconcileContext context, WidgetGate gate, CancellationToken ct)
     {
         var status = widget.Status ??= new WidgetStatus();
         status.Conditions ??= [];
@@ -44,6 +44,9 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime) : I
                 break;
             case "slow":
                 await Task.Delay(TimeSpan.FromMilliseconds(150), ct);
+                break;
+            case "blocked":
+                await gate.WaitAsync(ct);
                 break;
         }
 
