@@ -9,7 +9,7 @@ namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
 /// Registers the ClientAccount controller: its steps, the process-wide creation queue, the self-watch that wakes the
-/// queue, and the urgent lane (passes of keys that wait for or hold a creation slot go first, with reserved workers).
+/// queue, and the urgent lane (passes of keys that wait for a creation slot go first, with reserved workers).
 /// </summary>
 internal static class ClientAccountController
 {

@@ -51,11 +51,11 @@ public sealed class ClientAccountOptions
 
     /// <summary>
     /// Workers reserved for the creation queue (default 2), on top of <see cref="MaxConcurrentReconciles"/>: they take
-    /// only passes of ClientAccounts that wait for a creation slot or hold one (<c>CreationQueue.IsUrgent</c>), and every
+    /// only passes of ClientAccounts that wait for a creation slot (<c>CreationQueue.IsUrgent</c>), and every
     /// worker serves those before other passes. Measured (SlotUtilisationTests, 25 accounts): with all 16 workers busy
     /// placing and tagging created accounts (each waiting seconds for the shared Organizations rate budget), the queue
-    /// head's pass waited 3-10 s for a worker while a freed slot idled. Two, so the head and a finishing slot owner never
-    /// queue behind each other. 0 disables the reservation (urgent passes still go first).
+    /// head's pass waited 3-10 s for a worker while a freed slot idled. Two, so the head and the next in line (several slots
+    /// free at once) never queue behind each other. 0 disables the reservation (urgent passes still go first).
     /// </summary>
     public int UrgentWorkers { get; set; } = DefaultUrgentWorkers;
 

@@ -5,11 +5,11 @@ using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;
 
-/// <summary><see cref="CreationQueue.IsUrgent"/>: the work queue's urgent lane holds exactly the creation queue's waiters and holders.</summary>
+/// <summary><see cref="CreationQueue.IsUrgent"/>: the work queue's urgent lane holds exactly the creation queue's waiters (not the slot holders, whose passes go on to place their accounts).</summary>
 public sealed class CreationQueueUrgencyTests
 {
     [Fact]
-    public void Waiters_and_slot_holders_are_urgent_until_they_leave_the_queue()
+    public void Waiters_are_urgent_until_they_leave_the_queue_and_slot_holders_are_not()
     {
         using var queue = new CreationQueue(Options.Create(new ClientAccountOptions { MaxCreationsInFlight = 1 }), TimeProvider.System);
         var holder = Fixtures.Account("holder");
@@ -20,7 +20,7 @@ public sealed class CreationQueueUrgencyTests
         Assert.True(queue.TryAcquire(holder));
         Assert.False(queue.Decide(waiter, [holder, waiter]).MayCreate);
 
-        Assert.True(queue.IsUrgent(ObjectKey.From(holder)));
+        Assert.False(queue.IsUrgent(ObjectKey.From(holder)));
         Assert.True(queue.IsUrgent(ObjectKey.From(waiter)));
         Assert.False(queue.IsUrgent(ObjectKey.From(other)));
 
