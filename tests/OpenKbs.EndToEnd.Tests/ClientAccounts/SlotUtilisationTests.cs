@@ -9,9 +9,9 @@ namespace OpenKbs.EndToEnd.Tests.ClientAccounts;
 
 /// <summary>
 /// 25 ClientAccounts applied at once to <c>openkbs run</c>: at the proxy, never more than 5 creations in flight and, while
-/// any waits, 5 kept in flight (utilisation target 95 %). AWS takes 30 s a creation here (real AWS: minutes; override with
+/// any waits, 5 kept in flight (utilisation target 95 %). AWS takes 10 s a creation here (real AWS: minutes; override with
 /// OPENKBS_SLOT_CREATION_SECONDS), so the operator's hand-over time counts as it would in production. Behind
-/// <c>make chaos</c> (three minutes of wall time); OPENKBS_SLOT_TRACE=1 prints every AWS call.
+/// <c>make chaos</c> (two minutes of wall time); OPENKBS_SLOT_TRACE=1 prints every AWS call.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class SlotUtilisationTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
@@ -20,7 +20,7 @@ public sealed class SlotUtilisationTests(MotoServerFixture moto, CrdSandboxFixtu
     public async Task Twenty_five_ClientAccounts_keep_five_creations_in_flight_while_any_wait()
     {
         Skip.IfNot(Chaos.Enabled, "a one-minute measurement: run with make chaos (OPENKBS_CHAOS=1)");
-        var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPENKBS_SLOT_CREATION_SECONDS") ?? "30", System.Globalization.CultureInfo.InvariantCulture));
+        var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPENKBS_SLOT_CREATION_SECONDS") ?? "10", System.Globalization.CultureInfo.InvariantCulture));
         await moto.ResetAsync();
         await using var proxy = await RecordingChaosProxy.StartAsync(moto.Endpoint, AwsChaosSpec.Parse($"realism=on,org-polls=0,org-delay={duration.TotalSeconds}s,empty-pages=0.1,seed=25"), duration);
         Assert.Equal(0, (await AwsCli.RunAsync(proxy.Endpoint, "organizations", "create-organization", "--feature-set", "ALL")).ExitCode);
