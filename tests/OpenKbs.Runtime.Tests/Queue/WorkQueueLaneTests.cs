@@ -222,50 +222,17 @@ public sealed class WorkQueueLaneTests
             TimeProvider.System,
             new ExponentialBackoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)),
             isUrgent: key => string.CompareOrdinal(key.Name, "k3") < 0 && (Interlocked.Increment(ref flip) & 1) == 0);
-        var inFlight = new ConcurrentDictionary<ObjectKey, int>();
-        var overlaps = 0;
         var normalTakenByReserved = 0;
-        var processed = 0;
-        using var stop = new CancellationTokenSource();
+        Func<CancellationToken, ValueTask<WorkItem?>>[] takers = [queue.GetAsync, queue.GetAsync, queue.GetAsync, queue.GetAsync, queue.GetUrgentAsync, queue.GetUrgentAsync];
 
-        async Task Work(bool urgentOnly)
+        var (overlaps, processed) = await QueueStress.RunAsync(queue, keys, takers, (item, taker) =>
         {
-            while (await (urgentOnly ? queue.GetUrgentAsync(stop.Token) : queue.GetAsync(stop.Token)) is { } item)
+            if (taker >= 4 && string.CompareOrdinal(item.Key.Name, "k3") >= 0)
             {
-                if (urgentOnly && string.CompareOrdinal(item.Key.Name, "k3") >= 0)
-                {
-                    Interlocked.Increment(ref normalTakenByReserved);
-                }
-
-                if (inFlight.AddOrUpdate(item.Key, 1, (_, n) => n + 1) > 1)
-                {
-                    Interlocked.Increment(ref overlaps);
-                }
-
-                await Task.Yield();
-                inFlight.AddOrUpdate(item.Key, 0, (_, n) => n - 1);
-                Interlocked.Increment(ref processed);
-                queue.Done(item.Key);
+                Interlocked.Increment(ref normalTakenByReserved);
             }
-        }
+        });
 
-        var workers = Enumerable.Range(0, 6).Select(i => Task.Run(() => Work(urgentOnly: i >= 4))).ToArray();
-        for (var round = 0; round < 2_000; round++)
-        {
-            queue.Add(keys[round % keys.Length], ReconcileTrigger.Added);
-            if (round % 50 == 0)
-            {
-                await Task.Yield();
-            }
-        }
-
-        while (queue.Length > 0 || keys.Any(queue.IsProcessing))
-        {
-            await Task.Delay(10);
-        }
-
-        queue.ShutDown();
-        await Task.WhenAll(workers);
         Assert.Equal(0, overlaps);
         Assert.Equal(0, normalTakenByReserved);
         Assert.InRange(processed, keys.Length, 2_000);

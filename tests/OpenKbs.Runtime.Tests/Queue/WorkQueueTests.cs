@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using OpenKbs.Runtime.Queue;
 
@@ -148,42 +147,9 @@ public sealed class WorkQueueTests
     {
         using var queue = new WorkQueue(TimeProvider.System, new ExponentialBackoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)));
         var keys = Enumerable.Range(0, 5).Select(i => new ObjectKey("ns", $"k{i}")).ToArray();
-        var inFlight = new ConcurrentDictionary<ObjectKey, int>();
-        var overlaps = 0;
-        var processed = 0;
-        using var stop = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            while (await queue.GetAsync(stop.Token) is { } item)
-            {
-                if (inFlight.AddOrUpdate(item.Key, 1, (_, n) => n + 1) > 1)
-                {
-                    Interlocked.Increment(ref overlaps);
-                }
 
-                await Task.Yield();
-                inFlight.AddOrUpdate(item.Key, 0, (_, n) => n - 1);
-                Interlocked.Increment(ref processed);
-                queue.Done(item.Key);
-            }
-        })).ToArray();
+        var (overlaps, processed) = await QueueStress.RunAsync(queue, keys, [.. Enumerable.Repeat<Func<CancellationToken, ValueTask<WorkItem?>>>(queue.GetAsync, 8)]);
 
-        for (var round = 0; round < 2_000; round++)
-        {
-            queue.Add(keys[round % keys.Length], ReconcileTrigger.Added);
-            if (round % 50 == 0)
-            {
-                await Task.Yield();
-            }
-        }
-
-        while (queue.Length > 0 || keys.Any(queue.IsProcessing))
-        {
-            await Task.Delay(10);
-        }
-
-        queue.ShutDown();
-        await Task.WhenAll(workers);
         Assert.Equal(0, overlaps);
         Assert.InRange(processed, keys.Length, 2_000);
     }
