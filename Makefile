@@ -18,7 +18,8 @@ test: build wirecheck-deps
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
 # creation-slot utilisation measurement (figures in docs/performance.md), and 10 Project crash runs (3 kills each, every
-# other run under 20% throttling). OPENKBS_CRASH_RUNS / OPENKBS_PROJECT_CRASH_RUNS / OPENKBS_CRASH_SEED narrow it.
+# other run under 20% throttling). OPENKBS_CRASH_RUNS / OPENKBS_PROJECT_CRASH_RUNS / OPENKBS_CRASH_SEED narrow it;
+# OPENKBS_SLOT_CREATION_SECONDS (default 10) and OPENKBS_SLOT_TRACE=1 (every AWS call) for the utilisation run.
 chaos: build
 	OPENKBS_CHAOS=1 $(DOTNET) test tests/OpenKbs.EndToEnd.Tests -c $(CONFIG) --no-build -nologo \
 		--filter "FullyQualifiedName~CrashKillTests|FullyQualifiedName~SlotUtilisationTests|FullyQualifiedName~ProjectCrashTests" --logger "console;verbosity=detailed"
