@@ -54,16 +54,20 @@ internal sealed class CelCompiler
     private CelNode And(CelParser.ConditionalAndContext c, ImmutableDictionary<string, int> scope) =>
         c._ops.Count == 0 ? Relation(c.e, scope) : ShortCircuit([Relation(c.e, scope), .. c._e1.Select(x => Relation(x, scope))], absorbing: false);
 
+    /// <summary><c>||</c> (absorbing value true) and <c>&amp;&amp;</c> (false): <see cref="Absorb"/> over the operands.</summary>
+    private static CelNode ShortCircuit(CelNode[] operands, bool absorbing) => frame => Absorb(operands.Select(operand => operand(frame)), absorbing);
+
     /// <summary>
-    /// <c>||</c> (absorbing value true) and <c>&amp;&amp;</c> (false) with cel-go's commutative error semantics: the
-    /// absorbing value wins over an error in any operand; otherwise the first error; otherwise the other boolean.
+    /// cel-go's commutative error semantics for <c>||</c>, <c>&amp;&amp;</c>, <c>exists</c> (absorbing value true) and
+    /// <c>all</c> (false): the absorbing value wins over an error in any result (and stops the lazy enumeration);
+    /// otherwise the first error; otherwise the other boolean.
     /// </summary>
-    private static CelNode ShortCircuit(CelNode[] operands, bool absorbing) => frame =>
+    private static object Absorb(IEnumerable<object?> results, bool absorbing)
     {
         CelError? error = null;
-        foreach (var operand in operands)
+        foreach (var result in results)
         {
-            switch (operand(frame))
+            switch (result)
             {
                 case bool value when value == absorbing:
                     return absorbing;
@@ -79,7 +83,7 @@ internal sealed class CelCompiler
         }
 
         return error is null ? !absorbing : error;
-    };
+    }
 
     private CelNode Relation(CelParser.RelationContext r, ImmutableDictionary<string, int> scope)
     {
@@ -298,53 +302,8 @@ internal sealed class CelCompiler
 
             switch (macro)
             {
-                case "all":
-                {
-                    CelError? error = null;
-                    foreach (var item in items)
-                    {
-                        frame[slot] = item;
-                        switch (first(frame))
-                        {
-                            case false:
-                                return false;
-                            case true:
-                                break;
-                            case CelError e:
-                                error ??= e;
-                                break;
-                            default:
-                                error ??= CelError.NoSuchOverload;
-                                break;
-                        }
-                    }
-
-                    return error is null ? true : error;
-                }
-
-                case "exists":
-                {
-                    CelError? error = null;
-                    foreach (var item in items)
-                    {
-                        frame[slot] = item;
-                        switch (first(frame))
-                        {
-                            case true:
-                                return true;
-                            case false:
-                                break;
-                            case CelError e:
-                                error ??= e;
-                                break;
-                            default:
-                                error ??= CelError.NoSuchOverload;
-                                break;
-                        }
-                    }
-
-                    return error is null ? false : error;
-                }
+                case "all" or "exists":
+                    return Absorb(items.Select(item => { frame[slot] = item; return first(frame); }), absorbing: macro == "exists");
 
                 case "exists_one":
                 {
