@@ -19,6 +19,18 @@ public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
 {
     private AwsChaosEngine Engine { get; } = new(AwsChaosSpec.Parse("realism=on,org-polls=2,empty-pages=0.1,seed=5"));
 
+    /// <summary>A fresh process finishes the pass: exactly one account with acme's email, recorded in status, Ready.</summary>
+    private static async Task ConvergesToOneReadyAccountAsync(AccountProcess process, ClientAccount acme)
+    {
+        await process.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
+
+        var accounts = (await process.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();
+        var account = Assert.Single(accounts);
+        var status = process.Read(acme).Status!;
+        Assert.Equal(account.Id, status.AccountId);
+        Assert.True(Conditions.IsTrue(status.Conditions, ConditionTypes.Ready));
+    }
+
     public Task InitializeAsync() => moto.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -80,13 +92,7 @@ public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
 
         store.FailOnSave = null;
         using var second = new AccountProcess(moto.Endpoint, store, cache, awsHandlers: Handlers());
-        await second.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
-
-        var accounts = (await second.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();
-        var account = Assert.Single(accounts);
-        var status = second.Read(acme).Status!;
-        Assert.Equal(account.Id, status.AccountId);
-        Assert.True(Conditions.IsTrue(status.Conditions, ConditionTypes.Ready));
+        await ConvergesToOneReadyAccountAsync(second, acme);
         Assert.Equal(secondProcessCreates, second.Aws.Log.Count("CreateAccount"));
         Assert.Equal(1, firstCreates + secondProcessCreates);
     }
@@ -116,13 +122,7 @@ public sealed class CrashSafetyTests(MotoServerFixture moto) : IAsyncLifetime
         }
 
         using var second = new AccountProcess(moto.Endpoint, store, cache, awsHandlers: [new AwsChaosHandler(Engine)]);
-        await second.ReconcileUntilAsync(acme, r => r.Outcome == ReconcileOutcome.Done);
-
-        var accounts = (await second.Aws.Organizations.ListAccountsAsync(new ListAccountsRequest())).Accounts.Where(a => a.Email == "aws+acme@example.com").ToList();
-        var account = Assert.Single(accounts);
-        var status = second.Read(acme).Status!;
-        Assert.Equal(account.Id, status.AccountId);
-        Assert.True(Conditions.IsTrue(status.Conditions, ConditionTypes.Ready));
+        await ConvergesToOneReadyAccountAsync(second, acme);
         Assert.Equal(0, Engine.Stats.Realism("CreateAccountRateLimited"));
     }
 
