@@ -79,7 +79,7 @@ internal sealed class CreationQueue : IDisposable
         return _holders.Any(h => h.Key != uid && string.Equals(h.Value.Email, email, StringComparison.OrdinalIgnoreCase))
             || all.Any(c => !string.Equals(c.Metadata.Uid, uid, StringComparison.Ordinal)
                 && string.Equals(c.Spec.Email, email, StringComparison.OrdinalIgnoreCase)
-                && (c.Status?.AccountId is not null || HoldsSlotInStatus(c)));
+                && OwnershipPolicy.HoldsEmail(c));
     }
 
     /// <summary>The process-wide lock around decide + create + persist.</summary>

@@ -46,7 +46,7 @@ internal static class OwnershipPolicy
         string.Equals(resource.Status?.AccountId, accountId, StringComparison.Ordinal);
 
     /// <summary>Has an account (with this email) or a creation in flight.</summary>
-    private static bool HoldsEmail(ClientAccount resource) =>
+    internal static bool HoldsEmail(ClientAccount resource) =>
         resource.Status is { } s && (s.AccountId is not null || s.CreateAccountRequestId is not null || s.CreateAccountStartedAt is not null);
 
     private static bool Wins(ClientAccount me, bool meHolds, ClientAccount other, bool otherHolds)
