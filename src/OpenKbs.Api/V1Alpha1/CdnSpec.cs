@@ -18,9 +18,10 @@ public sealed record CdnSpec
     /// <summary>Create the distribution.</summary>
     public bool Enabled { get; init; }
 
-    /// <summary>Which edge locations serve it: PriceClass_100 (North America, Europe, Israel; the default when
-    /// absent), PriceClass_200 or PriceClass_All.</summary>
-    [Enum(CdnPriceClasses.PriceClass100, CdnPriceClasses.PriceClass200, CdnPriceClasses.PriceClassAll)]
+    /// <summary>Which edge locations serve it. Only PriceClass_100 (Europe, North America, Israel; the default when absent)
+    /// is allowed: CloudFront has no Europe-only class, and PriceClass_200/PriceClass_All would add edges in Asia, the
+    /// Middle East, Africa and South America that cache the client's content for no benefit to EU viewers.</summary>
+    [Enum(CdnPriceClasses.PriceClass100)]
     public string? PriceClass { get; init; }
 
     /// <summary>Custom domain names (CNAMEs) the distribution answers to, e.g. <c>shop.example.com</c>, at most 10, each

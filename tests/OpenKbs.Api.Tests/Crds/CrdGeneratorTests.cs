@@ -134,7 +134,7 @@ public sealed class CrdGeneratorTests
         { "ClientAccount", "status.state", "Pending,Queued,Creating,Active,Suspended,Closing,Closed,Failed" },
         { "Project", "spec.deletionPolicy", "Retain,Delete" },
         { "Project", "spec.functions[].runtime", "nodejs24.x,nodejs22.x" },
-        { "Project", "spec.cdn.priceClass", "PriceClass_100,PriceClass_200,PriceClass_All" },
+        { "Project", "spec.cdn.priceClass", "PriceClass_100" },
         { "AuditRun", "spec.failOn", "critical,high,medium" },
         { "AuditRun", "spec.checks[]", "code,secrets,dependencies,infrastructure" },
         { "AuditRun", "status.phase", "Pending,Running,Passed,Failed,Error" },

@@ -70,6 +70,7 @@ public sealed class SandboxValidationTests
         { "Project", "certificate outside us-east-1", "spec.cdn.acmCertificateArn: Invalid value: \"arn:aws:acm:eu-central-1:111122223333:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45\": spec.cdn.acmCertificateArn in body should match '^arn:aws:acm:us-east-1:" },
         { "Project", "aliases without a certificate", "spec.cdn.acmCertificateArn: Invalid value: \"object\": aliases and acmCertificateArn must be given together" },
         { "Project", "enabled CDN without a certificate", "spec.cdn.acmCertificateArn: Invalid value: \"object\": an enabled CDN needs aliases and acmCertificateArn" },
+        { "Project", "price class with edges outside Europe and North America", "spec.cdn.priceClass: Unsupported value: \"PriceClass_All\": supported values: \"PriceClass_100\"" },
         { "Project", "uppercase alias", "spec.cdn.aliases[0]: Invalid value: \"Shop.Example.com\": spec.cdn.aliases[0] in body should match" },
 
         // issue 5
@@ -131,6 +132,9 @@ public sealed class SandboxValidationTests
                 break;
             case "schedule naming an unknown function":
                 spec["schedules"]![0]!["function"] = "missing";
+                break;
+            case "price class with edges outside Europe and North America":
+                spec["cdn"]!["priceClass"] = "PriceClass_All";
                 break;
             case "invalid cron":
                 spec["schedules"]![0]!["expression"] = "cron(0 2 * *)";
