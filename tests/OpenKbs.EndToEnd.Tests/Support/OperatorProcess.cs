@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing;
 
 namespace OpenKbs.EndToEnd.Tests.Support;
