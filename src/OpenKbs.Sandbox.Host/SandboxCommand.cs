@@ -35,16 +35,17 @@ internal static class SandboxCommand
         command.Options.Add(crds);
         var awsChaos = new Option<string?>("--aws-chaos")
         {
-            Description = "Put the AWS chaos proxy (faults and realism, docs/aws-chaos.md) between everything and AWS, "
-                + "e.g. throttle=0.2,error=0.05,latency=50ms,reset=0.01,timeout=0.01,seed=42,realism=on. "
-                + "'off' injects nothing but still serves the Account primary-email API that moto lacks.",
+            Description = "What the AWS proxy in front of moto does (docs/aws-chaos.md), e.g. "
+                + "throttle=0.2,error=0.05,latency=50ms,reset=0.01,timeout=0.01,seed=42,realism=on. The proxy always runs, so AWS "
+                + "behaves as it does for real where moto differs (the Account primary-email API, TLS-only bucket policies); "
+                + "the default ('off') injects no faults.",
         };
         command.Options.Add(examples);
         command.Options.Add(awsChaos);
 
         command.SetAction((parse, cancellationToken) =>
         {
-            AwsChaosSpec? chaos = null;
+            var chaos = AwsChaosSpec.None;
             if (parse.GetValue(awsChaos) is { } spec)
             {
                 try
@@ -139,15 +140,12 @@ internal static class SandboxCommand
                 await log.WriteLineAsync($"sandbox: moto at {endpoint} (log {Path.Combine(settings.StateDirectory, "moto.log")})");
             }
 
-            // The bootstrap talks to AWS directly (no faults while setting up); everything else goes through the chaos proxy, if any.
+            // The bootstrap talks to moto directly (no faults while setting up); everything else goes through the proxy.
             var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
             await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
-            if (settings.AwsChaos is { } chaosSpec)
-            {
-                chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = chaosSpec }, stop.Token);
-                await log.WriteLineAsync($"sandbox: AWS chaos proxy at {chaosProxy.Endpoint} in front of {endpoint} ({chaosSpec}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
-                endpoint = chaosProxy.Endpoint;
-            }
+            chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = settings.AwsChaos }, stop.Token);
+            await log.WriteLineAsync($"sandbox: AWS proxy at {chaosProxy.Endpoint} in front of {endpoint} ({settings.AwsChaos}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
+            endpoint = chaosProxy.Endpoint;
 
             var awsEnvironment = SandboxAws.Environment(endpoint);
             var awsEnvFile = Path.Combine(settings.StateDirectory, "aws.env");

@@ -19,6 +19,6 @@ internal sealed record SandboxSettings
 
     public string? ExamplesDirectory { get; init; }
 
-    /// <summary>The parsed `--aws-chaos` spec; null runs without the chaos proxy.</summary>
-    public AwsChaosSpec? AwsChaos { get; init; }
+    /// <summary>The parsed `--aws-chaos` spec of the AWS proxy that fronts moto (no faults by default).</summary>
+    public AwsChaosSpec AwsChaos { get; init; } = AwsChaosSpec.None;
 }

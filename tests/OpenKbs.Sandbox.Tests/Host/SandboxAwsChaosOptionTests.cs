@@ -5,7 +5,7 @@ using OpenKbs.Testing.AwsChaos;
 
 namespace OpenKbs.Sandbox.Tests.Host;
 
-/// <summary>`openkbs sandbox --aws-chaos SPEC` puts the chaos proxy between aws.env and moto.</summary>
+/// <summary>aws.env points at the AWS proxy in front of moto; `--aws-chaos SPEC` says what it injects.</summary>
 public sealed class SandboxAwsChaosOptionTests : IDisposable
 {
     private readonly string _stateDir = Directory.CreateTempSubdirectory("openkbs-sandbox-chaos-").FullName;
@@ -29,17 +29,7 @@ public sealed class SandboxAwsChaosOptionTests : IDisposable
             .InvokeAsync(cancellationToken: stop.Token);
         try
         {
-            var ready = Path.Combine(_stateDir, "ready");
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (!File.Exists(ready))
-            {
-                Assert.False(run.IsCompleted, $"the sandbox exited early with {(run.IsCompleted ? await run : 0)}");
-                Assert.True(DateTime.UtcNow < deadline, "the sandbox did not become ready within 3 minutes");
-                await Task.Delay(200);
-            }
-
-            var env = await File.ReadAllLinesAsync(Path.Combine(_stateDir, "aws.env"));
-            var endpoint = new Uri(env.Single(l => l.StartsWith("export AWS_ENDPOINT_URL=", StringComparison.Ordinal)).Split('=', 2)[1].Trim('\''));
+            var endpoint = await WaitForAwsEndpointAsync(run);
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
 
             var spec = JsonNode.Parse(await http.GetStringAsync(new Uri(endpoint, "/__chaos/spec")))!["spec"]!.GetValue<string>();
@@ -54,5 +44,42 @@ public sealed class SandboxAwsChaosOptionTests : IDisposable
             await stop.CancelAsync();
             Assert.Equal(0, await run.WaitAsync(TimeSpan.FromMinutes(1)));
         }
+    }
+
+    [Fact]
+    public async Task Without_aws_chaos_aws_env_still_points_at_the_proxy_so_AWS_behaves_as_it_does_for_real()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = SandboxCommand.Create().Parse(["--state-dir", _stateDir]).InvokeAsync(cancellationToken: stop.Token);
+        try
+        {
+            var endpoint = await WaitForAwsEndpointAsync(run);
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+
+            var spec = JsonNode.Parse(await http.GetStringAsync(new Uri(endpoint, "/__chaos/spec")))!["spec"]!.GetValue<string>();
+
+            Assert.Equal("off", spec);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromMinutes(1)));
+        }
+    }
+
+    /// <summary>Waits for DIR/ready and returns the AWS_ENDPOINT_URL of DIR/aws.env.</summary>
+    private async Task<Uri> WaitForAwsEndpointAsync(Task<int> run)
+    {
+        var ready = Path.Combine(_stateDir, "ready");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!File.Exists(ready))
+        {
+            Assert.False(run.IsCompleted, $"the sandbox exited early with {(run.IsCompleted ? await run : 0)}");
+            Assert.True(DateTime.UtcNow < deadline, "the sandbox did not become ready within 3 minutes");
+            await Task.Delay(200);
+        }
+
+        var env = await File.ReadAllLinesAsync(Path.Combine(_stateDir, "aws.env"));
+        return new Uri(env.Single(l => l.StartsWith("export AWS_ENDPOINT_URL=", StringComparison.Ordinal)).Split('=', 2)[1].Trim('\''));
     }
 }
