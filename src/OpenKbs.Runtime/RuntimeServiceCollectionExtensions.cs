@@ -31,7 +31,9 @@ public static class RuntimeServiceCollectionExtensions
         options ??= new RuntimeOptions();
         Validate(options);
         services.AddSingleton<RuntimeMarker>();
+        // The clock and the randomness (jitter, event name suffixes) are injected; tests replace them.
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared);
         services.AddSingleton(options);
         services.AddSingleton(_ => RuntimeIdentity.Resolve(options));
         services.AddSingleton<RuntimeMetrics>();
