@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: the sandbox (Kubernetes-compatible API server + moto) with the operator in-process, the example
+# `make run`: the sandbox (Kubernetes-compatible API server + moto behind its AWS proxy) with the operator, the example
 # tenant applied, a wait until its ClientAccounts and then (behind a shorter timeout) its other objects are Ready
 # (printing what it waits for; objects with a Terminal* reason are reported, not waited for), `kubectl get openkbs -A`,
 # then it keeps running until Ctrl-C, which stops the sandbox cleanly (moto included).
