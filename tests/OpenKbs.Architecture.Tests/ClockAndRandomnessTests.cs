@@ -18,6 +18,7 @@ public sealed partial class ClockAndRandomnessTests
     private static readonly (string File, string Static)[] CompositionRoots =
     [
         ("OpenKbs.Runtime/RuntimeServiceCollectionExtensions.cs", "Random.Shared"),
+        ("OpenKbs.Aws/AwsServiceCollectionExtensions.cs", "Random.Shared"),
     ];
 
     [Fact]
