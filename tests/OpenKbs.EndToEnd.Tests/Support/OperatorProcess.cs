@@ -106,6 +106,13 @@ internal sealed class OperatorProcess : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGTERM (a clean shutdown, children included), then up to <paramref name="timeout"/>; SIGKILL of the whole tree after that.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
