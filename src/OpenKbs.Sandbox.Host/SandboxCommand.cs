@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Sandbox.Aws.Bootstrap;
-using OpenKbs.Sandbox.Kube;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Sandbox.Aws.Moto;
+using OpenKbs.Sandbox.Kube;
 
 namespace OpenKbs.Sandbox.Host;
 
