@@ -8,7 +8,7 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test chaos crds run sandbox bench fmt clean wirecheck-deps
+.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
@@ -32,6 +32,10 @@ tests/wirecheck/node_modules/.package-lock.json: tests/wirecheck/package-lock.js
 
 crds:
 	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds
+
+# The request/response records of the hand-written AWS clients (src/OpenKbs.Aws/*/Model/*.g.cs) from the generator's spec.
+models:
+	python3 hack/gen-aws-models.py
 
 run: build
 	./hack/run.sh "$(OPENKBS_DLL)" "$(STATE_DIR)"

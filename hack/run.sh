@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: the sandbox (Kubernetes-compatible API server + moto) with the operator in-process, the example
+# `make run`: the sandbox (Kubernetes-compatible API server + moto behind its AWS proxy) with the operator, the example
 # tenant applied, a wait until its ClientAccounts and then (behind a shorter timeout) its other objects are Ready
 # (printing what it waits for; objects with a Terminal* reason are reported, not waited for), `kubectl get openkbs -A`,
 # then it keeps running until Ctrl-C, which stops the sandbox cleanly (moto included).
@@ -8,8 +8,7 @@
 # Environment: OPENKBS_READY_TIMEOUT (seconds to wait for the ClientAccounts to be Ready, default 900),
 # OPENKBS_OTHERS_TIMEOUT (seconds to wait then for Projects and the rest, default 180), OPENKBS_RUN_ONCE=1 (exit after the
 # printed `kubectl get` instead of waiting for Ctrl-C; for CI smoke runs), OPENKBS_AWS_CHAOS (the sandbox's --aws-chaos
-# spec, default `off`: no faults, but the AWS proxy serves what moto lacks: the Account primary-email API and S3 bucket
-# policies evaluated as behind AWS's TLS endpoint, without which every object call under the TLS-only policy is 403).
+# spec for its AWS proxy, e.g. throttle=0.2; by default no faults, see docs/aws-chaos.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,7 +27,9 @@ mkdir -p "$STATE"
 rm -f "$STATE/ready"
 LOG="$STATE/sandbox.log"
 echo "run: starting the sandbox with the operator (log: $LOG)"
-dotnet "$DLL" sandbox --state-dir "$STATE" --with-operator --aws-chaos "${OPENKBS_AWS_CHAOS:-off}" >"$LOG" 2>&1 &
+CHAOS=()
+[ -z "${OPENKBS_AWS_CHAOS:-}" ] || CHAOS=(--aws-chaos "$OPENKBS_AWS_CHAOS")
+dotnet "$DLL" sandbox --state-dir "$STATE" --with-operator "${CHAOS[@]}" >"$LOG" 2>&1 &
 SANDBOX_PID=$!
 
 stop_sandbox() {

@@ -32,7 +32,9 @@ public static class AwsServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsOptions>, AwsOptionsValidator>());
         services.AddLogging();
+        // The clock and the randomness (retry jitter) are injected; tests replace them.
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared);
         services.TryAddSingleton<AwsRegionGuard>();
         services.TryAddSingleton<AwsEndpointResolver>();
         services.TryAddSingleton<IManagementCredentials, DefaultChainManagementCredentials>();

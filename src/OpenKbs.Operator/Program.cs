@@ -8,13 +8,19 @@ internal static class Program
 {
     private static Task<int> Main(string[] args)
     {
+        if (args is ["sandbox", .. var sandboxArguments])
+        {
+            // Passed on untouched (including --help) to the separate openkbs-sandbox executable.
+            return SandboxCommand.RunAsync(sandboxArguments, Console.Error);
+        }
+
         var root = new RootCommand("OpenKBS Operator: dedicated AWS accounts and client workloads, declared in Kubernetes.")
         {
             RunCommand.Create(),
             SandboxCommand.Create(),
             CrdsCommand.Create(),
         };
-        // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown, moto) before
+        // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown) before
         // System.CommandLine would end the process (its default is 2 s).
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });
     }

@@ -1,8 +1,10 @@
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenKbs.Runtime.Cache;
 using OpenKbs.Runtime.Controllers;
 using OpenKbs.Runtime.Events;
@@ -13,14 +15,35 @@ using OpenKbs.Runtime.Metrics;
 namespace OpenKbs.Runtime;
 
 /// <summary>
-/// The registration API of the runtime. The host calls <see cref="AddOpenKbsRuntime"/> once (with an <see cref="IKubernetes"/>
+/// The registration API of the runtime. The host calls <see cref="AddOpenKbsRuntime(IServiceCollection, IConfiguration)"/> once (with an <see cref="IKubernetes"/>
 /// registered); each controller calls <see cref="AddController{TResource, TReconciler}"/>; kinds that are only read call
 /// <see cref="AddResourceCache{TResource}"/>.
 /// </summary>
 public static class RuntimeServiceCollectionExtensions
 {
-    /// <summary>Registers the runtime: informers, queues, controllers loop, leader election, events, metrics and probes.</summary>
+    /// <summary>
+    /// Registers the runtime: informers, queues, controllers loop, leader election, events, metrics and probes, with
+    /// <see cref="RuntimeOptions"/> bound from <paramref name="configuration"/> (keys are its property names, e.g.
+    /// <c>MetricsBindAddress</c>, <c>LeaderElection:Enabled</c>) and validated when the host starts.
+    /// </summary>
+    public static IServiceCollection AddOpenKbsRuntime(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddRuntime(services).Bind(configuration);
+        return services;
+    }
+
+    /// <summary>As <see cref="AddOpenKbsRuntime(IServiceCollection, IConfiguration)"/>, with the settings given as a value (tests, tools).</summary>
     public static IServiceCollection AddOpenKbsRuntime(this IServiceCollection services, RuntimeOptions? options = null)
+    {
+        AddRuntime(services);
+        var given = options ?? new RuntimeOptions();
+        services.AddSingleton<IOptionsFactory<RuntimeOptions>>(sp => new GivenOptionsFactory<RuntimeOptions>(
+            given, sp.GetServices<IConfigureOptions<RuntimeOptions>>(), sp.GetServices<IPostConfigureOptions<RuntimeOptions>>(), sp.GetServices<IValidateOptions<RuntimeOptions>>()));
+        return services;
+    }
+
+    private static OptionsBuilder<RuntimeOptions> AddRuntime(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (services.Any(d => d.ServiceType == typeof(RuntimeMarker)))
@@ -28,12 +51,15 @@ public static class RuntimeServiceCollectionExtensions
             throw new InvalidOperationException("AddOpenKbsRuntime was called twice.");
         }
 
-        options ??= new RuntimeOptions();
-        Validate(options);
+        var options = services.AddOptions<RuntimeOptions>();
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>());
         services.AddSingleton<RuntimeMarker>();
+        // The clock and the randomness (jitter, event name suffixes) are injected; tests replace them.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
-        services.AddSingleton(_ => RuntimeIdentity.Resolve(options));
+        services.TryAddSingleton(Random.Shared);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value);
+        services.AddSingleton(sp => RuntimeIdentity.Resolve(sp.GetRequiredService<RuntimeOptions>()));
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton(sp => new KubeApiClient(sp.GetRequiredService<IKubernetes>()));
         services.AddSingleton<InformerRegistry>();
@@ -47,15 +73,15 @@ public static class RuntimeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
         services.AddHostedService<ProbeServer>();
         services.AddHostedService<OperatorRuntime>();
-        services.Configure<HostOptions>(host =>
+        services.AddOptions<HostOptions>().Configure<IOptions<RuntimeOptions>>((host, runtime) =>
         {
-            var needed = options.ShutdownTimeout + TimeSpan.FromSeconds(15);
+            var needed = runtime.Value.ShutdownTimeout + TimeSpan.FromSeconds(15);
             if (host.ShutdownTimeout < needed)
             {
                 host.ShutdownTimeout = needed;
             }
         });
-        return services;
+        return options;
     }
 
     /// <summary>
@@ -91,21 +117,13 @@ public static class RuntimeServiceCollectionExtensions
         return services;
     }
 
-    private static void Validate(RuntimeOptions options)
+    /// <summary>Hands out one given value through the options pipeline (configure, post-configure, validate).</summary>
+    private sealed class GivenOptionsFactory<TOptions>(
+        TOptions given, IEnumerable<IConfigureOptions<TOptions>> setups, IEnumerable<IPostConfigureOptions<TOptions>> postConfigures, IEnumerable<IValidateOptions<TOptions>> validations)
+        : OptionsFactory<TOptions>(setups, postConfigures, validations)
+        where TOptions : class
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentReconciles, 1, nameof(options.MaxConcurrentReconciles));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BackoffBase, TimeSpan.Zero, nameof(options.BackoffBase));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffCap, options.BackoffBase, nameof(options.BackoffCap));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ResyncInterval, TimeSpan.Zero, nameof(options.ResyncInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TerminalRecheckInterval, TimeSpan.Zero, nameof(options.TerminalRecheckInterval));
-        var election = options.LeaderElection;
-        if (election.Enabled && !(election.LeaseDuration > election.RenewDeadline && election.RenewDeadline > election.RetryPeriod))
-        {
-            throw new ArgumentException("Leader election needs LeaseDuration > RenewDeadline > RetryPeriod.", nameof(options));
-        }
-
-        _ = BindAddress.Parse(options.MetricsBindAddress);
-        _ = BindAddress.Parse(options.HealthProbeBindAddress);
+        protected override TOptions CreateInstance(string name) => given;
     }
 
     private sealed class RuntimeMarker;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Chaos;
+using OpenKbs.Sandbox.Aws.Moto;
 
 namespace OpenKbs.Benchmarks.AwsChaos;
 

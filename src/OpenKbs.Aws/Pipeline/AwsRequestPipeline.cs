@@ -258,7 +258,7 @@ internal sealed partial class AwsRequestPipeline(
         return await AwsWireResponse.ReadAsync(response, cancellationToken);
     }
 
-    private static AwsServiceException ToException(AwsOperation operation, AwsWireResponse response, int attempts)
+    private AwsServiceException ToException(AwsOperation operation, AwsWireResponse response, int attempts)
     {
         var error = AwsErrorParser.Parse(operation.Service.Protocol, response);
         var classification = AwsErrorCodes.Classify(operation.Service.SigningName, error.Code, response.StatusCode, error.Reason);
@@ -308,7 +308,7 @@ internal sealed partial class AwsRequestPipeline(
         };
     }
 
-    private static TimeSpan? ParseRetryAfter(string? value)
+    private TimeSpan? ParseRetryAfter(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -321,7 +321,7 @@ internal sealed partial class AwsRequestPipeline(
         }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            ? date - DateTimeOffset.UtcNow is var delta && delta > TimeSpan.Zero ? delta : TimeSpan.Zero
+            ? date - timeProvider.GetUtcNow() is var delta && delta > TimeSpan.Zero ? delta : TimeSpan.Zero
             : null;
     }
 

@@ -15,7 +15,7 @@ namespace OpenKbs.Aws.Resilience;
 /// honoured, bounded attempts) around a token-bucket rate limiter shared by the (account, service, family), urgent calls first
 /// (<see cref="AwsPriority"/>), around a per-attempt timeout.
 /// </summary>
-internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeProvider timeProvider, Random random) : IDisposable
 {
     private readonly AwsResilienceOptions _options = options.Value.Resilience;
     private readonly ConcurrentDictionary<(string Account, string Service, string Family), PriorityTokenBucket> _limiters = new();
@@ -54,6 +54,7 @@ internal sealed class AwsResiliencePipelines(IOptions<AwsOptions> options, TimeP
             MaxRetryAttempts = Math.Max(_options.MaxRetryAttempts, 1),
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
+            Randomizer = random.NextDouble,
             Delay = _options.BaseDelay,
             MaxDelay = _options.MaxDelay,
             ShouldHandle = args => ValueTask.FromResult(_options.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome.Exception, mode)),

@@ -1,250 +1,104 @@
-using System.Collections;
 using System.CommandLine;
+using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
-using OpenKbs.Operator.Hosting;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.Bootstrap;
-using OpenKbs.Sandbox.Kube;
-using OpenKbs.Sandbox.Moto;
 
 namespace OpenKbs.Operator.Commands;
 
 /// <summary>
-/// `openkbs sandbox`: the Kubernetes-compatible API server plus moto (or a given AWS endpoint), bootstrapped for the
-/// operator (CRDs, AWS Organization, artifact bucket, example artifacts), optionally with the operator in-process.
-/// Writes DIR/kubeconfig, DIR/aws.env and, once everything answers, DIR/ready; stops cleanly on SIGINT/SIGTERM.
+/// `openkbs sandbox ARGS`: runs the separate `openkbs-sandbox` executable with the same arguments (the operator carries
+/// no sandbox). It is found next to this executable, else as the same configuration's build of the checkout this
+/// executable (or the current directory) belongs to; a production image has neither and says so.
 /// </summary>
-internal static class SandboxCommand
+internal static partial class SandboxCommand
 {
+    /// <summary>The exit code when no openkbs-sandbox is found.</summary>
+    public const int NotInstalled = 127;
+
+    private const string SandboxDll = "openkbs-sandbox.dll";
+
     public static Command Create()
     {
+        var arguments = new Argument<string[]>("arguments") { Description = "Arguments of openkbs-sandbox (see `openkbs sandbox --help`).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command(
             "sandbox",
-            "Run a local Kubernetes-compatible API server and moto (AWS), with the CRDs installed and AWS bootstrapped. "
-            + "Writes DIR/kubeconfig (context openkbs-sandbox), DIR/aws.env and DIR/ready; Ctrl-C stops everything.");
-        var stateDir = new Option<string>("--state-dir") { Description = "Folder for kubeconfig, aws.env, ready and moto.log.", Required = true };
-        var withOperator = new Option<bool>("--with-operator") { Description = "Also run the operator in this process (against the sandbox and moto)." };
-        var kubePort = new Option<int>("--kube-port") { Description = "Port of the API server (0 = a free port).", DefaultValueFactory = _ => 0 };
-        var awsPort = new Option<int>("--aws-port") { Description = "Port of moto_server (0 = a free port).", DefaultValueFactory = _ => 0 };
-        var awsEndpoint = new Option<string?>("--aws-endpoint") { Description = "Use this AWS endpoint (an already running moto) instead of starting moto." };
-        var crds = new Option<string?>("--crds") { Description = "CRD folder (default: crds/ of the repository that contains the current directory, else next to the executable)." };
-        var examples = new Option<string?>("--examples") { Description = "Examples folder whose artifacts are uploaded (default: docs/examples of the repository)." };
-        command.Options.Add(stateDir);
-        command.Options.Add(withOperator);
-        command.Options.Add(kubePort);
-        command.Options.Add(awsPort);
-        command.Options.Add(awsEndpoint);
-        command.Options.Add(crds);
-        var awsChaos = new Option<string?>("--aws-chaos")
+            "Run a local Kubernetes-compatible API server and moto (AWS) for development: the openkbs-sandbox executable of a checkout, with these arguments.")
         {
-            Description = "Put the AWS chaos proxy (faults and realism, docs/aws-chaos.md) between everything and AWS, "
-                + "e.g. throttle=0.2,error=0.05,latency=50ms,reset=0.01,timeout=0.01,seed=42,realism=on. "
-                + "'off' injects nothing but still serves the Account primary-email API that moto lacks.",
+            arguments,
         };
-        command.Options.Add(examples);
-        command.Options.Add(awsChaos);
-
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) =>
         {
-            AwsChaosSpec? chaos = null;
-            if (parse.GetValue(awsChaos) is { } spec)
-            {
-                try
-                {
-                    chaos = AwsChaosSpec.Parse(spec);
-                }
-                catch (FormatException ex)
-                {
-                    Console.Error.WriteLine($"openkbs sandbox: {ex.Message}");
-                    return Task.FromResult(2);
-                }
-            }
-
-            var settings = new SandboxSettings
-            {
-                StateDirectory = Path.GetFullPath(parse.GetValue(stateDir)!),
-                WithOperator = parse.GetValue(withOperator),
-                KubePort = parse.GetValue(kubePort),
-                AwsPort = parse.GetValue(awsPort),
-                AwsEndpoint = parse.GetValue(awsEndpoint),
-                CrdsDirectory = parse.GetValue(crds),
-                ExamplesDirectory = parse.GetValue(examples),
-                AwsChaos = chaos,
-            };
-            return RunAsync(settings, cancellationToken);
+            var forwarded = parse.GetValue(arguments)!.Concat(parse.UnmatchedTokens).ToList();
+            return RunAsync(forwarded, Console.Error);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SandboxSettings settings, CancellationToken cancellationToken)
+    /// <summary>Where openkbs-sandbox.dll is: next to this executable, else in the checkout of this executable or of the current directory.</summary>
+    public static string? Find(string baseDirectory, string currentDirectory, string configuration)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
+        var beside = Path.Combine(baseDirectory, SandboxDll);
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        foreach (var start in new[] { baseDirectory, currentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var built = Path.Combine(dir.FullName, "src", "OpenKbs.Sandbox.Host", "bin", configuration, "net10.0", SandboxDll);
+                if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")) && File.Exists(built))
+                {
+                    return built;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs openkbs-sandbox with <paramref name="arguments"/>, passing SIGINT/SIGTERM on; returns its exit code.</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter error) =>
+        RunAsync(arguments, error, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+
+    /// <summary>As above, looking from <paramref name="baseDirectory"/> and <paramref name="currentDirectory"/>.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter error, string baseDirectory, string currentDirectory)
+    {
+        var configuration = typeof(SandboxCommand).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        if (Find(baseDirectory, currentDirectory, configuration) is not { } dll)
+        {
+            await error.WriteLineAsync(
+                $"openkbs sandbox: openkbs-sandbox is not installed here. The sandbox is a development tool and not part of the operator image; "
+                + $"from a checkout, build it first (make build, or dotnet build src/OpenKbs.Sandbox.Host -c {configuration}).").ConfigureAwait(false);
+            return NotInstalled;
+        }
+
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var sandbox = Process.Start(start) ?? throw new InvalidOperationException($"could not start dotnet {dll}");
+        void PassOn(PosixSignalContext context)
         {
             context.Cancel = true;
-            try
-            {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already stopping.
-            }
+            _ = SendSignal(sandbox.Id, context.Signal == PosixSignal.SIGINT ? SigInt : SigTerm);
         }
 
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-
-        Directory.CreateDirectory(settings.StateDirectory);
-        var readyFile = Path.Combine(settings.StateDirectory, "ready");
-        File.Delete(readyFile);
-        var log = Console.Out;
-        KubeApiServer? server = null;
-        MotoServer? moto = null;
-        AwsChaosProxy? chaosProxy = null;
-        Task<int>? operatorTask = null;
-        using var operatorStop = new CancellationTokenSource();
-        try
-        {
-            server = await KubeApiServer.StartAsync(new KubeApiServerOptions { Port = settings.KubePort }, stop.Token);
-            var kubeconfig = server.WriteKubeconfig(Path.Combine(settings.StateDirectory, "kubeconfig"));
-            await log.WriteLineAsync($"sandbox: Kubernetes API at {server.Url} (kubeconfig {kubeconfig}, context openkbs-sandbox)");
-
-            var crdsDirectory = settings.CrdsDirectory ?? FindRepositoryFolder("crds");
-            if (crdsDirectory is null || !Directory.Exists(crdsDirectory))
-            {
-                await Console.Error.WriteLineAsync("openkbs sandbox: no crds/ folder found (run from the repository, or pass --crds DIR)");
-                return 2;
-            }
-
-            await server.InstallCrdsAsync(crdsDirectory, stop.Token);
-            await log.WriteLineAsync($"sandbox: installed the CRDs of {crdsDirectory}");
-
-            Uri endpoint;
-            if (settings.AwsEndpoint is { Length: > 0 } given)
-            {
-                endpoint = new Uri(given);
-            }
-            else
-            {
-                try
-                {
-                    moto = await MotoLauncher.StartAsync(new MotoServerOptions { Port = settings.AwsPort, LogFile = Path.Combine(settings.StateDirectory, "moto.log") }, stop.Token);
-                }
-                catch (MotoNotFoundException ex)
-                {
-                    await Console.Error.WriteLineAsync($"openkbs sandbox: {ex.Message}");
-                    await Console.Error.WriteLineAsync("openkbs sandbox: install it with: pip install \"moto[server]==5.2.1\" (or pass --aws-endpoint URL)");
-                    return 3;
-                }
-
-                endpoint = moto.Endpoint;
-                await log.WriteLineAsync($"sandbox: moto at {endpoint} (log {Path.Combine(settings.StateDirectory, "moto.log")})");
-            }
-
-            // The bootstrap talks to AWS directly (no faults while setting up); everything else goes through the chaos proxy, if any.
-            var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
-            await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
-            if (settings.AwsChaos is { } chaosSpec)
-            {
-                chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = chaosSpec }, stop.Token);
-                await log.WriteLineAsync($"sandbox: AWS chaos proxy at {chaosProxy.Endpoint} in front of {endpoint} ({chaosSpec}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
-                endpoint = chaosProxy.Endpoint;
-            }
-
-            var awsEnvironment = SandboxAws.Environment(endpoint);
-            var awsEnvFile = Path.Combine(settings.StateDirectory, "aws.env");
-            SandboxAws.WriteEnvFile(awsEnvFile, awsEnvironment);
-            await log.WriteLineAsync($"sandbox: AWS environment in {awsEnvFile}");
-
-            if (settings.WithOperator)
-            {
-                var operatorOptions = OperatorOptionsFor(kubeconfig, awsEnvironment);
-                operatorTask = Task.Run(() => OperatorHost.RunAsync(operatorOptions, operatorStop.Token), CancellationToken.None);
-                await log.WriteLineAsync("sandbox: operator started in this process");
-            }
-
-            await File.WriteAllTextAsync(readyFile, $"kube={server.Url}\naws={endpoint}\n", stop.Token);
-            await log.WriteLineAsync($"sandbox: ready ({readyFile}). Try: kubectl --kubeconfig {kubeconfig} get crds. Ctrl-C stops.");
-
-            var stopped = Task.Delay(Timeout.Infinite, stop.Token);
-            var finished = operatorTask is null ? await Task.WhenAny(stopped) : await Task.WhenAny(stopped, operatorTask);
-            if (finished == operatorTask)
-            {
-                var code = await operatorTask;
-                await Console.Error.WriteLineAsync($"openkbs sandbox: the operator stopped (exit code {code}); stopping the sandbox");
-                return code == 0 ? 1 : code;
-            }
-
-            return 0;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return 0;
-        }
-        finally
-        {
-            File.Delete(readyFile);
-            if (operatorTask is not null)
-            {
-                await operatorStop.CancelAsync();
-                try
-                {
-                    await operatorTask.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-                {
-                    await Console.Error.WriteLineAsync("openkbs sandbox: the operator did not stop within 30 s");
-                }
-            }
-
-            if (chaosProxy is not null)
-            {
-                await chaosProxy.DisposeAsync();
-            }
-
-            if (moto is not null)
-            {
-                await moto.DisposeAsync();
-            }
-
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
-
-            await log.WriteLineAsync("sandbox: stopped");
-        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, PassOn);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, PassOn);
+        await sandbox.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        return sandbox.ExitCode;
     }
 
-    private static OperatorOptions OperatorOptionsFor(string kubeconfig, IReadOnlyList<KeyValuePair<string, string>> awsEnvironment)
-    {
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
-        var loaded = OperatorSettings.Load(null, environment, new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal));
-        return loaded with
-        {
-            KubeconfigPath = kubeconfig,
-            Environment = awsEnvironment.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
-            MetricsBindAddress = environment.ContainsKey("OPENKBS_METRICS_BIND_ADDRESS") ? loaded.MetricsBindAddress : "127.0.0.1:0",
-            HealthProbeBindAddress = environment.ContainsKey("OPENKBS_HEALTH_PROBE_BIND_ADDRESS") ? loaded.HealthProbeBindAddress : "127.0.0.1:0",
-            LogFormat = environment.ContainsKey("OPENKBS_LOG_FORMAT") ? loaded.LogFormat : "text",
-        };
-    }
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
 
-    /// <summary>A folder of the repository that contains the current directory (the one with OpenKbs.Operator.sln), else next to the executable.</summary>
-    private static string? FindRepositoryFolder(string relative)
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")))
-            {
-                var candidate = Path.Combine(dir.FullName, relative);
-                return Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-
-        var beside = Path.Combine(AppContext.BaseDirectory, relative);
-        return Directory.Exists(beside) ? beside : null;
-    }
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int SendSignal(int pid, int signal);
 }

@@ -1,14 +1,16 @@
+using System.Globalization;
 using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenKbs.Controllers;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Operator.Hosting;
 
-/// <summary>Builds and runs the operator host. `run` and `sandbox --with-operator` both call it.</summary>
+/// <summary>Builds and runs the operator host (`openkbs run`).</summary>
 internal static class OperatorHost
 {
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (or SIGTERM); returns the process exit code.</summary>
@@ -25,6 +27,10 @@ internal static class OperatorHost
             await Console.Error.WriteLineAsync($"openkbs run: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (OptionsValidationException ex)
+        {
+            return await InvalidAsync(ex).ConfigureAwait(false);
+        }
 
         using (host)
         {
@@ -37,6 +43,10 @@ internal static class OperatorHost
             {
                 return 0;
             }
+            catch (OptionsValidationException ex)
+            {
+                return await InvalidAsync(ex).ConfigureAwait(false);
+            }
             catch (Exception ex)
             {
                 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenKbs.Operator").LogCritical(ex, "The operator stopped on an error");
@@ -45,50 +55,65 @@ internal static class OperatorHost
         }
     }
 
+    private static async Task<int> InvalidAsync(OptionsValidationException ex)
+    {
+        await Console.Error.WriteLineAsync($"openkbs run: invalid {ex.OptionsType.Name}: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+        return 2;
+    }
+
     /// <summary>Builds the host: Kubernetes client, runtime, controllers, JSON or text logs.</summary>
     public static IHost Build(OperatorOptions options, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var (name, value) in options.Environment)
-        {
-            // The sandbox's aws.env and the like: visible to the AWS SDK's standard environment lookup.
-            Environment.SetEnvironmentVariable(name, value);
-        }
-
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "openkbs" });
         ConfigureLogging(builder.Logging, options);
         var kubeconfig = KubeConfig(options);
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubeconfig));
-        builder.Services.AddOpenKbsRuntime(ToRuntimeOptions(options));
-        // Controller settings (sections Aws, ClientAccount, ...) from OPENKBS_-prefixed variables, e.g. OPENKBS_Aws__AllowedRegions__0.
+        // One configuration for every room, each binding its section (Runtime, Aws, ClientAccount, Project) into validated
+        // options: OPENKBS_-prefixed variables (e.g. OPENKBS_Aws__AllowedRegions__0), then the flags, OPENKBS_<SETTING>
+        // variables and --config file of `openkbs run`, which win.
         builder.Configuration.AddEnvironmentVariables("OPENKBS_");
+        builder.Configuration.AddInMemoryCollection(RuntimeSection(options));
+        builder.Services.AddOpenKbsRuntime(builder.Configuration.GetSection(RuntimeSectionName));
         builder.Services.AddOpenKbsControllers(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 
-    public static RuntimeOptions ToRuntimeOptions(OperatorOptions options) => new()
+    /// <summary>The configuration section the runtime binds its <see cref="RuntimeOptions"/> from.</summary>
+    public const string RuntimeSectionName = "Runtime";
+
+    /// <summary>The runtime's settings of <paramref name="options"/> as configuration keys of section <see cref="RuntimeSectionName"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> RuntimeSection(OperatorOptions options)
     {
-        Namespaces = options.Namespaces,
-        LabelSelector = options.LabelSelector,
-        MetricsBindAddress = options.MetricsBindAddress,
-        HealthProbeBindAddress = options.HealthProbeBindAddress,
-        ResyncInterval = options.ResyncInterval,
-        TerminalRecheckInterval = options.TerminalRecheckInterval,
-        MaxConcurrentReconciles = options.MaxConcurrentReconciles,
-        BackoffCap = options.BackoffCap,
-        ShutdownTimeout = options.ShutdownTimeout,
-        LeaderElection = new LeaderElectionOptions
+        ArgumentNullException.ThrowIfNull(options);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            Enabled = options.LeaderElect,
-            LeaseName = options.LeaderElectionId,
-            LeaseNamespace = options.LeaderElectionNamespace,
-            Identity = options.LeaderElectionIdentity,
-            LeaseDuration = options.LeaseDuration,
-            RenewDeadline = options.RenewDeadline,
-            RetryPeriod = options.RetryPeriod,
-        },
-    };
+            [nameof(RuntimeOptions.LabelSelector)] = options.LabelSelector,
+            [nameof(RuntimeOptions.MetricsBindAddress)] = options.MetricsBindAddress,
+            [nameof(RuntimeOptions.HealthProbeBindAddress)] = options.HealthProbeBindAddress,
+            [nameof(RuntimeOptions.ResyncInterval)] = Span(options.ResyncInterval),
+            [nameof(RuntimeOptions.TerminalRecheckInterval)] = Span(options.TerminalRecheckInterval),
+            [nameof(RuntimeOptions.MaxConcurrentReconciles)] = options.MaxConcurrentReconciles.ToString(CultureInfo.InvariantCulture),
+            [nameof(RuntimeOptions.BackoffCap)] = Span(options.BackoffCap),
+            [nameof(RuntimeOptions.ShutdownTimeout)] = Span(options.ShutdownTimeout),
+            ["LeaderElection:Enabled"] = options.LeaderElect ? "true" : "false",
+            ["LeaderElection:LeaseName"] = options.LeaderElectionId,
+            ["LeaderElection:LeaseNamespace"] = options.LeaderElectionNamespace,
+            ["LeaderElection:Identity"] = options.LeaderElectionIdentity,
+            ["LeaderElection:LeaseDuration"] = Span(options.LeaseDuration),
+            ["LeaderElection:RenewDeadline"] = Span(options.RenewDeadline),
+            ["LeaderElection:RetryPeriod"] = Span(options.RetryPeriod),
+        };
+        for (var i = 0; i < options.Namespaces.Count; i++)
+        {
+            values[$"{nameof(RuntimeOptions.Namespaces)}:{i}"] = options.Namespaces[i];
+        }
+
+        return values.Where(kv => kv.Value is not null).Select(kv => new KeyValuePair<string, string?>($"{RuntimeSectionName}:{kv.Key}", kv.Value));
+
+        static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    }
 
     private static KubernetesClientConfiguration KubeConfig(OperatorOptions options)
     {

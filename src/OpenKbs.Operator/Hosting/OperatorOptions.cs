@@ -1,16 +1,13 @@
 namespace OpenKbs.Operator.Hosting;
 
 /// <summary>
-/// Settings of one operator process (`openkbs run`, or in-process under `openkbs sandbox --with-operator`).
+/// Settings of one operator process (`openkbs run`).
 /// Built by <see cref="OperatorSettings"/> from flags, OPENKBS_* environment variables and an optional config file.
 /// </summary>
 internal sealed record OperatorOptions
 {
     /// <summary>Path to a kubeconfig; null means in-cluster configuration, then $KUBECONFIG / ~/.kube/config.</summary>
     public string? KubeconfigPath { get; init; }
-
-    /// <summary>Extra environment values (e.g. the AWS settings from the sandbox's aws.env) that override the process environment.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Namespaces to watch; empty = all namespaces.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];

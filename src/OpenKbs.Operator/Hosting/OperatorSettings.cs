@@ -38,8 +38,7 @@ internal static class OperatorSettings
     public static OperatorOptions Load(
         string? configFile,
         IReadOnlyDictionary<string, string> environment,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> flags,
-        IReadOnlyDictionary<string, string>? extraEnvironment = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> flags)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(configFile))
@@ -68,7 +67,6 @@ internal static class OperatorSettings
         return new OperatorOptions
         {
             KubeconfigPath = One("kubeconfig"),
-            Environment = extraEnvironment ?? defaults.Environment,
             Namespaces = values.TryGetValue("namespaces", out var ns) ? ns.SelectMany(Split).Distinct(StringComparer.Ordinal).ToList() : [],
             LabelSelector = One("labelSelector"),
             MetricsBindAddress = One("metricsBindAddress") ?? defaults.MetricsBindAddress,

@@ -10,7 +10,7 @@ internal sealed class InformerRegistry
     private readonly Dictionary<Type, ResourceInformer> _byType = [];
 
     public InformerRegistry(
-        IEnumerable<ResourceRegistration> registrations, KubeApiClient api, RuntimeOptions options, RuntimeMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+        IEnumerable<ResourceRegistration> registrations, KubeApiClient api, RuntimeOptions options, RuntimeMetrics metrics, TimeProvider time, Random random, ILoggerFactory loggers)
     {
         var settings = InformerSettings.From(options);
         var byDescriptor = new Dictionary<ResourceDescriptor, ResourceInformer>();
@@ -34,6 +34,7 @@ internal sealed class InformerRegistry
                     api,
                     settings,
                     time,
+                    random,
                     loggers.CreateLogger($"OpenKbs.Runtime.Informer.{registration.Descriptor.Plural}"),
                     new InformerMetrics(metrics, registration.Descriptor.Plural));
                 byDescriptor[registration.Descriptor] = informer;

@@ -18,6 +18,7 @@ internal sealed partial class ResourceInformer
     private readonly KubeApiClient _api;
     private readonly InformerSettings _settings;
     private readonly TimeProvider _time;
+    private readonly Random _random;
     private readonly ILogger _logger;
     private readonly IInformerMetrics _metrics;
     private readonly Scope[] _scopes;
@@ -27,12 +28,13 @@ internal sealed partial class ResourceInformer
     private CancellationToken _runToken;
 
     public ResourceInformer(
-        ResourceDescriptor descriptor, KubeApiClient api, InformerSettings settings, TimeProvider time, ILogger logger, IInformerMetrics? metrics = null)
+        ResourceDescriptor descriptor, KubeApiClient api, InformerSettings settings, TimeProvider time, Random random, ILogger logger, IInformerMetrics? metrics = null)
     {
         Descriptor = descriptor;
         _api = api;
         _settings = settings;
         _time = time;
+        _random = random;
         _logger = logger;
         _metrics = metrics ?? NoInformerMetrics.Instance;
         _scopes = descriptor.Namespaced && settings.Namespaces.Count > 0
@@ -226,7 +228,7 @@ internal sealed partial class ResourceInformer
 
     private async Task<WatchResult> WatchAsync(Scope scope, string resourceVersion, CancellationToken cancellationToken)
     {
-        var serverTimeout = Math.Max(1, (int)(_settings.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble())));
+        var serverTimeout = Math.Max(1, (int)(_settings.WatchTimeout.TotalSeconds * (1 + _random.NextDouble())));
         var clientDeadline = TimeSpan.FromSeconds(serverTimeout + 30);
         if (_settings.RelistInterval > TimeSpan.Zero)
         {

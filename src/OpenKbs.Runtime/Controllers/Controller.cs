@@ -24,6 +24,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private readonly IEventRecorder _events;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly Random _random;
     private readonly ILogger _logger;
     private readonly StatusPublisher _status;
     private readonly FinalizerPatcher _finalizers;
@@ -51,6 +52,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         RuntimeMetrics metrics,
         RuntimeOptions options,
         TimeProvider time,
+        Random random,
         ILoggerFactory loggers)
     {
         _registration = registration;
@@ -59,6 +61,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         _events = events;
         _metrics = metrics;
         _time = time;
+        _random = random;
         var controllerOptions = registration.Options;
         Name = controllerOptions.Name ?? registration.Descriptor.Kind.ToLowerInvariant();
         _logger = loggers.CreateLogger($"OpenKbs.Runtime.Controller.{registration.Descriptor.Kind}");
@@ -339,7 +342,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private void Schedule(WorkQueue queue, ObjectSummary seen, ReconcileResult result, TimeSpan elapsed)
     {
         var key = seen.Key;
-        var decision = _policy.Decide(result, Random.Shared.NextDouble());
+        var decision = _policy.Decide(result, _random.NextDouble());
         switch (result.Outcome)
         {
             case ReconcileOutcome.Done:

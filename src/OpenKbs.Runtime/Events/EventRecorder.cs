@@ -32,16 +32,18 @@ internal sealed partial class EventRecorder : BackgroundService, IEventRecorder
     private readonly RuntimeIdentity _identity;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly Random _random;
     private readonly ILogger<EventRecorder> _logger;
     private int _pending;
 
-    public EventRecorder(KubeApiClient api, RuntimeOptions options, RuntimeIdentity identity, RuntimeMetrics metrics, TimeProvider time, ILogger<EventRecorder> logger)
+    public EventRecorder(KubeApiClient api, RuntimeOptions options, RuntimeIdentity identity, RuntimeMetrics metrics, TimeProvider time, Random random, ILogger<EventRecorder> logger)
     {
         _api = api;
         _options = options;
         _identity = identity;
         _metrics = metrics;
         _time = time;
+        _random = random;
         _logger = logger;
     }
 
@@ -162,7 +164,7 @@ internal sealed partial class EventRecorder : BackgroundService, IEventRecorder
             }
         }
 
-        var name = $"{involved.Name}.{at.Ticks:x}{Random.Shared.Next(0x1000):x3}";
+        var name = $"{involved.Name}.{at.Ticks:x}{_random.Next(0x1000):x3}";
         var kubeEvent = new Corev1Event
         {
             ApiVersion = "v1",

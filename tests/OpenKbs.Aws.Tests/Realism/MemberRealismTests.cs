@@ -6,7 +6,7 @@ using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Aws.Tests.CloudFront;
 using OpenKbs.Aws.Tests.Lambda;
 using OpenKbs.Aws.Tests.Support;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Aws.Tests.Realism;

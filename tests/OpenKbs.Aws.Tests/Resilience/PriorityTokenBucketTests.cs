@@ -110,7 +110,7 @@ public sealed class PriorityTokenBucketTests
     {
         var time = new FakeTimeProvider();
         var options = Options.Create(new AwsOptions());
-        using var pipelines = new AwsResiliencePipelines(options, time);
+        using var pipelines = new AwsResiliencePipelines(options, time, new Random(1));
         var limit = AwsRateLimits.Find("organizations", AwsRateLimits.Control)!;
         var pipeline = pipelines.For("management", AwsOperation.Read(AwsServices.Organizations, "ListAccounts"));
         var order = new List<string>();

@@ -6,7 +6,7 @@ using OpenKbs.Aws.Pipeline;
 namespace OpenKbs.Aws.Tests.Support;
 
 /// <summary>
-/// A small seeded fault injector for these tests (the reusable one lives in OpenKbs.Sandbox/AwsChaos): answers a share of requests
+/// A small seeded fault injector for these tests (the reusable one lives in OpenKbs.Sandbox.Aws/Chaos): answers a share of requests
 /// with a protocol-correct throttling error or a 500, without forwarding them.
 /// </summary>
 internal sealed class SeededFaultHandler(int seed, double throttleRate, double errorRate) : DelegatingHandler

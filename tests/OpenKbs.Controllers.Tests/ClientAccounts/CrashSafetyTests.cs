@@ -5,7 +5,7 @@ using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;

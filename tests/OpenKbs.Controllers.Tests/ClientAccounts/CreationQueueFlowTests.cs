@@ -3,7 +3,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.ClientAccounts;

@@ -16,7 +16,7 @@ using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;

@@ -6,7 +6,7 @@ using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Credentials;
 using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Organizations.Model;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 
 namespace OpenKbs.Controllers.Tests.Support;
 

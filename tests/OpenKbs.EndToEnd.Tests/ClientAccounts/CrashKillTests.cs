@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenKbs.EndToEnd.Tests.Support;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;

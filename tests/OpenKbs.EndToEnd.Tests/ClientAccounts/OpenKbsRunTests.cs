@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OpenKbs.EndToEnd.Tests.Support;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;

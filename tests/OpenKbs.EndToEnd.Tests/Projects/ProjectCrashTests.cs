@@ -99,6 +99,6 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
         var handedOver = SealedSetting.Sha256Hex(await SealedSetting.HandedOverKeyAsync(world.Client, ns, "shop", "partner"));
         Assert.Equal(handedOver, ready.Status!.ApiKeys!.Single(k => k.Name == "partner").Sha256);
         Assert.Equal([handedOver], await SealedSetting.AcceptedKeyHashesAsync(client, ready, sandbox.WorkDirectory));
-        output.WriteLine($"{what}\n-> Ready, no duplicates; AWS calls {world.Proxy.Engine.Stats.Requests}, throttled {world.Proxy.Engine.Stats.Count(Sandbox.AwsChaos.AwsFaultKind.Throttle)}");
+        output.WriteLine($"{what}\n-> Ready, no duplicates; AWS calls {world.Proxy.Engine.Stats.Requests}, throttled {world.Proxy.Engine.Stats.Count(Sandbox.Aws.Chaos.AwsFaultKind.Throttle)}");
     }
 }

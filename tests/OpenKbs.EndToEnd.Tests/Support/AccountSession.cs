@@ -23,7 +23,7 @@ internal sealed class AccountSession
 
     public string AccountId { get; }
 
-    public static AccountSession Management(Uri endpoint) => new(endpoint, Sandbox.Moto.MotoDefaults.AccountId, null);
+    public static AccountSession Management(Uri endpoint) => new(endpoint, Sandbox.Aws.Moto.MotoDefaults.AccountId, null);
 
     /// <summary><c>aws sts assume-role --duration-seconds 900</c> into the client account, then every call with that session.</summary>
     public static async Task<AccountSession> AssumeAsync(Uri endpoint, string accountId)

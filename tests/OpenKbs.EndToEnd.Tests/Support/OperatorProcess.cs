@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing;
 
 namespace OpenKbs.EndToEnd.Tests.Support;
@@ -61,22 +61,34 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public static OperatorProcess Start(string kubeconfig, IEnumerable<string> namespaces, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var arguments = new List<string> { "run", "--kubeconfig", kubeconfig, "--leader-elect", "false",
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning" };
+        foreach (var ns in namespaces)
+        {
+            arguments.Add("--namespace");
+            arguments.Add(ns);
+        }
+
+        return StartVerb(arguments, environment);
+    }
+
+    /// <summary><c>dotnet openkbs.dll ARGUMENTS</c> with <paramref name="environment"/> added, output captured.</summary>
+    public static OperatorProcess StartVerb(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null) =>
+        StartCommand("dotnet", [OpenKbsDll(), .. arguments], environment, workingDirectory);
+
+    /// <summary><paramref name="fileName"/> ARGUMENTS with <paramref name="environment"/> added, output captured.</summary>
+    public static OperatorProcess StartCommand(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
-        foreach (var argument in new[] { OpenKbsDll(), "run", "--kubeconfig", kubeconfig, "--leader-elect", "false",
-                     "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning" })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
-        }
-
-        foreach (var ns in namespaces)
-        {
-            start.ArgumentList.Add("--namespace");
-            start.ArgumentList.Add(ns);
         }
 
         foreach (var (key, value) in environment)
@@ -92,6 +104,34 @@ internal sealed class OperatorProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return result;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM (a clean shutdown, children included), then up to <paramref name="timeout"/>; SIGKILL of the whole tree after that.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>

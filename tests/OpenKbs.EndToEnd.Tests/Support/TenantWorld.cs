@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.Bootstrap;
+using OpenKbs.Sandbox.Aws.Bootstrap;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing;
 using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;

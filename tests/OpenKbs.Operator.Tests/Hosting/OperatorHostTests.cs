@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenKbs.Operator.Hosting;
 using OpenKbs.Runtime;
 using OpenKbs.Testing;
@@ -54,6 +55,53 @@ public sealed class OperatorHostTests(OperatorHostTests.CrdSandbox sandbox) : IC
     {
         var code = await OperatorHost.RunAsync(new OperatorOptions { KubeconfigPath = "/nonexistent/kubeconfig" }, CancellationToken.None);
 
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public void The_runtime_binds_its_settings_from_the_flags_through_configuration()
+    {
+        var options = OperatorSettings.Load(null, new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["kubeconfig"] = [sandbox.KubeconfigPath],
+            ["namespaces"] = ["a,b"],
+            ["maxConcurrentReconciles"] = ["7"],
+            ["resyncInterval"] = ["90s"],
+            ["leaderElect"] = ["false"],
+            ["leaseDuration"] = ["20s"],
+        });
+
+        using var host = OperatorHost.Build(options);
+        var runtime = host.Services.GetRequiredService<RuntimeOptions>();
+
+        Assert.Equal(["a", "b"], runtime.Namespaces);
+        Assert.Equal(7, runtime.MaxConcurrentReconciles);
+        Assert.Equal(TimeSpan.FromSeconds(90), runtime.ResyncInterval);
+        Assert.False(runtime.LeaderElection.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(20), runtime.LeaderElection.LeaseDuration);
+        Assert.Equal(new RuntimeOptions().RelistInterval, runtime.RelistInterval);
+    }
+
+    [Fact]
+    public async Task Invalid_runtime_settings_stop_the_operator_at_start_naming_the_setting()
+    {
+        var options = new OperatorOptions
+        {
+            KubeconfigPath = sandbox.KubeconfigPath,
+            LeaseDuration = TimeSpan.FromSeconds(5),
+            RenewDeadline = TimeSpan.FromSeconds(10),
+            MetricsBindAddress = "not-an-address",
+        };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = OperatorHost.Build(options);
+            await host.StartAsync();
+        });
+        var code = await OperatorHost.RunAsync(options, CancellationToken.None);
+
+        Assert.Contains(error.Failures, f => f.Contains("LeaseDuration > RenewDeadline > RetryPeriod", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("MetricsBindAddress: ", StringComparison.Ordinal));
         Assert.Equal(2, code);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.AwsChaos;
 
 namespace OpenKbs.Sandbox.Tests.AwsChaos;

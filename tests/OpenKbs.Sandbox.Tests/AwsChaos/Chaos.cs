@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.AwsChaos;
 using OpenKbs.Testing.Moto;
 

@@ -4,8 +4,8 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Chaos;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing.AwsChaos;
 using OpenKbs.Testing.Moto;
 

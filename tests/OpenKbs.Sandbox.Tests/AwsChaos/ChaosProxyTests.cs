@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Chaos;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing.AwsChaos;
 using OpenKbs.Testing.Moto;
 

@@ -1,4 +1,4 @@
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 
 namespace OpenKbs.Sandbox.Tests.AwsChaos;
 

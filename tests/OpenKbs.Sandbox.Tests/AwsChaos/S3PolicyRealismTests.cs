@@ -2,9 +2,9 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using OpenKbs.Sandbox.AwsChaos;
-using OpenKbs.Sandbox.AwsChaos.Realism;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Chaos;
+using OpenKbs.Sandbox.Aws.Chaos.Realism;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing.AwsChaos;
 using OpenKbs.Testing.Moto;
 

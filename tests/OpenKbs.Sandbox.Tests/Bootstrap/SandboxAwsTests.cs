@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using OpenKbs.Sandbox.Bootstrap;
+using OpenKbs.Sandbox.Aws.Bootstrap;
 using OpenKbs.Testing;
 using OpenKbs.Testing.Moto;
 

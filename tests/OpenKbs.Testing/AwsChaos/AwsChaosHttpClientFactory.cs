@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 
 namespace OpenKbs.Testing.AwsChaos;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 
 namespace OpenKbs.Testing.AwsChaos;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 
 namespace OpenKbs.Testing.Moto;
 

@@ -1,4 +1,4 @@
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 using Xunit;
 
 namespace OpenKbs.Testing.Moto;

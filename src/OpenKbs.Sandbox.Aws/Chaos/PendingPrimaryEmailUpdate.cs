@@ -1,0 +1,7 @@
+namespace OpenKbs.Sandbox.Aws.Chaos;
+
+/// <summary>A StartPrimaryEmailUpdate waiting for its AcceptPrimaryEmailUpdate: the one-time password a real mailbox would receive.</summary>
+/// <param name="AccountId">The account whose primary email changes.</param>
+/// <param name="PrimaryEmail">The new address.</param>
+/// <param name="Otp">The one-time password to pass to AcceptPrimaryEmailUpdate.</param>
+public sealed record PendingPrimaryEmailUpdate(string AccountId, string PrimaryEmail, string Otp);
