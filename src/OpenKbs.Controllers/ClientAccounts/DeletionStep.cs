@@ -3,12 +3,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 1 when the object is being deleted. A CreateAccount request still in flight is waited out first (an account
+/// When the object is being deleted. A CreateAccount request still in flight is waited out first (an account
 /// must never be orphaned). Then deletionPolicy: Retain (default) tags the account <c>openkbs.com/released</c>, records
 /// status.releasedAt and leaves everything else untouched; Close calls CloseAccount and waits until AWS reports the
 /// account SUSPENDED or CLOSED. No account ever created: the finalizer just goes.

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using k8s;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Api;
@@ -14,10 +13,12 @@ using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
 using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Testing.Moto;
+using k8s;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -198,7 +199,7 @@ internal sealed class ProjectStepHarness : IDisposable
         var outcomes = new Dictionary<string, StepOutcome>(StringComparer.Ordinal);
         foreach (var step in (steps ?? Steps)())
         {
-            var outcome = await step.ObserveAndConvergeAsync(context, CancellationToken.None);
+            var outcome = await step.RunAsync(context, CancellationToken.None);
             outcomes[step.Name] = outcome;
             if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
             {
@@ -239,7 +240,7 @@ internal sealed class ProjectStepHarness : IDisposable
             StepOutcome outcome;
             try
             {
-                outcome = await step.ObserveAndConvergeAsync(Context(facts), CancellationToken.None);
+                outcome = await step.RunAsync(Context(facts), CancellationToken.None);
             }
             catch (OpenKbs.Aws.Core.AwsServiceException ex) when (faults && !ex.IsTerminal)
             {

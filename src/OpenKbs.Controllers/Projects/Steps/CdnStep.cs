@@ -3,12 +3,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 8, CdnReady: the CloudFront distribution of the project bucket (<see cref="CdnRendering"/>: origin access control
+/// CdnReady: the CloudFront distribution of the project bucket (<see cref="CdnRendering"/>: origin access control
 /// <see cref="ProjectNames.OriginAccessControl"/>, redirect-to-https, TLSv1.2_2021 with the spec's ACM certificate and aliases,
 /// <c>spec.cdn.priceClass</c>). The id is recorded in <c>status.cdn.distributionId</c> right after the create (a checkpoint), then
 /// the step is Progressing; the storage step's next pass grants the distribution read access in the bucket policy. An existing
@@ -27,7 +28,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
     public string? ConditionType => ConditionTypes.CdnReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.Spec.Cdn;
