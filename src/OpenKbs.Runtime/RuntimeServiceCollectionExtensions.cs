@@ -36,6 +36,8 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton(_ => RuntimeIdentity.Resolve(options));
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton(sp => new KubeApiClient(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton(typeof(IStatusStore<>), typeof(StatusCheckpoints<>));
+        services.TryAddSingleton(typeof(ICoreObjects<>), typeof(CoreObjects<>));
         services.AddSingleton<InformerRegistry>();
         services.AddSingleton(typeof(IResourceCache<>), typeof(ResourceCache<>));
         services.AddSingleton<RuntimeState>();

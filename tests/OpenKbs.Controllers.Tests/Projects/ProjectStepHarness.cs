@@ -16,9 +16,12 @@ using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
+using OpenKbs.Runtime.Controllers;
+using OpenKbs.Runtime.Kube;
 using OpenKbs.Sandbox.AwsChaos;
 using OpenKbs.Testing.Moto;
 using k8s;
+using k8s.Models;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -61,11 +64,11 @@ internal sealed class ProjectStepHarness : IDisposable
         Account = ProjectFixtures.ReadyAccount("acme", accountId, project.Metadata.NamespaceProperty, Region);
         PlatformBucket = $"okbs-platform-{Guid.NewGuid():N}"[..30];
         Options = new ProjectOptions { ArtifactBucket = PlatformBucket, WaitForDatabase = TimeSpan.FromSeconds(1), WaitForDistribution = TimeSpan.FromSeconds(1) };
-        Store = new Saves(kube is null ? null : new KubernetesStatusStore<Project>(kube));
-        _secrets = kube is null ? null : new KubernetesApiKeySecretStore(kube);
+        Store = new Saves(kube is null ? null : new StatusCheckpoints<Project>(kube));
+        _secrets = kube is null ? null : new KubernetesApiKeySecretStore(new CoreObjects<V1Secret>(kube));
         _contexts = new ProjectContextFactory(Factory, Store, Options);
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        Member = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, AwsActors.For(project, ProjectController.ControllerName));
+        Member = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, AwsActors.For(project, ProjectRegistration.ControllerName));
     }
 
     /// <summary>The AWS requests that reached the layer in front of moto.</summary>
