@@ -80,7 +80,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                     },
                     cancellationToken)).Distribution!;
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "DistributionAlreadyExists")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DistributionAlreadyExists)
             {
                 // The CallerReference is ours: an earlier create's answer was lost. AWS names the existing distribution
                 // ("... Already exists: ID"); record it (checkpoint) and read it next pass.
@@ -123,7 +123,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                     cancellationToken);
                 Record(context, spec, updated.Distribution ?? distribution);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "PreconditionFailed" or "InvalidIfMatchVersion")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.InvalidIfMatchVersion)
             {
                 return StepOutcome.Progressing(ConditionReasons.Updating, $"distribution {id} changed since it was read (ETag); re-reading", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
             }
@@ -208,7 +208,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
             await cloudFront.DeleteDistributionAsync(new DeleteDistributionRequest { Id = id, IfMatch = etag! }, cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode is "PreconditionFailed" or "DistributionNotDisabled" or "InvalidIfMatchVersion")
+        catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.DistributionNotDisabled or AwsErrorCode.InvalidIfMatchVersion)
         {
             return StepOutcome.Progressing(ConditionReasons.Deleting, $"distribution {id} changed since it was read ({ex.ErrorCode}); re-reading", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -264,7 +264,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return (await cloudFront.CreateOriginAccessControlAsync(new CreateOriginAccessControlRequest { OriginAccessControlConfig = CdnRendering.OriginAccessControl(context.Names) }, cancellationToken))
                 .OriginAccessControl!.Id;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "OriginAccessControlAlreadyExists")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.OriginAccessControlAlreadyExists)
         {
             return (await cloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest(), cancellationToken)).OriginAccessControlList?.Items?
                 .First(o => o.Name == name).Id;

@@ -52,7 +52,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
                 cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, context.KeyArn, context.Tags), cancellationToken)).DBCluster;
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"Aurora PostgreSQL Serverless v2 cluster {names.DatabaseCluster} created in {context.Region}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "DBClusterAlreadyExistsFault")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBClusterAlreadyExistsFault)
             {
                 // An earlier pass created it and lost the answer: describe it next pass.
             }
@@ -109,7 +109,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
                 await rds.CreateDBInstanceAsync(DatabaseRendering.CreateWriter(names, context.Tags), cancellationToken);
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"serverless writer {names.DatabaseInstance} created in cluster {names.DatabaseCluster}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "DBInstanceAlreadyExists" or "DBInstanceAlreadyExistsFault")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
             {
             }
 

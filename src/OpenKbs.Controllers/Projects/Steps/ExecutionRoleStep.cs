@@ -176,7 +176,7 @@ internal sealed class ExecutionRoleStep : IProjectStep
                 cancellationToken);
             return created.Role!;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "EntityAlreadyExists")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.EntityAlreadyExists)
         {
             return (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
         }

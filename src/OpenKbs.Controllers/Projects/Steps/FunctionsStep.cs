@@ -408,7 +408,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IPr
             context.Options.WaitForIamPropagation, nameof(ProjectWaits.WaitForIamPropagation));
 
     private static bool IsRolePropagation(AwsServiceException ex) =>
-        ex.ErrorCode == "InvalidParameterValueException" && ex.AwsMessage?.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) == true;
+        ex.ErrorCode == AwsErrorCode.InvalidParameterValueException && ex.AwsMessage?.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) == true;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: function {Function} differs in {Delta}")]
     private static partial void LogDelta(ILogger logger, string key, string function, string delta);

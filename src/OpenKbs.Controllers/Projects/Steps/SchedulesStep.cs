@@ -77,7 +77,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     arn = (await scheduler.CreateScheduleAsync(ScheduleRendering.Create(desired), cancellationToken)).ScheduleArn;
                     changes.Add($"{schedule.Name} created");
                 }
-                catch (AwsServiceException ex) when (ex.ErrorCode == "ConflictException")
+                catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
                 {
                     // Created by an earlier pass whose answer was lost: replace it with the desired state.
                     arn = (await scheduler.UpdateScheduleAsync(desired, cancellationToken)).ScheduleArn;
@@ -215,7 +215,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     },
                     cancellationToken)).Role!;
             }
-            catch (AwsServiceException exists) when (exists.ErrorCode == "EntityAlreadyExists")
+            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.EntityAlreadyExists)
             {
                 role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
             }
@@ -282,7 +282,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     new CreateScheduleGroupRequest { Name = group, Tags = [.. context.Tags.Select(t => new SchedulerTag { Key = t.Key, Value = t.Value })] },
                     cancellationToken)).ScheduleGroupArn!;
             }
-            catch (AwsServiceException exists) when (exists.ErrorCode == "ConflictException")
+            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.ConflictException)
             {
                 arn = (await scheduler.GetScheduleGroupAsync(new GetScheduleGroupRequest { Name = group }, cancellationToken)).Arn!;
             }

@@ -41,13 +41,13 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
         {
             await CreateBucketAsync(context, bucket, cancellationToken);
             created = true;
             tags = [];
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchTagSet")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
         {
             tags = [];
         }
@@ -127,11 +127,11 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
         {
             return await ReleaseKeyAsync(context, released, "no bucket", cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchTagSet")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
         {
             tags = [];
         }
@@ -251,7 +251,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             await context.Aws.S3.CreateBucketAsync(new CreateBucketRequest { BucketName = bucket, ObjectOwnership = "BucketOwnerEnforced" }, cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.BucketAlreadyOwnedByYou)
         {
             // An earlier pass created it (its answer was lost): ours.
         }
@@ -320,7 +320,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             return await read();
         }
-        catch (AwsServiceException ex) when (ex.IsNotFound && ex.ErrorCode != "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.IsNotFound && ex.ErrorCode != AwsErrorCode.NoSuchBucket)
         {
             return null;
         }
