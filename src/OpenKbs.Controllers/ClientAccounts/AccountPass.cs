@@ -33,7 +33,7 @@ internal sealed class AccountPass
         Clock = clock;
         _recordEvent = recordEvent;
         Trigger = trigger;
-        Actor = AwsActors.For(resource, ClientAccountController.ControllerName);
+        Actor = AwsActors.For(resource, ClientAccountRegistration.ControllerName);
     }
 
     public ClientAccount Resource { get; }

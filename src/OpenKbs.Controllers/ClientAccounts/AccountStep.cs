@@ -72,7 +72,7 @@ internal sealed partial class AccountStep(
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account
                 ?? throw new AwsServiceException("organizations", "DescribeAccount", "EmptyResponse", "no account in the answer", 0, null, AwsErrorClassification.Transient);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             status.State = AccountState.Failed;
             var message = $"account {accountId} is no longer in the organization (AccountNotFound): it was removed or transferred outside the operator. "
@@ -111,7 +111,7 @@ internal sealed partial class AccountStep(
         {
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account!;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             return Failed(pass, ConditionReasons.TerminalNotInOrganization,
                 $"adoptAccountId {accountId} is not an account of this organization (AccountNotFound). Adoption only takes over member accounts: "

@@ -85,15 +85,15 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
             {
                 await pass.Organizations.CloseAccountAsync(new CloseAccountRequest { AccountId = accountId }, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "AccountAlreadyClosedException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountAlreadyClosedException)
             {
                 return await ClosedAsync(pass, accountId, removeFinalizer, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
             {
                 return await GoneAsync(pass, accountId, removeFinalizer, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "ConflictException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
             {
                 // AWS is already closing it.
             }
@@ -110,7 +110,7 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
         {
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             return await GoneAsync(pass, accountId, removeFinalizer, cancellationToken);
         }

@@ -32,11 +32,11 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
                 await pass.Organizations.AttachPolicyAsync(new AttachPolicyRequest { PolicyId = policyId, TargetId = accountId }, cancellationToken);
                 pass.Event(EventType.Normal, "GuardrailAttached", $"attached region guard {policy.Name} ({policyId}) to account {accountId}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "DuplicatePolicyAttachmentException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DuplicatePolicyAttachmentException)
             {
                 // Attached meanwhile: fine.
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "PolicyTypeNotEnabledException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.PolicyTypeNotEnabledException)
             {
                 root.Forget();
                 throw;
