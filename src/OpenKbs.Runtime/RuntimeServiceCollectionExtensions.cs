@@ -62,6 +62,8 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton(sp => RuntimeIdentity.Resolve(sp.GetRequiredService<RuntimeOptions>()));
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton(sp => new KubeApiClient(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton(typeof(IStatusStore<>), typeof(StatusCheckpoints<>));
+        services.TryAddSingleton(typeof(ICoreObjects<>), typeof(CoreObjects<>));
         services.AddSingleton<InformerRegistry>();
         services.AddSingleton(typeof(IResourceCache<>), typeof(ResourceCache<>));
         services.AddSingleton<RuntimeState>();

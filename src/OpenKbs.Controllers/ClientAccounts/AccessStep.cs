@@ -1,19 +1,25 @@
 using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 6: a 900-second session into accessRoleName works. A failure (e.g. AccessDenied in the minutes after creation)
+/// a 900-second session into accessRoleName works. A failure (e.g. AccessDenied in the minutes after creation)
 /// shows as AccessVerified=False and the pass comes back after a wait that doubles from
 /// <see cref="ClientAccountOptions.WaitForAccessFirst"/> up to <see cref="ClientAccountOptions.WaitForAccessMax"/>:
 /// never terminal, never a crash.
 /// </summary>
-internal sealed class AccessStep(IAccessProbe probe, IOptions<ClientAccountOptions> options)
+internal sealed class AccessStep(IAccessProbe probe, IOptions<ClientAccountOptions> options) : IRecipeStep<AccountPass>
 {
-    public async Task<StepResult> RunAsync(AccountPass pass, CancellationToken cancellationToken)
+    public string Name => "access";
+
+    public string? ConditionType => ConditionTypes.AccessVerified;
+
+    public async Task<StepOutcome> RunAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var accountId = pass.Status.AccountId!;
         var role = pass.Spec.AccessRoleName;
@@ -28,7 +34,7 @@ internal sealed class AccessStep(IAccessProbe probe, IOptions<ClientAccountOptio
                 pass.Event(EventType.Normal, "AccessVerified", $"assumed {proven} for 900 seconds");
             }
 
-            return StepResult.Continue;
+            return StepOutcome.Continue;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -42,7 +48,7 @@ internal sealed class AccessStep(IAccessProbe probe, IOptions<ClientAccountOptio
                 pass.Event(EventType.Warning, reason, message);
             }
 
-            return StepResult.Requeue(wait, reason);
+            return StepOutcome.Halt(wait, reason);
         }
     }
 

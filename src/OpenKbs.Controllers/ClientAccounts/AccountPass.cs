@@ -15,6 +15,7 @@ internal sealed class AccountPass
 {
     private readonly IStatusStore<ClientAccount> _store;
     private readonly Action<EventType, string, string> _recordEvent;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     public AccountPass(
         ClientAccount resource,
@@ -32,7 +33,7 @@ internal sealed class AccountPass
         Clock = clock;
         _recordEvent = recordEvent;
         Trigger = trigger;
-        Actor = AwsActors.For(resource, ClientAccountController.ControllerName);
+        Actor = AwsActors.For(resource, ClientAccountRegistration.ControllerName);
     }
 
     public ClientAccount Resource { get; }
@@ -65,7 +66,13 @@ internal sealed class AccountPass
 
     /// <summary>Sets a condition with this pass's generation; true when it changed.</summary>
     public bool SetCondition(string type, string status, string reason, string message)
-        => Conditions.Set(Status.Conditions, type, status, reason, message, Generation, Now);
+    {
+        _written.Add(type);
+        return Conditions.Set(Status.Conditions, type, status, reason, message, Generation, Now);
+    }
+
+    /// <summary>The condition types this pass has written so far.</summary>
+    public IReadOnlySet<string> WrittenThisPass => _written;
 
     public V1ConditionView Condition(string type) => new(Conditions.Find(Status.Conditions, type));
 

@@ -6,12 +6,13 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Aws.Resilience;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 3: the account exists. Order matters for crash safety (docs/clientaccount.md has the table of crash instants):
+/// the account exists. Order matters for crash safety (docs/clientaccount.md has the table of crash instants):
 /// an account in status is observed; a request in flight (id or marker) is followed before anything else, even when
 /// adoptAccountId was added meanwhile; adoption takes over an existing member account; otherwise an account with this
 /// email is looked for (ours from an earlier attempt is taken silently), then the queue decides, and only then is the
@@ -22,11 +23,15 @@ internal sealed partial class AccountStep(
     CreateRequestTracker tracker,
     IResourceCache<ClientAccount> cache,
     IOptions<ClientAccountOptions> options,
-    ILogger<AccountStep> logger)
+    ILogger<AccountStep> logger) : IRecipeStep<AccountPass>
 {
+    public string Name => "account";
+
+    public string? ConditionType => ConditionTypes.AccountCreated;
+
     private ClientAccountOptions Options => options.Value;
 
-    public async Task<StepResult> RunAsync(AccountPass pass, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         if (status.AccountId is null && (status.CreateAccountRequestId is not null || status.CreateAccountStartedAt is not null))
@@ -49,15 +54,15 @@ internal sealed partial class AccountStep(
         if (pass.Spec.AdoptAccountId is { } adopt)
         {
             var adopted = await AdoptAsync(pass, adopt, cancellationToken);
-            return adopted.IsContinue ? await ObserveAsync(pass, cancellationToken) : adopted;
+            return adopted.StopsPass is false ? await ObserveAsync(pass, cancellationToken) : adopted;
         }
 
         var created = await CreateOrQueueAsync(pass, cancellationToken);
-        return created.IsContinue && status.AccountId is not null ? await ObserveAsync(pass, cancellationToken) : created;
+        return created.StopsPass is false && status.AccountId is not null ? await ObserveAsync(pass, cancellationToken) : created;
     }
 
     /// <summary>The account is known: read its state from AWS.</summary>
-    private static async Task<StepResult> ObserveAsync(AccountPass pass, CancellationToken cancellationToken)
+    private static async Task<StepOutcome> ObserveAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         var accountId = status.AccountId!;
@@ -67,13 +72,13 @@ internal sealed partial class AccountStep(
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account
                 ?? throw new AwsServiceException("organizations", "DescribeAccount", "EmptyResponse", "no account in the answer", 0, null, AwsErrorClassification.Transient);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             status.State = AccountState.Failed;
             var message = $"account {accountId} is no longer in the organization (AccountNotFound): it was removed or transferred outside the operator. "
                 + "Delete this ClientAccount (nothing will be touched in AWS), or point it at another account with a new object";
             pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, ConditionReasons.TerminalNotInOrganization, message);
-            return StepResult.Terminal(ConditionReasons.TerminalNotInOrganization, message);
+            return StepOutcome.Terminal(ConditionReasons.TerminalNotInOrganization, message);
         }
 
         status.AccountArn ??= account.Arn;
@@ -86,19 +91,19 @@ internal sealed partial class AccountStep(
             case AccountState.Active:
                 pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.True, adopted ? ConditionReasons.Adopted : ConditionReasons.Available,
                     $"account {account.Id} ({account.Email}) is ACTIVE{(adopted ? ", adopted through adoptAccountId" : string.Empty)}");
-                return StepResult.Continue;
+                return StepOutcome.Continue;
             case AccountState.Creating:
                 pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, ConditionReasons.Creating, $"account {account.Id} is still being activated by AWS");
-                return StepResult.Requeue(ClientAccountWaits.WaitWhileAccountCreating, ConditionReasons.WaitingForAws);
+                return StepOutcome.Halt(ClientAccountWaits.WaitWhileAccountCreating, ConditionReasons.WaitingForAws);
             default:
                 var reason = state is AccountState.Suspended ? AccountReasons.AccountSuspended : AccountReasons.AccountClosed;
                 pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, reason,
                     $"AWS reports account {account.Id} {account.State ?? account.Status}; the operator changes nothing in a closed or suspended account");
-                return StepResult.Done;
+                return StepOutcome.Halt(null, reason);
         }
     }
 
-    private async Task<StepResult> AdoptAsync(AccountPass pass, string accountId, CancellationToken cancellationToken)
+    private async Task<StepOutcome> AdoptAsync(AccountPass pass, string accountId, CancellationToken cancellationToken)
     {
         queue.Forget(pass.Uid);
         Account account;
@@ -106,7 +111,7 @@ internal sealed partial class AccountStep(
         {
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account!;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             return Failed(pass, ConditionReasons.TerminalNotInOrganization,
                 $"adoptAccountId {accountId} is not an account of this organization (AccountNotFound). Adoption only takes over member accounts: "
@@ -134,21 +139,21 @@ internal sealed partial class AccountStep(
         status.State = AccountStates.FromAws(account.State, account.Status);
         await pass.SaveAsync(cancellationToken);
         pass.Event(EventType.Normal, "AccountAdopted", $"took over existing account {account.Id} ({account.Email}) through adoptAccountId");
-        return StepResult.Continue;
+        return StepOutcome.Continue;
     }
 
-    private async Task<StepResult> CreateOrQueueAsync(AccountPass pass, CancellationToken cancellationToken)
+    private async Task<StepOutcome> CreateOrQueueAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         if (!cache.HasSynced)
         {
-            return StepResult.Requeue(TimeSpan.FromSeconds(1), AccountReasons.CacheNotSynced);
+            return StepOutcome.Halt(TimeSpan.FromSeconds(1), AccountReasons.CacheNotSynced);
         }
 
         // First look (or a re-check after a terminal failure). An object that may create now has its email checked
         // under the lock right before CreateAccount; one that has to wait is told early when its email is taken, after
         // the lock, so the calls of a slot's hand-over never queue behind these reads.
         var firstLook = pass.Status.State is null or AccountState.Pending or AccountState.Failed;
-        StepResult result;
+        StepOutcome result;
         CreateAccountStatus? created;
         using (await queue.LockAsync(cancellationToken))
         using (AwsPriority.Urgent())
@@ -177,7 +182,7 @@ internal sealed partial class AccountStep(
     /// Under the process-wide lock: decide, re-check AWS, write the marker, create. Returns AWS's answer when
     /// CreateAccount was accepted (its request id is then held in the queue, not yet persisted).
     /// </summary>
-    private async Task<(StepResult Result, CreateAccountStatus? Created)> DecideAndCreateAsync(AccountPass pass, bool firstLook, CancellationToken cancellationToken)
+    private async Task<(StepOutcome Result, CreateAccountStatus? Created)> DecideAndCreateAsync(AccountPass pass, bool firstLook, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         var all = cache.List();
@@ -274,11 +279,11 @@ internal sealed partial class AccountStep(
         }
 
         queue.Hold(pass.Resource, created.Id);
-        return (StepResult.Continue, created);
+        return (StepOutcome.Continue, created);
     }
 
     /// <summary>3. The request id, persisted at once in its own write.</summary>
-    private async Task<StepResult> RecordRequestAsync(AccountPass pass, CreateAccountStatus created, CancellationToken cancellationToken)
+    private async Task<StepOutcome> RecordRequestAsync(AccountPass pass, CreateAccountStatus created, CancellationToken cancellationToken)
     {
         pass.Status.CreateAccountRequestId = created.Id;
         try
@@ -295,14 +300,14 @@ internal sealed partial class AccountStep(
         var creating = Creating(pass, created.Id);
 
         // AWS answers IN_PROGRESS; an emulator that finishes at once is followed up without the poll wait.
-        return created.State is "SUCCEEDED" or "FAILED" ? StepResult.Requeue(TimeSpan.Zero, "AccountCreating") : creating;
+        return created.State is "SUCCEEDED" or "FAILED" ? StepOutcome.Halt(TimeSpan.Zero, "AccountCreating") : creating;
     }
 
     /// <summary>
     /// An account with this email in the organization: ours (our uid tag: an earlier attempt created it) is taken over
     /// silently; anyone else's, or an untagged one, is refused with a terminal condition. Null when there is none.
     /// </summary>
-    private async Task<StepResult?> ExistingAccountAsync(AccountPass pass, CancellationToken cancellationToken)
+    private async Task<StepOutcome?> ExistingAccountAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var accounts = (await pass.Organizations.ListAccountsAsync(new ListAccountsRequest(), cancellationToken)).Accounts;
         var match = accounts.FirstOrDefault(a => string.Equals(a.Email, pass.Spec.Email, StringComparison.OrdinalIgnoreCase));
@@ -326,7 +331,7 @@ internal sealed partial class AccountStep(
             queue.Release(pass.Uid);
             await pass.SaveAsync(cancellationToken);
             pass.Event(EventType.Normal, "AccountFound", $"account {match.Id} with email {match.Email} carries this ClientAccount's uid: an earlier attempt created it; managing it");
-            return StepResult.Continue;
+            return StepOutcome.Continue;
         }
 
         if (uid is not null && !tags.ContainsKey(Labels.Released))
@@ -343,7 +348,7 @@ internal sealed partial class AccountStep(
             + $"To manage it with this ClientAccount set spec.adoptAccountId: \"{match.Id}\"; otherwise use another email. Nothing was created");
     }
 
-    private async Task<StepResult> FailedAsync(AccountPass pass, TrackResult tracked, CancellationToken cancellationToken)
+    private async Task<StepOutcome> FailedAsync(AccountPass pass, TrackResult tracked, CancellationToken cancellationToken)
     {
         if (tracked.FailureReason == "EMAIL_ALREADY_EXISTS")
         {
@@ -351,7 +356,7 @@ internal sealed partial class AccountStep(
             var existing = await ExistingAccountAsync(pass, cancellationToken);
             if (existing is { } found)
             {
-                return found.IsContinue ? await ObserveAsync(pass, cancellationToken) : found;
+                return found.StopsPass is false ? await ObserveAsync(pass, cancellationToken) : found;
             }
         }
 
@@ -361,14 +366,14 @@ internal sealed partial class AccountStep(
             pass.Status.State = AccountState.Queued;
             pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, failure.Reason, failure.Message);
             pass.Event(EventType.Warning, "CreateAccountRetry", $"request {tracked.RequestId}: {failure.Message}");
-            return StepResult.Requeue(Options.WaitBeforeCreateRetry, "CreateAccountRetry");
+            return StepOutcome.Halt(Options.WaitBeforeCreateRetry, "CreateAccountRetry");
         }
 
         pass.Event(EventType.Warning, "CreateAccountFailed", $"request {tracked.RequestId}: {failure.Message}");
         return Failed(pass, failure.Reason, failure.Message);
     }
 
-    private StepResult Refused(AccountPass pass, AwsServiceException ex)
+    private StepOutcome Refused(AccountPass pass, AwsServiceException ex)
     {
         if (ex.Reason == "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED")
         {
@@ -385,18 +390,18 @@ internal sealed partial class AccountStep(
 
         if (ex.Classification == AwsErrorClassification.Terminal)
         {
-            return Failed(pass, ConditionReasons.TerminalCreateAccountFailed, AwsOutcomes.TerminalMessage(ex));
+            return Failed(pass, ConditionReasons.TerminalCreateAccountFailed, Recipe.TerminalMessage(ex));
         }
 
         // Throttling, conflicts: nothing was created; try again with backoff.
         pass.Status.State = AccountState.Queued;
-        return StepResult.With(ReconcileResult.Transient(ConditionReasons.TransientError, ex));
+        return StepOutcome.Transient(ex.Message, ex);
     }
 
     private string QueueMessage(QueueDecision decision) =>
         $"waiting for one of the organization's {queue.Capacity} account-creation slots ({queue.InFlight} in flight, {decision.Waiting} waiting); queue position {decision.QueuePosition}";
 
-    private StepResult Creating(AccountPass pass, string? requestId)
+    private StepOutcome Creating(AccountPass pass, string? requestId)
     {
         var status = pass.Status;
         status.State = AccountState.Creating;
@@ -404,10 +409,10 @@ internal sealed partial class AccountStep(
         queue.Forget(pass.Uid);
         pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, ConditionReasons.Creating,
             requestId is null ? "CreateAccount was sent; its outcome is being looked up" : $"AWS is creating the account (request {requestId})");
-        return StepResult.Requeue(Options.WaitWhileAccountCreating, "AccountCreating");
+        return StepOutcome.Halt(Options.WaitWhileAccountCreating, "AccountCreating");
     }
 
-    private static StepResult Queued(AccountPass pass, int position, string message, TimeSpan wait)
+    private static StepOutcome Queued(AccountPass pass, int position, string message, TimeSpan wait)
     {
         var status = pass.Status;
         var wasQueued = status.State == AccountState.Queued;
@@ -419,16 +424,16 @@ internal sealed partial class AccountStep(
             pass.Event(EventType.Normal, "AccountQueued", message);
         }
 
-        return StepResult.Requeue(wait, ConditionReasons.Queued);
+        return StepOutcome.Halt(wait, ConditionReasons.Queued);
     }
 
-    private StepResult Failed(AccountPass pass, string reason, string message)
+    private StepOutcome Failed(AccountPass pass, string reason, string message)
     {
         queue.Forget(pass.Uid);
         pass.Status.State = AccountState.Failed;
         pass.Status.QueuePosition = null;
         pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, reason, message);
-        return StepResult.Terminal(reason, message);
+        return StepOutcome.Terminal(reason, message);
     }
 
     private static async Task<Dictionary<string, string>> TagsAsync(AccountPass pass, string accountId, CancellationToken cancellationToken)

@@ -61,4 +61,12 @@ public sealed class ClientAccountOptions
 
     /// <summary>The default of <see cref="UrgentWorkers"/>.</summary>
     public const int DefaultUrgentWorkers = 2;
+
+    /// <summary>What is wrong with these settings (empty when nothing is).</summary>
+    public IEnumerable<string> Failures() => Shared.OptionsRules.Check(
+        SectionName,
+        [(nameof(WaitWhileAccountCreating), WaitWhileAccountCreating), (nameof(WaitAtQueueHead), WaitAtQueueHead), (nameof(WaitWhileQueued), WaitWhileQueued),
+         (nameof(WaitWhileClosing), WaitWhileClosing), (nameof(WaitForAccessFirst), WaitForAccessFirst), (nameof(WaitForAccessMax), WaitForAccessMax),
+         (nameof(WaitBeforeCreateRetry), WaitBeforeCreateRetry), (nameof(RequestTimestampTolerance), RequestTimestampTolerance), (nameof(DriftCheckInterval), DriftCheckInterval)],
+        [(nameof(MaxCreationsInFlight), MaxCreationsInFlight), (nameof(MaxConcurrentReconciles), MaxConcurrentReconciles), (nameof(UrgentWorkers), UrgentWorkers)]);
 }

@@ -1,17 +1,16 @@
 using Microsoft.Extensions.Logging;
-using OpenKbs.Api;
-using OpenKbs.Aws.Core;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// The ClientAccount recipe: (1) deletion or finalizer, (2) validation, (3) account, (4) placement, (5) guardrails,
-/// (6) access; (7) drift is the same list on every pass. Every exit path concludes the conditions (try/finally);
-/// the runtime publishes status once. Outcomes are values; exceptions become transient outcomes here.
+/// The ClientAccount recipe: deletion or the finalizer; the validation gate; then the steps account, placement, guardrails and
+/// access on the <see cref="Recipe"/> engine. Drift is the same recipe on every pass. <see cref="Readiness"/> concludes the
+/// conditions on every exit path (finally); the runtime publishes status once.
 /// </summary>
-internal sealed partial class ClientAccountRecipe(
+internal sealed class ClientAccountRecipe(
     DeletionStep deletion,
     ValidationStep validation,
     AccountStep account,
@@ -21,41 +20,34 @@ internal sealed partial class ClientAccountRecipe(
     AccessStep access,
     ILogger<ClientAccountRecipe> logger)
 {
+    /// <summary>The name of the validation gate, in "blocked by" messages.</summary>
+    public const string ValidationGate = "validation";
+
+    /// <summary>The steps in recipe order.</summary>
+    public IReadOnlyList<IRecipeStep<AccountPass>> Steps { get; } = [account, placement, guardrails, access];
+
     public async Task<ReconcileResult> RunAsync(AccountPass pass, IFinalizerHandle finalizer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
         ArgumentNullException.ThrowIfNull(finalizer);
-        var result = ReconcileResult.Transient(ConditionReasons.TransientError, "the pass did not finish");
+        var record = new PassRecord<AccountPass>();
+        var result = ReconcileResult.Transient(Api.ConditionReasons.TransientError, "the pass did not finish");
         try
         {
-            result = await StepsAsync(pass, finalizer, cancellationToken);
-        }
-        catch (AwsServiceException ex)
-        {
-            result = AwsOutcomes.From(ex);
-        }
-        catch (StatusConflictException ex)
-        {
-            // The object changed under us (or vanished): nothing was sent after the refused write; look again.
-            result = ex.Gone ? ReconcileResult.Done() : ReconcileResult.RequeueAfter(TimeSpan.Zero, AccountReasons.StatusConflict);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogUnexpected(logger, pass.Key.ToString(), ex);
-            result = ReconcileResult.Transient(ConditionReasons.TransientError, ex);
+            result = await Recipe.GuardAsync(() => StepsAsync(pass, record, finalizer, cancellationToken), logger, $"ClientAccount {pass.Key}", cancellationToken);
         }
         finally
         {
             if (!finalizer.ObjectRemoved && !finalizer.IsDeleting)
             {
-                Readiness.Conclude(pass, result);
+                Readiness.Conclude(pass, Steps, record, result);
             }
         }
 
         return result;
     }
 
-    private async Task<ReconcileResult> StepsAsync(AccountPass pass, IFinalizerHandle finalizer, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> StepsAsync(AccountPass pass, PassRecord<AccountPass> record, IFinalizerHandle finalizer, CancellationToken cancellationToken)
     {
         var status = pass.Status;
         if (status.AccountId is null && !await pass.RefreshAsync(cancellationToken))
@@ -72,7 +64,7 @@ internal sealed partial class ClientAccountRecipe(
         await finalizer.AddAsync(cancellationToken);
 
         var validated = validation.Run(pass);
-        if (!validated.IsContinue)
+        if (validated.StopsPass)
         {
             if (status.AccountId is null && (status.CreateAccountRequestId is not null || status.CreateAccountStartedAt is not null))
             {
@@ -80,21 +72,11 @@ internal sealed partial class ClientAccountRecipe(
                 await tracker.TrackAsync(pass, cancellationToken);
             }
 
-            return validated.Stop!;
+            record.Blocker = (ValidationGate, validated);
+            return validated.ToResult();
         }
 
-        foreach (var step in new Func<AccountPass, CancellationToken, Task<StepResult>>[] { account.RunAsync, placement.RunAsync, guardrails.RunAsync, access.RunAsync })
-        {
-            var outcome = await step(pass, cancellationToken);
-            if (!outcome.IsContinue)
-            {
-                return outcome.Stop!;
-            }
-        }
-
-        return ReconcileResult.Done();
+        await Recipe.RunStepsAsync(Steps, pass, record, logger, $"ClientAccount {pass.Key}", cancellationToken);
+        return Recipe.Combine(record.Runs);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "ClientAccount {Key}: unexpected failure; retrying")]
-    private static partial void LogUnexpected(ILogger logger, string key, Exception exception);
 }

@@ -12,7 +12,7 @@ internal sealed class ClientAccountReconciler(IAwsClientFactory aws, IStatusStor
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(context);
-        var actor = AwsActors.For(resource, ClientAccountController.ControllerName);
+        var actor = AwsActors.For(resource, ClientAccountRegistration.ControllerName);
         var pass = new AccountPass(resource, aws.ForManagement(actor).Organizations, store, context.Clock, context.RecordEvent, context.Trigger);
         return recipe.RunAsync(pass, new ContextFinalizer(context), cancellationToken);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;

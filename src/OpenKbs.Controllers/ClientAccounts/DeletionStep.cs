@@ -3,12 +3,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 1 when the object is being deleted. A CreateAccount request still in flight is waited out first (an account
+/// When the object is being deleted. A CreateAccount request still in flight is waited out first (an account
 /// must never be orphaned). Then deletionPolicy: Retain (default) tags the account <c>openkbs.com/released</c>, records
 /// status.releasedAt and leaves everything else untouched; Close calls CloseAccount and waits until AWS reports the
 /// account SUSPENDED or CLOSED. No account ever created: the finalizer just goes.
@@ -84,15 +85,15 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
             {
                 await pass.Organizations.CloseAccountAsync(new CloseAccountRequest { AccountId = accountId }, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "AccountAlreadyClosedException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountAlreadyClosedException)
             {
                 return await ClosedAsync(pass, accountId, removeFinalizer, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
             {
                 return await GoneAsync(pass, accountId, removeFinalizer, cancellationToken);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "ConflictException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
             {
                 // AWS is already closing it.
             }
@@ -109,7 +110,7 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
         {
             account = (await pass.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = accountId }, cancellationToken)).Account;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "AccountNotFoundException")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
         {
             return await GoneAsync(pass, accountId, removeFinalizer, cancellationToken);
         }

@@ -45,7 +45,7 @@ internal sealed class GuardrailPolicies(OrganizationRoot root) : IDisposable
                         cancellationToken)).Policy?.PolicySummary?.Id;
                     pass.Event(EventType.Normal, "GuardrailPolicyCreated", $"created service control policy {policy.Name} ({existing})");
                 }
-                catch (AwsServiceException ex) when (ex.ErrorCode == "DuplicatePolicyException")
+                catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DuplicatePolicyException)
                 {
                     existing = await FindAsync(pass, policy.Name, cancellationToken);
                 }

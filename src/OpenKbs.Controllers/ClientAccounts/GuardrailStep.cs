@@ -1,18 +1,23 @@
 using OpenKbs.Api;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 5: the region guard SCP of the spec's allowedRegions is attached to the account, guard policies of other
+/// the region guard SCP of the spec's allowedRegions is attached to the account, guard policies of other
 /// region sets are detached (allowedRegions changed), and the account carries the ownership and spec tags.
 /// Other SCPs (FullAWSAccess, the platform team's own) are never touched.
 /// </summary>
-internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root)
+internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root) : IRecipeStep<AccountPass>
 {
-    public async Task<StepResult> RunAsync(AccountPass pass, CancellationToken cancellationToken)
+    public string Name => "guardrails";
+
+    public string? ConditionType => ConditionTypes.GuardrailsApplied;
+
+    public async Task<StepOutcome> RunAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         var accountId = pass.Status.AccountId!;
         var policy = RegionGuardPolicy.For(pass.Spec.AllowedRegions);
@@ -27,11 +32,11 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
                 await pass.Organizations.AttachPolicyAsync(new AttachPolicyRequest { PolicyId = policyId, TargetId = accountId }, cancellationToken);
                 pass.Event(EventType.Normal, "GuardrailAttached", $"attached region guard {policy.Name} ({policyId}) to account {accountId}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "DuplicatePolicyAttachmentException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DuplicatePolicyAttachmentException)
             {
                 // Attached meanwhile: fine.
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "PolicyTypeNotEnabledException")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.PolicyTypeNotEnabledException)
             {
                 root.Forget();
                 throw;
@@ -48,6 +53,6 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
         await AccountTags.ApplyAsync(pass, cancellationToken);
         pass.SetCondition(ConditionTypes.GuardrailsApplied, ConditionStatus.True, ConditionReasons.Available,
             $"region guard {policy.Name} ({policyId}) denies every action outside {string.Join(", ", policy.Regions)} (global services excepted); account tagged");
-        return StepResult.Continue;
+        return StepOutcome.Continue;
     }
 }

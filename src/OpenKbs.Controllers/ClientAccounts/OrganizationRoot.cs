@@ -53,7 +53,7 @@ internal sealed class OrganizationRoot : IDisposable
                         new EnablePolicyTypeRequest { RootId = root.Id!, PolicyType = RegionGuardPolicy.PolicyType }, cancellationToken);
                     onEnabled(root.Id!);
                 }
-                catch (AwsServiceException ex) when (ex.ErrorCode == "PolicyTypeAlreadyEnabledException")
+                catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.PolicyTypeAlreadyEnabledException)
                 {
                     // Someone else enabled it meanwhile: fine.
                 }

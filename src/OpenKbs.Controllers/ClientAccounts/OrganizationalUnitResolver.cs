@@ -48,7 +48,7 @@ internal sealed class OrganizationalUnitResolver(OrganizationRoot root) : IDispo
                             cancellationToken)).OrganizationalUnit?.Id;
                         pass.Event(EventType.Normal, "OrganizationalUnitCreated", $"created organizational unit {string.Join('/', walked)} ({child})");
                     }
-                    catch (AwsServiceException ex) when (ex.ErrorCode == "DuplicateOrganizationalUnitException")
+                    catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DuplicateOrganizationalUnitException)
                     {
                         child = await FindChildAsync(pass, parent, name, cancellationToken);
                     }

@@ -1,19 +1,24 @@
 using OpenKbs.Api;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
-/// <summary>Step 4: the account sits in the OU the spec names (missing OUs are created); a different parent means MoveAccount.</summary>
-internal sealed class PlacementStep(OrganizationalUnitResolver resolver)
+/// <summary>the account sits in the OU the spec names (missing OUs are created); a different parent means MoveAccount.</summary>
+internal sealed class PlacementStep(OrganizationalUnitResolver resolver) : IRecipeStep<AccountPass>
 {
-    public async Task<StepResult> RunAsync(AccountPass pass, CancellationToken cancellationToken)
+    public string Name => "placement";
+
+    public string? ConditionType => ConditionTypes.Placed;
+
+    public async Task<StepOutcome> RunAsync(AccountPass pass, CancellationToken cancellationToken)
     {
         if (!OrganizationalUnitPath.TryParse(pass.Spec.OrganizationalUnit, out var path, out var error))
         {
             // The validation step refuses this first; kept so the step is safe on its own.
-            return StepResult.Terminal(ConditionReasons.TerminalInvalidSpec, error!);
+            return StepOutcome.Terminal(ConditionReasons.TerminalInvalidSpec, error!);
         }
 
         var accountId = pass.Status.AccountId!;
@@ -30,6 +35,6 @@ internal sealed class PlacementStep(OrganizationalUnitResolver resolver)
 
         pass.Status.OrganizationalUnitId = target;
         pass.SetCondition(ConditionTypes.Placed, ConditionStatus.True, ConditionReasons.Available, $"account {accountId} is in {path} ({target})");
-        return StepResult.Continue;
+        return StepOutcome.Continue;
     }
 }

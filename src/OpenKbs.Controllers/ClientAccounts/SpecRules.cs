@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 

@@ -2,22 +2,23 @@ using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
 /// <summary>
-/// Step 2: what the schema could not check, before anything is created: the spec rules (<see cref="SpecRules"/>) and
+/// What the schema could not check, before anything is created: the spec rules (<see cref="SpecRules"/>) and
 /// ownership across all namespaces (<see cref="OwnershipPolicy"/>). A violation is terminal with a precise message.
 /// </summary>
 internal sealed class ValidationStep(IResourceCache<ClientAccount> cache, CreationQueue queue, IOptions<AwsOptions> aws)
 {
-    public StepResult Run(AccountPass pass)
+    public StepOutcome Run(AccountPass pass)
     {
         if (!cache.HasSynced)
         {
             // Ownership needs every ClientAccount in view.
-            return StepResult.Requeue(TimeSpan.FromSeconds(1), AccountReasons.CacheNotSynced);
+            return StepOutcome.Halt(TimeSpan.FromSeconds(1), AccountReasons.CacheNotSynced);
         }
 
         if (SpecRules.Check(pass.Resource, [.. aws.Value.AllowedRegions]) is { } violation)
@@ -30,10 +31,10 @@ internal sealed class ValidationStep(IResourceCache<ClientAccount> cache, Creati
             return Refuse(pass, ConditionReasons.TerminalOwnershipConflict, conflict.Message);
         }
 
-        return StepResult.Continue;
+        return StepOutcome.Continue;
     }
 
-    private StepResult Refuse(AccountPass pass, string reason, string message)
+    private StepOutcome Refuse(AccountPass pass, string reason, string message)
     {
         queue.Forget(pass.Uid);
         var status = pass.Status;
@@ -44,6 +45,6 @@ internal sealed class ValidationStep(IResourceCache<ClientAccount> cache, Creati
             pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, reason, message);
         }
 
-        return StepResult.Terminal(reason, message);
+        return StepOutcome.Terminal(reason, message);
     }
 }

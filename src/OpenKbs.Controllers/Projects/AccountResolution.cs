@@ -1,4 +1,5 @@
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Shared.Recipes;
 
 namespace OpenKbs.Controllers.Projects;
 

@@ -1,5 +1,6 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;
@@ -8,7 +9,7 @@ namespace OpenKbs.Controllers.Projects;
 /// Resolves <c>spec.clientAccountRef</c> in the Project's own namespace only (the reference has no namespace field: one tenant's
 /// Project can never reach another tenant's account) through the ClientAccount informer cache. A missing or not-yet-Ready
 /// account is a wait (reason WaitingForAccount), not an error; a ClientAccount becoming Ready wakes its Projects at once
-/// (<see cref="ProjectController"/> watches ClientAccounts).
+/// (<see cref="ProjectRegistration"/> watches ClientAccounts).
 /// </summary>
 internal sealed class AccountResolver(IResourceCache<ClientAccount> accounts, ProjectOptions options)
 {

@@ -42,7 +42,7 @@ internal sealed class ProjectContext
         _store = store;
         Names = ProjectNames.For(project.Metadata.NamespaceProperty, project.Metadata.Name, project.Metadata.Uid ?? string.Empty);
         Tags = OwnershipTags.For(project);
-        Actor = AwsActors.For(project, ProjectController.ControllerName);
+        Actor = AwsActors.For(project, ProjectRegistration.ControllerName);
     }
 
     public Project Project { get; }

@@ -17,7 +17,7 @@ internal sealed class ProjectContextFactory(IAwsClientFactory aws, IStatusStore<
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(account);
         var accountId = account.Status?.AccountId ?? throw new ArgumentException("the ClientAccount has no account id", nameof(account));
-        var actor = AwsActors.For(project, ProjectController.ControllerName);
+        var actor = AwsActors.For(project, ProjectRegistration.ControllerName);
         var member = aws.ForAccount(accountId, account.Spec.AccessRoleName, account.Spec.Region, actor);
         var management = aws.ForManagement(actor);
         project.Status ??= new ProjectStatus();

@@ -36,4 +36,12 @@ public sealed class ProjectOptions
 
     /// <summary>Workers of this controller; null uses the runtime's value.</summary>
     public int? MaxConcurrentReconciles { get; set; }
+
+    /// <summary>What is wrong with these settings (empty when nothing is).</summary>
+    public IEnumerable<string> Failures() => Shared.OptionsRules.Check(
+        SectionName,
+        [(nameof(WaitForAccount), WaitForAccount), (nameof(WaitForLambda), WaitForLambda), (nameof(WaitForIamPropagation), WaitForIamPropagation),
+         (nameof(WaitForDatabase), WaitForDatabase), (nameof(WaitForDistribution), WaitForDistribution), (nameof(UsageRefresh), UsageRefresh),
+         (nameof(DriftCheckInterval), DriftCheckInterval)],
+        [(nameof(MaxConcurrentReconciles), MaxConcurrentReconciles)]);
 }

@@ -3,14 +3,8 @@ namespace OpenKbs.Controllers.Projects;
 /// <summary>Project condition and event reasons beyond the shared ones in <see cref="Api.ConditionReasons"/>.</summary>
 internal static class ProjectReasons
 {
-    /// <summary>A placeholder step: the component is not implemented yet (condition Unknown).</summary>
-    public const string NotImplemented = "NotImplemented";
-
     /// <summary>The component waits for an earlier one (e.g. functions for the verified artifact).</summary>
     public const string WaitingForDependency = "WaitingForDependency";
-
-    /// <summary>The cached object is older than the API server's (a status checkpoint was refused).</summary>
-    public const string StatusConflict = "StatusConflict";
 
     /// <summary>An AWS object is owned by another Project (its openkbs.com/uid tag differs).</summary>
     public const string TerminalOwnershipConflict = Api.ConditionReasons.TerminalOwnershipConflict;

@@ -3,19 +3,16 @@ using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws;
-using OpenKbs.Aws.Core;
-using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;
 
 /// <summary>
-/// The Project recipe: (1) deletion (steps finalized in reverse order per <c>deletionPolicy</c>) or the finalizer, (2) the spec
-/// rules, (3) the ClientAccount in the same namespace (wait until Ready), (4) the context gathered once, (5) the steps in the
-/// order of <see cref="ProjectSteps"/>, each observing AWS and converging its component; a terminal or transient step stops the
-/// pass, a progressing one does not. (6) <see cref="ProjectReadiness"/> concludes Ready, Synced and deployedVersion on every exit
-/// path (finally); the runtime writes status once. Drift is the same recipe on every resync.
+/// The Project recipe: deletion (steps finalized in reverse order per <c>deletionPolicy</c>) or the finalizer; the spec rules;
+/// the ClientAccount gate (wait until Ready); then the steps of <see cref="ProjectSteps"/> on the <see cref="Recipe"/> engine.
+/// <see cref="ProjectReadiness"/> concludes the conditions on every exit path (finally); the runtime writes status once.
 /// </summary>
 internal sealed partial class ProjectRecipe(
     ProjectSteps steps,
@@ -25,6 +22,9 @@ internal sealed partial class ProjectRecipe(
     ProjectOptions options,
     ILogger<ProjectRecipe> logger)
 {
+    /// <summary>The name of the gate that waits for the ClientAccount, in "blocked by" messages.</summary>
+    public const string AccountGate = "clientaccount";
+
     public async Task<ReconcileResult> RunAsync(
         Project project,
         IFinalizerHandle finalizer,
@@ -35,33 +35,25 @@ internal sealed partial class ProjectRecipe(
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(finalizer);
         project.Status ??= new ProjectStatus();
-        var pass = new PassRecord();
+        var pass = new PassRecord<ProjectContext>();
+        ProjectContext? context = null;
+        var key = ObjectKey.From(project).ToString();
         var result = ReconcileResult.Transient(ConditionReasons.TransientError, "the pass did not finish");
         try
         {
-            result = finalizer.IsDeleting
-                ? await DeleteAsync(project, finalizer, clock, recordEvent, cancellationToken)
-                : await ConvergeAsync(project, finalizer, clock, recordEvent, pass, cancellationToken);
-        }
-        catch (AwsServiceException ex)
-        {
-            result = AwsOutcomes.From(ex);
-        }
-        catch (StatusConflictException ex)
-        {
-            // The object changed under us (or vanished): look again with the latest copy.
-            result = ex.Gone ? ReconcileResult.Done() : ReconcileResult.RequeueAfter(TimeSpan.Zero, ProjectReasons.StatusConflict);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogUnexpected(logger, ObjectKey.From(project).ToString(), ex);
-            result = ReconcileResult.Transient(ConditionReasons.TransientError, ex);
+            result = await Recipe.GuardAsync(
+                async () => finalizer.IsDeleting
+                    ? await DeleteAsync(project, finalizer, clock, recordEvent, cancellationToken)
+                    : await ConvergeAsync(project, finalizer, clock, recordEvent, pass, c => context = c, cancellationToken),
+                logger,
+                $"Project {key}",
+                cancellationToken);
         }
         finally
         {
             if (!finalizer.ObjectRemoved && !finalizer.IsDeleting)
             {
-                ProjectReadiness.Conclude(project, steps.Ordered, pass, result, clock, recordEvent);
+                ProjectReadiness.Conclude(project, steps.Ordered, pass, context, result, clock, recordEvent);
             }
         }
 
@@ -73,7 +65,8 @@ internal sealed partial class ProjectRecipe(
         IFinalizerHandle finalizer,
         TimeProvider clock,
         Action<EventType, string, string> recordEvent,
-        PassRecord pass,
+        PassRecord<ProjectContext> pass,
+        Action<ProjectContext> created,
         CancellationToken cancellationToken)
     {
         await finalizer.AddAsync(cancellationToken);
@@ -86,8 +79,8 @@ internal sealed partial class ProjectRecipe(
         var resolution = accounts.Resolve(project);
         if (resolution.Stop is { } stop)
         {
-            pass.Blocker = stop;
-            return ToResult(stop);
+            pass.Blocker = (AccountGate, stop);
+            return stop.ToResult();
         }
 
         var account = resolution.Account!;
@@ -97,18 +90,9 @@ internal sealed partial class ProjectRecipe(
         }
 
         var context = contexts.Create(project, account, clock, recordEvent);
-        pass.Context = context;
-        foreach (var step in steps.Ordered)
-        {
-            var outcome = await RunStepAsync(step, context, cancellationToken);
-            pass.Runs.Add(new StepRun(step, outcome));
-            if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
-            {
-                break;
-            }
-        }
-
-        return Combine(pass.Runs);
+        created(context);
+        await Recipe.RunStepsAsync(steps.Ordered, context, pass, logger, $"Project {context.Key}", cancellationToken);
+        return Recipe.Combine(pass.Runs);
     }
 
     private async Task<ReconcileResult> DeleteAsync(
@@ -133,22 +117,16 @@ internal sealed partial class ProjectRecipe(
         }
 
         var context = contexts.Create(project, account, clock, recordEvent);
+        var key = $"Project {context.Key}";
         foreach (var step in steps.Ordered.Reverse())
         {
-            StepOutcome outcome;
-            try
-            {
-                outcome = await step.FinalizeAsync(context, policy, cancellationToken);
-            }
-            catch (AwsServiceException ex)
-            {
-                outcome = FromException(ex);
-            }
-
+            var outcome = await Recipe.RunStepAsync(step.Name, () => step.FinalizeAsync(context, policy, cancellationToken), logger, key);
             if (!outcome.IsReady)
             {
                 LogFinalizeWaiting(logger, context.Key.ToString(), step.Name, outcome.ToString());
-                return ToResult(outcome);
+                return outcome.Kind == StepOutcomeKind.Progressing && outcome.Wait is null
+                    ? ReconcileResult.RequeueAfter(TimeSpan.Zero, outcome.WaitName ?? outcome.Reason)
+                    : outcome.ToResult();
             }
         }
 
@@ -164,65 +142,6 @@ internal sealed partial class ProjectRecipe(
         await finalizer.RemoveAsync(cancellationToken);
         return ReconcileResult.Done();
     }
-
-    private async Task<StepOutcome> RunStepAsync(IProjectStep step, ProjectContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var outcome = await step.ObserveAndConvergeAsync(context, cancellationToken);
-            LogStep(logger, context.Key.ToString(), step.Name, outcome.ToString());
-            return outcome;
-        }
-        catch (AwsServiceException ex)
-        {
-            return FromException(ex);
-        }
-    }
-
-    /// <summary>An AWS error no step handled: terminal only when retrying the same request cannot succeed.</summary>
-    internal static StepOutcome FromException(AwsServiceException exception)
-    {
-        var result = AwsOutcomes.From(exception);
-        return result.Outcome == ReconcileOutcome.Terminal
-            ? StepOutcome.Terminal(result.Reason!, result.Message ?? result.Reason!)
-            : StepOutcome.Transient($"{exception.Service}:{exception.Operation} failed with {exception.ErrorCode}; retrying with backoff", exception);
-    }
-
-    /// <summary>Terminal wins, then transient, then the shortest named wait; otherwise done until the next drift check.</summary>
-    internal static ReconcileResult Combine(IReadOnlyList<StepRun> runs)
-    {
-        if (runs.FirstOrDefault(r => r.Outcome.Kind == StepOutcomeKind.Terminal) is { } terminal)
-        {
-            return ReconcileResult.Terminal(terminal.Outcome.Reason, terminal.Outcome.Message);
-        }
-
-        if (runs.FirstOrDefault(r => r.Outcome.Kind == StepOutcomeKind.Transient) is { } transient)
-        {
-            return transient.Outcome.Exception is { } ex
-                ? ReconcileResult.Transient(ConditionReasons.TransientError, ex)
-                : ReconcileResult.Transient(ConditionReasons.TransientError, transient.Outcome.Message);
-        }
-
-        var wait = runs.Where(r => r.Outcome.Kind == StepOutcomeKind.Progressing && r.Outcome.Wait is not null)
-            .OrderBy(r => r.Outcome.Wait).FirstOrDefault();
-        return wait is null ? ReconcileResult.Done() : ReconcileResult.RequeueAfter(wait.Outcome.Wait!.Value, wait.Outcome.WaitName!);
-    }
-
-    private static ReconcileResult ToResult(StepOutcome outcome) => outcome.Kind switch
-    {
-        StepOutcomeKind.Terminal => ReconcileResult.Terminal(outcome.Reason, outcome.Message),
-        StepOutcomeKind.Transient => outcome.Exception is { } ex
-            ? ReconcileResult.Transient(ConditionReasons.TransientError, ex)
-            : ReconcileResult.Transient(ConditionReasons.TransientError, outcome.Message),
-        StepOutcomeKind.Progressing => ReconcileResult.RequeueAfter(outcome.Wait ?? TimeSpan.Zero, outcome.WaitName ?? outcome.Reason),
-        _ => ReconcileResult.Done(),
-    };
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Project {Key}: unexpected failure; retrying")]
-    private static partial void LogUnexpected(ILogger logger, string key, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Project {Key}: step {Step}: {Outcome}")]
-    private static partial void LogStep(ILogger logger, string key, string step, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: deletion waits for step {Step}: {Outcome}")]
     private static partial void LogFinalizeWaiting(ILogger logger, string key, string step, string outcome);

@@ -1,5 +1,6 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
+using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
-using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects;
 

@@ -8,14 +8,14 @@ namespace OpenKbs.Controllers.Projects;
 /// <list type="number">
 /// <item>storage: KMS key + bucket (versioning, SSE-KMS, public access block, TLS-only policy, lifecycle, tags): StorageReady</item>
 /// <item>artifact: verify the SHA-256 while streaming from the platform bucket, copy into the project bucket: ArtifactVerified</item>
-/// <item>database (project2): Aurora PostgreSQL Serverless v2: DatabaseReady; may add sealed settings and role statements</item>
+/// <item>database: Aurora PostgreSQL Serverless v2: DatabaseReady; may add sealed settings and role statements</item>
 /// <item>execution role: least-privilege role for the functions (no condition of its own)</item>
 /// <item>API-key staging: new keys of a new deployment staged (encrypted) in the Secret; the accepted set for the functions</item>
 /// <item>functions: Lambda functions from the verified artifact: FunctionsReady</item>
 /// <item>API keys: hand the staged keys over, then revoke old ones: KeysRotated</item>
-/// <item>CDN (project2): CloudFront with origin access control: CdnReady</item>
-/// <item>schedules (project2): EventBridge Scheduler: SchedulesReady</item>
-/// <item>usage (project2): CloudWatch consumption on a slow interval (no condition)</item>
+/// <item>CDN: CloudFront with origin access control: CdnReady</item>
+/// <item>schedules: EventBridge Scheduler: SchedulesReady</item>
+/// <item>usage: CloudWatch consumption on a slow interval (no condition)</item>
 /// </list>
 /// </summary>
 internal sealed class ProjectSteps(

@@ -26,7 +26,6 @@ public static class AwsRegistration
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, KubernetesEventAuditSink>());
-        services.TryAddSingleton(typeof(IStatusStore<>), typeof(KubernetesStatusStore<>));
         return services;
     }
 

@@ -79,8 +79,8 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
         {
             try
             {
-                await api.ReplaceStatusAsync(descriptor, key, body, cancellationToken).ConfigureAwait(false);
-                return new StatusWrite(true, attempt, false);
+                var written = await api.ReplaceStatusAsync(descriptor, key, body, cancellationToken).ConfigureAwait(false);
+                return new StatusWrite(true, attempt, false, written["metadata"]?["resourceVersion"]?.GetValue<string>());
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
             {
@@ -108,5 +108,5 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
     }
 }
 
-/// <summary>Result of a status write: whether a PUT succeeded, how many 409s were retried, whether the object was gone.</summary>
-internal readonly record struct StatusWrite(bool Written, int Conflicts, bool Gone);
+/// <summary>Result of a status write: whether a PUT succeeded, how many 409s were retried, whether the object was gone, the new resourceVersion.</summary>
+internal readonly record struct StatusWrite(bool Written, int Conflicts, bool Gone, string? ResourceVersion = null);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit.Abstractions;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
@@ -7,8 +6,10 @@ using OpenKbs.Aws.S3.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

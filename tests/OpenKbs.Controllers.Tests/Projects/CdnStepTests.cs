@@ -49,7 +49,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(("redirect-to-https", "TLSv1.2_2021", "PriceClass_100"), (config.DefaultCacheBehavior!.ViewerProtocolPolicy, config.ViewerCertificate!.MinimumProtocolVersion, config.PriceClass));
 
         var audited = host.Audit.Records.Count;
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
         Assert.Equal(audited, host.Audit.Records.Count);
     }
 
@@ -111,7 +111,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task An_enabled_CDN_without_a_certificate_is_terminal_and_creates_nothing()
     {
         using var host = Host(moto, new CdnSpec { Enabled = true });
-        var outcome = await Step().ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        var outcome = await Step().RunAsync(host.Context(), CancellationToken.None);
         Assert.Equal("TerminalTlsRequiresCertificate", outcome.Reason);
         Assert.Empty(host.Log.Operations);
     }
@@ -131,7 +131,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         });
         host.StepClients = racing;
 
-        var first = await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        var first = await step.RunAsync(host.Context(), CancellationToken.None);
         Assert.True(racing.Raced);
         Assert.Equal((ConditionReasons.Updating, nameof(ProjectWaits.WaitForNextPhase)), (first.Reason, first.WaitName));
         Assert.Contains("ETag", first.Message, StringComparison.Ordinal);

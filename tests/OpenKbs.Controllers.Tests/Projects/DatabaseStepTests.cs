@@ -42,13 +42,13 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
 
         // The later steps get the connection details (sealed by the functions step) and the least-privilege statements.
         var context = host.Context(c => c.KeyArn = key);
-        Assert.True((await step.ObserveAndConvergeAsync(context, CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(context, CancellationToken.None)).IsReady);
         Assert.Contains(cluster.Endpoint!, System.Text.Encoding.UTF8.GetString(context.SealedSettings[DatabaseRendering.SettingName]), StringComparison.Ordinal);
         Assert.Equal(2, context.ExecutionRoleStatements.Count);
 
         // A drift check of an unchanged cluster: reads only.
         var audited = host.Audit.Records.Count;
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(c => c.KeyArn = key), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(c => c.KeyArn = key), CancellationToken.None)).IsReady);
         Assert.Equal(audited, host.Audit.Records.Count);
 
         // Nothing anywhere carries a password.
@@ -104,7 +104,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task A_disabled_database_costs_no_call()
     {
         using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = false }));
-        var outcome = await ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l)).ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        var outcome = await ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l)).RunAsync(host.Context(), CancellationToken.None);
         Assert.Equal(ConditionReasons.Disabled, outcome.Reason);
         Assert.Empty(host.Log.Operations);
     }

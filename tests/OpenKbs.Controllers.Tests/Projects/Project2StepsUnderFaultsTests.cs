@@ -79,7 +79,7 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
         project.Status = new ProjectStatus { Storage = new StorageStatus { BucketName = ProjectNames.For("tenants", "shop", project.Metadata.Uid!).Bucket } };
         using var host = new ProjectStepHarness(moto, project);
         var step = ProjectStepHarness.Step<CdnStep>(l => new CdnStep(l));
-        await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        await step.RunAsync(host.Context(), CancellationToken.None);
         var id = project.Status.Cdn!.DistributionId;
 
         project.Status.Cdn = null; // the checkpoint never reached the API server

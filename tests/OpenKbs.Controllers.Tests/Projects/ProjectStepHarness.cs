@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using k8s;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Api;
@@ -14,10 +13,15 @@ using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
+using OpenKbs.Runtime.Controllers;
+using OpenKbs.Runtime.Kube;
 using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
+using k8s;
+using k8s.Models;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -60,11 +64,11 @@ internal sealed class ProjectStepHarness : IDisposable
         Account = ProjectFixtures.ReadyAccount("acme", accountId, project.Metadata.NamespaceProperty, Region);
         PlatformBucket = $"okbs-platform-{Guid.NewGuid():N}"[..30];
         Options = new ProjectOptions { ArtifactBucket = PlatformBucket, WaitForDatabase = TimeSpan.FromSeconds(1), WaitForDistribution = TimeSpan.FromSeconds(1) };
-        Store = new Saves(kube is null ? null : new KubernetesStatusStore<Project>(kube));
-        _secrets = kube is null ? null : new KubernetesApiKeySecretStore(kube);
+        Store = new Saves(kube is null ? null : new StatusCheckpoints<Project>(kube));
+        _secrets = kube is null ? null : new KubernetesApiKeySecretStore(new CoreObjects<V1Secret>(kube));
         _contexts = new ProjectContextFactory(Factory, Store, Options);
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        Member = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, AwsActors.For(project, ProjectController.ControllerName));
+        Member = Factory.ForAccount(accountId, "OrganizationAccountAccessRole", Region, AwsActors.For(project, ProjectRegistration.ControllerName));
     }
 
     /// <summary>The AWS requests that reached the layer in front of moto.</summary>
@@ -198,7 +202,7 @@ internal sealed class ProjectStepHarness : IDisposable
         var outcomes = new Dictionary<string, StepOutcome>(StringComparer.Ordinal);
         foreach (var step in (steps ?? Steps)())
         {
-            var outcome = await step.ObserveAndConvergeAsync(context, CancellationToken.None);
+            var outcome = await step.RunAsync(context, CancellationToken.None);
             outcomes[step.Name] = outcome;
             if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
             {
@@ -239,7 +243,7 @@ internal sealed class ProjectStepHarness : IDisposable
             StepOutcome outcome;
             try
             {
-                outcome = await step.ObserveAndConvergeAsync(Context(facts), CancellationToken.None);
+                outcome = await step.RunAsync(Context(facts), CancellationToken.None);
             }
             catch (OpenKbs.Aws.Core.AwsServiceException ex) when (faults && !ex.IsTerminal)
             {

@@ -50,11 +50,11 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(["nightly", "often"], host.Project.Status!.Schedules!.Select(s => s.Name));
 
         var audited = host.Audit.Records.Count;
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(Functions), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(Functions), CancellationToken.None)).IsReady);
         Assert.Equal(audited, host.Audit.Records.Count);
 
         await host.Member.Scheduler.UpdateScheduleAsync(ScheduleRendering.Desired(names.ScheduleGroup, Two[0] with { Expression = "rate(1 day)" }, nightly.Target.Arn!, nightly.Target.RoleArn!));
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(Functions), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(Functions), CancellationToken.None)).IsReady);
         Assert.Equal("cron(0 2 * * ? *)", (await host.Member.Scheduler.GetScheduleAsync(new GetScheduleRequest { Name = "nightly", GroupName = names.ScheduleGroup })).ScheduleExpression);
         Assert.Contains(host.Events, e => e.Contains(ScheduleRendering.Expression, StringComparison.Ordinal));
     }
@@ -81,7 +81,7 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task Schedules_wait_for_their_functions()
     {
         using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", s => s with { Schedules = Two }), chaos: null);
-        var outcome = await ProjectStepHarness.Step<SchedulesStep>(l => new SchedulesStep(l)).ObserveAndConvergeAsync(host.Context(), CancellationToken.None);
+        var outcome = await ProjectStepHarness.Step<SchedulesStep>(l => new SchedulesStep(l)).RunAsync(host.Context(), CancellationToken.None);
         Assert.Equal((ProjectReasons.WaitingForDependency, nameof(ProjectWaits.WaitForLambda)), (outcome.Reason, outcome.WaitName));
         Assert.Empty(host.Log.Operations);
     }

@@ -17,8 +17,8 @@ public sealed class UsageStepMotoTests(MotoServerFixture moto) : IAsyncLifetime
         using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop"), chaos: null);
         var step = ProjectStepHarness.Step<UsageStep>(l => new UsageStep(l));
 
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);
-        Assert.True((await step.ObserveAndConvergeAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
 
         Assert.Equal(["GetMetricData"], host.Log.Operations.Where(o => o != "AssumeRole"));
         Assert.Empty(host.Audit.Records);

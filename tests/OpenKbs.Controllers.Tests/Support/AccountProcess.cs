@@ -83,7 +83,7 @@ internal sealed class AccountProcess : IDisposable
     {
         var key = ObjectKey.From(resource);
         var current = Store.Read(key) ?? throw new InvalidOperationException($"{key} is gone");
-        var pass = new AccountPass(current, _wrap(Aws.Factory.ForManagement(OpenKbs.Controllers.Shared.AwsActors.For(current, ClientAccountController.ControllerName)).Organizations),
+        var pass = new AccountPass(current, _wrap(Aws.Factory.ForManagement(OpenKbs.Controllers.Shared.AwsActors.For(current, ClientAccountRegistration.ControllerName)).Organizations),
             Store, TimeProvider.System, (t, r, m) => Events.Add((t, r, m)));
         var finalizer = new TestFinalizer(Store, current);
         var result = await Recipe.RunAsync(pass, finalizer, cancellationToken);

@@ -1,6 +1,7 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Tests.Support;

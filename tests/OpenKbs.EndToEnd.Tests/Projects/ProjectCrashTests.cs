@@ -24,7 +24,7 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
 
     private static int Runs => int.TryParse(Environment.GetEnvironmentVariable("OPENKBS_PROJECT_CRASH_RUNS"), out var runs) && runs > 0 ? runs : Chaos.Enabled ? 10 : 2;
 
-    [SkippableFact]
+    [Fact]
     public async Task Killing_the_operator_while_a_project_converges_never_duplicates_or_loses_anything()
     {
         var total = Stopwatch.StartNew();

@@ -18,7 +18,7 @@ public sealed class ProjectLifecycleTests(TwoTenantsFixture fixture) : IClassFix
 
     private TenantWorld World => fixture.World;
 
-    [SkippableFact]
+    [Fact]
     public async Task The_example_project_becomes_Ready_and_lives_only_in_its_clients_account()
     {
         var (a, b) = await fixture.ReadyAsync();
@@ -81,7 +81,7 @@ public sealed class ProjectLifecycleTests(TwoTenantsFixture fixture) : IClassFix
         Assert.Equal([b.Status.Storage!.BucketName!], await other.BucketsAsync());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Changes_behind_the_operators_back_are_put_back_by_one_drift_check()
     {
         var (a, _) = await fixture.ReadyAsync();
@@ -123,7 +123,7 @@ public sealed class ProjectLifecycleTests(TwoTenantsFixture fixture) : IClassFix
         await World.WaitReadyAsync(fixture.A);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_second_deployment_updates_the_code_rotates_the_keys_and_leaves_the_old_key_unusable()
     {
         var (_, b) = await fixture.ReadyAsync();

@@ -17,14 +17,13 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
 {
     private TenantWorld World => fixture.World;
 
-    [SkippableFact]
+    [Fact]
     public async Task An_artifact_whose_sha256_does_not_match_is_terminal_and_nothing_is_deployed()
     {
         var tampered = await ProjectApi.WaitAsync(
             World.Client, fixture.Tenant, "tampered",
             p => ProjectApi.Condition(p, ConditionTypes.Ready)?.Reason == ConditionReasons.TerminalArtifactMismatch,
-            TenantWorld.Converge, World.Diagnostics,
-            ProjectApi.PlaceholderAmong(ConditionTypes.StorageReady, ConditionTypes.ArtifactVerified));
+            TenantWorld.Converge, World.Diagnostics);
         var shop = await World.WaitReadyAsync(fixture.Tenant);
 
         var ready = ProjectApi.Condition(tampered, ConditionTypes.Ready)!;
@@ -47,13 +46,13 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_ClientAccount_of_another_namespace_is_never_used()
     {
         var waiting = await ProjectApi.WaitAsync(
             World.Client, fixture.Other, "shop",
             p => ProjectApi.Condition(p, ConditionTypes.Ready)?.Reason == ConditionReasons.WaitingForAccount,
-            TenantWorld.Converge, World.Diagnostics, _ => null);
+            TenantWorld.Converge, World.Diagnostics);
         var shop = await World.WaitReadyAsync(fixture.Tenant);
 
         Assert.Contains("acme", ProjectApi.Condition(waiting, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
@@ -69,7 +68,7 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_home_region_the_operator_does_not_allow_is_terminal_and_no_account_is_created()
     {
         var deadline = DateTime.UtcNow + TenantWorld.Converge;
@@ -89,7 +88,7 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
         var project = await ProjectApi.WaitAsync(
             World.Client, fixture.Disallowed, "shop",
             p => ProjectApi.Condition(p, ConditionTypes.Ready)?.Reason == ConditionReasons.WaitingForAccount,
-            TenantWorld.Converge, World.Diagnostics, _ => null);
+            TenantWorld.Converge, World.Diagnostics);
 
         Assert.Contains("eu-west-3", account.Status!.Conditions.Single(c => c.Type == ConditionTypes.Ready).Message, StringComparison.Ordinal);
         Assert.Null(account.Status.AccountId);
@@ -103,7 +102,7 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
     /// Ready example project, delimited by the reconcile-requested-at echo (all its calls precede the status write), counted by
     /// the proxy. The figure goes to docs/performance.md.
     /// </summary>
-    [SkippableFact]
+    [Fact]
     public async Task A_steady_state_drift_check_of_the_example_project_only_reads()
     {
         await World.WaitReadyAsync(fixture.Tenant);

@@ -9,9 +9,6 @@ namespace OpenKbs.EndToEnd.Tests.Support;
 /// <summary>Project reads and waits through the KubernetesClient.</summary>
 internal static class ProjectApi
 {
-    /// <summary>The reason a placeholder step reports (Controllers' ProjectReasons.NotImplemented).</summary>
-    public const string NotImplemented = "NotImplemented";
-
     public static Task<Project?> GetAsync(IKubernetes client, string @namespace, string name) =>
         KubeObjects.GetOrNullAsync<Project>(client, @namespace, Project.KubePlural, name);
 
@@ -20,38 +17,16 @@ internal static class ProjectApi
     public static bool IsReady(Project project) =>
         Condition(project, ConditionTypes.Ready) is { Status: "True" } ready && ready.ObservedGeneration == project.Metadata.Generation;
 
-    /// <summary>The components a placeholder step still holds back (condition Unknown, reason NotImplemented).</summary>
-    public static IReadOnlyList<string> NotImplementedComponents(Project project) =>
-        [.. project.Status?.Conditions.Where(c => c.Reason == NotImplemented).Select(c => c.Type) ?? []];
-
     /// <summary>One line per condition, for failure messages.</summary>
     public static string Describe(Project? project) => project is null
         ? "(no such Project)"
         : $"{project.Metadata.NamespaceProperty}/{project.Metadata.Name} gen {project.Metadata.Generation}: "
           + string.Join("; ", project.Status?.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason} {c.Message} (gen {c.ObservedGeneration})") ?? []);
 
-    /// <summary>Skips while placeholder steps are all that hold a project back from Ready (every other component is True).</summary>
-    public static string? PlaceholdersBlockReady(Project project) =>
-        NotImplementedComponents(project) is { Count: > 0 } missing
-        && project.Status!.Conditions.Where(c => c.Reason != NotImplemented && c.Type is not (ConditionTypes.Ready or ConditionTypes.Synced)).All(c => c.Status == "True")
-            ? $"the Project steps for {string.Join(", ", missing)} are not implemented yet (placeholder, reason NotImplemented): {Describe(project)}"
-            : null;
-
-    /// <summary>Skips while any of <paramref name="components"/> is a placeholder step.</summary>
-    public static Func<Project, string?> PlaceholderAmong(params string[] components) => project =>
-        NotImplementedComponents(project).Intersect(components).ToList() is { Count: > 0 } missing
-            ? $"the Project steps for {string.Join(", ", missing)} are not implemented yet (placeholder, reason NotImplemented): {Describe(project)}"
-            : null;
-
-    /// <summary>
-    /// Polls until <paramref name="until"/> holds. Skips the test when <paramref name="skip"/> names a reason (by default: placeholder
-    /// steps hold the project back, see <see cref="PlaceholdersBlockReady"/>); fails with the conditions and <paramref name="diagnostics"/>
-    /// at the deadline.
-    /// </summary>
+    /// <summary>Polls until <paramref name="until"/> holds; fails with the conditions and <paramref name="diagnostics"/> at the deadline.</summary>
     public static async Task<Project> WaitAsync(
-        IKubernetes client, string @namespace, string name, Func<Project, bool> until, TimeSpan timeout, Func<string>? diagnostics = null, Func<Project, string?>? skip = null)
+        IKubernetes client, string @namespace, string name, Func<Project, bool> until, TimeSpan timeout, Func<string>? diagnostics = null)
     {
-        skip ??= PlaceholdersBlockReady;
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
@@ -59,11 +34,6 @@ internal static class ProjectApi
             if (last is not null && until(last))
             {
                 return last;
-            }
-
-            if (last is not null && skip(last) is { } reason)
-            {
-                throw new SkipException(reason);
             }
 
             if (DateTime.UtcNow > deadline)
@@ -85,7 +55,7 @@ internal static class ProjectApi
         var token = Guid.NewGuid().ToString("N");
         var patch = new V1Patch("{\"metadata\":{\"annotations\":{\"" + Annotations.ReconcileRequestedAt + "\":\"" + token + "\"}}}", V1Patch.PatchType.MergePatch);
         await client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Name, ApiGroup.Version, @namespace, Project.KubePlural, name);
-        return await WaitAsync(client, @namespace, name, p => p.Status?.LastHandledReconcileAt == token, timeout, diagnostics, _ => null);
+        return await WaitAsync(client, @namespace, name, p => p.Status?.LastHandledReconcileAt == token, timeout, diagnostics);
     }
 
     /// <summary>A merge patch of the spec.</summary>

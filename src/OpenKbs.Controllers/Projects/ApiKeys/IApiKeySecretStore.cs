@@ -12,6 +12,6 @@ internal interface IApiKeySecretStore
     /// Creates (no <see cref="ApiKeySecret.ResourceVersion"/>) or replaces (with it as precondition) the Secret, owned by
     /// <paramref name="owner"/>. Returns the Secret as written.
     /// </summary>
-    /// <exception cref="Shared.StatusConflictException">It changed since it was read (409): nothing was written.</exception>
+    /// <exception cref="Runtime.StatusConflictException">It changed since it was read (409): nothing was written.</exception>
     Task<ApiKeySecret> WriteAsync(string @namespace, ApiKeySecret secret, Project owner, CancellationToken cancellationToken);
 }

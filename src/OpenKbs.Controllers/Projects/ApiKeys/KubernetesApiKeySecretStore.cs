@@ -1,45 +1,22 @@
-using System.Net;
 using System.Text;
-using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Controllers.Shared;
+using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.ApiKeys;
 
-/// <summary><see cref="IApiKeySecretStore"/> over the KubernetesClient (Secrets are read from the API server, never cached).</summary>
-internal sealed class KubernetesApiKeySecretStore(IKubernetes kubernetes) : IApiKeySecretStore
+/// <summary><see cref="IApiKeySecretStore"/> over the runtime's Secret client (read from the API server, never cached).</summary>
+internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets) : IApiKeySecretStore
 {
-    public async Task<ApiKeySecret?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return FromSecret(await kubernetes.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken));
-        }
-        catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public async Task<ApiKeySecret?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        await secrets.GetAsync(@namespace, name, cancellationToken) is { } secret ? FromSecret(secret) : null;
 
     public async Task<ApiKeySecret> WriteAsync(string @namespace, ApiKeySecret secret, Project owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(owner);
-        var body = ToSecret(@namespace, secret, owner);
-        try
-        {
-            var written = secret.ResourceVersion is null
-                ? await kubernetes.CoreV1.CreateNamespacedSecretAsync(body, @namespace, cancellationToken: cancellationToken)
-                : await kubernetes.CoreV1.ReplaceNamespacedSecretAsync(body, secret.Name, @namespace, cancellationToken: cancellationToken);
-            return FromSecret(written);
-        }
-        catch (HttpOperationException ex) when (ex.Response?.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
-        {
-            throw new StatusConflictException($"Secret {@namespace}/{secret.Name} changed since it was read: {(int)ex.Response.StatusCode}", ex);
-        }
+        return FromSecret(await secrets.WriteAsync(ToSecret(@namespace, secret, owner), cancellationToken));
     }
 
     internal static V1Secret ToSecret(string @namespace, ApiKeySecret secret, Project owner)

@@ -4,11 +4,12 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Crypto;
 using OpenKbs.Controllers.Projects.ApiKeys;
+using OpenKbs.Controllers.Shared.Recipes;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 5 (no condition of its own), the first half of key rotation. It reads the API-key Secret and decides what the functions
+/// No condition of its own, the first half of key rotation. It reads the API-key Secret and decides what the functions
 /// must accept in this pass: the handed-over keys still in the spec, plus the keys of a new deployment, which it generates and
 /// STAGES first: sealed with the project's KMS key inside the same Secret (unusable, but recoverable after a crash), before any
 /// function accepts them. Keys whose names left the spec are removed from the Secret here, before the functions stop accepting
@@ -27,7 +28,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
 
     public string? ConditionType => null;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = (context.Spec.ApiKeys ?? []).ToDictionary(k => k.Name, k => (IReadOnlyList<string>)[.. k.Permissions.Order(StringComparer.Ordinal)], StringComparer.Ordinal);

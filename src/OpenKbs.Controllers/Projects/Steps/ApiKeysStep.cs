@@ -1,12 +1,13 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.ApiKeys;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 7, KeysRotated: the second half of key rotation (the first is <see cref="ApiKeyStagingStep"/>). Once every function
+/// KeysRotated: the second half of key rotation (the first is <see cref="ApiKeyStagingStep"/>). Once every function
 /// accepts the staged keys (<see cref="ProjectContext.FunctionsConverged"/> with the accepted set old ∪ new), the staged keys
 /// are handed over: written in plaintext into the Secret (<see cref="ProjectNames.ApiKeySecret"/>), replacing the old
 /// deployment's keys, and the sealed staging entry is removed. On the next pass the staging step offers the functions only
@@ -19,7 +20,7 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
 
     public string? ConditionType => ConditionTypes.KeysRotated;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.KeyPlan is not { } plan)

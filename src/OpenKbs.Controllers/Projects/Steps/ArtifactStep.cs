@@ -3,12 +3,13 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 2, ArtifactVerified: the artifact named in <c>spec.source</c> is read from the platform bucket with management
+/// ArtifactVerified: the artifact named in <c>spec.source</c> is read from the platform bucket with management
 /// credentials, hashed while it streams, and copied into the project bucket under the content-addressed key
 /// <see cref="ProjectNames.ArtifactKey"/> (member credentials, SSE-KMS with the project key, S3 re-checks the SHA-256) only if
 /// its SHA-256 is <c>spec.source.sha256</c>. A mismatch is terminal and nothing is written or deployed. The functions take
@@ -23,7 +24,7 @@ internal sealed class ArtifactStep(ProjectOptions options) : IProjectStep
 
     public string? ConditionType => ConditionTypes.ArtifactVerified;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Spec.Source is not { } source)

@@ -3,12 +3,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 8, CdnReady: the CloudFront distribution of the project bucket (<see cref="CdnRendering"/>: origin access control
+/// CdnReady: the CloudFront distribution of the project bucket (<see cref="CdnRendering"/>: origin access control
 /// <see cref="ProjectNames.OriginAccessControl"/>, redirect-to-https, TLSv1.2_2021 with the spec's ACM certificate and aliases,
 /// <c>spec.cdn.priceClass</c>). The id is recorded in <c>status.cdn.distributionId</c> right after the create (a checkpoint), then
 /// the step is Progressing; the storage step's next pass grants the distribution read access in the bucket policy. An existing
@@ -27,7 +28,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
     public string? ConditionType => ConditionTypes.CdnReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.Spec.Cdn;
@@ -79,7 +80,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                     },
                     cancellationToken)).Distribution!;
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode == "DistributionAlreadyExists")
+            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DistributionAlreadyExists)
             {
                 // The CallerReference is ours: an earlier create's answer was lost. AWS names the existing distribution
                 // ("... Already exists: ID"); record it (checkpoint) and read it next pass.
@@ -122,7 +123,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                     cancellationToken);
                 Record(context, spec, updated.Distribution ?? distribution);
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "PreconditionFailed" or "InvalidIfMatchVersion")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.InvalidIfMatchVersion)
             {
                 return StepOutcome.Progressing(ConditionReasons.Updating, $"distribution {id} changed since it was read (ETag); re-reading", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
             }
@@ -207,7 +208,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
             await cloudFront.DeleteDistributionAsync(new DeleteDistributionRequest { Id = id, IfMatch = etag! }, cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode is "PreconditionFailed" or "DistributionNotDisabled" or "InvalidIfMatchVersion")
+        catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.DistributionNotDisabled or AwsErrorCode.InvalidIfMatchVersion)
         {
             return StepOutcome.Progressing(ConditionReasons.Deleting, $"distribution {id} changed since it was read ({ex.ErrorCode}); re-reading", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -263,7 +264,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return (await cloudFront.CreateOriginAccessControlAsync(new CreateOriginAccessControlRequest { OriginAccessControlConfig = CdnRendering.OriginAccessControl(context.Names) }, cancellationToken))
                 .OriginAccessControl!.Id;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "OriginAccessControlAlreadyExists")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.OriginAccessControlAlreadyExists)
         {
             return (await cloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest(), cancellationToken)).OriginAccessControlList?.Items?
                 .First(o => o.Name == name).Id;

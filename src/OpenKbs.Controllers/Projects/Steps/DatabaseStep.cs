@@ -3,12 +3,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Rds.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 3, DatabaseReady: the Aurora PostgreSQL Serverless v2 cluster <see cref="ProjectNames.DatabaseCluster"/> and its
+/// DatabaseReady: the Aurora PostgreSQL Serverless v2 cluster <see cref="ProjectNames.DatabaseCluster"/> and its
 /// db.serverless writer <see cref="ProjectNames.DatabaseInstance"/> (<see cref="DatabaseRendering"/>): storage encrypted with the
 /// project key, backup retention <c>spec.database.backupRetentionDays</c>, deletion protection per spec (true by default), master
 /// password managed by AWS (never seen by the operator; its secret is encrypted with the project key). Always describe first (moto
@@ -25,7 +26,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
 
     public string? ConditionType => ConditionTypes.DatabaseReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.Spec.Database;
@@ -51,7 +52,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
                 cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, context.KeyArn, context.Tags), cancellationToken)).DBCluster;
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"Aurora PostgreSQL Serverless v2 cluster {names.DatabaseCluster} created in {context.Region}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "DBClusterAlreadyExistsFault")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBClusterAlreadyExistsFault)
             {
                 // An earlier pass created it and lost the answer: describe it next pass.
             }
@@ -108,7 +109,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
                 await rds.CreateDBInstanceAsync(DatabaseRendering.CreateWriter(names, context.Tags), cancellationToken);
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"serverless writer {names.DatabaseInstance} created in cluster {names.DatabaseCluster}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is "DBInstanceAlreadyExists" or "DBInstanceAlreadyExistsFault")
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
             {
             }
 

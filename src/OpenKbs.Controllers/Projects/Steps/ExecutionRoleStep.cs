@@ -2,12 +2,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 4 (no condition of its own): the functions' execution role <see cref="ProjectNames.ExecutionRole"/>, trusted by
+/// No condition of its own: the functions' execution role <see cref="ProjectNames.ExecutionRole"/>, trusted by
 /// lambda.amazonaws.com only, with one inline policy (<see cref="ExecutionRoleRendering.Policy"/>) and nothing else: inline
 /// policies under other names and attached managed policies found on it are removed (least privilege is drift-corrected too).
 /// A drift check costs four reads (GetRole, GetRolePolicy, ListRolePolicies, ListAttachedRolePolicies).
@@ -18,7 +19,7 @@ internal sealed class ExecutionRoleStep : IProjectStep
 
     public string? ConditionType => null;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Spec.Functions is not { Count: > 0 })
@@ -175,7 +176,7 @@ internal sealed class ExecutionRoleStep : IProjectStep
                 cancellationToken);
             return created.Role!;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "EntityAlreadyExists")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.EntityAlreadyExists)
         {
             return (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
         }

@@ -1,18 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
+using LambdaEnvironment = OpenKbs.Aws.Lambda.Model.Environment;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Crypto;
 using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using LambdaEnvironment = OpenKbs.Aws.Lambda.Model.Environment;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 6, FunctionsReady: one Lambda function per spec function (<see cref="ProjectNames.Function"/>), code from the verified
+/// FunctionsReady: one Lambda function per spec function (<see cref="ProjectNames.Function"/>), code from the verified
 /// artifact copy, configuration and tags from the spec, sealed settings as KMS envelopes. Lambda's update states are respected:
 /// while a function is Pending or its LastUpdateStatus is InProgress, or an update answers 409/412, the step waits
 /// (<see cref="ProjectWaits.WaitForLambda"/>) and never sends another change; code is updated only when CodeSha256 differs,
@@ -34,7 +35,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IPr
 
     public string? ConditionType => ConditionTypes.FunctionsReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var functions = context.Spec.Functions ?? [];
@@ -407,7 +408,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IPr
             context.Options.WaitForIamPropagation, nameof(ProjectWaits.WaitForIamPropagation));
 
     private static bool IsRolePropagation(AwsServiceException ex) =>
-        ex.ErrorCode == "InvalidParameterValueException" && ex.AwsMessage?.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) == true;
+        ex.ErrorCode == AwsErrorCode.InvalidParameterValueException && ex.AwsMessage?.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) == true;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: function {Function} differs in {Delta}")]
     private static partial void LogDelta(ILogger logger, string key, string function, string delta);

@@ -1,17 +1,18 @@
+using IamTag = OpenKbs.Aws.Iam.Model.Tag;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using IamTag = OpenKbs.Aws.Iam.Model.Tag;
 using SchedulerTag = OpenKbs.Aws.Scheduler.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 9, SchedulesReady: EventBridge Scheduler schedules in group <see cref="ProjectNames.ScheduleGroup"/> (rate/cron/at with
+/// SchedulesReady: EventBridge Scheduler schedules in group <see cref="ProjectNames.ScheduleGroup"/> (rate/cron/at with
 /// <c>timezone</c>, state from <c>enabled</c>, no flexible window) invoking <see cref="ProjectContext.FunctionArns"/> (set by the
 /// functions step, which runs before) through role <see cref="ProjectNames.SchedulerRole"/> (<see cref="ScheduleRendering"/>: trusts
 /// scheduler.amazonaws.com for this account only; may invoke exactly the functions the schedules name). Each schedule is read and
@@ -25,7 +26,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
     public string? ConditionType => ConditionTypes.SchedulesReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var schedules = context.Spec.Schedules ?? [];
@@ -76,7 +77,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     arn = (await scheduler.CreateScheduleAsync(ScheduleRendering.Create(desired), cancellationToken)).ScheduleArn;
                     changes.Add($"{schedule.Name} created");
                 }
-                catch (AwsServiceException ex) when (ex.ErrorCode == "ConflictException")
+                catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
                 {
                     // Created by an earlier pass whose answer was lost: replace it with the desired state.
                     arn = (await scheduler.UpdateScheduleAsync(desired, cancellationToken)).ScheduleArn;
@@ -214,7 +215,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     },
                     cancellationToken)).Role!;
             }
-            catch (AwsServiceException exists) when (exists.ErrorCode == "EntityAlreadyExists")
+            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.EntityAlreadyExists)
             {
                 role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
             }
@@ -281,7 +282,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                     new CreateScheduleGroupRequest { Name = group, Tags = [.. context.Tags.Select(t => new SchedulerTag { Key = t.Key, Value = t.Value })] },
                     cancellationToken)).ScheduleGroupArn!;
             }
-            catch (AwsServiceException exists) when (exists.ErrorCode == "ConflictException")
+            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.ConflictException)
             {
                 arn = (await scheduler.GetScheduleGroupAsync(new GetScheduleGroupRequest { Name = group }, cancellationToken)).Arn!;
             }

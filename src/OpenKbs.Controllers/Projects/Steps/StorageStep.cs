@@ -1,3 +1,4 @@
+using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
@@ -5,14 +6,14 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 using S3Tag = OpenKbs.Aws.S3.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 1, StorageReady: the project's KMS key (alias <see cref="ProjectNames.KeyAlias"/>, yearly rotation, owner tags; recorded
+/// StorageReady: the project's KMS key (alias <see cref="ProjectNames.KeyAlias"/>, yearly rotation, owner tags; recorded
 /// in <c>status.storage.kmsKeyArn</c> right after it is created) and the project bucket in the home region: versioning Enabled,
 /// default encryption SSE-KMS with the project key and a bucket key, all four public access blocks, the TLS-only bucket policy
 /// (plus the CloudFront OAC grant for <c>status.cdn.distributionId</c>), one lifecycle rule for noncurrent versions, owner tags.
@@ -25,7 +26,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
 
     public string? ConditionType => ConditionTypes.StorageReady;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var storage = context.Status.Storage ??= new StorageStatus();
@@ -40,13 +41,13 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
         {
             await CreateBucketAsync(context, bucket, cancellationToken);
             created = true;
             tags = [];
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchTagSet")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
         {
             tags = [];
         }
@@ -126,11 +127,11 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
         {
             return await ReleaseKeyAsync(context, released, "no bucket", cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "NoSuchTagSet")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
         {
             tags = [];
         }
@@ -250,7 +251,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             await context.Aws.S3.CreateBucketAsync(new CreateBucketRequest { BucketName = bucket, ObjectOwnership = "BucketOwnerEnforced" }, cancellationToken);
         }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.BucketAlreadyOwnedByYou)
         {
             // An earlier pass created it (its answer was lost): ours.
         }
@@ -319,7 +320,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         {
             return await read();
         }
-        catch (AwsServiceException ex) when (ex.IsNotFound && ex.ErrorCode != "NoSuchBucket")
+        catch (AwsServiceException ex) when (ex.IsNotFound && ex.ErrorCode != AwsErrorCode.NoSuchBucket)
         {
             return null;
         }

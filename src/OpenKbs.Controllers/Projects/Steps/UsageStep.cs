@@ -4,11 +4,12 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.CloudWatch.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Shared.Recipes;
 
 namespace OpenKbs.Controllers.Projects.Steps;
 
 /// <summary>
-/// Step 10 (no condition): per function and period (the calendar month to date, UTC), Invocations (Sum), Errors (Sum) and Duration
+/// No condition of its own: per function and period (the calendar month to date, UTC), Invocations (Sum), Errors (Sum) and Duration
 /// (invocation-weighted Average) from CloudWatch, all functions in one GetMetricData call (<see cref="LambdaUsageQuery"/>), into
 /// <c>status.usage</c>. Refreshed only when <c>status.usage.updatedAt</c> is older than <see cref="ProjectOptions.UsageRefresh"/>
 /// (1 h) or the month changed, so a drift check in between costs no call. Reads only; never blocks Ready (a CloudWatch failure
@@ -23,7 +24,7 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger) : IProjectSte
 
     public string? ConditionType => null;
 
-    public async Task<StepOutcome> ObserveAndConvergeAsync(ProjectContext context, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var functions = (context.Spec.Functions ?? []).Select(f => f.Name).ToList();

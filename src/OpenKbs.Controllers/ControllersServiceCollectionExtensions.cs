@@ -7,7 +7,7 @@ using OpenKbs.Controllers.Shared;
 namespace OpenKbs.Controllers;
 
 /// <summary>The one seam between the host and the controllers: the host calls this, each kind's controller registers itself here.</summary>
-public static class ControllerRegistration
+public static class ControllersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the shared AWS wiring (configuration section <c>Aws</c>, the Kubernetes Event audit sink, the status
@@ -18,8 +18,8 @@ public static class ControllerRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddControllerAws(configuration);
-        services.AddClientAccountController(configuration);
-        services.AddProjectController(configuration);
+        services.AddClientAccount(configuration);
+        services.AddProject(configuration);
         return services;
     }
 }

@@ -1,8 +1,7 @@
 using k8s;
 using k8s.Models;
-using OpenKbs.Runtime;
 
-namespace OpenKbs.Controllers.Shared;
+namespace OpenKbs.Runtime;
 
 /// <summary>
 /// Reads the latest copy of an object from the API server and writes its status in the middle of a pass. Use it for

@@ -1,4 +1,4 @@
-namespace OpenKbs.Controllers.ClientAccounts;
+namespace OpenKbs.Controllers.Shared;
 
 /// <summary>The object's <c>openkbs.com/finalizer</c>, as the recipe needs it (the runtime's ReconcileContext in production).</summary>
 internal interface IFinalizerHandle

@@ -1,7 +1,7 @@
 using k8s.Models;
 using OpenKbs.Runtime;
 
-namespace OpenKbs.Controllers.ClientAccounts;
+namespace OpenKbs.Controllers.Shared;
 
 /// <summary>A read-only look at one condition (absent counts as Unknown).</summary>
 internal readonly record struct V1ConditionView(V1Condition? Condition)

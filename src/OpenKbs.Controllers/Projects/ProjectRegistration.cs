@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;
@@ -12,16 +14,18 @@ namespace OpenKbs.Controllers.Projects;
 /// Registers the Project controller: the recipe, its steps (scoped: one instance per pass) and the watch on ClientAccounts, so a
 /// ClientAccount becoming Ready (or changing) wakes the Projects of its namespace that reference it.
 /// </summary>
-internal static class ProjectController
+internal static class ProjectRegistration
 {
     /// <summary>The controller name in logs, metrics and audit records.</summary>
     public const string ControllerName = "project";
 
-    public static IServiceCollection AddProjectController(this IServiceCollection services, IConfiguration? configuration)
+    public static IServiceCollection AddProject(this IServiceCollection services, IConfiguration? configuration)
     {
         var settings = new ProjectOptions();
         configuration?.GetSection(ProjectOptions.SectionName).Bind(settings);
+        OptionsRules.Enforce<ProjectOptions>(settings.Failures());
         services.TryAddSingleton(settings);
+        services.TryAddSingleton<IOptions<ProjectOptions>>(Options.Create(settings));
         services.TryAddSingleton<AccountResolver>();
         services.TryAddSingleton<ProjectContextFactory>();
         services.TryAddSingleton<IApiKeySecretStore, KubernetesApiKeySecretStore>();

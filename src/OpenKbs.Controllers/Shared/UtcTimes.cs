@@ -1,4 +1,4 @@
-namespace OpenKbs.Controllers.ClientAccounts;
+namespace OpenKbs.Controllers.Shared;
 
 /// <summary>Status timestamps (DateTime from JSON) as UTC instants, and back.</summary>
 internal static class UtcTimes

@@ -1,7 +1,7 @@
 using OpenKbs.Api;
 using OpenKbs.Runtime;
 
-namespace OpenKbs.Controllers.ClientAccounts;
+namespace OpenKbs.Controllers.Shared;
 
 /// <summary><see cref="IFinalizerHandle"/> over the runtime's <see cref="ReconcileContext"/>.</summary>
 internal sealed class ContextFinalizer(ReconcileContext context) : IFinalizerHandle

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.ClientAccounts;
@@ -11,16 +12,17 @@ namespace OpenKbs.Controllers.ClientAccounts;
 /// Registers the ClientAccount controller: its steps, the process-wide creation queue, the self-watch that wakes the
 /// queue, and the urgent lane (passes of keys that wait for a creation slot go first, with reserved workers).
 /// </summary>
-internal static class ClientAccountController
+internal static class ClientAccountRegistration
 {
     /// <summary>The controller name in logs, metrics and audit records.</summary>
     public const string ControllerName = "clientaccount";
 
-    public static IServiceCollection AddClientAccountController(this IServiceCollection services, IConfiguration? configuration)
+    public static IServiceCollection AddClientAccount(this IServiceCollection services, IConfiguration? configuration)
     {
         var settings = new ClientAccountOptions();
         var section = configuration?.GetSection(ClientAccountOptions.SectionName);
         section?.Bind(settings);
+        OptionsRules.Enforce<ClientAccountOptions>(settings.Failures());
         var optionsBuilder = services.AddOptions<ClientAccountOptions>();
         if (section is not null)
         {

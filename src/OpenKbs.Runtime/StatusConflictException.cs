@@ -1,6 +1,7 @@
-namespace OpenKbs.Controllers.Shared;
+namespace OpenKbs.Runtime;
 
-/// <summary>A status checkpoint was refused because the object changed (409) or disappeared (404) since it was read.</summary>
+/// <summary>A write with a resourceVersion precondition (a status checkpoint, a Secret or ConfigMap) was refused because the
+/// object changed (409) or disappeared (404) since it was read: nothing was written.</summary>
 public sealed class StatusConflictException : Exception
 {
     public StatusConflictException()

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using OpenKbs.Api;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Regions;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.Shared.Recipes;
+
+/// <summary>
+/// The reconcile recipe engine: runs steps in order and is the one place where exceptions become outcomes
+/// (<see cref="FromException"/> for a step, <see cref="GuardAsync"/> for a whole pass). docs/architecture.md, "The reconcile recipe".
+/// </summary>
+internal static partial class Recipe
+{
+    /// <summary>The reason of a pass that lost a status write to a newer copy of the object (it is run again at once).</summary>
+    public const string StatusConflict = "StatusConflict";
+
+    /// <summary>Runs <paramref name="steps"/> in order into <paramref name="pass"/>, until one stops the pass.</summary>
+    public static async Task RunStepsAsync<TContext>(
+        IEnumerable<IRecipeStep<TContext>> steps, TContext context, PassRecord<TContext> pass, ILogger logger, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(pass);
+        foreach (var step in steps)
+        {
+            var outcome = await RunStepAsync(step.Name, () => step.RunAsync(context, cancellationToken), logger, key);
+            pass.Runs.Add(new StepRun<TContext>(step, outcome));
+            if (outcome.StopsPass)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Runs one step body; an AWS failure it did not handle becomes its outcome.</summary>
+    public static async Task<StepOutcome> RunStepAsync(string name, Func<Task<StepOutcome>> body, ILogger logger, string key)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        StepOutcome outcome;
+        try
+        {
+            outcome = await body();
+        }
+        catch (AwsServiceException ex)
+        {
+            outcome = FromException(ex);
+        }
+
+        LogStep(logger, key, name, outcome.ToString());
+        return outcome;
+    }
+
+    /// <summary>
+    /// An AWS failure no step handled: terminal only when AWS (or the EU guard) says retrying the same request cannot succeed;
+    /// throttling, 5xx, timeouts, conflicts and not-found become transient (per-object backoff).
+    /// </summary>
+    public static StepOutcome FromException(AwsServiceException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception.ErrorCode == RegionNotAllowedException.Code)
+        {
+            return StepOutcome.Terminal(ConditionReasons.TerminalRegionNotAllowed, exception.Message);
+        }
+
+        return exception.Classification == AwsErrorClassification.Terminal
+            ? StepOutcome.Terminal(ConditionReasons.TerminalAwsError, TerminalMessage(exception))
+            : StepOutcome.Transient($"{exception.Service}:{exception.Operation} failed with {exception.ErrorCode}; retrying with backoff", exception);
+    }
+
+    /// <summary>What a human reads for a terminal AWS error: the call, the code, AWS's words and what to do next.</summary>
+    public static string TerminalMessage(AwsServiceException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var reason = exception.Reason is null ? string.Empty : $" ({exception.Reason})";
+        var words = string.IsNullOrWhiteSpace(exception.AwsMessage) ? string.Empty : $": {exception.AwsMessage}";
+        return $"{exception.Service}:{exception.Operation} was refused with {exception.ErrorCode}{reason}{words}. "
+            + "Fix the cause, then change the spec or set the openkbs.com/reconcile-requested-at annotation to retry at once.";
+    }
+
+    /// <summary>
+    /// Runs a whole pass: an AWS failure becomes its outcome, a refused status write (the object changed meanwhile) runs the
+    /// pass again at once (or ends it when the object is gone), anything else is logged and transient.
+    /// </summary>
+    public static async Task<ReconcileResult> GuardAsync(Func<Task<ReconcileResult>> pass, ILogger logger, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        try
+        {
+            return await pass();
+        }
+        catch (AwsServiceException ex)
+        {
+            return FromException(ex).ToResult();
+        }
+        catch (StatusConflictException ex)
+        {
+            return ex.Gone ? ReconcileResult.Done() : ReconcileResult.RequeueAfter(TimeSpan.Zero, StatusConflict);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogUnexpected(logger, key, ex);
+            return ReconcileResult.Transient(ConditionReasons.TransientError, ex);
+        }
+    }
+
+    /// <summary>Terminal wins, then transient, then the shortest named wait; otherwise done until the next drift check.</summary>
+    public static ReconcileResult Combine<TContext>(IReadOnlyList<StepRun<TContext>> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.FirstOrDefault(r => r.Outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient) is { } stop)
+        {
+            return stop.Outcome.ToResult();
+        }
+
+        var waits = runs.Where(r => r.Outcome.Kind == StepOutcomeKind.Progressing).Select(r => r.Outcome).ToList();
+        if (waits.FirstOrDefault(o => o.StopsPass) is { } halt)
+        {
+            return halt.ToResult();
+        }
+
+        var wait = waits.Where(o => o.Wait is not null).OrderBy(o => o.Wait).FirstOrDefault();
+        return wait is null ? ReconcileResult.Done() : wait.ToResult();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Key}: unexpected failure; retrying")]
+    private static partial void LogUnexpected(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Key}: step {Step}: {Outcome}")]
+    private static partial void LogStep(ILogger logger, string key, string step, string outcome);
+}

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Projects;
+
+namespace OpenKbs.Controllers.Tests.Shared;
+
+/// <summary>
+/// Every AWS document the controllers render, compared with its file in <c>Golden/</c>. A change in rendering fails here;
+/// when the change is intended, run with <c>OPENKBS_UPDATE_GOLDEN=1</c> to rewrite the files and review the diff.
+/// </summary>
+public sealed class GoldenDocumentsTests
+{
+    private const string Account = "123456789012";
+    private const string Region = "eu-central-1";
+    private const string KeyArn = "arn:aws:kms:eu-central-1:123456789012:key/00000000-0000-0000-0000-000000000001";
+    private static readonly ProjectNames Names = ProjectNames.For("tenants", "shop", "0b0c0d0e-0000-4000-8000-000000000001");
+
+    private static readonly JsonSerializerOptions Pretty = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static TheoryData<string> Documents => [.. Renderings.Keys];
+
+    private static readonly Dictionary<string, Func<string>> Renderings = new(StringComparer.Ordinal)
+    {
+        ["storage-key-policy"] = () => StorageRendering.KeyPolicy(Account),
+        ["storage-bucket-policy"] = () => StorageRendering.BucketPolicy(Names.Bucket, Account, distributionId: null),
+        ["storage-bucket-policy-with-cdn"] = () => StorageRendering.BucketPolicy(Names.Bucket, Account, "E2EXAMPLE0001"),
+        ["storage-lifecycle"] = () => Serialize(StorageRendering.Lifecycle(30)),
+        ["storage-lifecycle-no-retention"] = () => Serialize(StorageRendering.Lifecycle(null)),
+        ["execution-role-trust"] = ExecutionRoleRendering.TrustPolicy,
+        ["execution-role-policy"] = () => ExecutionRoleRendering.Policy(Names, Account, Region, KeyArn, []),
+        ["schedules-role-trust"] = () => ScheduleRendering.TrustPolicy(Account),
+        ["schedules-role-policy"] = () => ScheduleRendering.RolePolicy([$"arn:aws:lambda:{Region}:{Account}:function:{Names.FunctionPrefix}fn1"]),
+        ["schedules-target"] = ScheduleTarget,
+        ["cdn-origin-access-control"] = () => Serialize(CdnRendering.OriginAccessControl(Names)),
+        ["cdn-distribution-config"] = () => Serialize(CdnRendering.Desired(Names, new CdnSpec { Enabled = true }, Names.Bucket, Region, "E2OAC0001")),
+        ["guardrail-region-scp"] = () => RegionGuardPolicy.For(["eu-central-1", "eu-west-1"]).Content,
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Rendering_matches_its_golden_file(string document)
+    {
+        var rendered = Normalize(Renderings[document]());
+        var path = Path.Combine(GoldenDirectory(), document + ".json");
+        if (Environment.GetEnvironmentVariable("OPENKBS_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, rendered);
+        }
+
+        Assert.True(File.Exists(path), $"no golden file {path}: run with OPENKBS_UPDATE_GOLDEN=1 to write it, then review it");
+        Assert.Equal(File.ReadAllText(path), rendered);
+    }
+
+    private static string ScheduleTarget()
+    {
+        var desired = ScheduleRendering.Desired(
+            Names.ScheduleGroup,
+            new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" },
+            $"arn:aws:lambda:{Region}:{Account}:function:{Names.FunctionPrefix}fn1",
+            $"arn:aws:iam::{Account}:role/scheduler");
+        return Serialize(new
+        {
+            desired.Name,
+            desired.GroupName,
+            desired.ScheduleExpression,
+            desired.ScheduleExpressionTimezone,
+            FlexibleTimeWindow = new { desired.FlexibleTimeWindow.Mode, desired.FlexibleTimeWindow.MaximumWindowInMinutes },
+            Target = new { desired.Target.Arn, desired.Target.RoleArn, desired.Target.Input, desired.Target.RetryPolicy, desired.Target.DeadLetterConfig },
+            desired.State,
+            desired.Description,
+        });
+    }
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Pretty);
+
+    private static string Normalize(string json) => JsonNode.Parse(json)!.ToJsonString(Pretty) + "\n";
+
+    private static string GoldenDirectory([CallerFilePath] string source = "") =>
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(source)!)!, "Golden");
+}
