@@ -89,6 +89,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            _dataSource.Clear(); // pooled connections to a restarted server are dead: the next attempt opens new ones
             throw Unavailable($"record {intent.Action} before sending it", ex);
         }
         finally
@@ -155,6 +156,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         catch (Exception ex) when (IsUnavailable(ex) || ex is OperationCanceledException)
         {
             // Kept: written before the next intent is accepted (which fails closed until then).
+            _dataSource.Clear();
             LogOutcomeOwed(_logger, record.Action, record.Outcome, OwedCount, ex.GetType().Name, ex.Message);
         }
         finally
