@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Core;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
@@ -31,6 +32,10 @@ internal sealed partial class ClientAccountRecipe(
             result = await StepsAsync(pass, finalizer, cancellationToken);
         }
         catch (AwsServiceException ex)
+        {
+            result = AwsOutcomes.From(ex);
+        }
+        catch (AuditTrailUnavailableException ex)
         {
             result = AwsOutcomes.From(ex);
         }

@@ -1,4 +1,5 @@
 using OpenKbs.Api;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Core;
 using OpenKbs.Runtime;
 
@@ -23,6 +24,16 @@ public static class AwsOutcomes
         return exception.Classification == AwsErrorClassification.Terminal
             ? ReconcileResult.Terminal(ConditionReasons.TerminalAwsError, TerminalMessage(exception))
             : ReconcileResult.Transient(ConditionReasons.TransientError, exception);
+    }
+
+    /// <summary>
+    /// The durable audit trail could not record a change before it was sent, so nothing was sent: transient, reason
+    /// <c>AuditTrailUnavailable</c>, retried with backoff until the store answers again.
+    /// </summary>
+    public static ReconcileResult From(AuditTrailUnavailableException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return ReconcileResult.Transient(AuditTrailUnavailableException.Reason, exception);
     }
 
     /// <summary>What a human reads for a terminal AWS error: the call, the code, AWS's words and what to do next.</summary>
