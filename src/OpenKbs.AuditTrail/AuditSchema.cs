@@ -163,9 +163,15 @@ internal static partial class AuditSchema
     /// <summary>The schema version the store is at (0 when not created), read with the operator's own connection.</summary>
     public static async Task<int> VersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT CASE WHEN to_regclass('openkbs_audit.schema_version') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM openkbs_audit.schema_version) END",
-            connection);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('openkbs_audit.schema_version') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return 0;
+            }
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM openkbs_audit.schema_version", connection);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenKbs.AuditTrail;
 using OpenKbs.Controllers;
 using OpenKbs.Runtime;
 
@@ -63,6 +64,7 @@ internal static class OperatorHost
         // Controller settings (sections Aws, ClientAccount, ...) from OPENKBS_-prefixed variables, e.g. OPENKBS_Aws__AllowedRegions__0.
         builder.Configuration.AddEnvironmentVariables("OPENKBS_");
         builder.Services.AddOpenKbsControllers(builder.Configuration);
+        builder.Services.AddOpenKbsAuditStore(builder.Configuration); // section AuditStore: the durable audit trail (optional; fail closed once set)
         configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
