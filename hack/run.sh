@@ -9,7 +9,9 @@
 # OPENKBS_OTHERS_TIMEOUT (seconds to wait then for Projects and the rest, default 180), OPENKBS_RUN_ONCE=1 (exit after the
 # printed `kubectl get` instead of waiting for Ctrl-C; for CI smoke runs), OPENKBS_AWS_CHAOS (the sandbox's --aws-chaos
 # spec, default `off`: no faults, but the AWS proxy serves what moto lacks: the Account primary-email API and S3 bucket
-# policies evaluated as behind AWS's TLS endpoint, without which every object call under the TLS-only policy is 403).
+# policies evaluated as behind AWS's TLS endpoint, without which every object call under the TLS-only policy is 403),
+# OPENKBS_AUDIT_STORE=off (no durable audit store; by default hack/audit-store.sh starts PostgreSQL in $STATE/postgres
+# and the operator records every AWS change there; `openkbs audit verify` then reads it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,6 +29,10 @@ done
 mkdir -p "$STATE"
 rm -f "$STATE/ready"
 LOG="$STATE/sandbox.log"
+if [ "${OPENKBS_AUDIT_STORE:-on}" != off ]; then
+  eval "$(hack/audit-store.sh start "$STATE/postgres")"
+  echo "run: audit store on PostgreSQL ($STATE/postgres; openkbs audit verify reads \$OPENKBS_AuditStore__ConnectionString)"
+fi
 echo "run: starting the sandbox with the operator (log: $LOG)"
 dotnet "$DLL" sandbox --state-dir "$STATE" --with-operator --aws-chaos "${OPENKBS_AWS_CHAOS:-off}" >"$LOG" 2>&1 &
 SANDBOX_PID=$!
@@ -39,6 +45,7 @@ stop_sandbox() {
     kill -TERM "$SANDBOX_PID" 2>/dev/null || true
     wait "$SANDBOX_PID" 2>/dev/null || true
   fi
+  [ "${OPENKBS_AUDIT_STORE:-on}" = off ] || hack/audit-store.sh stop "$STATE/postgres"
 }
 trap stop_sandbox EXIT
 trap 'exit 130' INT TERM

@@ -15,12 +15,21 @@ public sealed class AuditCommandsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.CreateAsync();
-        await using var journal = new PostgresAuditJournal(
-            Options.Create(new AuditStoreOptions { ConnectionString = _server.ConnectionString(), OperatorIdentity = "test" }), NullLogger<PostgresAuditJournal>.Instance);
-        foreach (var ns in new[] { "tenants", "other", "tenants" })
+        try
         {
-            var intent = await journal.AppendIntentAsync(Record(ns, AuditOutcome.Pending), CancellationToken.None);
-            await journal.AppendOutcomeAsync(intent, Record(ns, AuditOutcome.Success), CancellationToken.None);
+            await using var journal = new PostgresAuditJournal(
+                Options.Create(new AuditStoreOptions { ConnectionString = _server.ConnectionString(), OperatorIdentity = "test" }), NullLogger<PostgresAuditJournal>.Instance);
+            foreach (var ns in new[] { "tenants", "other", "tenants" })
+            {
+                var intent = await journal.AppendIntentAsync(Record(ns, AuditOutcome.Pending), CancellationToken.None);
+                await journal.AppendOutcomeAsync(intent, Record(ns, AuditOutcome.Success), CancellationToken.None);
+            }
+        }
+        catch
+        {
+            // xunit does not dispose a test whose initialisation failed: stop the cluster here.
+            await _server.DisposeAsync();
+            throw;
         }
     }
 

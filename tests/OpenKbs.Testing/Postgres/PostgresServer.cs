@@ -56,8 +56,19 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var server = new PostgresServer(bin, directory, FreePort(), asPostgres);
-        await server.PgAsync("initdb", ["-D", server.DataDirectory, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], cancellationToken);
-        await server.StartAsync(cancellationToken);
+        try
+        {
+            await server.PgAsync("initdb", ["-D", server.DataDirectory, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], cancellationToken);
+            await server.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        // A test run that ends without disposing (a crash, a failed initialisation) must not leave the server behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
     }
 
@@ -87,6 +98,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!Directory.Exists(_directory))
+        {
+            return;
+        }
+
         try
         {
             await StopAsync();
