@@ -11,10 +11,11 @@ internal static class AuditRows
         "seq, time, action, resource, controller, namespace, kind, name, uid, spec_manager, spec_changed_at, operator_identity, details, "
         + "source_ip, account_id, region, outcome, error_code, request_id, attempts, refers_to, prev_hash, hash";
 
-    public static async Task InsertAsync(NpgsqlConnection connection, StoredAuditRecord row, CancellationToken cancellationToken)
+    /// <summary>Inserts <paramref name="row"/>, written by the journal instance <paramref name="writer"/> (its liveness lock id; not hashed).</summary>
+    public static async Task InsertAsync(NpgsqlConnection connection, StoredAuditRecord row, int writer, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO openkbs_audit.record ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+            $"INSERT INTO openkbs_audit.record ({Columns}, writer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
             connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<long> { TypedValue = row.Sequence });
@@ -40,6 +41,7 @@ internal static class AuditRows
         p.Add(new NpgsqlParameter { Value = (object?)row.RefersTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter<byte[]> { TypedValue = row.PreviousHash });
         p.Add(new NpgsqlParameter<byte[]> { TypedValue = row.Hash });
+        p.Add(new NpgsqlParameter<int> { TypedValue = writer });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -17,6 +17,12 @@ internal static partial class AuditSchema
 
     private const long MigrationLockKey = ChainLockKey + 1;
 
+    /// <summary>
+    /// The class of the writers' liveness locks: each journal holds <c>pg_advisory_lock(WriterLockClass, writer)</c> on a
+    /// connection of its own for as long as it lives (the two-key lock space does not overlap the one-key space above).
+    /// </summary>
+    public const int WriterLockClass = 0x6F6B_6177; // "okaw"
+
     private static readonly string[] Migrations =
     [
         """
@@ -43,6 +49,7 @@ internal static partial class AuditSchema
             request_id text,
             attempts integer NOT NULL,
             refers_to bigint,
+            writer integer NOT NULL,
             prev_hash bytea NOT NULL,
             hash bytea NOT NULL UNIQUE);
         CREATE INDEX record_namespace_time ON openkbs_audit.record (namespace, time);

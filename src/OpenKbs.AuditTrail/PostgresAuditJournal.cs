@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +12,9 @@ namespace OpenKbs.AuditTrail;
 /// (last sequence and hash) and inserts the next record(s): chaining is safe under any number of writers, in this process or
 /// others. Intents fail closed (<see cref="AuditTrailUnavailableException"/>); outcomes that cannot be written are kept in
 /// memory and written, in order, before the next intent is accepted. On first use the schema is migrated and every intent
-/// left without outcome by an earlier process is resolved with an <see cref="AuditOutcome.Unknown"/> record.
+/// left without outcome by a writer that is gone is resolved with an <see cref="AuditOutcome.Unknown"/> record. A writer is
+/// alive while it holds its liveness lock (<see cref="AuditSchema.WriterLockClass"/>, its own id) on a connection of its own,
+/// so a starting replica never marks the in-flight calls of a running one.
 /// </summary>
 public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposable
 {
@@ -20,6 +23,8 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
     private readonly ILogger<PostgresAuditJournal> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<(long? RefersTo, AuditRecord Record)> _owed = [];
+    private readonly int _writer = RandomNumberGenerator.GetInt32(1, int.MaxValue);
+    private NpgsqlConnection? _liveness;
     private bool _ready;
 
     public PostgresAuditJournal(IOptions<AuditStoreOptions> options, ILogger<PostgresAuditJournal> logger)
@@ -72,6 +77,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         try
         {
             await EnsureReadyAsync(cancellationToken);
+            await EnsureAliveAsync(cancellationToken);
             List<(long? RefersTo, AuditRecord Record)> owed;
             lock (_owed)
             {
@@ -90,6 +96,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         catch (Exception ex) when (IsUnavailable(ex))
         {
             _dataSource.Clear(); // pooled connections to a restarted server are dead: the next attempt opens new ones
+            await DropLivenessAsync();
             throw Unavailable($"record {intent.Action} before sending it", ex);
         }
         finally
@@ -105,6 +112,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
+        await DropLivenessAsync();
         await _dataSource.DisposeAsync();
         _gate.Dispose();
     }
@@ -182,7 +190,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         foreach (var build in rows)
         {
             var row = build(++sequence, previous);
-            await AuditRows.InsertAsync(connection, row, cancellationToken);
+            await AuditRows.InsertAsync(connection, row, _writer, cancellationToken);
             previous = row.Hash;
         }
 
@@ -208,20 +216,34 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         }
 
         await MigrateAsync(cancellationToken);
-        var orphans = new List<StoredAuditRecord>();
+        var liveness = await EnsureAliveAsync(cancellationToken);
+        var candidates = new List<(StoredAuditRecord Row, int Writer)>();
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
         await using (var command = new NpgsqlCommand(
-            $"SELECT {AuditRows.Columns} FROM openkbs_audit.record p WHERE p.outcome = 'Pending' "
+            $"SELECT {AuditRows.Columns}, p.writer FROM openkbs_audit.record p WHERE p.outcome = 'Pending' "
             + "AND NOT EXISTS (SELECT 1 FROM openkbs_audit.record o WHERE o.refers_to = p.seq) ORDER BY p.seq",
             connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                orphans.Add(AuditRows.Read(reader));
+                candidates.Add((AuditRows.Read(reader), reader.GetInt32(23)));
             }
         }
 
+        // Only the intents of writers that are gone: a writer that still holds its liveness lock may yet record the outcome.
+        var gone = new HashSet<int>();
+        foreach (var writer in candidates.Select(c => c.Writer).Distinct().Where(w => w != _writer))
+        {
+            await using var probe = new NpgsqlCommand(
+                $"SELECT pg_try_advisory_lock({AuditSchema.WriterLockClass}, {writer}) AND pg_advisory_unlock({AuditSchema.WriterLockClass}, {writer})", liveness);
+            if ((bool)(await probe.ExecuteScalarAsync(cancellationToken))!)
+            {
+                gone.Add(writer);
+            }
+        }
+
+        var orphans = candidates.Where(c => gone.Contains(c.Writer)).Select(c => c.Row).ToList();
         if (orphans.Count > 0)
         {
             var now = DateTimeOffset.UtcNow;
@@ -233,6 +255,42 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
 
         _ready = true;
         return orphans.Count;
+    }
+
+    /// <summary>Holds this writer's liveness lock on a connection of its own (unpooled: closing it must release the lock).</summary>
+    private async Task<NpgsqlConnection> EnsureAliveAsync(CancellationToken cancellationToken)
+    {
+        if (_liveness is { State: System.Data.ConnectionState.Open })
+        {
+            return _liveness;
+        }
+
+        await DropLivenessAsync();
+        var unpooled = new NpgsqlConnectionStringBuilder(WithTimeouts(_options.ConnectionString!, _options.TimeoutSeconds)) { Pooling = false };
+        var connection = new NpgsqlConnection(unpooled.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({AuditSchema.WriterLockClass}, {_writer})", connection);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        _liveness = connection;
+        return connection;
+    }
+
+    private async Task DropLivenessAsync()
+    {
+        if (_liveness is { } connection)
+        {
+            _liveness = null;
+            await connection.DisposeAsync();
+        }
     }
 
     private StoredAuditRecord Resolve(StoredAuditRecord pending, long sequence, byte[] previous, DateTimeOffset now)

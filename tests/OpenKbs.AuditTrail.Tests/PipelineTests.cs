@@ -128,6 +128,22 @@ public sealed class PipelineTests(AuditStoreFixture store, MotoServerFixture mot
     }
 
     [Fact]
+    public async Task A_starting_writer_leaves_the_intents_of_a_live_writer_alone()
+    {
+        var options = await store.NewStoreAsync();
+        await using var running = AuditStoreFixture.Journal(options);
+        var inFlight = await running.AppendIntentAsync(AuditStoreFixture.Record("lambda:CreateFunction"), CancellationToken.None);
+
+        await using (var starting = AuditStoreFixture.Journal(options))
+        {
+            Assert.Equal(0, await starting.InitializeAsync(CancellationToken.None));
+        }
+
+        await running.AppendOutcomeAsync(inFlight, AuditStoreFixture.Record("lambda:CreateFunction", AuditOutcome.Success), CancellationToken.None);
+        Assert.Equal([AuditOutcome.Pending, AuditOutcome.Success], (await RowsAsync(options)).Select(r => r.Outcome));
+    }
+
+    [Fact]
     public async Task Export_writes_one_namespace_in_a_window_as_json_lines()
     {
         var options = await store.NewStoreAsync();
