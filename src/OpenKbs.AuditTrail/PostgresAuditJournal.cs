@@ -177,7 +177,12 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         (sequence, previous) => StoredAuditRecord.From(record, sequence, refersTo, previous, _options.OperatorIdentity);
 
     /// <summary>Appends rows built from the chain head, under the chain lock, in one transaction; returns the last sequence.</summary>
-    private async Task<long> AppendAsync(IReadOnlyList<Func<long, byte[], StoredAuditRecord>> rows, CancellationToken cancellationToken)
+    private Task<long> AppendAsync(IReadOnlyList<Func<long, byte[], StoredAuditRecord>> rows, CancellationToken cancellationToken) =>
+        AppendAsync((_, _) => Task.FromResult(rows), cancellationToken);
+
+    /// <summary>As above, with the rows chosen under the chain lock (so that concurrent recoveries never resolve an intent twice).</summary>
+    private async Task<long> AppendAsync(
+        Func<NpgsqlConnection, CancellationToken, Task<IReadOnlyList<Func<long, byte[], StoredAuditRecord>>>> choose, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -186,6 +191,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var rows = await choose(connection, cancellationToken);
         var (sequence, previous) = await HeadAsync(connection, cancellationToken);
         foreach (var build in rows)
         {
@@ -217,8 +223,31 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
 
         await MigrateAsync(cancellationToken);
         var liveness = await EnsureAliveAsync(cancellationToken);
+        var orphans = new List<StoredAuditRecord>();
+        var now = DateTimeOffset.UtcNow;
+        await AppendAsync(
+            async (connection, token) =>
+            {
+                orphans.AddRange(await OrphansAsync(connection, liveness, token));
+                return [.. orphans.Select<StoredAuditRecord, Func<long, byte[], StoredAuditRecord>>(pending => (sequence, previous) => Resolve(pending, sequence, previous, now))];
+            },
+            cancellationToken);
+        if (orphans.Count > 0)
+        {
+            LogResolvedUnknown(_logger, orphans.Count, string.Join(", ", orphans.Take(20).Select(o => $"#{o.Sequence} {o.Action}")));
+        }
+
+        _ready = true;
+        return orphans.Count;
+    }
+
+    /// <summary>
+    /// Intents without outcome whose writer is gone (read under the chain lock). A writer that still holds its liveness lock
+    /// may yet record the outcome: its intents are left alone.
+    /// </summary>
+    private async Task<List<StoredAuditRecord>> OrphansAsync(NpgsqlConnection connection, NpgsqlConnection liveness, CancellationToken cancellationToken)
+    {
         var candidates = new List<(StoredAuditRecord Row, int Writer)>();
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
         await using (var command = new NpgsqlCommand(
             $"SELECT {AuditRows.Columns}, p.writer FROM openkbs_audit.record p WHERE p.outcome = 'Pending' "
             + "AND NOT EXISTS (SELECT 1 FROM openkbs_audit.record o WHERE o.refers_to = p.seq) ORDER BY p.seq",
@@ -231,7 +260,6 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
             }
         }
 
-        // Only the intents of writers that are gone: a writer that still holds its liveness lock may yet record the outcome.
         var gone = new HashSet<int>();
         foreach (var writer in candidates.Select(c => c.Writer).Distinct().Where(w => w != _writer))
         {
@@ -243,18 +271,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
             }
         }
 
-        var orphans = candidates.Where(c => gone.Contains(c.Writer)).Select(c => c.Row).ToList();
-        if (orphans.Count > 0)
-        {
-            var now = DateTimeOffset.UtcNow;
-            await AppendAsync(
-                [.. orphans.Select<StoredAuditRecord, Func<long, byte[], StoredAuditRecord>>(pending => (sequence, previous) => Resolve(pending, sequence, previous, now))],
-                cancellationToken);
-            LogResolvedUnknown(_logger, orphans.Count, string.Join(", ", orphans.Select(o => $"#{o.Sequence} {o.Action}")));
-        }
-
-        _ready = true;
-        return orphans.Count;
+        return [.. candidates.Where(c => gone.Contains(c.Writer)).Select(c => c.Row)];
     }
 
     /// <summary>Holds this writer's liveness lock on a connection of its own (unpooled: closing it must release the lock).</summary>

@@ -128,6 +128,30 @@ public sealed class PipelineTests(AuditStoreFixture store, MotoServerFixture mot
     }
 
     [Fact]
+    public async Task Replicas_starting_together_resolve_each_orphan_once()
+    {
+        var options = await store.NewStoreAsync();
+        await using (var crashed = AuditStoreFixture.Journal(options))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await crashed.AppendIntentAsync(AuditStoreFixture.Record("iam:CreateRole", n: i), CancellationToken.None);
+            }
+        }
+
+        var starting = Enumerable.Range(0, 3).Select(_ => AuditStoreFixture.Journal(options)).ToArray();
+        var resolved = await Task.WhenAll(starting.Select(j => Task.Run(() => j.InitializeAsync(CancellationToken.None))));
+        foreach (var journal in starting)
+        {
+            await journal.DisposeAsync();
+        }
+
+        Assert.Equal(3, resolved.Sum());
+        var rows = await RowsAsync(options);
+        Assert.Equal([1L, 2L, 3L], rows.Where(r => r.Outcome == AuditOutcome.Unknown).Select(r => r.RefersTo!.Value).Order());
+    }
+
+    [Fact]
     public async Task A_starting_writer_leaves_the_intents_of_a_live_writer_alone()
     {
         var options = await store.NewStoreAsync();
