@@ -59,14 +59,14 @@ internal sealed partial class AuditStoreStartup(IServiceProvider services, ILogg
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 4030, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4042, Level = LogLevel.Warning,
         Message = "No durable audit store configured (AuditStore:ConnectionString): AWS changes are recorded only in logs and Kubernetes Events, which expire")]
     private static partial void LogNotConfigured(ILogger logger);
 
-    [LoggerMessage(EventId = 4031, Level = LogLevel.Information, Message = "Durable audit store ready; {Unknown} earlier change(s) marked Unknown")]
+    [LoggerMessage(EventId = 4043, Level = LogLevel.Information, Message = "Durable audit store ready; {Unknown} earlier change(s) marked Unknown")]
     private static partial void LogReady(ILogger logger, int unknown);
 
-    [LoggerMessage(EventId = 4032, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Error,
         Message = "Durable audit store unreachable at start: no AWS change is made until it answers ({Error})")]
     private static partial void LogUnavailable(ILogger logger, string error);
 }

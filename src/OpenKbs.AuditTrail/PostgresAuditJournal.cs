@@ -353,11 +353,11 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
     private static AuditTrailUnavailableException Unavailable(string what, Exception ex) =>
         new($"The audit trail could not {what}: {ex.GetType().Name}: {ex.Message}", ex);
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 4040, Level = LogLevel.Error,
         Message = "Audit store unreachable: the {Outcome} record of {Action} is kept in memory ({Owed} owed) and written before the next AWS change ({Error}: {Message})")]
     private static partial void LogOutcomeOwed(ILogger logger, string action, string outcome, int owed, string error, string message);
 
-    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4041, Level = LogLevel.Warning,
         Message = "Audit store: {Count} AWS change(s) recorded as pending by an earlier run have no recorded outcome; marked Unknown: {Records}")]
     private static partial void LogResolvedUnknown(ILogger logger, int count, string records);
 }
