@@ -27,7 +27,10 @@ public static class AwsActors
     /// <summary>The managedFields entry that most recently changed the spec (the field manager; Kubernetes keeps no user there).</summary>
     internal static V1ManagedFieldsEntry? SpecChange(IKubernetesObject<V1ObjectMeta> resource) =>
         resource.Metadata?.ManagedFields?
-            .Where(m => m.Subresource is null or "" && m.FieldsV1?.ToString()?.Contains("\"f:spec\"", StringComparison.Ordinal) == true)
-            .OrderByDescending(m => m.Time ?? DateTime.MinValue)
+            .Select((entry, index) => (entry, index))
+            .Where(m => m.entry.Subresource is null or "" && m.entry.FieldsV1?.ToString()?.Contains("\"f:spec\"", StringComparison.Ordinal) == true)
+            .OrderByDescending(m => m.entry.Time ?? DateTime.MinValue) // seconds only: within one second the later entry wins
+            .ThenByDescending(m => m.index)
+            .Select(m => m.entry)
             .FirstOrDefault();
 }

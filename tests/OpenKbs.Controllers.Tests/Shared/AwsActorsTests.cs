@@ -13,6 +13,7 @@ public sealed class AwsActorsTests(CrdSandboxFixture sandbox) : IClassFixture<Cr
         var ns = await sandbox.CreateNamespaceAsync("actor");
         var applied = await Kubectl.RunAsync(sandbox.KubeconfigPath, ClientAccountApi.Manifest(ns, "acme", "aws+acme@example.com"), "apply", "-f", "-");
         Assert.True(applied.ExitCode == 0, applied.Error);
+        Assert.Equal("kubectl-client-side-apply", AwsActors.For((await ClientAccountApi.GetAsync(sandbox.Client, ns, "acme"))!, "ClientAccount").SpecManager);
         var edited = await Kubectl.RunAsync(
             sandbox.KubeconfigPath, null, "-n", ns, "patch", "clientaccount", "acme", "--type=merge", "--field-manager=alice-console", "-p", """{"spec":{"organizationalUnit":"Clients"}}""");
         Assert.True(edited.ExitCode == 0, edited.Error);
