@@ -1,5 +1,5 @@
 # OpenKBS Operator: every entry point a developer or CI needs.
-# `make run` and `make test` work on a fresh machine with the .NET SDK, moto, kubectl and npm.
+# `make run` and `make test` work on a fresh machine with the .NET SDK, moto, kubectl, npm and PostgreSQL 15 (the audit store; /usr/lib/postgresql/15/bin).
 
 SHELL        := /bin/bash
 DOTNET       ?= dotnet

@@ -8,7 +8,9 @@
 # Environment: OPENKBS_READY_TIMEOUT (seconds to wait for the ClientAccounts to be Ready, default 900),
 # OPENKBS_OTHERS_TIMEOUT (seconds to wait then for Projects and the rest, default 180), OPENKBS_RUN_ONCE=1 (exit after the
 # printed `kubectl get` instead of waiting for Ctrl-C; for CI smoke runs), OPENKBS_AWS_CHAOS (the sandbox's --aws-chaos
-# spec for its AWS proxy, e.g. throttle=0.2; by default no faults, see docs/aws-chaos.md).
+# spec for its AWS proxy, e.g. throttle=0.2; by default no faults, see docs/aws-chaos.md)),
+# OPENKBS_AUDIT_STORE=off (no durable audit store; by default hack/audit-store.sh starts PostgreSQL in $STATE/postgres
+# and the operator records every AWS change there; `openkbs audit verify` then reads it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,6 +28,10 @@ done
 mkdir -p "$STATE"
 rm -f "$STATE/ready"
 LOG="$STATE/sandbox.log"
+if [ "${OPENKBS_AUDIT_STORE:-on}" != off ]; then
+  eval "$(hack/audit-store.sh start "$STATE/postgres")"
+  echo "run: audit store on PostgreSQL ($STATE/postgres; openkbs audit verify reads \$OPENKBS_AuditStore__ConnectionString)"
+fi
 echo "run: starting the sandbox with the operator (log: $LOG)"
 CHAOS=()
 [ -z "${OPENKBS_AWS_CHAOS:-}" ] || CHAOS=(--aws-chaos "$OPENKBS_AWS_CHAOS")
@@ -40,6 +46,7 @@ stop_sandbox() {
     kill -TERM "$SANDBOX_PID" 2>/dev/null || true
     wait "$SANDBOX_PID" 2>/dev/null || true
   fi
+  [ "${OPENKBS_AUDIT_STORE:-on}" = off ] || hack/audit-store.sh stop "$STATE/postgres"
 }
 trap stop_sandbox EXIT
 trap 'exit 130' INT TERM

@@ -16,6 +16,15 @@ public sealed record AwsActor
     /// <summary>The owning resource's uid, when known.</summary>
     public string? Uid { get; init; }
 
+    /// <summary>
+    /// The field manager that last changed the owning object's spec (from <c>metadata.managedFields</c>), e.g. <c>kubectl-client-side-apply</c>.
+    /// Kubernetes records managers, not users, in the object: the authenticated user is in the API server's audit log at <see cref="SpecChangedAt"/>.
+    /// </summary>
+    public string? SpecManager { get; init; }
+
+    /// <summary>When <see cref="SpecManager"/> last changed the spec.</summary>
+    public DateTimeOffset? SpecChangedAt { get; init; }
+
     /// <summary><c>namespace/kind/name</c>, the value of the <c>openkbs.com/owner</c> tag.</summary>
     public string Owner => $"{Namespace}/{Kind}/{Name}";
 

@@ -17,7 +17,7 @@ namespace OpenKbs.Aws.Pipeline;
 /// <summary>
 /// The shared request pipeline of every hand-written client:
 /// EU guard (before anything is sent) → endpoint → [retry → rate limit → timeout → sign (AWSSDK.Core SigV4) → HTTP → error parse]
-/// → response codec → one audit record for mutating operations.
+/// → response codec → one audit record for mutating operations (with a durable journal: an intent record before sending, fail closed).
 /// </summary>
 internal sealed partial class AwsRequestPipeline(
     IHttpClientFactory httpClientFactory,
@@ -154,6 +154,10 @@ internal sealed partial class AwsRequestPipeline(
             throw;
         }
 
+        // Write-ahead: a mutation is recorded (Pending) in the durable journal before it is sent; when that fails nothing is sent.
+        var intent = operation.Mutating
+            ? await auditTrail.BeginAsync(Record(scope, operation, audit, AuditOutcome.Pending, errorCode: null, requestId: null, attempts: 0), cancellationToken)
+            : null;
         var pipeline = resilience.For(scope.AccountKey, operation);
         var attempts = 0;
         try
@@ -169,7 +173,7 @@ internal sealed partial class AwsRequestPipeline(
             if (operation.Mutating)
             {
                 audit.Resource = resourceFromResult?.Invoke(result) ?? audit.Resource;
-                await RecordAsync(scope, operation, audit, AuditOutcome.Success, errorCode: null, requestId, attempts);
+                await RecordAsync(scope, operation, audit, AuditOutcome.Success, errorCode: null, requestId, attempts, intent);
             }
 
             return result;
@@ -185,7 +189,7 @@ internal sealed partial class AwsRequestPipeline(
             LogFailed(logger, operation.Action, failure.ErrorCode, failure.Classification, attempts);
             if (operation.Mutating)
             {
-                await RecordAsync(scope, operation, audit, AuditOutcome.Failure, failure.ErrorCode, failure.RequestId, attempts);
+                await RecordAsync(scope, operation, audit, AuditOutcome.Failure, failure.ErrorCode, failure.RequestId, attempts, intent);
             }
 
             if (ReferenceEquals(failure, ex))
@@ -325,24 +329,26 @@ internal sealed partial class AwsRequestPipeline(
             : null;
     }
 
-    private ValueTask RecordAsync(AwsCallScope scope, AwsOperation operation, AuditEntry audit, string outcome, string? errorCode, string? requestId, int attempts) =>
-        auditTrail.RecordAsync(
-            new AuditRecord
-            {
-                Time = timeProvider.GetUtcNow(),
-                Action = operation.Action,
-                Resource = audit.Resource,
-                Details = audit.Details,
-                Actor = scope.Actor,
-                SourceIp = sourceAddress.SourceAddress,
-                AccountId = scope.AccountId,
-                Region = scope.Region,
-                Outcome = outcome,
-                ErrorCode = errorCode,
-                RequestId = requestId,
-                Attempts = attempts,
-            },
-            CancellationToken.None);
+    private ValueTask RecordAsync(
+        AwsCallScope scope, AwsOperation operation, AuditEntry audit, string outcome, string? errorCode, string? requestId, int attempts, long? intent = null) =>
+        auditTrail.RecordAsync(Record(scope, operation, audit, outcome, errorCode, requestId, attempts), CancellationToken.None, intent);
+
+    private AuditRecord Record(AwsCallScope scope, AwsOperation operation, AuditEntry audit, string outcome, string? errorCode, string? requestId, int attempts) =>
+        new()
+        {
+            Time = timeProvider.GetUtcNow(),
+            Action = operation.Action,
+            Resource = audit.Resource,
+            Details = audit.Details,
+            Actor = scope.Actor,
+            SourceIp = sourceAddress.SourceAddress,
+            AccountId = scope.AccountId,
+            Region = scope.Region,
+            Outcome = outcome,
+            ErrorCode = errorCode,
+            RequestId = requestId,
+            Attempts = attempts,
+        };
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Refused {Action}: region {Region} is outside the EU allowlist; nothing was sent")]
     private static partial void LogRefused(ILogger logger, string action, string region);

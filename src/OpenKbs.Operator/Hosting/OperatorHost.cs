@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenKbs.AuditTrail;
 using OpenKbs.Controllers;
 using OpenKbs.Runtime;
 
@@ -76,6 +77,7 @@ internal static class OperatorHost
         builder.Configuration.AddInMemoryCollection(RuntimeSection(options));
         builder.Services.AddOpenKbsRuntime(builder.Configuration.GetSection(RuntimeSectionName));
         builder.Services.AddOpenKbsControllers(builder.Configuration);
+        builder.Services.AddOpenKbsAuditStore(builder.Configuration); // section AuditStore: the durable audit trail (optional; fail closed once set)
         configureServices?.Invoke(builder.Services);
         return builder.Build();
     }

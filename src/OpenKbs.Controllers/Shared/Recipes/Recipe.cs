@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Regions;
 using OpenKbs.Runtime;
@@ -79,7 +80,7 @@ internal static partial class Recipe
 
     /// <summary>
     /// Runs a whole pass: an AWS failure becomes its outcome, a refused status write (the object changed meanwhile) runs the
-    /// pass again at once (or ends it when the object is gone), anything else is logged and transient.
+    /// pass again at once (or ends it when the object is gone), an unreachable audit trail is transient with its own reason, anything else is logged and transient.
     /// </summary>
     public static async Task<ReconcileResult> GuardAsync(Func<Task<ReconcileResult>> pass, ILogger logger, string key, CancellationToken cancellationToken)
     {
@@ -91,6 +92,12 @@ internal static partial class Recipe
         catch (AwsServiceException ex)
         {
             return FromException(ex).ToResult();
+        }
+        catch (AuditTrailUnavailableException ex)
+        {
+            // The durable audit trail could not record a change before it was sent, so nothing was sent: retried with
+            // backoff, reason AuditTrailUnavailable, until the store answers again (fail closed).
+            return ReconcileResult.Transient(AuditTrailUnavailableException.Reason, ex);
         }
         catch (StatusConflictException ex)
         {

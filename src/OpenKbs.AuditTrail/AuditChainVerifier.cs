@@ -1,0 +1,130 @@
+using Npgsql;
+
+namespace OpenKbs.AuditTrail;
+
+/// <summary>What <see cref="AuditChainVerifier"/> found.</summary>
+public sealed record AuditChainReport
+{
+    public required bool Intact { get; init; }
+
+    /// <summary>Records checked.</summary>
+    public required long Checked { get; init; }
+
+    /// <summary>The first sequence checked (greater than 1 after a retention purge).</summary>
+    public long FirstSequence { get; init; }
+
+    public long LastSequence { get; init; }
+
+    /// <summary>The first broken record's sequence (for a gap: the first missing sequence).</summary>
+    public long? BrokenAt { get; init; }
+
+    /// <summary><c>changed</c>, <c>deleted</c> or <c>reordered</c>.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>What a human reads.</summary>
+    public required string Message { get; init; }
+}
+
+/// <summary>
+/// Walks the journal in sequence order and checks each record: sequence contiguous (else <c>deleted</c>: a gap), its previous
+/// hash equal to the hash of the record before (else <c>reordered</c> when it is the hash of another record, <c>changed</c>
+/// otherwise) and its hash equal to SHA-256 of its canonical encoding (else <c>changed</c>). A chain that starts after 1 is
+/// accepted only when <c>purge_log</c> says the records before were purged by retention. Deleting the newest records leaves
+/// no gap: compare <see cref="AuditChainReport.LastSequence"/> with an earlier report (or the exported head) to see that.
+/// </summary>
+public static class AuditChainVerifier
+{
+    public static async Task<AuditChainReport> VerifyAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        long purgedThrough;
+        await using (var purged = new NpgsqlCommand("SELECT coalesce(max(purged_through), 0) FROM openkbs_audit.purge_log", connection))
+        {
+            purgedThrough = (long)(await purged.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        // Every hash and its sequence, to tell a reordering (a link to some other record) from a change.
+        var sequenceOfHash = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var hashes = new NpgsqlCommand("SELECT seq, hash FROM openkbs_audit.record", connection))
+        await using (var reader = await hashes.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                sequenceOfHash[Convert.ToHexString(reader.GetFieldValue<byte[]>(1))] = reader.GetInt64(0);
+            }
+        }
+
+        await using var command = new NpgsqlCommand($"SELECT {AuditRows.Columns} FROM openkbs_audit.record ORDER BY seq", connection);
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        StoredAuditRecord? before = null;
+        long first = 0;
+        long count = 0;
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            var row = AuditRows.Read(rows);
+            count++;
+            if (before is null)
+            {
+                first = row.Sequence;
+                if (row.Sequence != purgedThrough + 1)
+                {
+                    return Broken(count, first, row.Sequence, purgedThrough + 1, "deleted",
+                        $"record {purgedThrough + 1} is missing: the chain starts at {row.Sequence} but retention purged only through {purgedThrough}");
+                }
+
+                if (purgedThrough == 0 && !row.PreviousHash.AsSpan().SequenceEqual(StoredAuditRecord.GenesisHash))
+                {
+                    return Broken(count, first, row.Sequence, row.Sequence, "changed", $"record {row.Sequence} does not start the chain (previous hash is not the genesis hash)");
+                }
+            }
+            else
+            {
+                if (row.Sequence != before.Sequence + 1)
+                {
+                    return Broken(count, first, row.Sequence, before.Sequence + 1, "deleted",
+                        $"records {before.Sequence + 1}..{row.Sequence - 1} are missing (deleted) between {before.Sequence} and {row.Sequence}");
+                }
+
+                if (!row.PreviousHash.AsSpan().SequenceEqual(before.Hash))
+                {
+                    return sequenceOfHash.TryGetValue(Convert.ToHexString(row.PreviousHash), out var linked) && linked != before.Sequence
+                        ? Broken(count, first, row.Sequence, row.Sequence, "reordered",
+                            $"record {row.Sequence} follows record {linked} in the chain, not {before.Sequence}: records were reordered")
+                        : Broken(count, first, row.Sequence, row.Sequence, "changed",
+                            $"record {row.Sequence} does not link to record {before.Sequence} (its previous hash was changed, or record {before.Sequence} was)");
+                }
+            }
+
+            if (!row.ComputeHash().AsSpan().SequenceEqual(row.Hash))
+            {
+                return Broken(count, first, row.Sequence, row.Sequence, "changed", $"record {row.Sequence} ({row.Action}) was changed after it was written: its content does not match its hash");
+            }
+
+            before = row;
+        }
+
+        var last = before?.Sequence ?? purgedThrough;
+        return new AuditChainReport
+        {
+            Intact = true,
+            Checked = count,
+            FirstSequence = first,
+            LastSequence = last,
+            Message = count == 0
+                ? "the audit trail is empty"
+                : $"chain intact: {count} record(s), {first}..{last}, head {Convert.ToHexStringLower(before!.Hash)}",
+        };
+    }
+
+    private static AuditChainReport Broken(long count, long first, long last, long at, string problem, string message) => new()
+    {
+        Intact = false,
+        Checked = count,
+        FirstSequence = first,
+        LastSequence = last,
+        BrokenAt = at,
+        Problem = problem,
+        Message = $"chain broken at record {at} ({problem}): {message}",
+    };
+}

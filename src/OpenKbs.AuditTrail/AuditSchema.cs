@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace OpenKbs.AuditTrail;
+
+/// <summary>
+/// The store's schema, applied by the store itself at start (with the owner's connection): numbered migrations recorded in
+/// <c>openkbs_audit.schema_version</c>, each applied once in its own transaction under an advisory lock, so replicas
+/// starting together do not race. Append-only is enforced by the database: triggers refuse UPDATE, DELETE and TRUNCATE (for
+/// every role, the owner included); the only deletion path is <c>openkbs_audit.purge_expired()</c>, which removes records
+/// older than the retention and notes what it removed in <c>purge_log</c>.
+/// </summary>
+internal static partial class AuditSchema
+{
+    /// <summary>The advisory lock key every chain append (and the purge) holds: one writer at a time, across processes.</summary>
+    public const long ChainLockKey = 0x6F6B_6273_6175_6474; // "okbsaudt"
+
+    private const long MigrationLockKey = ChainLockKey + 1;
+
+    /// <summary>
+    /// The class of the writers' liveness locks: each journal holds <c>pg_advisory_lock(WriterLockClass, writer)</c> on a
+    /// connection of its own for as long as it lives (the two-key lock space does not overlap the one-key space above).
+    /// </summary>
+    public const int WriterLockClass = 0x6F6B_6177; // "okaw"
+
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE openkbs_audit.record (
+            seq bigint PRIMARY KEY CHECK (seq > 0),
+            time timestamptz NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            action text NOT NULL,
+            resource text,
+            controller text NOT NULL,
+            namespace text NOT NULL,
+            kind text NOT NULL,
+            name text NOT NULL,
+            uid text,
+            spec_manager text,
+            spec_changed_at timestamptz,
+            operator_identity text NOT NULL,
+            details jsonb NOT NULL,
+            source_ip text NOT NULL,
+            account_id text,
+            region text NOT NULL,
+            outcome text NOT NULL,
+            error_code text,
+            request_id text,
+            attempts integer NOT NULL,
+            refers_to bigint,
+            writer integer NOT NULL,
+            prev_hash bytea NOT NULL,
+            hash bytea NOT NULL UNIQUE);
+        CREATE INDEX record_namespace_time ON openkbs_audit.record (namespace, time);
+        CREATE INDEX record_refers_to ON openkbs_audit.record (refers_to) WHERE refers_to IS NOT NULL;
+        CREATE INDEX record_pending ON openkbs_audit.record (seq) WHERE outcome = 'Pending';
+
+        CREATE TABLE openkbs_audit.retention (id integer PRIMARY KEY CHECK (id = 1), days integer NOT NULL CHECK (days >= 1));
+        CREATE TABLE openkbs_audit.purge_log (
+            purged_through bigint NOT NULL, purged_count bigint NOT NULL, purged_at timestamptz NOT NULL DEFAULT clock_timestamp());
+
+        CREATE FUNCTION openkbs_audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'record' AND current_setting('openkbs_audit.purging', true) = 'on'
+               AND OLD.recorded_at < clock_timestamp() - make_interval(days => (SELECT days FROM openkbs_audit.retention WHERE id = 1)) THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION 'the OpenKBS audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege';
+        END $$;
+        CREATE FUNCTION openkbs_audit.refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'the OpenKBS audit trail is append-only: TRUNCATE on % refused', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege';
+        END $$;
+        CREATE TRIGGER record_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.record
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER record_no_truncate BEFORE TRUNCATE ON openkbs_audit.record
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        CREATE TRIGGER purge_log_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.purge_log
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER purge_log_no_truncate BEFORE TRUNCATE ON openkbs_audit.purge_log
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+
+        CREATE FUNCTION openkbs_audit.purge_expired() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = openkbs_audit, pg_temp AS $$
+        DECLARE
+            through bigint;
+            removed bigint;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(8028619008413885556);
+            SELECT max(seq) INTO through FROM openkbs_audit.record
+                WHERE recorded_at < clock_timestamp() - make_interval(days => (SELECT days FROM openkbs_audit.retention WHERE id = 1));
+            IF through IS NULL THEN
+                RETURN 0;
+            END IF;
+            PERFORM set_config('openkbs_audit.purging', 'on', true);
+            DELETE FROM openkbs_audit.record WHERE seq <= through;
+            GET DIAGNOSTICS removed = ROW_COUNT;
+            PERFORM set_config('openkbs_audit.purging', 'off', true);
+            INSERT INTO openkbs_audit.purge_log (purged_through, purged_count) VALUES (through, removed);
+            RETURN removed;
+        END $$;
+        REVOKE ALL ON FUNCTION openkbs_audit.purge_expired() FROM PUBLIC;
+        """,
+    ];
+
+    /// <summary>The newest schema version this code knows.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>
+    /// Applies the missing migrations, sets the retention (never below what is configured) and grants the operator's role
+    /// <paramref name="operatorRole"/> USAGE, SELECT and INSERT only (and <paramref name="maintenanceRole"/> the purge).
+    /// </summary>
+    public static async Task MigrateAsync(
+        NpgsqlConnection connection, int retentionDays, string? operatorRole, string? maintenanceRole, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", cancellationToken);
+        await ExecuteAsync(connection, "CREATE SCHEMA IF NOT EXISTS openkbs_audit", cancellationToken);
+        await ExecuteAsync(
+            connection,
+            "CREATE TABLE IF NOT EXISTS openkbs_audit.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            cancellationToken);
+        await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM openkbs_audit.schema_version", connection))
+        {
+            var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
+            if (current > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The audit store's schema is at version {current}, newer than this operator knows ({LatestVersion}); upgrade the operator.");
+            }
+
+            for (var version = current + 1; version <= LatestVersion; version++)
+            {
+                await ExecuteAsync(connection, Migrations[version - 1], cancellationToken);
+                await ExecuteAsync(connection, $"INSERT INTO openkbs_audit.schema_version (version) VALUES ({version})", cancellationToken);
+            }
+        }
+
+        await using (var retention = new NpgsqlCommand(
+            "INSERT INTO openkbs_audit.retention (id, days) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET days = excluded.days", connection))
+        {
+            retention.Parameters.Add(new NpgsqlParameter<int> { TypedValue = retentionDays });
+            await retention.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (operatorRole is not null)
+        {
+            var role = Quote(operatorRole);
+            await ExecuteAsync(
+                connection,
+                $"""
+                GRANT USAGE ON SCHEMA openkbs_audit TO {role};
+                GRANT SELECT, INSERT ON openkbs_audit.record TO {role};
+                GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log TO {role};
+                """,
+                cancellationToken);
+        }
+
+        if (maintenanceRole is not null)
+        {
+            await ExecuteAsync(connection, $"GRANT EXECUTE ON FUNCTION openkbs_audit.purge_expired() TO {Quote(maintenanceRole)}", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The schema version the store is at (0 when not created), read with the operator's own connection.</summary>
+    public static async Task<int> VersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('openkbs_audit.schema_version') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return 0;
+            }
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM openkbs_audit.schema_version", connection);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public static bool IsPlainIdentifier(string name) => PlainIdentifier().IsMatch(name);
+
+    private static string Quote(string role) =>
+        IsPlainIdentifier(role) ? $"\"{role}\"" : throw new ArgumentException($"'{role}' is not a plain role name", nameof(role));
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    private static partial Regex PlainIdentifier();
+}

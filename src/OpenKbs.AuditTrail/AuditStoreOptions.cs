@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OpenKbs.AuditTrail;
+
+/// <summary>
+/// Settings of the durable audit store (configuration section <c>AuditStore</c>, e.g. <c>OPENKBS_AuditStore__ConnectionString</c>).
+/// Optional: without <see cref="ConnectionString"/> the operator records to logs and Events only and warns at start; once set,
+/// every AWS mutation must be recorded here before it is sent.
+/// </summary>
+public sealed class AuditStoreOptions
+{
+    public const string SectionName = "AuditStore";
+
+    /// <summary>The operator's connection (a role granted only INSERT and SELECT on the journal). Unset: no durable store.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The schema owner's connection, used at start to apply migrations, set the retention and grant the operator's role.
+    /// Unset: migrations are applied with <see cref="ConnectionString"/> (development only: that role then owns the table).
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>Who the operator is, recorded in every record (e.g. <c>system:serviceaccount:openkbs-system:openkbs-operator</c>).</summary>
+    public string OperatorIdentity { get; set; } = "openkbs-operator";
+
+    /// <summary>Days a record is kept at least; the database refuses to delete younger records (purge is a separate privileged function).</summary>
+    public int RetentionDays { get; set; } = 400;
+
+    /// <summary>A database role granted EXECUTE on <c>openkbs_audit.purge_expired()</c> by the migration; unset: nobody but the owner.</summary>
+    public string? MaintenanceRole { get; set; }
+
+    /// <summary>Seconds to wait for a connection or a statement before the store counts as unreachable (the mutation is then not sent).</summary>
+    public int TimeoutSeconds { get; set; } = 5;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
+}
+
+/// <summary>Validates <see cref="AuditStoreOptions"/> at start: clear messages, nothing connected yet.</summary>
+internal sealed class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditStoreOptions options)
+    {
+        var failures = new List<string>();
+        if (options.IsConfigured)
+        {
+            Check(options.ConnectionString!, nameof(options.ConnectionString), failures);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.MigrationConnectionString))
+        {
+            Check(options.MigrationConnectionString, nameof(options.MigrationConnectionString), failures);
+        }
+
+        if (options.RetentionDays < 1)
+        {
+            failures.Add($"AuditStore:RetentionDays must be at least 1 (was {options.RetentionDays})");
+        }
+
+        if (options.TimeoutSeconds is < 1 or > 300)
+        {
+            failures.Add($"AuditStore:TimeoutSeconds must be between 1 and 300 (was {options.TimeoutSeconds})");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.OperatorIdentity))
+        {
+            failures.Add("AuditStore:OperatorIdentity must not be empty");
+        }
+
+        if (options.MaintenanceRole is { } role && !AuditSchema.IsPlainIdentifier(role))
+        {
+            failures.Add($"AuditStore:MaintenanceRole '{role}' must be a plain role name (letters, digits, underscore)");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(string connectionString, string name, List<string> failures)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword, never the value (which may hold a password).
+            failures.Add($"AuditStore:{name} is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+    }
+}

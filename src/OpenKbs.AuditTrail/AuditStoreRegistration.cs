@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenKbs.Aws.Audit;
+
+namespace OpenKbs.AuditTrail;
+
+/// <summary>
+/// Wires the durable audit store from configuration section <c>AuditStore</c>: when <c>ConnectionString</c> is set, the
+/// PostgreSQL journal becomes the AWS layer's <see cref="IAuditJournal"/> (every mutation recorded before it is sent, fail
+/// closed) and is initialised at start; when not, the operator runs with the log and Event sinks only and warns at start.
+/// </summary>
+public static class AuditStoreRegistration
+{
+    public static IServiceCollection AddOpenKbsAuditStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(AuditStoreOptions.SectionName);
+        services.AddOptions<AuditStoreOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStoreOptions>, AuditStoreOptionsValidator>());
+        if (!string.IsNullOrWhiteSpace(section[nameof(AuditStoreOptions.ConnectionString)]))
+        {
+            services.TryAddSingleton<PostgresAuditJournal>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditJournal, PostgresAuditJournal>(p => p.GetRequiredService<PostgresAuditJournal>()));
+        }
+
+        services.AddHostedService<AuditStoreStartup>();
+        return services;
+    }
+}
+
+/// <summary>At start: initialises the store (migrations, recovery of unresolved intents) or warns that there is none.</summary>
+internal sealed partial class AuditStoreStartup(IServiceProvider services, ILogger<AuditStoreStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var journal = services.GetService<PostgresAuditJournal>();
+        if (journal is null)
+        {
+            LogNotConfigured(logger);
+            return;
+        }
+
+        try
+        {
+            var unknown = await journal.InitializeAsync(cancellationToken);
+            LogReady(logger, unknown);
+        }
+        catch (AuditTrailUnavailableException ex)
+        {
+            // Not fatal: every AWS change is refused (AuditTrailUnavailable) until the store answers; reads and Kubernetes work go on.
+            LogUnavailable(logger, ex.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 4042, Level = LogLevel.Warning,
+        Message = "No durable audit store configured (AuditStore:ConnectionString): AWS changes are recorded only in logs and Kubernetes Events, which expire")]
+    private static partial void LogNotConfigured(ILogger logger);
+
+    [LoggerMessage(EventId = 4043, Level = LogLevel.Information, Message = "Durable audit store ready; {Unknown} earlier change(s) marked Unknown")]
+    private static partial void LogReady(ILogger logger, int unknown);
+
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Error,
+        Message = "Durable audit store unreachable at start: no AWS change is made until it answers ({Error})")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+}
