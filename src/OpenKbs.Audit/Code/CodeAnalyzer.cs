@@ -12,7 +12,7 @@ namespace OpenKbs.Audit.Code;
 /// The <c>code</c> analyzer (SAST) over the JavaScript files of an artifact, on Acornima. Each .js/.mjs/.cjs file is
 /// parsed as an ES module and, when that fails, as a script; a file neither parse accepts is reported as an
 /// info-severity <c>js/parse-error</c> finding (a note the report surfaces) instead of failing the run.
-/// The taint engine (sources, sinks by CWE, sanitisers as data) is not built yet: see docs/audit-code.md.
+/// Parsed files go through <see cref="TaintPass"/> with the sinks and sanitisers of <see cref="SinkCatalog"/>.
 /// </summary>
 public sealed class CodeAnalyzer : IAnalyzer
 {
@@ -32,9 +32,13 @@ public sealed class CodeAnalyzer : IAnalyzer
                 continue;
             }
 
-            if (Parse(file) is { } error)
+            if (TryParse(file, out var program, out var error))
             {
-                findings.Add(error);
+                findings.AddRange(TaintPass.Run(file, program!));
+            }
+            else
+            {
+                findings.Add(error!);
             }
         }
 

@@ -1,0 +1,42 @@
+using OpenKbs.Audit.Findings;
+
+namespace OpenKbs.Audit.Code;
+
+/// <summary>One sink of the catalog: a call whose callee ends with <see cref="Callee"/> (a name or dotted member path) and whose argument <see cref="Argument"/> must not carry handler input.</summary>
+public sealed record SinkSpec(string RuleId, int Cwe, Severity Severity, string Title, string Callee, int Argument);
+
+/// <summary>
+/// Sinks and sanitisers as data, not code paths. A first cut: member-name matching, no module resolution yet
+/// (a <c>query</c> of any receiver is a SQL sink), see docs/audit-code.md.
+/// </summary>
+public static class SinkCatalog
+{
+    public static readonly IReadOnlyList<SinkSpec> Sinks =
+    [
+        new("js/sql-injection", 89, Severity.Critical, "SQL injection", ".query", 0),
+        new("js/sql-injection", 89, Severity.Critical, "SQL injection", ".execute", 0),
+        new("js/command-injection", 78, Severity.Critical, "OS command injection", "exec", 0),
+        new("js/command-injection", 78, Severity.Critical, "OS command injection", "execSync", 0),
+        new("js/code-injection", 94, Severity.Critical, "Code injection", "eval", 0),
+        new("js/code-injection", 94, Severity.Critical, "Code injection", "Function", 0),
+        new("js/code-injection", 94, Severity.Critical, "Code injection", ".runInNewContext", 0),
+        new("js/code-injection", 94, Severity.Critical, "Code injection", ".runInThisContext", 0),
+        new("js/ssrf", 918, Severity.High, "Server-side request forgery", "fetch", 0),
+        new("js/ssrf", 918, Severity.High, "Server-side request forgery", "axios.get", 0),
+        new("js/ssrf", 918, Severity.High, "Server-side request forgery", "got", 0),
+        new("js/path-traversal", 22, Severity.High, "Path traversal", ".readFile", 0),
+        new("js/path-traversal", 22, Severity.High, "Path traversal", ".readFileSync", 0),
+        new("js/path-traversal", 22, Severity.High, "Path traversal", ".createReadStream", 0),
+        new("js/open-redirect", 601, Severity.Medium, "Open redirect", ".redirect", 0),
+        new("js/unsafe-deserialization", 502, Severity.High, "Insecure deserialisation", ".unserialize", 0),
+    ];
+
+    /// <summary>Calls whose result no longer carries handler input (numeric conversion, URL component encoding, escaping).</summary>
+    public static readonly IReadOnlySet<string> Sanitisers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "parseInt", "parseFloat", "Number", "encodeURIComponent", "escape", "escapeHtml", "basename",
+    };
+
+    /// <summary>Identifiers whose members are handler input: the Lambda event and the Express request.</summary>
+    public static readonly IReadOnlySet<string> SourceRoots = new HashSet<string>(StringComparer.Ordinal) { "event", "req" };
+}
