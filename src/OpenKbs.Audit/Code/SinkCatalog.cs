@@ -31,6 +31,18 @@ public static class SinkCatalog
         new("js/unsafe-deserialization", 502, Severity.High, "Insecure deserialisation", ".unserialize", 0),
     ];
 
+    /// <summary>Why each rule matters and how to fix it, as the reports print them.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Impact, string Remediation)> Texts = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    {
+        ["js/sql-injection"] = ("A caller can read, change or delete any data the database user can reach.", "Use a parameterised query: placeholders ($1 or ?) in a literal SQL text and the values in the values array."),
+        ["js/command-injection"] = ("A caller can run any command in the function's environment, with its credentials.", "Use execFile/spawn without a shell and pass the input as a separate argument after validating it."),
+        ["js/code-injection"] = ("A caller can run any JavaScript in the function, with its credentials.", "Never evaluate input as code; parse data with JSON.parse and dispatch on an allow-list."),
+        ["js/ssrf"] = ("A caller can make the function reach internal endpoints or the metadata service.", "Allow-list the hosts the function may call; build the URL from a fixed base and validated parts."),
+        ["js/path-traversal"] = ("A caller can read files outside the intended directory (../ or absolute paths).", "Resolve the path against a fixed base and refuse it unless it still starts with the base."),
+        ["js/open-redirect"] = ("A caller can send users to a site of their choosing under this domain's name (phishing).", "Redirect only to relative paths or to an allow-list of known URLs."),
+        ["js/unsafe-deserialization"] = ("Deserialising input with node-serialize or an unsafe YAML schema runs attacker code.", "Use JSON.parse or js-yaml load with the default (safe) schema."),
+    };
+
     /// <summary>Calls whose result no longer carries handler input (numeric conversion, URL component encoding, escaping).</summary>
     public static readonly IReadOnlySet<string> Sanitisers = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -70,6 +70,8 @@ internal static class TaintPass
                 Message = $"Handler input reaches {path}(...) argument {sink.Argument + 1}.",
                 Location = new SourceLocation(file.Path, line, node.Location.Start.Column + 1),
                 Evidence = evidence,
+                Impact = SinkCatalog.Texts[sink.RuleId].Impact,
+                Remediation = SinkCatalog.Texts[sink.RuleId].Remediation,
                 Trace = [new TraceStep(new SourceLocation(file.Path, line, node.Location.Start.Column + 1), $"sink {path}")],
                 Fingerprint = CodeAnalyzer.Fingerprint(sink.RuleId, file.Path, evidence, "handler-input"),
             };

@@ -30,6 +30,10 @@ public sealed class TaintPassTests
     }
 
     [Fact]
+    public void EveryCatalogRuleHasImpactAndRemediation() =>
+        Assert.All(SinkCatalog.Sinks, sink => Assert.True(SinkCatalog.Texts.ContainsKey(sink.RuleId), sink.RuleId));
+
+    [Fact]
     public async Task ParameterisedQueryAndParsedIdAreSafe()
     {
         var rules = await RulesAsync("get.mjs", """
