@@ -60,9 +60,11 @@ public sealed class TaintPassTests
               const host = req.query.host;
               execSync('ping -c 1 ' + host);
               const r = await fetch(`https://${req.query.target}/status`);
+              https.get(req.body.callback);
+              https.get('https://example.com/' + encodeURIComponent(req.query.q));
               res.json(await r.json());
             });
             """);
-        Assert.Equal(["js/command-injection", "js/ssrf"], rules);
+        Assert.Equal(["js/command-injection", "js/ssrf", "js/ssrf"], rules);
     }
 }
