@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using Acornima;
+using Acornima.Ast;
+using OpenKbs.Audit.Artifacts;
+using OpenKbs.Audit.Findings;
+using SourceLocation = OpenKbs.Audit.Findings.SourceLocation;
+
+namespace OpenKbs.Audit.Code;
+
+/// <summary>
+/// The <c>code</c> analyzer (SAST) over the JavaScript files of an artifact, on Acornima. Each .js/.mjs/.cjs file is
+/// parsed as an ES module and, when that fails, as a script; a file neither parse accepts is reported as an
+/// info-severity <c>js/parse-error</c> finding (a note the report surfaces) instead of failing the run.
+/// Parsed files go through <see cref="TaintPass"/> with the sinks and sanitisers of <see cref="SinkCatalog"/>.
+/// </summary>
+public sealed class CodeAnalyzer : IAnalyzer
+{
+    public const string ParseErrorRule = "js/parse-error";
+
+    public string Name => "code";
+
+    public Task<IReadOnlyList<Finding>> AnalyzeAsync(ArtifactContents artifact, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var findings = new List<Finding>();
+        foreach (var file in artifact.Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!IsJavaScript(file.Path))
+            {
+                continue;
+            }
+
+            if (TryParse(file, out var program, out var error))
+            {
+                findings.AddRange(TaintPass.Run(file, program!));
+            }
+            else
+            {
+                findings.Add(error!);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+
+    /// <summary>Whether a path is JavaScript source this analyzer reads.</summary>
+    public static bool IsJavaScript(string path) =>
+        path.EndsWith(".js", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".mjs", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".cjs", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Parses one file as a module, then as a script; returns the parse-error note when both fail, else null.</summary>
+    internal static Finding? Parse(ArtifactFile file) => TryParse(file, out _, out var error) ? null : error;
+
+    /// <summary>Parses one file as a module, then as a script (CommonJS that uses <c>with</c> or octal literals).</summary>
+    internal static bool TryParse(ArtifactFile file, out Program? program, out Finding? error)
+    {
+        var text = file.Text;
+        var parser = new Parser();
+        ParseErrorException moduleError;
+        try
+        {
+            program = parser.ParseModule(text, file.Path);
+            error = null;
+            return true;
+        }
+        catch (ParseErrorException ex)
+        {
+            // Not a module: try sloppy-mode script below.
+            moduleError = ex;
+        }
+
+        try
+        {
+            program = parser.ParseScript(text, file.Path);
+            error = null;
+            return true;
+        }
+        catch (ParseErrorException scriptError)
+        {
+            // Report the parse that got further: an ES module fails late, a CommonJS script fails at its syntax error.
+            var ex = (scriptError.LineNumber, scriptError.Column).CompareTo((moduleError.LineNumber, moduleError.Column)) >= 0
+                ? scriptError
+                : moduleError;
+            program = null;
+            error = new Finding
+            {
+                Analyzer = "code",
+                RuleId = ParseErrorRule,
+                Severity = Severity.Info,
+                Title = "File could not be parsed",
+                Message = $"{file.Path} is not valid JavaScript (as module or script): {ex.Message}. It was not analysed.",
+                Location = new SourceLocation(file.Path, Math.Max(1, ex.LineNumber), Math.Max(1, ex.Column + 1)),
+                Remediation = "Audit the built JavaScript (not TypeScript or templates); fix the syntax error.",
+                Fingerprint = Fingerprint(ParseErrorRule, file.Path, string.Empty, string.Empty),
+            };
+            return false;
+        }
+    }
+
+    /// <summary>A stable identity: SHA-256 of rule, path, whitespace-normalised sink text and source kind; no line numbers.</summary>
+    public static string Fingerprint(string ruleId, string path, string sinkText, string sourceKind)
+    {
+        var normalised = string.Join(' ', sinkText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{ruleId}\n{path}\n{normalised}\n{sourceKind}"));
+        return Convert.ToHexStringLower(bytes);
+    }
+}
