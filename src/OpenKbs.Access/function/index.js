@@ -160,10 +160,10 @@ async function issueToken(event) {
 async function publicJwk(arn) {
   if (!publicKeys.has(arn)) {
     const result = await clients().kms.send(new GetPublicKeyCommand({ KeyId: arn }));
-    if (result.KeySpec !== 'RSA_2048' && result.KeySpec !== 'RSA_3072' && result.KeySpec !== 'RSA_4096') {
-      throw new Error(`signing key spec ${result.KeySpec} is not RSA`);
-    }
     const jwk = crypto.createPublicKey({ key: Buffer.from(result.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    if (jwk.kty !== 'RSA' || (result.KeyUsage !== undefined && result.KeyUsage !== 'SIGN_VERIFY')) {
+      throw new Error('the signing key is not an RSA SIGN_VERIFY key');
+    }
     publicKeys.set(arn, { kty: 'RSA', kid: keyIdOf(arn), use: 'sig', alg: 'RS256', n: jwk.n, e: jwk.e });
   }
   return publicKeys.get(arn);
