@@ -265,6 +265,19 @@ describe('@openkbs/auth with the project JWKS', () => {
     assert.equal(auth.verifyWith(otherToken, both.keys, auth.audienceOf(OTHER_UID)).sub, 'partner');
   });
 
+  it('guards the example shop API (docs/examples/artifacts/shop/api.js) with per-route scopes', async () => {
+    const shop = require('../../../docs/examples/artifacts/shop/api.js');
+    const call = (method, route, value) => shop.handler(support.event(method, route, value === undefined ? {} : { headers: { authorization: `Bearer ${value}` } }));
+
+    assert.equal((await call('GET', '/health')).statusCode, 200);
+    assert.equal((await call('GET', '/orders')).statusCode, 401);
+    assert.equal((await call('GET', '/orders', partnerToken)).statusCode, 200);
+    assert.equal((await call('POST', '/orders', partnerToken)).statusCode, 403);
+    const written = await call('POST', '/orders', writerToken);
+    assert.deepEqual([written.statusCode, JSON.parse(written.body).by], [201, 'writer']);
+    assert.equal((await call('DELETE', '/orders', writerToken)).statusCode, 404);
+  });
+
   it('fetches the JWKS from OPENKBS_JWKS_URL once and caches it', async () => {
     const http = require('node:http');
     let served = 0;
