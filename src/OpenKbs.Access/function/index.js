@@ -65,12 +65,6 @@ class Refusal extends Error {
   }
 }
 
-function header(event, name) {
-  const headers = (event && event.headers) || {};
-  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-  return key === undefined ? '' : String(headers[key]);
-}
-
 function bodyBytes(event) {
   const body = event && event.body;
   if (body === undefined || body === null) {
@@ -112,11 +106,11 @@ async function currentKeys() {
 }
 
 function presentedKey(event) {
-  const direct = header(event, 'x-api-key');
+  const direct = auth.header(event, 'x-api-key');
   if (direct.length > 0) {
     return direct;
   }
-  const match = /^ApiKey (\S+)$/.exec(header(event, 'authorization'));
+  const match = /^ApiKey (\S+)$/.exec(auth.header(event, 'authorization'));
   return match ? match[1] : '';
 }
 

@@ -167,6 +167,7 @@ async function verifyToken(token, options = {}) {
   return verifyWith(token, keys, audience, options.now);
 }
 
+/** A request header of a Lambda event, case-insensitive, or ''. */
 function header(event, name) {
   const headers = (event && event.headers) || {};
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
@@ -210,4 +211,4 @@ function resetCache() {
   cache = { url: undefined, keys: undefined, fetchedAt: 0 };
 }
 
-module.exports = { AuthError, audienceOf, bearerToken, errorResponse, hasScope, requireScope, resetCache, scopesOf, verifyToken, verifyWith };
+module.exports = { AuthError, audienceOf, bearerToken, errorResponse, hasScope, header, requireScope, resetCache, scopesOf, verifyToken, verifyWith };
