@@ -14,6 +14,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
 {
     private const string Functions = "/2015-03-31/functions";
     private const string Tags = "/2017-03-31/tags/";
+    private const string UrlFunctions = "/2021-10-31/functions/";
 
     private static readonly AwsService Service = AwsServices.Lambda;
 
@@ -30,6 +31,10 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     internal static readonly AwsOperation AddPermission = AwsOperation.Write(Service, nameof(AddPermission));
     internal static readonly AwsOperation RemovePermission = AwsOperation.Write(Service, nameof(RemovePermission));
     internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy), family: nameof(GetPolicy));
+    internal static readonly AwsOperation CreateFunctionUrlConfig = AwsOperation.Write(Service, nameof(CreateFunctionUrlConfig));
+    internal static readonly AwsOperation GetFunctionUrlConfig = AwsOperation.Read(Service, nameof(GetFunctionUrlConfig));
+    internal static readonly AwsOperation UpdateFunctionUrlConfig = AwsOperation.Write(Service, nameof(UpdateFunctionUrlConfig));
+    internal static readonly AwsOperation DeleteFunctionUrlConfig = AwsOperation.Write(Service, nameof(DeleteFunctionUrlConfig));
 
     public Task<CreateFunctionResponse> CreateFunctionAsync(CreateFunctionRequest request, CancellationToken cancellationToken = default)
     {
@@ -241,6 +246,58 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
             query: Qualifier(request.Qualifier),
             guardedArns: [request.FunctionName]);
     }
+
+    public Task<CreateFunctionUrlConfigResponse> CreateFunctionUrlConfigAsync(CreateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<CreateFunctionUrlConfigResponse>(
+            CreateFunctionUrlConfig,
+            HttpMethod.Post,
+            UrlPath(request.FunctionName),
+            request,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("AuthType", request.AuthType).Add("InvokeMode", request.InvokeMode).Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<GetFunctionUrlConfigResponse> GetFunctionUrlConfigAsync(GetFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<GetFunctionUrlConfigResponse>(
+            GetFunctionUrlConfig, HttpMethod.Get, UrlPath(request.FunctionName), null, null, cancellationToken, query: Qualifier(request.Qualifier), guardedArns: [request.FunctionName]);
+    }
+
+    public Task<UpdateFunctionUrlConfigResponse> UpdateFunctionUrlConfigAsync(UpdateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<UpdateFunctionUrlConfigResponse>(
+            UpdateFunctionUrlConfig,
+            HttpMethod.Put,
+            UrlPath(request.FunctionName),
+            request,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("AuthType", request.AuthType).Add("InvokeMode", request.InvokeMode).Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<DeleteFunctionUrlConfigResponse> DeleteFunctionUrlConfigAsync(DeleteFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<DeleteFunctionUrlConfigResponse>(
+            DeleteFunctionUrlConfig,
+            HttpMethod.Delete,
+            UrlPath(request.FunctionName),
+            null,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            read: _ => new DeleteFunctionUrlConfigResponse(),
+            guardedArns: [request.FunctionName]);
+    }
+
+    private static string UrlPath(string functionName) => UrlFunctions + RestJsonCodec.Label(functionName) + "/url";
 
     /// <summary>A name, partial ARN or full ARN as a path label (':' encoded; the signer double-encodes it).</summary>
     private static string FunctionPath(string functionName) => Functions + "/" + RestJsonCodec.Label(functionName);
