@@ -59,4 +59,10 @@ public interface ILambdaClient
 
     /// <summary>Removes the function's URL (its address is not reused).</summary>
     Task<DeleteFunctionUrlConfigResponse> DeleteFunctionUrlConfigAsync(DeleteFunctionUrlConfigRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes a new immutable version of a layer (e.g. the project's @openkbs/auth helper); its ARN ends in the version number.</summary>
+    Task<PublishLayerVersionResponse> PublishLayerVersionAsync(PublishLayerVersionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Every version of a layer (all pages), newest first.</summary>
+    Task<ListLayerVersionsResponse> ListLayerVersionsAsync(ListLayerVersionsRequest request, CancellationToken cancellationToken = default);
 }

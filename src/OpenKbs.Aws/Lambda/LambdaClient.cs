@@ -15,6 +15,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     private const string Functions = "/2015-03-31/functions";
     private const string Tags = "/2017-03-31/tags/";
     private const string UrlFunctions = "/2021-10-31/functions/";
+    private const string Layers = "/2018-10-31/layers/";
 
     private static readonly AwsService Service = AwsServices.Lambda;
 
@@ -31,6 +32,8 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     internal static readonly AwsOperation AddPermission = AwsOperation.Write(Service, nameof(AddPermission));
     internal static readonly AwsOperation RemovePermission = AwsOperation.Write(Service, nameof(RemovePermission));
     internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy), family: nameof(GetPolicy));
+    internal static readonly AwsOperation PublishLayerVersion = AwsOperation.Write(Service, nameof(PublishLayerVersion));
+    internal static readonly AwsOperation ListLayerVersions = AwsOperation.Read(Service, nameof(ListLayerVersions));
     internal static readonly AwsOperation CreateFunctionUrlConfig = AwsOperation.Write(Service, nameof(CreateFunctionUrlConfig));
     internal static readonly AwsOperation GetFunctionUrlConfig = AwsOperation.Read(Service, nameof(GetFunctionUrlConfig));
     internal static readonly AwsOperation UpdateFunctionUrlConfig = AwsOperation.Write(Service, nameof(UpdateFunctionUrlConfig));
@@ -48,7 +51,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
                 FunctionArn(request.FunctionName),
                 d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
                     .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("Publish", request.Publish)
-                    .Add("Architectures", request.Architectures).Add("KMSKeyArn", request.KMSKeyArn)
+                    .Add("Architectures", request.Architectures).Add("KMSKeyArn", request.KMSKeyArn).Add("Layers", request.Layers)
                     .Add("Code", CodeSummary(request.Code.ZipFile, request.Code.S3Bucket, request.Code.S3Key, request.Code.S3ObjectVersion))
                     .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
                     .Add("TagKeys", request.Tags?.Keys.Order(StringComparer.Ordinal))),
@@ -115,7 +118,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
                 d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
                     .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("KMSKeyArn", request.KMSKeyArn)
                     .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
-                    .Add("RevisionId", request.RevisionId)),
+                    .Add("Layers", request.Layers).Add("RevisionId", request.RevisionId)),
             cancellationToken,
             resourceFromResult: r => r.FunctionArn,
             guardedArns: [request.FunctionName, request.KMSKeyArn]);
@@ -142,21 +145,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListFunctions.Name,
-            marker =>
-            {
-                var query = new List<KeyValuePair<string, string>>();
-                if (marker is not null)
-                {
-                    query.Add(new("Marker", marker));
-                }
-
-                if (request.MaxItems is { } max)
-                {
-                    query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
-                }
-
-                return RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: query);
-            },
+            marker => RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: MarkerQuery(marker, request.MaxItems)),
             page => page.Functions,
             page => page.NextMarker);
         return new ListFunctionsResponse { Functions = all };
@@ -296,6 +285,58 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
             read: _ => new DeleteFunctionUrlConfigResponse(),
             guardedArns: [request.FunctionName]);
     }
+
+    public Task<PublishLayerVersionResponse> PublishLayerVersionAsync(PublishLayerVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var content = request.Content;
+        return RestJsonAsync<PublishLayerVersionResponse>(
+            PublishLayerVersion,
+            HttpMethod.Post,
+            Layers + RestJsonCodec.Label(request.LayerName) + "/versions",
+            request,
+            Audit(
+                LayerArn(request.LayerName),
+                d => d.Add("Content", CodeSummary(content.ZipFile, content.S3Bucket, content.S3Key, content.S3ObjectVersion))
+                    .Add("CompatibleRuntimes", request.CompatibleRuntimes).Add("CompatibleArchitectures", request.CompatibleArchitectures)),
+            cancellationToken,
+            resourceFromResult: r => r.LayerVersionArn);
+    }
+
+    public async Task<ListLayerVersionsResponse> ListLayerVersionsAsync(ListLayerVersionsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await AwsPagination.CollectAsync(
+            Service.SigningName,
+            ListLayerVersions.Name,
+            marker => RestJsonAsync<ListLayerVersionsResponse>(
+                ListLayerVersions, HttpMethod.Get, Layers + RestJsonCodec.Label(request.LayerName) + "/versions", null, null, cancellationToken, query: MarkerQuery(marker, request.MaxItems)),
+            page => page.LayerVersions,
+            page => page.NextMarker);
+        return new ListLayerVersionsResponse { LayerVersions = all };
+    }
+
+    private static List<KeyValuePair<string, string>> MarkerQuery(string? marker, int? maxItems)
+    {
+        var query = new List<KeyValuePair<string, string>>();
+        if (marker is not null)
+        {
+            query.Add(new("Marker", marker));
+        }
+
+        if (maxItems is { } max)
+        {
+            query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return query;
+    }
+
+    /// <summary>The layer ARN for the audit trail (a name becomes an ARN in the scope's account and region).</summary>
+    private string LayerArn(string layerName) =>
+        layerName.StartsWith("arn:", StringComparison.Ordinal) || Scope.AccountId is null
+            ? layerName
+            : $"arn:aws:lambda:{Scope.Region}:{Scope.AccountId}:layer:{layerName}";
 
     private static string UrlPath(string functionName) => UrlFunctions + RestJsonCodec.Label(functionName) + "/url";
 

@@ -6,7 +6,10 @@ using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Aws.Tests.Lambda;
 
-/// <summary>Function URLs (the access function's origin behind CloudFront, AWS_IAM auth): behaviour on moto and the wire of the JS SDK.</summary>
+/// <summary>
+/// What the access component needs from Lambda: function URLs (the access function's origin behind CloudFront, AWS_IAM auth) and
+/// layers (the @openkbs/auth helper): behaviour on moto and the wire of the JS SDK.
+/// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class FunctionUrlTests(MotoServerFixture moto) : IAsyncLifetime
 {
@@ -71,6 +74,44 @@ public sealed class FunctionUrlTests(MotoServerFixture moto) : IAsyncLifetime
             WireAssert.SameRoute(theirs, ours[operation], renames);
             WireAssert.SameJson(theirs.Body, ours[operation].Body, "FunctionName");
         }
+    }
+
+    [Fact]
+    public async Task A_layer_version_is_published_listed_and_attached_to_a_function_with_the_JS_SDK_wire()
+    {
+        using var host = new AwsTestHost(moto);
+        var member = Members.In(host);
+        var zip = LambdaClientTests.Zip("module.exports = {};");
+        await CreateFunctionAsync(member, "our-fn");
+
+        var first = await member.Lambda.PublishLayerVersionAsync(new PublishLayerVersionRequest
+        {
+            LayerName = "okbs-shop-auth", Content = new LayerVersionContentInput { ZipFile = zip }, CompatibleRuntimes = ["nodejs24.x"], Description = "@openkbs/auth 1.0.0",
+        });
+        var second = await member.Lambda.PublishLayerVersionAsync(new PublishLayerVersionRequest { LayerName = "okbs-shop-auth", Content = new LayerVersionContentInput { ZipFile = zip } });
+        var listed = await member.Lambda.ListLayerVersionsAsync(new ListLayerVersionsRequest { LayerName = "okbs-shop-auth" });
+        var attached = await member.Lambda.UpdateFunctionConfigurationAsync(new UpdateFunctionConfigurationRequest { FunctionName = "our-fn", Layers = [second.LayerVersionArn!] });
+
+        Assert.Equal("arn:aws:lambda:eu-central-1:123456789012:layer:okbs-shop-auth:1", first.LayerVersionArn);
+        Assert.Equal((1L, 2L), (first.Version, second.Version));
+        Assert.Equal([2L, 1L], listed.LayerVersions.Select(v => v.Version!.Value).OrderDescending());
+        Assert.Equal([second.LayerVersionArn], attached.Layers!.Select(l => l.Arn));
+        Assert.Contains(host.Audit.Records, r => r.Action == "lambda:PublishLayerVersion" && r.Resource == first.LayerVersionArn);
+
+        var ours = host.Counter.Sent.Where(s => s.Operation is "PublishLayerVersion" or "ListLayerVersions").GroupBy(s => s.Operation).ToDictionary(g => g.Key, g => g.First().Request);
+        var js = await JsSdk.RunAsync(moto.Endpoint, "eu-central-1",
+        [
+            new("lambda", "PublishLayerVersion", new Dictionary<string, object>
+            {
+                ["LayerName"] = "okbs-shop-auth", ["Content"] = new Dictionary<string, object> { ["ZipFile"] = JsSdk.Bytes(zip) },
+                ["CompatibleRuntimes"] = new[] { "nodejs24.x" }, ["Description"] = "@openkbs/auth 1.0.0",
+            }),
+            new("lambda", "ListLayerVersions", new { LayerName = "okbs-shop-auth" }),
+        ]);
+        Assert.All(js, r => r.EnsureOk());
+        WireAssert.SameRoute(js[0].Request!, ours["PublishLayerVersion"]);
+        WireAssert.SameJson(js[0].Request!.Body, ours["PublishLayerVersion"].Body, "LayerName");
+        WireAssert.SameRoute(js[1].Request!, ours["ListLayerVersions"]);
     }
 
     private static async Task CreateFunctionAsync(OpenKbs.Aws.Clients.IMemberAccountClients member, string name) =>
