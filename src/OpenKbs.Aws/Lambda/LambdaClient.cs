@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.Pipeline;
@@ -145,7 +144,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListFunctions.Name,
-            marker => RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: MarkerQuery(marker, request.MaxItems)),
+            marker => RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems)),
             page => page.Functions,
             page => page.NextMarker);
         return new ListFunctionsResponse { Functions = all };
@@ -239,15 +238,8 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     public Task<CreateFunctionUrlConfigResponse> CreateFunctionUrlConfigAsync(CreateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return RestJsonAsync<CreateFunctionUrlConfigResponse>(
-            CreateFunctionUrlConfig,
-            HttpMethod.Post,
-            UrlPath(request.FunctionName),
-            request,
-            Audit(FunctionArn(request.FunctionName), d => d.Add("AuthType", request.AuthType).Add("InvokeMode", request.InvokeMode).Add("Qualifier", request.Qualifier)),
-            cancellationToken,
-            query: Qualifier(request.Qualifier),
-            guardedArns: [request.FunctionName]);
+        return WriteUrlConfigAsync<CreateFunctionUrlConfigResponse>(
+            CreateFunctionUrlConfig, HttpMethod.Post, request, request.FunctionName, request.Qualifier, request.AuthType, request.InvokeMode, cancellationToken);
     }
 
     public Task<GetFunctionUrlConfigResponse> GetFunctionUrlConfigAsync(GetFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
@@ -260,15 +252,8 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     public Task<UpdateFunctionUrlConfigResponse> UpdateFunctionUrlConfigAsync(UpdateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return RestJsonAsync<UpdateFunctionUrlConfigResponse>(
-            UpdateFunctionUrlConfig,
-            HttpMethod.Put,
-            UrlPath(request.FunctionName),
-            request,
-            Audit(FunctionArn(request.FunctionName), d => d.Add("AuthType", request.AuthType).Add("InvokeMode", request.InvokeMode).Add("Qualifier", request.Qualifier)),
-            cancellationToken,
-            query: Qualifier(request.Qualifier),
-            guardedArns: [request.FunctionName]);
+        return WriteUrlConfigAsync<UpdateFunctionUrlConfigResponse>(
+            UpdateFunctionUrlConfig, HttpMethod.Put, request, request.FunctionName, request.Qualifier, request.AuthType, request.InvokeMode, cancellationToken);
     }
 
     public Task<DeleteFunctionUrlConfigResponse> DeleteFunctionUrlConfigAsync(DeleteFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
@@ -310,26 +295,10 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
             Service.SigningName,
             ListLayerVersions.Name,
             marker => RestJsonAsync<ListLayerVersionsResponse>(
-                ListLayerVersions, HttpMethod.Get, Layers + RestJsonCodec.Label(request.LayerName) + "/versions", null, null, cancellationToken, query: MarkerQuery(marker, request.MaxItems)),
+                ListLayerVersions, HttpMethod.Get, Layers + RestJsonCodec.Label(request.LayerName) + "/versions", null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems)),
             page => page.LayerVersions,
             page => page.NextMarker);
         return new ListLayerVersionsResponse { LayerVersions = all };
-    }
-
-    private static List<KeyValuePair<string, string>> MarkerQuery(string? marker, int? maxItems)
-    {
-        var query = new List<KeyValuePair<string, string>>();
-        if (marker is not null)
-        {
-            query.Add(new("Marker", marker));
-        }
-
-        if (maxItems is { } max)
-        {
-            query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return query;
     }
 
     /// <summary>The layer ARN for the audit trail (a name becomes an ARN in the scope's account and region).</summary>
@@ -337,6 +306,19 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
         layerName.StartsWith("arn:", StringComparison.Ordinal) || Scope.AccountId is null
             ? layerName
             : $"arn:aws:lambda:{Scope.Region}:{Scope.AccountId}:layer:{layerName}";
+
+    private Task<T> WriteUrlConfigAsync<T>(
+        AwsOperation operation, HttpMethod method, object body, string functionName, string? qualifier, string? authType, string? invokeMode, CancellationToken cancellationToken)
+        where T : new() =>
+        RestJsonAsync<T>(
+            operation,
+            method,
+            UrlPath(functionName),
+            body,
+            Audit(FunctionArn(functionName), d => d.Add("AuthType", authType).Add("InvokeMode", invokeMode).Add("Qualifier", qualifier)),
+            cancellationToken,
+            query: Qualifier(qualifier),
+            guardedArns: [functionName]);
 
     private static string UrlPath(string functionName) => UrlFunctions + RestJsonCodec.Label(functionName) + "/url";
 
