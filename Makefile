@@ -8,12 +8,12 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps
+.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps access-test
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
 
-test: build wirecheck-deps
+test: build wirecheck-deps access-test
 	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
@@ -29,6 +29,13 @@ wirecheck-deps: tests/wirecheck/node_modules/.package-lock.json
 
 tests/wirecheck/node_modules/.package-lock.json: tests/wirecheck/package-lock.json
 	cd tests/wirecheck && npm ci --no-audit --no-fund --loglevel=error
+
+# The access function and the @openkbs/auth layer (src/OpenKbs.Access, docs/access.md): node --test against moto.
+access-test: src/OpenKbs.Access/node_modules/.package-lock.json
+	cd src/OpenKbs.Access && npm test
+
+src/OpenKbs.Access/node_modules/.package-lock.json: src/OpenKbs.Access/package-lock.json
+	cd src/OpenKbs.Access && npm ci --no-audit --no-fund --loglevel=error
 
 crds:
 	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
@@ -131,7 +130,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             async marker =>
             {
                 last = await RestXmlAsync(
-                    ListDistributions, HttpMethod.Get, Root + "/distribution", null, null, cancellationToken, query: Paging(marker, request.MaxItems), read: Body<DistributionList>);
+                    ListDistributions, HttpMethod.Get, Root + "/distribution", null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems), read: Body<DistributionList>);
                 return last;
             },
             page => page.Items,
@@ -180,7 +179,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             async marker =>
             {
                 last = await RestXmlAsync(
-                    ListOriginAccessControls, HttpMethod.Get, Root + "/origin-access-control", null, null, cancellationToken, query: Paging(marker, request.MaxItems), read: Body<OriginAccessControlList>);
+                    ListOriginAccessControls, HttpMethod.Get, Root + "/origin-access-control", null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems), read: Body<OriginAccessControlList>);
                 return last;
             },
             page => page.Items,
@@ -278,21 +277,6 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
 
     private static string DistributionPath(string id) => Root + "/distribution/" + RestJsonCodec.Label(id);
 
-    private static List<KeyValuePair<string, string>> Paging(string? marker, int? maxItems)
-    {
-        var query = new List<KeyValuePair<string, string>>();
-        if (marker is not null)
-        {
-            query.Add(new("Marker", marker));
-        }
-
-        if (maxItems is { } max)
-        {
-            query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return query;
-    }
 
     private static Audit.AuditDetails Describe(Audit.AuditDetails details, DistributionConfig? config, Tags? tags) =>
         details.Add("CallerReference", config?.CallerReference).Add("Comment", config?.Comment).Add("Enabled", config?.Enabled)

@@ -47,4 +47,22 @@ public interface ILambdaClient
 
     /// <summary>The resource policy (NotFound when the function has none).</summary>
     Task<GetPolicyResponse> GetPolicyAsync(GetPolicyRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the function a URL (AWS_IAM: only signed requests, e.g. CloudFront with origin access control). 409 when it has one.</summary>
+    Task<CreateFunctionUrlConfigResponse> CreateFunctionUrlConfigAsync(CreateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The function's URL and its auth type (NotFound when it has none).</summary>
+    Task<GetFunctionUrlConfigResponse> GetFunctionUrlConfigAsync(GetFunctionUrlConfigRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the URL's auth type or invoke mode (the URL itself stays).</summary>
+    Task<UpdateFunctionUrlConfigResponse> UpdateFunctionUrlConfigAsync(UpdateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the function's URL (its address is not reused).</summary>
+    Task<DeleteFunctionUrlConfigResponse> DeleteFunctionUrlConfigAsync(DeleteFunctionUrlConfigRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes a new immutable version of a layer (e.g. the project's @openkbs/auth helper); its ARN ends in the version number.</summary>
+    Task<PublishLayerVersionResponse> PublishLayerVersionAsync(PublishLayerVersionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Every version of a layer (all pages), newest first.</summary>
+    Task<ListLayerVersionsResponse> ListLayerVersionsAsync(ListLayerVersionsRequest request, CancellationToken cancellationToken = default);
 }

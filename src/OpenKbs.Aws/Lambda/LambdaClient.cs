@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.Pipeline;
@@ -14,6 +13,8 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
 {
     private const string Functions = "/2015-03-31/functions";
     private const string Tags = "/2017-03-31/tags/";
+    private const string UrlFunctions = "/2021-10-31/functions/";
+    private const string Layers = "/2018-10-31/layers/";
 
     private static readonly AwsService Service = AwsServices.Lambda;
 
@@ -30,6 +31,12 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     internal static readonly AwsOperation AddPermission = AwsOperation.Write(Service, nameof(AddPermission));
     internal static readonly AwsOperation RemovePermission = AwsOperation.Write(Service, nameof(RemovePermission));
     internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy), family: nameof(GetPolicy));
+    internal static readonly AwsOperation PublishLayerVersion = AwsOperation.Write(Service, nameof(PublishLayerVersion));
+    internal static readonly AwsOperation ListLayerVersions = AwsOperation.Read(Service, nameof(ListLayerVersions));
+    internal static readonly AwsOperation CreateFunctionUrlConfig = AwsOperation.Write(Service, nameof(CreateFunctionUrlConfig));
+    internal static readonly AwsOperation GetFunctionUrlConfig = AwsOperation.Read(Service, nameof(GetFunctionUrlConfig));
+    internal static readonly AwsOperation UpdateFunctionUrlConfig = AwsOperation.Write(Service, nameof(UpdateFunctionUrlConfig));
+    internal static readonly AwsOperation DeleteFunctionUrlConfig = AwsOperation.Write(Service, nameof(DeleteFunctionUrlConfig));
 
     public Task<CreateFunctionResponse> CreateFunctionAsync(CreateFunctionRequest request, CancellationToken cancellationToken = default)
     {
@@ -43,7 +50,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
                 FunctionArn(request.FunctionName),
                 d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
                     .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("Publish", request.Publish)
-                    .Add("Architectures", request.Architectures).Add("KMSKeyArn", request.KMSKeyArn)
+                    .Add("Architectures", request.Architectures).Add("KMSKeyArn", request.KMSKeyArn).Add("Layers", request.Layers)
                     .Add("Code", CodeSummary(request.Code.ZipFile, request.Code.S3Bucket, request.Code.S3Key, request.Code.S3ObjectVersion))
                     .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
                     .Add("TagKeys", request.Tags?.Keys.Order(StringComparer.Ordinal))),
@@ -110,7 +117,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
                 d => d.Add("Runtime", request.Runtime).Add("Handler", request.Handler).Add("Role", request.Role)
                     .Add("MemorySize", request.MemorySize).Add("Timeout", request.Timeout).Add("KMSKeyArn", request.KMSKeyArn)
                     .Add("EnvironmentVariableNames", request.Environment?.Variables?.Keys.Order(StringComparer.Ordinal))
-                    .Add("RevisionId", request.RevisionId)),
+                    .Add("Layers", request.Layers).Add("RevisionId", request.RevisionId)),
             cancellationToken,
             resourceFromResult: r => r.FunctionArn,
             guardedArns: [request.FunctionName, request.KMSKeyArn]);
@@ -137,21 +144,7 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListFunctions.Name,
-            marker =>
-            {
-                var query = new List<KeyValuePair<string, string>>();
-                if (marker is not null)
-                {
-                    query.Add(new("Marker", marker));
-                }
-
-                if (request.MaxItems is { } max)
-                {
-                    query.Add(new("MaxItems", max.ToString(CultureInfo.InvariantCulture)));
-                }
-
-                return RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: query);
-            },
+            marker => RestJsonAsync<ListFunctionsResponse>(ListFunctions, HttpMethod.Get, Functions, null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems)),
             page => page.Functions,
             page => page.NextMarker);
         return new ListFunctionsResponse { Functions = all };
@@ -241,6 +234,93 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
             query: Qualifier(request.Qualifier),
             guardedArns: [request.FunctionName]);
     }
+
+    public Task<CreateFunctionUrlConfigResponse> CreateFunctionUrlConfigAsync(CreateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteUrlConfigAsync<CreateFunctionUrlConfigResponse>(
+            CreateFunctionUrlConfig, HttpMethod.Post, request, request.FunctionName, request.Qualifier, request.AuthType, request.InvokeMode, cancellationToken);
+    }
+
+    public Task<GetFunctionUrlConfigResponse> GetFunctionUrlConfigAsync(GetFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<GetFunctionUrlConfigResponse>(
+            GetFunctionUrlConfig, HttpMethod.Get, UrlPath(request.FunctionName), null, null, cancellationToken, query: Qualifier(request.Qualifier), guardedArns: [request.FunctionName]);
+    }
+
+    public Task<UpdateFunctionUrlConfigResponse> UpdateFunctionUrlConfigAsync(UpdateFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteUrlConfigAsync<UpdateFunctionUrlConfigResponse>(
+            UpdateFunctionUrlConfig, HttpMethod.Put, request, request.FunctionName, request.Qualifier, request.AuthType, request.InvokeMode, cancellationToken);
+    }
+
+    public Task<DeleteFunctionUrlConfigResponse> DeleteFunctionUrlConfigAsync(DeleteFunctionUrlConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RestJsonAsync<DeleteFunctionUrlConfigResponse>(
+            DeleteFunctionUrlConfig,
+            HttpMethod.Delete,
+            UrlPath(request.FunctionName),
+            null,
+            Audit(FunctionArn(request.FunctionName), d => d.Add("Qualifier", request.Qualifier)),
+            cancellationToken,
+            query: Qualifier(request.Qualifier),
+            read: _ => new DeleteFunctionUrlConfigResponse(),
+            guardedArns: [request.FunctionName]);
+    }
+
+    public Task<PublishLayerVersionResponse> PublishLayerVersionAsync(PublishLayerVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var content = request.Content;
+        return RestJsonAsync<PublishLayerVersionResponse>(
+            PublishLayerVersion,
+            HttpMethod.Post,
+            Layers + RestJsonCodec.Label(request.LayerName) + "/versions",
+            request,
+            Audit(
+                LayerArn(request.LayerName),
+                d => d.Add("Content", CodeSummary(content.ZipFile, content.S3Bucket, content.S3Key, content.S3ObjectVersion))
+                    .Add("CompatibleRuntimes", request.CompatibleRuntimes).Add("CompatibleArchitectures", request.CompatibleArchitectures)),
+            cancellationToken,
+            resourceFromResult: r => r.LayerVersionArn);
+    }
+
+    public async Task<ListLayerVersionsResponse> ListLayerVersionsAsync(ListLayerVersionsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await AwsPagination.CollectAsync(
+            Service.SigningName,
+            ListLayerVersions.Name,
+            marker => RestJsonAsync<ListLayerVersionsResponse>(
+                ListLayerVersions, HttpMethod.Get, Layers + RestJsonCodec.Label(request.LayerName) + "/versions", null, null, cancellationToken, query: AwsPagination.MarkerQuery(marker, request.MaxItems)),
+            page => page.LayerVersions,
+            page => page.NextMarker);
+        return new ListLayerVersionsResponse { LayerVersions = all };
+    }
+
+    /// <summary>The layer ARN for the audit trail (a name becomes an ARN in the scope's account and region).</summary>
+    private string LayerArn(string layerName) =>
+        layerName.StartsWith("arn:", StringComparison.Ordinal) || Scope.AccountId is null
+            ? layerName
+            : $"arn:aws:lambda:{Scope.Region}:{Scope.AccountId}:layer:{layerName}";
+
+    private Task<T> WriteUrlConfigAsync<T>(
+        AwsOperation operation, HttpMethod method, object body, string functionName, string? qualifier, string? authType, string? invokeMode, CancellationToken cancellationToken)
+        where T : new() =>
+        RestJsonAsync<T>(
+            operation,
+            method,
+            UrlPath(functionName),
+            body,
+            Audit(FunctionArn(functionName), d => d.Add("AuthType", authType).Add("InvokeMode", invokeMode).Add("Qualifier", qualifier)),
+            cancellationToken,
+            query: Qualifier(qualifier),
+            guardedArns: [functionName]);
+
+    private static string UrlPath(string functionName) => UrlFunctions + RestJsonCodec.Label(functionName) + "/url";
 
     /// <summary>A name, partial ARN or full ARN as a path label (':' encoded; the signer double-encodes it).</summary>
     private static string FunctionPath(string functionName) => Functions + "/" + RestJsonCodec.Label(functionName);

@@ -49,4 +49,21 @@ internal static class AwsPagination
             requestId: null,
             AwsErrorClassification.Transient);
     }
+
+    /// <summary>The query of a Marker/MaxItems page (Lambda, CloudFront): <c>Marker</c> when there is one, <c>MaxItems</c> when set.</summary>
+    public static List<KeyValuePair<string, string>> MarkerQuery(string? marker, int? maxItems)
+    {
+        var query = new List<KeyValuePair<string, string>>();
+        if (marker is not null)
+        {
+            query.Add(new("Marker", marker));
+        }
+
+        if (maxItems is { } max)
+        {
+            query.Add(new("MaxItems", max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return query;
+    }
 }

@@ -35,6 +35,8 @@ internal static partial class RestOperations
         ("lambda", "GET", Route($"/2021-10-31/functions/{Fn}/url"), "GetFunctionUrlConfig"),
         ("lambda", "PUT", Route($"/2021-10-31/functions/{Fn}/url"), "UpdateFunctionUrlConfig"),
         ("lambda", "DELETE", Route($"/2021-10-31/functions/{Fn}/url"), "DeleteFunctionUrlConfig"),
+        ("lambda", "POST", Route($"/2018-10-31/layers/{Fn}/versions"), "PublishLayerVersion"),
+        ("lambda", "GET", Route($"/2018-10-31/layers/{Fn}/versions"), "ListLayerVersions"),
         ("lambda", "POST", Route($"/2017-03-31/tags/{Fn}"), "TagResource"),
         ("lambda", "GET", Route($"/2017-03-31/tags/{Fn}"), "ListTags"),
         ("lambda", "DELETE", Route($"/2017-03-31/tags/{Fn}"), "UntagResource"),

@@ -29,7 +29,7 @@ public sealed class ProjectSingleTenantTests(SingleTenantFixture fixture, ITestO
         var ready = ProjectApi.Condition(tampered, ConditionTypes.Ready)!;
         Assert.Equal("False", ready.Status);
         Assert.Contains(SingleTenantFixture.WrongSha256, ready.Message, StringComparison.Ordinal);
-        Assert.Contains("7cf8e86388629a5ebbfcda0f80ce6ff512c0734c01cc479f3d2be464a17387be", ready.Message, StringComparison.Ordinal);
+        Assert.Contains("db8738746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83", ready.Message, StringComparison.Ordinal);
         Assert.Equal("False", ProjectApi.Condition(tampered, ConditionTypes.ArtifactVerified)?.Status);
         Assert.Null(tampered.Status!.DeployedVersion);
         Assert.Empty(tampered.Status.Functions ?? []);

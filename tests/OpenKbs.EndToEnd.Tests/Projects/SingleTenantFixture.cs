@@ -39,7 +39,7 @@ public sealed class SingleTenantFixture : IAsyncLifetime, IDisposable
         await World.ApplyAsync(TenantWorld.ExampleTenant(Tenant));
         await World.ApplyAsync(TenantWorld.ExampleProject(Tenant, p => p
             .Replace("name: shop", "name: tampered", StringComparison.Ordinal)
-            .Replace("sha256: 7cf8e86388629a5ebbfcda0f80ce6ff512c0734c01cc479f3d2be464a17387be", $"sha256: {WrongSha256}", StringComparison.Ordinal)));
+            .Replace("sha256: db8738746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83", $"sha256: {WrongSha256}", StringComparison.Ordinal)));
         await World.ApplyAsync(TenantWorld.ExampleProject(Other));
         await World.ApplyAsync(TenantWorld.ExampleTenant(Disallowed).Replace("eu-central-1", "eu-west-3", StringComparison.Ordinal));
         World.StartOperator();

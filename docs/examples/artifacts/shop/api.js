@@ -1,28 +1,18 @@
 'use strict';
 
-// The shop's HTTP API (Lambda handler `api.handler`, behind CloudFront).
-// GET /health needs no key; every other request needs an `x-api-key` header whose SHA-256
-// is one of the hashes the operator provides in OPENKBS_API_KEY_SHA256 (comma-separated hex).
-// Without that variable every request but /health is refused: the function fails closed.
-
-const crypto = require('node:crypto');
+// The shop's HTTP API (Lambda handler `api.handler`, behind the project's CloudFront).
+// GET /health needs no token. Every other route needs `Authorization: Bearer <token>`, a short-lived RS256 JWT from the
+// project's access endpoint (POST /auth/token with an API key), and the scope the route names below. Tokens are verified
+// by @openkbs/auth, the layer the operator publishes for the project (signature against the project's JWKS, expiry,
+// audience = this project, scope). Without the layer every request but /health is refused: the function fails closed.
 
 const VERSION = '1.0.0';
 
-function keyHashes() {
-  return new Set(
-    (process.env.OPENKBS_API_KEY_SHA256 || '')
-      .split(',')
-      .map((hash) => hash.trim().toLowerCase())
-      .filter((hash) => hash.length === 64),
-  );
-}
-
-function header(event, name) {
-  const headers = (event && event.headers) || {};
-  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-  return key === undefined ? '' : String(headers[key]);
-}
+// Per-route scopes: an API key's permissions in the Project spec become its tokens' scopes.
+const ROUTES = {
+  'GET /orders': 'orders:read',
+  'POST /orders': 'orders:write',
+};
 
 function respond(statusCode, body) {
   return {
@@ -32,16 +22,38 @@ function respond(statusCode, body) {
   };
 }
 
+function helper() {
+  try {
+    return require('@openkbs/auth');
+  } catch {
+    return undefined;
+  }
+}
+
 exports.handler = async (event) => {
   const path = (event && (event.rawPath || event.path)) || '/';
+  const method = ((event && ((event.requestContext && event.requestContext.http && event.requestContext.http.method) || event.httpMethod)) || 'GET').toUpperCase();
   if (path === '/health') {
     return respond(200, { status: 'ok', service: 'shop', version: VERSION });
   }
 
-  const key = header(event, 'x-api-key');
-  const hash = crypto.createHash('sha256').update(key, 'utf8').digest('hex');
-  if (key.length === 0 || !keyHashes().has(hash)) {
-    return respond(401, { error: 'a valid x-api-key header is required' });
+  const scope = ROUTES[`${method} ${path}`];
+  if (scope === undefined) {
+    return respond(404, { error: 'not found' });
+  }
+
+  const auth = helper();
+  if (auth === undefined) {
+    return respond(503, { error: 'authentication unavailable' });
+  }
+
+  const access = await auth.requireScope(event, scope);
+  if (!access.ok) {
+    return access.response;
+  }
+
+  if (method === 'POST') {
+    return respond(201, { service: 'shop', version: VERSION, accepted: true, by: access.claims.sub });
   }
 
   return respond(200, { service: 'shop', version: VERSION, path, orders: [] });

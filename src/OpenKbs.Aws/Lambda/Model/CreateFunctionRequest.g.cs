@@ -20,4 +20,5 @@ public sealed record CreateFunctionRequest
     public IReadOnlyList<string>? Architectures { get; init; }
     public string? PackageType { get; init; }
     public string? KMSKeyArn { get; init; }
+    public IReadOnlyList<string>? Layers { get; init; }
 }

@@ -17,4 +17,5 @@ public sealed record UpdateFunctionConfigurationRequest
     public string? Runtime { get; init; }
     public string? KMSKeyArn { get; init; }
     public string? RevisionId { get; init; }
+    public IReadOnlyList<string>? Layers { get; init; }
 }

@@ -29,4 +29,5 @@ public sealed record UpdateFunctionConfigurationResponse
     public string? LastUpdateStatusReasonCode { get; init; }
     public string? PackageType { get; init; }
     public IReadOnlyList<string>? Architectures { get; init; }
+    public IReadOnlyList<LayerReference>? Layers { get; init; }
 }
