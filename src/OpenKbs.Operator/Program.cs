@@ -13,6 +13,7 @@ internal static class Program
             RunCommand.Create(),
             SandboxCommand.Create(),
             CrdsCommand.Create(),
+            AuditCommand.Create(),
         };
         // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown, moto) before
         // System.CommandLine would end the process (its default is 2 s).
