@@ -147,7 +147,7 @@ internal static class SandboxCommand
             await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
             if (settings.AwsChaos is { } chaosSpec)
             {
-                chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = chaosSpec }, stop.Token);
+                chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = chaosSpec, MailDirectory = Path.Combine(settings.StateDirectory, "mail") }, stop.Token);
                 await log.WriteLineAsync($"sandbox: AWS chaos proxy at {chaosProxy.Endpoint} in front of {endpoint} ({chaosSpec}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
                 endpoint = chaosProxy.Endpoint;
             }
