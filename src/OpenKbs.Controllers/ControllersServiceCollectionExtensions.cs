@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenKbs.Controllers.AccountTransfers;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Shared;
@@ -11,7 +12,7 @@ public static class ControllersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the shared AWS wiring (configuration section <c>Aws</c>, the Kubernetes Event audit sink, the status
-    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c>, <c>ClientAccount</c> and <c>Project</c>
+    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c>, <c>ClientAccount</c>, <c>Project</c> and <c>AccountTransfer</c>
     /// (the host adds <c>OPENKBS_</c>-prefixed environment variables, e.g. <c>OPENKBS_ClientAccount__WaitWhileAccountCreating=00:00:02</c>).
     /// </summary>
     public static IServiceCollection AddOpenKbsControllers(this IServiceCollection services, IConfiguration? configuration = null)
@@ -20,6 +21,7 @@ public static class ControllersServiceCollectionExtensions
         services.AddControllerAws(configuration);
         services.AddClientAccount(configuration);
         services.AddProject(configuration);
+        services.AddAccountTransfer(configuration);
         return services;
     }
 }

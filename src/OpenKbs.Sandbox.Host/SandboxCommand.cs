@@ -143,7 +143,7 @@ internal static class SandboxCommand
             // The bootstrap talks to moto directly (no faults while setting up); everything else goes through the proxy.
             var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
             await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
-            chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = settings.AwsChaos }, stop.Token);
+            chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = settings.AwsChaos, MailDirectory = Path.Combine(settings.StateDirectory, "mail") }, stop.Token);
             await log.WriteLineAsync($"sandbox: AWS proxy at {chaosProxy.Endpoint} in front of {endpoint} ({settings.AwsChaos}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
             endpoint = chaosProxy.Endpoint;
 

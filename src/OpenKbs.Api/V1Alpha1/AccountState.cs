@@ -26,4 +26,7 @@ public enum AccountState
 
     /// <summary>Creation or adoption failed terminally; see the Ready condition.</summary>
     Failed,
+
+    /// <summary>An AccountTransfer handed the account to the client: the operator no longer manages it and never calls AWS for it again.</summary>
+    Transferred,
 }

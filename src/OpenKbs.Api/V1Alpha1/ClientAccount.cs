@@ -13,7 +13,7 @@ namespace OpenKbs.Api.V1Alpha1;
 [Category(ApiGroup.Category)]
 [PrinterColumn("ACCOUNT-ID", ".status.accountId", Description = "The AWS account id.")]
 [PrinterColumn("EMAIL", ".spec.email", Description = "The account's root email.")]
-[PrinterColumn("STATE", ".status.state", Description = "Pending, Queued, Creating, Active, Suspended, Closing, Closed or Failed.")]
+[PrinterColumn("STATE", ".status.state", Description = "Pending, Queued, Creating, Active, Suspended, Closing, Closed, Failed or Transferred.")]
 [PrinterColumn("READY", PrinterColumnAttribute.ReadyStatusPath, Description = "The Ready condition's status.")]
 [PrinterColumn("AGE", PrinterColumnAttribute.CreationTimestampPath, Type = "date")]
 [PrinterColumn("OU", ".spec.organizationalUnit", Priority = 1, Description = "The organizational unit path.")]

@@ -13,7 +13,7 @@ public sealed class ClientAccountStatus : ResourceStatus
     [MaxLength(256)]
     public string? AccountArn { get; set; }
 
-    /// <summary>Where the account is in its life: Pending, Queued, Creating, Active, Suspended, Closing, Closed or Failed.</summary>
+    /// <summary>Where the account is in its life: Pending, Queued, Creating, Active, Suspended, Closing, Closed, Failed or Transferred.</summary>
     public AccountState? State { get; set; }
 
     /// <summary>The CreateAccount request id, kept from the moment AWS returns it so no restart ever creates a second account.</summary>
@@ -47,4 +47,11 @@ public sealed class ClientAccountStatus : ResourceStatus
 
     /// <summary>When a Retain deletion released the account (set just before the finalizer is removed).</summary>
     public DateTime? ReleasedAt { get; set; }
+
+    /// <summary>When an AccountTransfer handed the account to the client (state Transferred; the finalizer was removed without touching AWS).</summary>
+    public DateTime? TransferredAt { get; set; }
+
+    /// <summary>The AccountTransfer that handed the account over.</summary>
+    [MaxLength(253)]
+    public string? TransferredBy { get; set; }
 }

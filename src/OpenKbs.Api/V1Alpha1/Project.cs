@@ -18,6 +18,7 @@ namespace OpenKbs.Api.V1Alpha1;
 [PrinterColumn("READY", PrinterColumnAttribute.ReadyStatusPath, Description = "The Ready condition's status.")]
 [PrinterColumn("ENDPOINT", ".status.endpoint", Description = "Where clients reach the project.")]
 [PrinterColumn("AGE", PrinterColumnAttribute.CreationTimestampPath, Type = "date")]
+[PrinterColumn("TRANSFERRED", ".status.transferredAt", Type = "date", Description = "Since when the account is the client's (an AccountTransfer released the project).")]
 [PrinterColumn("DESIRED", ".spec.version", Priority = 1, Description = "The version the spec asks for.")]
 [PrinterColumn("ACCOUNT-ID", ".status.accountId", Priority = 1, Description = "The AWS account id.")]
 [PrinterColumn("REASON", PrinterColumnAttribute.ReadyReasonPath, Priority = 1, Description = "The Ready condition's reason.")]

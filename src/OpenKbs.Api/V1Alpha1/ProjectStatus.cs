@@ -55,4 +55,8 @@ public sealed class ProjectStatus : ResourceStatus
 
     /// <summary>When a Retain deletion released the AWS resources (set just before the finalizer is removed).</summary>
     public DateTime? ReleasedAt { get; set; }
+
+    /// <summary>When an AccountTransfer handed the project's account to the client: the finalizer was removed without touching
+    /// AWS and the project is never reconciled again.</summary>
+    public DateTime? TransferredAt { get; set; }
 }

@@ -62,8 +62,11 @@ public static class ConditionReasons
     /// <summary>AuditRun: no finding reached the failOn severity.</summary>
     public const string AuditPassed = "AuditPassed";
 
-    /// <summary>AccountTransfer: the account left the organization.</summary>
+    /// <summary>AccountTransfer: the account left the organization; ClientAccount and Project: handed to the client.</summary>
     public const string Transferred = "Transferred";
+
+    /// <summary>ClientAccount and Project: an AccountTransfer holds the account (no deployments, no AWS writes, deletion releases without touching AWS).</summary>
+    public const string OnTransferHold = "OnTransferHold";
 
     /// <summary>A transient error (throttling, 5xx, timeout); retried with backoff.</summary>
     public const string TransientError = "TransientError";

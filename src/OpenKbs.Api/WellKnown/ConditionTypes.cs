@@ -54,4 +54,7 @@ public static class ConditionTypes
 
     /// <summary>AccountTransfer: the account has left the organization.</summary>
     public const string RemovedFromOrganization = "RemovedFromOrganization";
+
+    /// <summary>AccountTransfer: the client deleted the access role; a 900 s AssumeRole into it is refused.</summary>
+    public const string AccessRevoked = "AccessRevoked";
 }

@@ -37,4 +37,10 @@ internal sealed class AwsClientFactory(
         };
         return new MemberAccountClients(pipeline, scope, sdkConfig);
     }
+
+    public async Task<string> ProbeAssumeRoleAsync(string accountId, string roleName, AwsActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return (await sessions.ProbeAsync(accountId, roleName, actor, cancellationToken)).RoleArn;
+    }
 }

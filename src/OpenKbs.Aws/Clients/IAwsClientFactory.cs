@@ -19,4 +19,13 @@ public interface IAwsClientFactory
     /// <exception cref="Regions.RegionNotAllowedException">The region is outside the EU allowlist (nothing is sent).</exception>
     /// <exception cref="ArgumentException">The account id or role name is malformed.</exception>
     IMemberAccountClients ForAccount(string accountId, string roleName, string region, AwsActor actor);
+
+    /// <summary>
+    /// One fresh <c>sts:AssumeRole</c> (900 s) into <c>arn:aws:iam::{accountId}:role/{roleName}</c>, never taken from the cache and
+    /// never cached: proves whether the role can be assumed right now (e.g. that a client has deleted it). The cached session of
+    /// (account, role) is dropped first, so no other caller keeps using a session into a role that may be gone. Returns the role
+    /// ARN; throws <see cref="Core.AwsServiceException"/> (<c>AccessDenied</c>) when STS refuses.
+    /// </summary>
+    /// <exception cref="ArgumentException">The account id or role name is malformed.</exception>
+    Task<string> ProbeAssumeRoleAsync(string accountId, string roleName, AwsActor actor, CancellationToken cancellationToken = default);
 }

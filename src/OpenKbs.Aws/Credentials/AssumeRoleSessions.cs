@@ -81,6 +81,14 @@ internal sealed partial class AssumeRoleSessions(
         }
     }
 
+    /// <summary>A fresh session that is not cached (and the cached one dropped): proves the role can be assumed now.</summary>
+    public async Task<AwsSession> ProbeAsync(string accountId, string roleName, AwsActor actor, CancellationToken cancellationToken)
+    {
+        var roleArn = RoleArn(accountId, roleName);
+        Invalidate(accountId, roleName);
+        return await AssumeAsync(accountId, roleArn, SessionNames.For(options.Value.SessionNamePrefix, actor), actor, cancellationToken);
+    }
+
     /// <summary>Drops the cached session (e.g. after an AccessDenied that a new session might fix).</summary>
     public void Invalidate(string accountId, string roleName) => _entries.TryRemove((accountId, roleName), out _);
 

@@ -55,6 +55,7 @@ internal static class ClientAccountRegistration
                 IsUrgent = queue.IsUrgent,
                 UrgentWorkers = settings.UrgentWorkers,
             },
-            builder => builder.Watches<ClientAccount>((changed, cache) => queue.WakeKeys(changed, cache)));
+            builder => builder.Watches<ClientAccount>((changed, cache) => queue.WakeKeys(changed, cache))
+                .Watches<AccountTransfer>(t => [new ObjectKey(t.Metadata.NamespaceProperty, t.Spec.ClientAccountRef.Name)]));
     }
 }

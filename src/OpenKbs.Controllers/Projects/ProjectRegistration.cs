@@ -52,7 +52,10 @@ internal static class ProjectRegistration
                 ResyncInterval = settings.DriftCheckInterval,
                 MaxConcurrentReconciles = settings.MaxConcurrentReconciles,
             },
-            builder => builder.Watches<ClientAccount>((account, projects) => ProjectsOf(account, projects)));
+            builder => builder.Watches<ClientAccount>((account, projects) => ProjectsOf(account, projects))
+                .Watches<AccountTransfer>((transfer, projects) => projects.List(transfer.Metadata.NamespaceProperty)
+                    .Where(p => string.Equals(p.Spec.ClientAccountRef?.Name, transfer.Spec.ClientAccountRef.Name, StringComparison.Ordinal))
+                    .Select(ObjectKey.From)));
     }
 
     /// <summary>The Projects in the account's namespace whose clientAccountRef names it.</summary>

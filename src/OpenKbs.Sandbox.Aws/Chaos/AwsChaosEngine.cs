@@ -12,16 +12,20 @@ public sealed class AwsChaosEngine
     private readonly IRealismModule[] _modules;
     private readonly PrimaryEmailDirectory _emails = new();
 
-    public AwsChaosEngine(AwsChaosSpec spec, TimeProvider? time = null)
+    public AwsChaosEngine(AwsChaosSpec spec, TimeProvider? time = null, SandboxMailbox? mailbox = null)
     {
         Spec = spec;
         Time = time ?? TimeProvider.System;
+        Mailbox = mailbox ?? new SandboxMailbox();
         Planner = new FaultPlanner(spec);
         var organizations = new OrganizationsRealism(spec, _emails);
         var modules = new List<IRealismModule>();
         if (spec.AccountApi)
         {
-            modules.Add(new AccountPrimaryEmailApi(spec, _emails, organizations.IsHidden));
+            modules.Add(new AccountPrimaryEmailApi(spec, _emails, Mailbox, organizations.IsHidden));
+
+            // Before the Organizations module: it takes RemoveAccountFromOrganization and sts:AssumeRole first.
+            modules.Add(new AccountRealism(spec, organizations));
         }
 
         if (spec.Realism || spec.AccountApi)
@@ -49,6 +53,9 @@ public sealed class AwsChaosEngine
         : this(AwsChaosSpec.Parse(spec), time)
     {
     }
+
+    /// <summary>The mail AWS sent to humans (the one-time codes of StartPrimaryEmailUpdate).</summary>
+    public SandboxMailbox Mailbox { get; }
 
     /// <summary>What this engine does.</summary>
     public AwsChaosSpec Spec { get; }
@@ -86,6 +93,19 @@ public sealed class AwsChaosEngine
     public PendingPrimaryEmailUpdate? PendingPrimaryEmailUpdate(string accountId) =>
         _modules.OfType<AccountPrimaryEmailApi>().Any() ? _emails.Pending(accountId) : null;
 
+    /// <summary>What the client has set for the account to stand alone (see <see cref="StandaloneReadiness"/>); null when the Account API is off.</summary>
+    public StandaloneReadiness? GetStandaloneReadiness(string accountId) => _modules.OfType<AccountRealism>().FirstOrDefault()?.Readiness(accountId);
+
+    /// <summary>Sets what the client has done for the account to stand alone, as the client would in the console.</summary>
+    /// <exception cref="InvalidOperationException">The Account API (<c>account-api</c>) is off.</exception>
+    public void SetStandaloneReadiness(string accountId, StandaloneReadiness readiness)
+    {
+        ArgumentNullException.ThrowIfNull(readiness);
+        var module = _modules.OfType<AccountRealism>().FirstOrDefault()
+            ?? throw new InvalidOperationException("the Account API realism is off (account-api=off)");
+        module.SetReadiness(accountId, readiness);
+    }
+
     /// <summary>Forgets all realism state and scripted faults (done automatically when moto is reset through the engine).</summary>
     public void ResetState()
     {
@@ -95,6 +115,7 @@ public sealed class AwsChaosEngine
         }
 
         _emails.Clear();
+        Mailbox.Clear();
         Accounts.Clear();
         Planner.Clear();
     }

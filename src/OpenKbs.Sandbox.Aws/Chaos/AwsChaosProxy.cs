@@ -45,7 +45,7 @@ public sealed class AwsChaosProxy : IAsyncDisposable
     /// <summary>Starts a proxy and returns once it listens.</summary>
     public static async Task<AwsChaosProxy> StartAsync(AwsChaosProxyOptions options, CancellationToken cancellationToken = default)
     {
-        var engine = options.Engine ?? new AwsChaosEngine(options.Spec, options.Time);
+        var engine = options.Engine ?? new AwsChaosEngine(options.Spec, options.Time, new SandboxMailbox(options.MailDirectory));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(AwsChaosProxy).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         if (options.LoggerFactory is not null)

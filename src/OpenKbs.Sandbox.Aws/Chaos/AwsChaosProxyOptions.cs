@@ -14,6 +14,9 @@ public sealed record AwsChaosProxyOptions
     /// <summary>An engine to share with in-process handlers; null creates one from <see cref="Spec"/>.</summary>
     public AwsChaosEngine? Engine { get; init; }
 
+    /// <summary>Where mail AWS sends to humans is written (<see cref="SandboxMailbox"/>) when the proxy creates the engine; null keeps it in memory.</summary>
+    public string? MailDirectory { get; init; }
+
     /// <summary>Address to bind.</summary>
     public string Host { get; init; } = "127.0.0.1";
 

@@ -70,6 +70,12 @@ public sealed record AwsChaosSpec
     /// <summary>A fixed one-time password for AcceptPrimaryEmailUpdate; null draws a random one per request.</summary>
     public string? Otp { get; init; }
 
+    /// <summary>How long a one-time password of StartPrimaryEmailUpdate stays valid (AWS does not document it); zero: for ever.</summary>
+    public TimeSpan OtpTtl { get; init; } = DefaultOtpTtl;
+
+    /// <summary>The default of <see cref="OtpTtl"/>.</summary>
+    public static TimeSpan DefaultOtpTtl => TimeSpan.FromHours(1);
+
     /// <summary>True when any fault rate or latency is set.</summary>
     public bool HasFaults => Throttle + Error + Reset + Timeout > 0 || LatencyMax > TimeSpan.Zero;
 
@@ -150,6 +156,7 @@ public sealed record AwsChaosSpec
                             : throw new FormatException($"--aws-chaos: otp '{value}' must be 6 letters or digits."),
                     };
                     break;
+                case AwsChaosSpecKeys.OtpTtl: spec = spec with { OtpTtl = Duration(key, value) }; break;
                 case AwsChaosSpecKeys.OrgPolls: realism = realism with { CreateAccountPolls = Count(key, value) }; break;
                 case AwsChaosSpecKeys.OrgDelay: realism = realism with { CreateAccountDelay = Duration(key, value) }; break;
                 case AwsChaosSpecKeys.OrgInFlight: realism = realism with { MaxCreateAccountsInFlight = Count(key, value) }; break;
@@ -203,6 +210,7 @@ public sealed record AwsChaosSpec
         Add(!AccountApi, AwsChaosSpecKeys.AccountApi, "off");
         Add(!S3TlsEndpoint, AwsChaosSpecKeys.S3Tls, "off");
         Add(Otp is not null, AwsChaosSpecKeys.Otp, Otp ?? string.Empty);
+        Add(OtpTtl != defaults.OtpTtl, AwsChaosSpecKeys.OtpTtl, Format(OtpTtl));
         var r = RealismOptions;
         Add(r.CreateAccountPolls != realismDefaults.CreateAccountPolls, AwsChaosSpecKeys.OrgPolls, Int(r.CreateAccountPolls));
         Add(r.CreateAccountDelay != realismDefaults.CreateAccountDelay, AwsChaosSpecKeys.OrgDelay, Format(r.CreateAccountDelay));

@@ -17,6 +17,7 @@ public static class AwsChaosSpecKeys
     public const string AccountApi = "account-api";
     public const string S3Tls = "s3-tls";
     public const string Otp = "otp";
+    public const string OtpTtl = "otp-ttl";
     public const string OrgPolls = "org-polls";
     public const string OrgDelay = "org-delay";
     public const string OrgInFlight = "org-in-flight";
@@ -36,6 +37,6 @@ public static class AwsChaosSpecKeys
         Throttle, Error, Reset, Timeout, Latency, After, Hang, Seed, Services, Operations,
         Realism, OrgPolls, OrgDelay, OrgInFlight, ClosePolls, CloseDelay, EmptyPages,
         LambdaPolls, LambdaDelay, CloudFrontPolls, CloudFrontDelay, RdsPolls, RdsDelay,
-        AccountApi, S3Tls, Otp,
+        AccountApi, S3Tls, Otp, OtpTtl,
     ];
 }

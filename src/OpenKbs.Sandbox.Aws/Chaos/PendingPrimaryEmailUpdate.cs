@@ -4,4 +4,5 @@ namespace OpenKbs.Sandbox.Aws.Chaos;
 /// <param name="AccountId">The account whose primary email changes.</param>
 /// <param name="PrimaryEmail">The new address.</param>
 /// <param name="Otp">The one-time password to pass to AcceptPrimaryEmailUpdate.</param>
-public sealed record PendingPrimaryEmailUpdate(string AccountId, string PrimaryEmail, string Otp);
+/// <param name="ExpiresAt">After this instant (engine clock) the password is refused as expired; null never expires.</param>
+public sealed record PendingPrimaryEmailUpdate(string AccountId, string PrimaryEmail, string Otp, DateTimeOffset? ExpiresAt = null);

@@ -48,7 +48,7 @@ public sealed class CrdGeneratorTests
         },
         {
             "Project",
-            "ACCOUNT string .spec.clientAccountRef.name|VERSION string .status.deployedVersion|FUNCTIONS string .status.functionsReady|READY string .status.conditions[?(@.type==\"Ready\")].status|ENDPOINT string .status.endpoint|AGE date .metadata.creationTimestamp" +
+            "ACCOUNT string .spec.clientAccountRef.name|VERSION string .status.deployedVersion|FUNCTIONS string .status.functionsReady|READY string .status.conditions[?(@.type==\"Ready\")].status|ENDPOINT string .status.endpoint|AGE date .metadata.creationTimestamp|TRANSFERRED date .status.transferredAt" +
             "|DESIRED string .spec.version wide|ACCOUNT-ID string .status.accountId wide|REASON string .status.conditions[?(@.type==\"Ready\")].reason wide"
         },
         {
@@ -82,7 +82,7 @@ public sealed class CrdGeneratorTests
         {
             var path = column.JsonPath.TrimStart('.').Replace("conditions[?(@.type==\"Ready\")]", "conditions[]", StringComparison.Ordinal);
             var node = Crds.Node(kind, path);
-            Assert.True(column.Type switch { "integer" => node.Type == "integer", "string" => node.Type == "string", _ => false }, $"{kind} {column.Name}: {node.Type}");
+            Assert.True(column.Type switch { "integer" => node.Type == "integer", "string" or "date" => node.Type == "string", _ => false }, $"{kind} {column.Name}: {node.Type}");
         }
     }
 
@@ -131,15 +131,15 @@ public sealed class CrdGeneratorTests
         { "ClientAccount", "spec.region", "eu-central-1,eu-west-1,eu-west-3,eu-north-1,eu-south-1,eu-south-2" },
         { "ClientAccount", "spec.allowedRegions[]", "eu-central-1,eu-west-1,eu-west-3,eu-north-1,eu-south-1,eu-south-2" },
         { "ClientAccount", "spec.deletionPolicy", "Retain,Close" },
-        { "ClientAccount", "status.state", "Pending,Queued,Creating,Active,Suspended,Closing,Closed,Failed" },
+        { "ClientAccount", "status.state", "Pending,Queued,Creating,Active,Suspended,Closing,Closed,Failed,Transferred" },
         { "Project", "spec.deletionPolicy", "Retain,Delete" },
         { "Project", "spec.functions[].runtime", "nodejs24.x,nodejs22.x" },
         { "Project", "spec.cdn.priceClass", "PriceClass_100" },
         { "AuditRun", "spec.failOn", "critical,high,medium" },
         { "AuditRun", "spec.checks[]", "code,secrets,dependencies,infrastructure" },
         { "AuditRun", "status.phase", "Pending,Running,Passed,Failed,Error" },
-        { "AccountTransfer", "status.phase", "Pending,VerifyingEmail,AwaitingClient,AwaitingApproval,Removing,Completed,Failed" },
-        { "AccountTransfer", "status.steps[].name", "StartEmailUpdate,VerifyEmail,StandaloneReadiness,Approval,RemoveFromOrganization" },
+        { "AccountTransfer", "status.phase", "Pending,VerifyingEmail,AwaitingClient,AwaitingApproval,Removing,AwaitingAccessRevocation,Completed,Failed" },
+        { "AccountTransfer", "status.steps[].name", "Preflight,StartEmailUpdate,VerifyEmail,StandaloneReadiness,Approval,RemoveFromOrganization,HandOverReport,AccessRevoked,Release" },
         { "ClientAccount", "status.conditions[].status", "True,False,Unknown" },
     };
 

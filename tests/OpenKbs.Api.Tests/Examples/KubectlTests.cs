@@ -31,7 +31,7 @@ public sealed class KubectlTests(CrdSandboxFixture sandbox) : IClassFixture<CrdS
         Assert.Equal(["NAME", "ACCOUNT-ID", "EMAIL", "STATE", "READY", "AGE"], accounts.Output.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("aws+acme@example.com", accounts.Output, StringComparison.Ordinal);
         Assert.Equal(
-            ["NAME", "ACCOUNT", "VERSION", "FUNCTIONS", "READY", "ENDPOINT", "AGE", "DESIRED", "ACCOUNT-ID", "REASON"],
+            ["NAME", "ACCOUNT", "VERSION", "FUNCTIONS", "READY", "ENDPOINT", "AGE", "TRANSFERRED", "DESIRED", "ACCOUNT-ID", "REASON"],
             wide.Output.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 

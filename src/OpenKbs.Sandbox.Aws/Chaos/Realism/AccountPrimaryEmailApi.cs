@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -9,10 +10,11 @@ namespace OpenKbs.Sandbox.Aws.Chaos.Realism;
 /// The Account Management primary-email operations moto lacks (restJson1, signing name
 /// <c>account</c>): GetPrimaryEmail, StartPrimaryEmailUpdate, AcceptPrimaryEmailUpdate. The target
 /// account must exist in the caller's organization in moto (checked with DescribeAccount as the
-/// caller). The one-time password a real mailbox would receive is kept in
-/// <see cref="PrimaryEmailDirectory"/> for tests (and <c>GET /__chaos/account/otp?accountId=</c>).
+/// caller). The one-time password is mailed to the new address (<see cref="SandboxMailbox"/>), kept in
+/// <see cref="PrimaryEmailDirectory"/> for tests (and <c>GET /__chaos/account/otp?accountId=</c>), and expires after the
+/// spec's <c>otp-ttl</c>.
 /// </summary>
-internal sealed partial class AccountPrimaryEmailApi(AwsChaosSpec spec, PrimaryEmailDirectory emails, Func<string, DateTimeOffset, bool> isHidden) : IRealismModule
+internal sealed partial class AccountPrimaryEmailApi(AwsChaosSpec spec, PrimaryEmailDirectory emails, SandboxMailbox mailbox, Func<string, DateTimeOffset, bool> isHidden) : IRealismModule
 {
     private const string OrganizationsTarget = "AWSOrganizationsV20161128.";
 
@@ -65,7 +67,9 @@ internal sealed partial class AccountPrimaryEmailApi(AwsChaosSpec spec, PrimaryE
                 }
 
                 var otp = spec.Otp ?? RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 6);
-                emails.Start(new PendingPrimaryEmailUpdate(accountId, email, otp));
+                DateTimeOffset? expires = spec.OtpTtl > TimeSpan.Zero ? context.Now + spec.OtpTtl : null;
+                emails.Start(new PendingPrimaryEmailUpdate(accountId, email, otp, expires));
+                mailbox.Deliver(VerificationMail(accountId, email, otp, context.Now, expires));
                 return context.JsonAnswer(new JsonObject { ["Status"] = "PENDING" });
             }
 
@@ -87,6 +91,12 @@ internal sealed partial class AccountPrimaryEmailApi(AwsChaosSpec spec, PrimaryE
                 if (!string.Equals(pending.PrimaryEmail, email, StringComparison.OrdinalIgnoreCase))
                 {
                     return Validation(context, "PrimaryEmail", "PrimaryEmail does not match the pending primary email update.");
+                }
+
+                if (pending.ExpiresAt is { } expiresAt && context.Now >= expiresAt)
+                {
+                    context.Count("OtpExpired");
+                    return Validation(context, "Otp", "The one-time password has expired. Call StartPrimaryEmailUpdate again to receive a new one.");
                 }
 
                 if (!string.Equals(pending.Otp, otp, StringComparison.OrdinalIgnoreCase))
@@ -154,6 +164,16 @@ internal sealed partial class AccountPrimaryEmailApi(AwsChaosSpec spec, PrimaryE
         while (token is not null);
 
         return false;
+    }
+
+    private static SandboxMail VerificationMail(string accountId, string email, string otp, DateTimeOffset now, DateTimeOffset? expires)
+    {
+        var expiry = expires is { } at
+            ? "The code expires at " + at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC."
+            : "The code does not expire in this sandbox.";
+        var body = $"Hello,\n\nA request was made to use {email} as the root user (primary) email address of AWS account {accountId}.\n\n"
+            + $"Verification code: {otp}\n\n{expiry}\nIf you did not expect this, ignore this email: nothing changes without the code.\n";
+        return new SandboxMail(email, $"AWS account {accountId}: verify your new root user email address", body, now, otp);
     }
 
     private static HttpResponseMessage Validation(RealismContext context, string field, string message) =>

@@ -1,0 +1,4 @@
+namespace OpenKbs.Controllers.AccountTransfers.Inventory;
+
+/// <summary>An EventBridge Scheduler schedule.</summary>
+internal sealed record ScheduleItem(string Group, string Name, string? State);
