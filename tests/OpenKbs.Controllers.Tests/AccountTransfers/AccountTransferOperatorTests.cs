@@ -7,7 +7,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.AccountTransfers;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Sandbox.Aws.Chaos;
-using OpenKbs.Sandbox.Bootstrap;
+using OpenKbs.Sandbox.Aws.Bootstrap;
 using OpenKbs.Testing;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;

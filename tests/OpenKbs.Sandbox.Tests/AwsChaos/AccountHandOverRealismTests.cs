@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using OpenKbs.Sandbox.Aws.Chaos;
-using OpenKbs.Sandbox.Moto;
+using OpenKbs.Sandbox.Aws.Moto;
 using OpenKbs.Testing.AwsChaos;
 using OpenKbs.Testing.Moto;
 
