@@ -25,10 +25,12 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
     private readonly List<(long? RefersTo, AuditRecord Record)> _owed = [];
     private readonly int _writer = RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private NpgsqlConnection? _liveness;
+    private readonly TimeProvider _time;
     private bool _ready;
 
-    public PostgresAuditJournal(IOptions<AuditStoreOptions> options, ILogger<PostgresAuditJournal> logger)
+    public PostgresAuditJournal(IOptions<AuditStoreOptions> options, ILogger<PostgresAuditJournal> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         if (!_options.IsConfigured)
@@ -224,7 +226,7 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         await MigrateAsync(cancellationToken);
         var liveness = await EnsureAliveAsync(cancellationToken);
         var orphans = new List<StoredAuditRecord>();
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         await AppendAsync(
             async (connection, token) =>
             {

@@ -25,7 +25,7 @@ public sealed class ProjectAdmissionTests(CrdSandboxFixture sandbox) : IClassFix
         { "non-EU home region", "  region: eu-central-1", "  region: eu-west-2", "spec.region: Unsupported value: \"eu-west-2\"" },
         { "Zurich among the allowed regions", "    - eu-central-1\n", "    - eu-central-1\n    - eu-central-2\n", "spec.allowedRegions[1]: Unsupported value: \"eu-central-2\"" },
         { "ClientAccount in another namespace", "  clientAccountRef:\n    name: acme", "  clientAccountRef:\n    name: acme\n    namespace: other", "unknown field \"spec.clientAccountRef.namespace\"" },
-        { "malformed sha256", "sha256: 7cf8", "sha256: 7cf8-", "spec.source.sha256: Invalid value: \"7cf8-e86388629a5ebbfcda0f80ce6ff512c0734c01cc479f3d2be464a17387be\": spec.source.sha256 in body should match '^[a-f0-9]{64}$'" },
+        { "malformed sha256", "sha256: db87", "sha256: db87-", "spec.source.sha256: Invalid value: \"db87-38746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83\": spec.source.sha256 in body should match '^[a-f0-9]{64}$'" },
     };
 
     [Theory]

@@ -11,7 +11,7 @@ namespace OpenKbs.EndToEnd.Tests.Projects;
 /// </summary>
 public sealed class SingleTenantFixture : IAsyncLifetime, IDisposable
 {
-    /// <summary>Not the artifact's SHA-256 (that is 7cf8…); well-formed, so admission lets it through.</summary>
+    /// <summary>Not the artifact's SHA-256 (that is db87…); well-formed, so admission lets it through.</summary>
     public const string WrongSha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     private readonly CrdSandboxFixture _sandbox = new();
