@@ -1,10 +1,8 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.AccountTransfers.Inventory;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Tests.Projects;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
@@ -18,23 +16,11 @@ namespace OpenKbs.Controllers.Tests.AccountTransfers;
 [Collection(MotoCollection.Name)]
 public sealed class InventoryCollectorTests(MotoServerFixture moto, CrdSandboxFixture sandbox) : IClassFixture<CrdSandboxFixture>
 {
-    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
-
     [Fact]
     public async Task The_inventory_of_a_deployed_project_lists_its_functions_bucket_cluster_distribution_schedule_and_key()
     {
-        var spec = ProjectFixtures.Spec() with
-        {
-            Database = new DatabaseSpec { Enabled = true, DeletionProtection = false },
-            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate },
-            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" }],
-        };
-        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
-        var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
-        h.Deploy("1.0.0", key, sha);
-        h.Options.WaitForDatabase = TimeSpan.Zero;
-        h.Options.WaitForDistribution = TimeSpan.Zero;
-        var last = await h.ConvergeAsync(maxPasses: 40, () => Steps(h));
+        using var h = await ProjectStepHarness.StartFullProjectAsync(moto, sandbox);
+        var last = await h.ConvergeAsync(maxPasses: 40, h.AllSteps);
         Assert.True(last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
         var bucket = h.Project.Status!.Storage!.BucketName!;
         var initial = (await InventoryCollector.CollectAsync(h.Member, [bucket], DateTimeOffset.UtcNow, CancellationToken.None)).Buckets.Single();
@@ -65,15 +51,4 @@ public sealed class InventoryCollectorTests(MotoServerFixture moto, CrdSandboxFi
         Assert.True(comparison.Matches, string.Join("; ", comparison.Differences));
     }
 
-    private static IReadOnlyList<IProjectStep> Steps(ProjectStepHarness h) => new ProjectSteps(
-        new StorageStep(NullLogger<StorageStep>.Instance),
-        new ArtifactStep(h.Options),
-        new DatabaseStep(NullLogger<DatabaseStep>.Instance),
-        new ExecutionRoleStep(),
-        new ApiKeyStagingStep(h.Secrets),
-        new FunctionsStep(NullLogger<FunctionsStep>.Instance),
-        new ApiKeysStep(h.Secrets),
-        new CdnStep(NullLogger<CdnStep>.Instance),
-        new SchedulesStep(NullLogger<SchedulesStep>.Instance),
-        new UsageStep(NullLogger<UsageStep>.Instance)).Ordered;
 }

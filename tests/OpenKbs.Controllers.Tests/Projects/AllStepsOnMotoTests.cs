@@ -1,11 +1,9 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
@@ -22,23 +20,11 @@ namespace OpenKbs.Controllers.Tests.Projects;
 [Collection(MotoCollection.Name)]
 public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
 {
-    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
-
     [Fact]
     public async Task A_full_project_converges_with_the_cross_step_agreements_and_a_drift_check_costs_reads_only()
     {
-        var spec = ProjectFixtures.Spec() with
-        {
-            Database = new DatabaseSpec { Enabled = true, DeletionProtection = false },
-            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate },
-            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" }],
-        };
-        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
-        var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
-        h.Deploy("1.0.0", key, sha);
-        h.Options.WaitForDatabase = TimeSpan.Zero;
-        h.Options.WaitForDistribution = TimeSpan.Zero;
-        IReadOnlyList<IProjectStep> All() => Steps(h);
+        using var h = await ProjectStepHarness.StartFullProjectAsync(moto, sandbox);
+        IReadOnlyList<IProjectStep> All() => h.AllSteps();
 
         var last = await h.ConvergeAsync(maxPasses: 40, All);
 
@@ -76,15 +62,4 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         Assert.InRange(reads.Count, 1, 40);
     }
 
-    private static IReadOnlyList<IProjectStep> Steps(ProjectStepHarness h) => new ProjectSteps(
-        new StorageStep(NullLogger<StorageStep>.Instance),
-        new ArtifactStep(h.Options),
-        new DatabaseStep(NullLogger<DatabaseStep>.Instance),
-        new ExecutionRoleStep(),
-        new ApiKeyStagingStep(h.Secrets),
-        new FunctionsStep(NullLogger<FunctionsStep>.Instance),
-        new ApiKeysStep(h.Secrets),
-        new CdnStep(NullLogger<CdnStep>.Instance),
-        new SchedulesStep(NullLogger<SchedulesStep>.Instance),
-        new UsageStep(NullLogger<UsageStep>.Instance)).Ordered;
 }

@@ -181,6 +181,42 @@ internal sealed class ProjectStepHarness : IDisposable
             Source = new ArtifactSource { S3 = new S3Location { Bucket = PlatformBucket, Key = key }, Sha256 = sha256 },
         };
 
+    /// <summary>An ACM certificate in us-east-1 (as CloudFront requires) for CDN specs.</summary>
+    public const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45";
+
+    /// <summary>
+    /// A full project (database, CDN, one nightly schedule on fn1) with version 1.0.0 of a one-file artifact deployed and
+    /// the database and distribution waits at zero; converge it with <see cref="AllSteps"/>.
+    /// </summary>
+    public static async Task<ProjectStepHarness> StartFullProjectAsync(MotoServerFixture moto, CrdSandboxFixture sandbox)
+    {
+        var spec = ProjectFixtures.Spec() with
+        {
+            Database = new DatabaseSpec { Enabled = true, DeletionProtection = false },
+            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate },
+            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" }],
+        };
+        var h = await StartAsync(moto, sandbox, spec);
+        var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", key, sha);
+        h.Options.WaitForDatabase = TimeSpan.Zero;
+        h.Options.WaitForDistribution = TimeSpan.Zero;
+        return h;
+    }
+
+    /// <summary>All ten steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
+    public IReadOnlyList<IProjectStep> AllSteps() => new ProjectSteps(
+        new StorageStep(_loggers.CreateLogger<StorageStep>()),
+        new ArtifactStep(Options),
+        new DatabaseStep(_loggers.CreateLogger<DatabaseStep>()),
+        new ExecutionRoleStep(),
+        new ApiKeyStagingStep(Secrets),
+        new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
+        new ApiKeysStep(Secrets),
+        new CdnStep(_loggers.CreateLogger<CdnStep>()),
+        new SchedulesStep(_loggers.CreateLogger<SchedulesStep>()),
+        new UsageStep(_loggers.CreateLogger<UsageStep>())).Ordered;
+
     /// <summary>The storage/functions steps of this room in recipe order (fresh instances: steps are scoped, one per pass).</summary>
     public IReadOnlyList<IProjectStep> Steps() =>
     [
