@@ -31,9 +31,20 @@ public sealed class ControllerBuilder<TResource>
         where TOther : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(map);
+        return Watches<TOther>((_, other, cache) => map(other, cache));
+    }
+
+    /// <summary>
+    /// As <see cref="Watches{TOther}(Func{TOther, IResourceCache{TResource}, IEnumerable{ObjectKey}})"/>, with the
+    /// service provider at hand for a mapping that needs a singleton the provider builds (e.g. a queue with the injected clock).
+    /// </summary>
+    public ControllerBuilder<TResource> Watches<TOther>(Func<IServiceProvider, TOther, IResourceCache<TResource>, IEnumerable<ObjectKey>> map)
+        where TOther : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(map);
         Related.Add(new RelatedWatch(
             typeof(TOther),
-            (services, entry) => map(entry.Deserialize<TOther>(), services.GetRequiredService<IResourceCache<TResource>>())));
+            (services, entry) => map(services, entry.Deserialize<TOther>(), services.GetRequiredService<IResourceCache<TResource>>())));
         return this;
     }
 }

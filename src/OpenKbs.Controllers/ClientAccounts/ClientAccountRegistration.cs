@@ -29,9 +29,10 @@ internal static class ClientAccountRegistration
             optionsBuilder.Bind(section);
         }
 
-        // The queue exists before the provider so the Watches mapping below can reach it.
-        var queue = new CreationQueue(Options.Create(settings), TimeProvider.System);
-        services.TryAddSingleton(queue);
+        // The queue is built by the provider with the injected clock; the runtime's urgency check (an option, fixed
+        // before the provider exists) reaches it once it is built, and says "not urgent" before that.
+        CreationQueue? built = null;
+        services.TryAddSingleton(sp => built = new CreationQueue(sp.GetRequiredService<IOptions<ClientAccountOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OrganizationRoot>();
         services.TryAddSingleton<OrganizationalUnitResolver>();
         services.TryAddSingleton<GuardrailPolicies>();
@@ -52,10 +53,10 @@ internal static class ClientAccountRegistration
                 Name = ControllerName,
                 ResyncInterval = settings.DriftCheckInterval,
                 MaxConcurrentReconciles = settings.MaxConcurrentReconciles,
-                IsUrgent = queue.IsUrgent,
+                IsUrgent = key => Volatile.Read(ref built)?.IsUrgent(key) == true,
                 UrgentWorkers = settings.UrgentWorkers,
             },
-            builder => builder.Watches<ClientAccount>((changed, cache) => queue.WakeKeys(changed, cache))
+            builder => builder.Watches<ClientAccount>((sp, changed, cache) => sp.GetRequiredService<CreationQueue>().WakeKeys(changed, cache))
                 .Watches<AccountTransfer>(t => [new ObjectKey(t.Metadata.NamespaceProperty, t.Spec.ClientAccountRef.Name)]));
     }
 }
