@@ -89,6 +89,15 @@ internal static partial class ProjectSpecRules
             return Invalid($"spec.storage.noncurrentVersionRetentionDays: Invalid value: {retention}: must be between 1 and 3650");
         }
 
+        // The CRD admits only PriceClass_100; an object stored before that rule (or written past admission) stops here
+        // rather than adding edge locations outside Europe and North America (docs/residency.md).
+        if (spec.Cdn?.PriceClass is { } priceClass && priceClass != CdnPriceClasses.PriceClass100)
+        {
+            return Invalid(
+                $"spec.cdn.priceClass: Unsupported value: \"{priceClass}\": supported values: \"{CdnPriceClasses.PriceClass100}\" "
+                + "(the narrowest class; the others serve from edge locations in Asia, Africa and South America)");
+        }
+
         if (spec.Database is { } database && CheckDatabase(database) is { } databaseViolation)
         {
             return databaseViolation;

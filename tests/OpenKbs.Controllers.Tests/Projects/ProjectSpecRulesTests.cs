@@ -21,6 +21,8 @@ public sealed class ProjectSpecRulesTests
         { "reserved environment variable", s => s with { Functions = [new FunctionSpec { Name = "api", Handler = "a.b", Environment = new Dictionary<string, string> { ["OPENKBS_API_KEYS"] = "x" } }] }, "\"OPENKBS_API_KEYS\": the name is reserved" },
         { "environment too large", s => s with { Functions = [new FunctionSpec { Name = "api", Handler = "a.b", Environment = new Dictionary<string, string> { ["BIG"] = new string('x', 2000) } }] }, "Too long: 2003 bytes" },
         { "duplicate API keys", s => s with { ApiKeys = [new ApiKeySpec { Name = "k", Permissions = ["*"] }, new ApiKeySpec { Name = "k", Permissions = ["*"] }] }, "spec.apiKeys[name=\"k\"]: Duplicate value" },
+        { "price class 200 (past admission)", s => s with { Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClass200 } }, "spec.cdn.priceClass: Unsupported value: \"PriceClass_200\": supported values: \"PriceClass_100\"" },
+        { "price class All (past admission)", s => s with { Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClassAll } }, "spec.cdn.priceClass: Unsupported value: \"PriceClass_All\"" },
         { "retention 0", s => s with { Storage = new StorageSpec { NoncurrentVersionRetentionDays = 0 } }, "spec.storage.noncurrentVersionRetentionDays: Invalid value: 0" },
     };
 
