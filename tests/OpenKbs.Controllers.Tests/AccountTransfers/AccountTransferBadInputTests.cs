@@ -6,7 +6,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.AccountTransfers;
 using OpenKbs.Controllers.Tests.Support;
-using OpenKbs.Sandbox.AwsChaos;
+using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 
