@@ -22,7 +22,7 @@ internal sealed class AwsRequestLog : DelegatingHandler
         {
             var body = await request.Content.ReadAsStringAsync(cancellationToken);
             var action = body.Split('&').FirstOrDefault(p => p.StartsWith("Action=", StringComparison.Ordinal));
-            _operations.Enqueue(action is null ? request.RequestUri?.AbsolutePath ?? "?" : action["Action=".Length..]);
+            _operations.Enqueue(action is null ? RestOperation(request.RequestUri?.AbsolutePath) : action["Action=".Length..]);
         }
         else
         {
@@ -31,4 +31,10 @@ internal sealed class AwsRequestLog : DelegatingHandler
 
         return await base.SendAsync(request, cancellationToken);
     }
+
+    /// <summary>REST-JSON APIs that name the operation in the path (Account Management: POST /startPrimaryEmailUpdate) by its operation name.</summary>
+    private static string RestOperation(string? path) =>
+        path is { Length: > 1 } && path.IndexOf('/', 1) < 0 && char.IsAsciiLetterLower(path[1])
+            ? char.ToUpperInvariant(path[1]) + path[2..]
+            : path ?? "?";
 }
