@@ -12,7 +12,7 @@ namespace OpenKbs.Audit.Code;
 /// The <c>code</c> analyzer (SAST) over the JavaScript files of an artifact, on Acornima. Each .js/.mjs/.cjs file is
 /// parsed as an ES module and, when that fails, as a script; a file neither parse accepts is reported as an
 /// info-severity <c>js/parse-error</c> finding (a note the report surfaces) instead of failing the run.
-/// Parsed files go through <see cref="TaintPass"/> with the sinks and sanitisers of <see cref="SinkCatalog"/>.
+/// All parsed files go together through <see cref="TaintEngine"/> (calls across modules) with the tables of <see cref="SinkCatalog"/>.
 /// </summary>
 public sealed class CodeAnalyzer : IAnalyzer
 {
@@ -24,6 +24,7 @@ public sealed class CodeAnalyzer : IAnalyzer
     {
         ArgumentNullException.ThrowIfNull(artifact);
         var findings = new List<Finding>();
+        var parsed = new List<ModuleState>();
         foreach (var file in artifact.Files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -34,7 +35,7 @@ public sealed class CodeAnalyzer : IAnalyzer
 
             if (TryParse(file, out var program, out var error))
             {
-                findings.AddRange(TaintPass.Run(file, program!));
+                parsed.Add(new ModuleState(file.Path, file.Text, program!));
             }
             else
             {
@@ -42,7 +43,41 @@ public sealed class CodeAnalyzer : IAnalyzer
             }
         }
 
+        var engine = new TaintEngine(parsed, JsYamlLoadIsUnsafe(artifact));
+        findings.AddRange(engine.Run(cancellationToken));
         return Task.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+
+    /// <summary>Whether the artifact's package.json (the shortest path) depends on js-yaml before 4, whose <c>load</c> runs the unsafe full schema.</summary>
+    internal static bool JsYamlLoadIsUnsafe(ArtifactContents artifact)
+    {
+        var manifest = artifact.Files.Where(f => f.Path == "package.json" || f.Path.EndsWith("/package.json", StringComparison.Ordinal))
+            .Where(f => !f.Path.Contains("node_modules/", StringComparison.Ordinal))
+            .OrderBy(f => f.Path.Length).FirstOrDefault();
+        if (manifest is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(manifest.Content);
+            foreach (var section in new[] { "dependencies", "devDependencies" })
+            {
+                if (document.RootElement.TryGetProperty(section, out var deps) && deps.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && deps.TryGetProperty("js-yaml", out var range) && range.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    var digits = new string(range.GetString()!.SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());
+                    return int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var major) && major < 4;
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An unreadable package.json: the version is unknown, so js-yaml load is judged by its schema only.
+        }
+
+        return false;
     }
 
     /// <summary>Whether a path is JavaScript source this analyzer reads.</summary>
