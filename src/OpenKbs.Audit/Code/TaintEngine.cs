@@ -27,6 +27,7 @@ internal sealed partial class TaintEngine
     private readonly Dictionary<Node, Scope> closures = [];
     private readonly Dictionary<(Node, string), Value> summaries = [];
     private readonly HashSet<Node> onStack = [];
+    private readonly HashSet<TraceStep> reportedRandomSources = [];
     private int evaluations;
 
     public TaintEngine(IEnumerable<ModuleState> modules, bool yamlLoadUnsafe)
@@ -954,7 +955,7 @@ internal sealed partial class TaintEngine
         visited.Add(fn.Node);
         var node = (IFunction)fn.Node;
         var depth = caller.Depth + 1;
-        var key = (fn.Node, entry ? "entry:" + Value.Signature(args) : Value.Signature(args));
+        var key = (fn.Node, $"{(entry ? "entry:" : string.Empty)}{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(fn.Closure)}:{Value.Signature(args)}");
         if (onStack.Contains(fn.Node) || depth > MaxDepth || evaluations > MaxEvaluationsPerModule)
         {
             return Value.Join(args).TaintOnly();
@@ -1135,8 +1136,14 @@ internal sealed partial class TaintEngine
             return;
         }
 
-        var evidence = module.LineText(location.Line);
         var source = taint.Steps[0];
+        if (taint.Kind == TaintKind.Random && !reportedRandomSources.Add(source))
+        {
+            // One finding per Math.random call: the first name that makes it a token, not every object it lands in.
+            return;
+        }
+
+        var evidence = module.LineText(location.Line);
         findings[key] = new Finding
         {
             Analyzer = "code",
