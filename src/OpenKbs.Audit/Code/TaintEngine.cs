@@ -28,6 +28,7 @@ internal sealed partial class TaintEngine
     private readonly Dictionary<(Node, string), Value> summaries = [];
     private readonly HashSet<Node> onStack = [];
     private readonly HashSet<TraceStep> reportedRandomSources = [];
+    private readonly HashSet<(string, string, int)> reportedLines = [];
     private int evaluations;
 
     public TaintEngine(IEnumerable<ModuleState> modules, bool yamlLoadUnsafe)
@@ -1131,7 +1132,7 @@ internal sealed partial class TaintEngine
         var rule = SinkCatalog.Rules[ruleId];
         var location = line is > 0 ? new SourceLocation(module.Path, line.Value, 1) : module.At(at);
         var key = (ruleId, module.Path, location.Line, location.Column);
-        if (findings.ContainsKey(key) || findings.Keys.Any(k => k.Item1 == ruleId && k.Item2 == module.Path && k.Item3 == location.Line))
+        if (reportedLines.Contains((ruleId, module.Path, location.Line)))
         {
             return;
         }
@@ -1143,6 +1144,7 @@ internal sealed partial class TaintEngine
             return;
         }
 
+        reportedLines.Add((ruleId, module.Path, location.Line));
         var evidence = module.LineText(location.Line);
         findings[key] = new Finding
         {

@@ -58,4 +58,21 @@ public sealed class CodeCorpusTests(ITestOutputHelper output)
         Assert.Contains("lib/filters.mjs:2", hops);
         Assert.Equal("sql-vulnerable.mjs:11", hops[^1]);
     }
+
+    [Fact]
+    public async Task CorpusCopiedIntoManyFoldersKeepsEveryFinding()
+    {
+        const int Copies = 12;
+        var corpus = CorpusScore.Artifact();
+        // Each copy padded with ordinary helper functions, as the 5,000-file benchmark artifact is.
+        static byte[] Padded(OpenKbs.Audit.Artifacts.ArtifactFile f) => System.Text.Encoding.UTF8.GetBytes(f.Text + string.Concat(Enumerable.Range(0, 30).Select(k =>
+            $"\nfunction helper_{k}(input, options = {{}}) {{\n  const parts = String(input).split(options.separator || ',');\n  return {{ count: parts.length, label: `item-{k}-${{parts.length}}` }};\n}}\n")));
+        var files = Enumerable.Range(0, Copies).SelectMany(c => corpus.Files.Select(f => new OpenKbs.Audit.Artifacts.ArtifactFile($"c{c}/{f.Path}", Padded(f)))).ToList();
+        var findings = await new CodeAnalyzer().AnalyzeAsync(new OpenKbs.Audit.Artifacts.ArtifactContents("copies", files), CancellationToken.None);
+        var expected = CorpusScore.Expected();
+        var actual = findings.Where(f => f.Cwe is not null).Select(f => new CorpusHit(f.Location!.Path, f.Location.Line, f.Cwe!.Value)).ToHashSet();
+        var missing = Enumerable.Range(0, Copies).SelectMany(c => expected.Select(e => e with { File = $"c{c}/{e.File}" })).Where(e => !actual.Contains(e)).ToList();
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+        Assert.Equal(expected.Count * Copies, actual.Count);
+    }
 }
