@@ -9,7 +9,7 @@ internal sealed record Taint(TaintKind Kind, ImmutableList<TraceStep> Steps, Imm
 {
     public const int MaxSteps = 24;
 
-    public Taint With(TraceStep step) => Steps.Count >= MaxSteps || Steps[^1] == step ? this : this with { Steps = Steps.Add(step) };
+    public Taint With(TraceStep step) => Steps.Count >= MaxSteps || Steps[^1].Location == step.Location ? this : this with { Steps = Steps.Add(step) };
 
     public bool Reaches(int cwe) => !Cleared.Contains(cwe);
 }
