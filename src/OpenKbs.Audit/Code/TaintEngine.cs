@@ -271,8 +271,8 @@ internal sealed partial class TaintEngine
                 break;
             case FunctionDeclaration:
                 break;
-            case ClassDeclaration { Id: { } classId }:
-                scope.Declare(classId.Name, Value.Clean);
+            case ClassDeclaration { Id: { } classId } classDeclaration:
+                scope.Declare(classId.Name, ClassValue(classDeclaration.Body, scope, frame));
                 break;
             case ImportDeclaration import:
                 Import(import, scope, frame);
@@ -285,7 +285,7 @@ internal sealed partial class TaintEngine
                 {
                     FunctionDeclaration { Id: { } fid } => scope.Lookup(fid.Name) ?? Value.Clean,
                     FunctionDeclaration f => FunctionValue(f, scope, frame.Module, "default"),
-                    ClassDeclaration => Value.Clean,
+                    ClassDeclaration c => ClassValue(c.Body, scope, frame),
                     var expression => Eval(expression, scope, frame, "default"),
                 };
                 frame.Module.Exports.Props!["default"] = exported;
@@ -757,11 +757,29 @@ internal sealed partial class TaintEngine
                 return sequence.Expressions.Select(e => Eval(e, scope, frame)).LastOrDefault() ?? Value.Clean;
             case SpreadElement spread:
                 return Eval(spread.Argument, scope, frame);
-            case ClassExpression or ThisExpression or Super:
+            case ClassExpression classExpression:
+                return ClassValue(classExpression.Body, scope, frame);
+            case ThisExpression or Super:
                 return Value.Clean;
             default:
                 return Value.Join(node.ChildNodes.Select(child => Eval(child, scope, frame)));
         }
+    }
+
+    /// <summary>A class as an object of its methods (static and instance alike): <c>new C(x)</c> runs the constructor and
+    /// gives an object with the same methods, so <c>repo.find(input)</c> runs <c>find</c> with the input.</summary>
+    private Value ClassValue(ClassBody body, Scope scope, Frame frame)
+    {
+        var methods = new Dictionary<string, Value>(StringComparer.Ordinal);
+        foreach (var member in body.Body)
+        {
+            if (member is MethodDefinition { Computed: false } method && PropertyKey(method.Key) is { } key)
+            {
+                methods[key] = FunctionValue(method.Value, scope, frame.Module, key);
+            }
+        }
+
+        return new Value { Props = methods };
     }
 
     private Value ObjectLiteral(ObjectExpression obj, Scope scope, Frame frame)
@@ -936,6 +954,16 @@ internal sealed partial class TaintEngine
             return new Value { Props = new(StringComparer.Ordinal) };
         }
 
+        if (callee.Module is null && callee.Props is { } methods)
+        {
+            if (methods.GetValueOrDefault("constructor")?.Function is { } constructor)
+            {
+                Invoke(constructor, args, construct, frame, entry: false);
+            }
+
+            return new Value { Props = new(methods, StringComparer.Ordinal) };
+        }
+
         if (callee.Module is { Length: > 0 } module)
         {
             return new Value { Module = module, Path = callee.Path + "()", Text = callee.Text };
@@ -1029,7 +1057,7 @@ internal sealed partial class TaintEngine
 
     private void CheckSinks(Node call, Value callee, List<Value> args, Frame frame)
     {
-        if (callee.Module is null && callee.Function is null)
+        if (callee.Function is not null)
         {
             return;
         }

@@ -151,4 +151,34 @@ public sealed class TaintEngineTests
         Assert.Equal(["js/command-injection"], findings.Select(f => f.RuleId).Distinct());
         Assert.Single(findings);
     }
+
+    [Fact]
+    public async Task InputPassedToAClassMethodInAnotherModuleIsFollowed()
+    {
+        var findings = await AnalyzeAsync(
+            ("repo.mjs", """
+                import pg from 'pg';
+                export class OrderRepository {
+                  constructor() { this.pool = new pg.Pool(); }
+                  byStatus(status) {
+                    return this.pool.query(`SELECT * FROM orders WHERE status = '${status}'`);
+                  }
+                  byId(id) {
+                    return this.pool.query('SELECT * FROM orders WHERE id = $1', [id]);
+                  }
+                }
+                """),
+            ("index.mjs", """
+                import { OrderRepository } from './repo.mjs';
+                const repo = new OrderRepository();
+                export const handler = async (event) => {
+                  await repo.byId(event.pathParameters.id);
+                  return repo.byStatus(event.queryStringParameters.status);
+                };
+                """));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(("js/sql-injection", "repo.mjs", 5), (finding.RuleId, finding.Location!.Path, finding.Location.Line));
+        Assert.Equal("index.mjs:3", $"{finding.Trace[0].Location.Path}:{finding.Trace[0].Location.Line}");
+    }
 }
