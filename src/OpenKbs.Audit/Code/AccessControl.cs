@@ -96,6 +96,7 @@ internal static class AccessControl
 
     private static void Collect(Node node, List<Node> into)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         into.Add(node);
         foreach (var child in node.ChildNodes)
         {

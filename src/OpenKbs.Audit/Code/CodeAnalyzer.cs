@@ -18,6 +18,9 @@ public sealed class CodeAnalyzer : IAnalyzer
 {
     public const string ParseErrorRule = "js/parse-error";
 
+    /// <summary>An info note: a file's analysis stopped early (nesting deeper than the stack allows); its findings may be incomplete.</summary>
+    public const string IncompleteRule = "js/analysis-incomplete";
+
     public string Name => "code";
 
     public Task<IReadOnlyList<Finding>> AnalyzeAsync(ArtifactContents artifact, CancellationToken cancellationToken)
@@ -45,6 +48,17 @@ public sealed class CodeAnalyzer : IAnalyzer
 
         var engine = new TaintEngine(parsed, JsYamlLoadIsUnsafe(artifact));
         findings.AddRange(engine.Run(cancellationToken));
+        findings.AddRange(engine.Incomplete.Select(path => new Finding
+        {
+            Analyzer = "code",
+            RuleId = IncompleteRule,
+            Severity = Severity.Info,
+            Title = "File only partly analysed",
+            Message = $"{path} nests expressions or calls deeper than the analyzer's stack allows; the analysis of this file stopped early and may miss findings.",
+            Location = new SourceLocation(path, 1),
+            Remediation = "Audit the unbundled source rather than generated or minified code.",
+            Fingerprint = Fingerprint(IncompleteRule, path, string.Empty, string.Empty),
+        }));
         return Task.FromResult<IReadOnlyList<Finding>>(findings);
     }
 

@@ -29,7 +29,11 @@ internal sealed partial class TaintEngine
     private readonly HashSet<Node> onStack = [];
     private readonly HashSet<TraceStep> reportedRandomSources = [];
     private readonly HashSet<(string, string, int)> reportedLines = [];
+    private readonly SortedSet<string> incomplete = new(StringComparer.Ordinal);
     private int evaluations;
+
+    /// <summary>Modules whose analysis stopped early (nesting too deep for the stack); reported as info notes.</summary>
+    public IReadOnlyCollection<string> Incomplete => incomplete;
 
     public TaintEngine(IEnumerable<ModuleState> modules, bool yamlLoadUnsafe)
     {
@@ -69,11 +73,25 @@ internal sealed partial class TaintEngine
                 if (!visited.Contains(fn))
                 {
                     var closure = closures.GetValueOrDefault(fn) ?? module.Scope;
-                    Invoke(new FunctionRef(fn, closure, module, FunctionName(fn)), [], fn, new Frame(module, null, false, 0), entry: true);
+                    try
+                    {
+                        Invoke(new FunctionRef(fn, closure, module, FunctionName(fn)), [], fn, new Frame(module, null, false, 0), entry: true);
+                    }
+                    catch (InsufficientExecutionStackException)
+                    {
+                        incomplete.Add(module.Path);
+                    }
                 }
             }
 
-            AccessControl.Check(module, this);
+            try
+            {
+                AccessControl.Check(module, this);
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                incomplete.Add(module.Path);
+            }
         }
 
         return [.. findings.Values.OrderBy(f => f.Location!.Path, StringComparer.Ordinal).ThenBy(f => f.Location!.Line).ThenBy(f => f.Location!.Column)];
@@ -91,7 +109,15 @@ internal sealed partial class TaintEngine
         module.Scope.Declare("module", module.ModuleObject);
         module.Scope.Declare("exports", module.Exports);
         var frame = new Frame(module, null, false, 0);
-        ExecBlock(module.Program.Body, module.Scope, frame);
+        try
+        {
+            ExecBlock(module.Program.Body, module.Scope, frame);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // Nesting deeper than the thread's stack allows (generated or minified code): what ran so far stands.
+            incomplete.Add(module.Path);
+        }
     }
 
     private static IEnumerable<Node> Functions(Node root)
@@ -153,6 +179,7 @@ internal sealed partial class TaintEngine
 
     private void Exec(Node statement, Scope scope, Frame frame)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (statement)
         {
             case VariableDeclaration declaration:
@@ -368,6 +395,7 @@ internal sealed partial class TaintEngine
     /// </summary>
     private static (List<(string, IReadOnlySet<int>)> Positive, List<(string, IReadOnlySet<int>)> Negative) Guards(Node test, Scope scope, Frame frame)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var positive = new List<(string, IReadOnlySet<int>)>();
         var negative = new List<(string, IReadOnlySet<int>)>();
         switch (test)
@@ -417,7 +445,13 @@ internal sealed partial class TaintEngine
         return (positive, negative);
     }
 
-    private static IEnumerable<string> Identifiers(Node node) => node switch
+    private static IEnumerable<string> Identifiers(Node node)
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return IdentifiersOf(node);
+    }
+
+    private static IEnumerable<string> IdentifiersOf(Node node) => node switch
     {
         Identifier id => [id.Name],
         MemberExpression m => Identifiers(m.Object),
@@ -567,6 +601,7 @@ internal sealed partial class TaintEngine
 
     private void Bind(Node pattern, Value value, Scope scope, Frame frame, bool declare)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (pattern)
         {
             case Identifier id:
@@ -660,6 +695,7 @@ internal sealed partial class TaintEngine
 
     private Value Eval(Node? node, Scope scope, Frame frame, string? name = null)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (node is null)
         {
             return Value.Clean;

@@ -181,4 +181,19 @@ public sealed class TaintEngineTests
         Assert.Equal(("js/sql-injection", "repo.mjs", 5), (finding.RuleId, finding.Location!.Path, finding.Location.Line));
         Assert.Equal("index.mjs:3", $"{finding.Trace[0].Location.Path}:{finding.Trace[0].Location.Line}");
     }
+
+    [Fact]
+    public async Task DeeplyNestedExpressionIsANoteNotACrash()
+    {
+        var chain = string.Concat(Enumerable.Repeat("event.body + ", 20_000)) + "'x'";
+        var nested = string.Concat(Enumerable.Repeat("f(", 3_000)) + "event.body" + new string(')', 3_000);
+        var findings = await AnalyzeAsync(
+            ("deep.js", $"const {{ exec }} = require('child_process');\nfunction f(x) {{ return x; }}\nexports.handler = async (event) => {{ exec({chain}); exec({nested}); }};\n"),
+            ("ok.js", "const { exec } = require('child_process');\nexports.handler = async (event) => { exec(event.body); };\n"));
+
+        Assert.Contains(findings, f => f.Location!.Path == "ok.js" && f.RuleId == "js/command-injection");
+        // Either the stack sufficed (the sink is found) or the file is noted as partly analysed; never a crash, never silence.
+        Assert.Contains(findings, f => f.Location!.Path == "deep.js");
+        Assert.All(findings.Where(f => f.Location!.Path == "deep.js"), f => Assert.True(f.RuleId == "js/command-injection" || f.RuleId == CodeAnalyzer.IncompleteRule, f.RuleId));
+    }
 }
