@@ -17,7 +17,7 @@ namespace OpenKbs.Audit.Code;
 /// </summary>
 internal sealed partial class TaintEngine
 {
-    private const int MaxDepth = 8;
+    private const int MaxDepth = 32;
     private const int MaxEvaluationsPerModule = 400_000;
 
     private readonly Dictionary<string, ModuleState> modules;
@@ -1017,7 +1017,6 @@ internal sealed partial class TaintEngine
 
     private Value Invoke(FunctionRef fn, List<Value> args, Node callSite, Frame caller, bool entry)
     {
-        visited.Add(fn.Node);
         var node = (IFunction)fn.Node;
         var depth = caller.Depth + 1;
         var key = (fn.Node, $"{(entry ? "entry:" : string.Empty)}{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(fn.Closure)}:{Value.Signature(args)}");
@@ -1026,11 +1025,13 @@ internal sealed partial class TaintEngine
             return Value.Join(args).TaintOnly();
         }
 
-        if (summaries.TryGetValue(key, out var summary) && (!summary.IsTainted || entry))
+        // A summary is reused for the same function, closure and argument taints (its trace is the first call's).
+        if (summaries.TryGetValue(key, out var summary))
         {
             return summary;
         }
 
+        visited.Add(fn.Node);
         onStack.Add(fn.Node);
         try
         {

@@ -196,4 +196,18 @@ public sealed class TaintEngineTests
         Assert.Contains(findings, f => f.Location!.Path == "deep.js");
         Assert.All(findings.Where(f => f.Location!.Path == "deep.js"), f => Assert.True(f.RuleId == "js/command-injection" || f.RuleId == CodeAnalyzer.IncompleteRule, f.RuleId));
     }
+
+    [Fact]
+    public async Task FanOutCallTreeIsSummarisedNotExpanded()
+    {
+        var functions = string.Concat(Enumerable.Range(0, 12).Select(i =>
+            $"function f{i}(x) {{ const a = f{i + 1}(x + '1'); const b = f{i + 1}(x + '2'); const c = f{i + 1}(x); return a + b + c; }}\n"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var findings = await AnalyzeAsync(("tree.js",
+            "const { execSync } = require('child_process');\n" + functions + "function f12(x) { return execSync(x).toString(); }\n"
+            + "exports.handler = async (event) => ({ statusCode: 200, body: f0(event.body) });\n"));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        Assert.Equal([("js/command-injection", 14)], findings.Select(f => (f.RuleId, f.Location!.Line)));
+    }
 }
