@@ -31,6 +31,7 @@ internal sealed partial class TaintEngine
     private readonly HashSet<(string, string, int)> reportedLines = [];
     private readonly SortedSet<string> incomplete = new(StringComparer.Ordinal);
     private int evaluations;
+    private CancellationToken cancellation;
 
     /// <summary>Modules whose analysis stopped early (nesting too deep for the stack); reported as info notes.</summary>
     public IReadOnlyCollection<string> Incomplete => incomplete;
@@ -58,6 +59,7 @@ internal sealed partial class TaintEngine
 
     public IReadOnlyList<Finding> Run(CancellationToken cancellationToken)
     {
+        cancellation = cancellationToken;
         foreach (var module in modules.Values)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -219,7 +221,7 @@ internal sealed partial class TaintEngine
                     var iterable = Eval(forOf.Right, scope, frame).TaintOnly();
                     BindLoopVariable(forOf.Left, iterable, inner, frame);
                     Exec(forOf.Body, inner, frame);
-                    Exec(forOf.Body, inner, frame);
+                    Again(forOf.Body, inner, frame);
                     break;
                 }
 
@@ -247,19 +249,19 @@ internal sealed partial class TaintEngine
                     Eval(loop.Test, inner, frame);
                     Exec(loop.Body, inner, frame);
                     Eval(loop.Update, inner, frame);
-                    Exec(loop.Body, inner, frame);
+                    Again(loop.Body, inner, frame);
                     break;
                 }
 
             case WhileStatement loop:
                 Eval(loop.Test, scope, frame);
                 Exec(loop.Body, scope, frame);
-                Exec(loop.Body, scope, frame);
+                Again(loop.Body, scope, frame);
                 break;
             case DoWhileStatement loop:
                 Exec(loop.Body, scope, frame);
                 Eval(loop.Test, scope, frame);
-                Exec(loop.Body, scope, frame);
+                Again(loop.Body, scope, frame);
                 break;
             case TryStatement attempt:
                 ExecBlock(attempt.Block.Body, new Scope(scope, false), frame);
@@ -319,6 +321,16 @@ internal sealed partial class TaintEngine
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>A loop body's second pass (values assigned late in the body reach its start), within the evaluation budget
+    /// so nested loops stay linear rather than doubling per level.</summary>
+    private void Again(Node body, Scope scope, Frame frame)
+    {
+        if (evaluations < MaxEvaluationsPerModule / 4)
+        {
+            Exec(body, scope, frame);
         }
     }
 
@@ -701,7 +713,11 @@ internal sealed partial class TaintEngine
             return Value.Clean;
         }
 
-        evaluations++;
+        if ((++evaluations & 0xFFF) == 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+        }
+
         switch (node)
         {
             case Identifier id:

@@ -210,4 +210,15 @@ public sealed class TaintEngineTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
         Assert.Equal([("js/command-injection", 14)], findings.Select(f => (f.RuleId, f.Location!.Line)));
     }
+
+    [Fact]
+    public async Task DeeplyNestedLoopsStayWithinTheBudget()
+    {
+        var loops = string.Concat(Enumerable.Range(0, 40).Select(i => $"for (const x{i} of list) {{ ")) + "exec(event.body); " + new string('}', 40);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var findings = await AnalyzeAsync(("loops.js", $"const {{ exec }} = require('child_process');\nconst list = [1, 2];\nexports.handler = async (event) => {{ {loops} }};\n"));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        Assert.Equal(["js/command-injection"], findings.Select(f => f.RuleId));
+    }
 }
