@@ -491,20 +491,24 @@ internal sealed partial class TaintEngine
             return new Value { Module = NormaliseModule(specifier) };
         }
 
-        var directory = System.IO.Path.GetDirectoryName(from.Path)?.Replace('\\', '/') ?? string.Empty;
-        var joined = NormalisePath(directory.Length == 0 ? specifier : directory + "/" + specifier);
-        foreach (var candidate in new[] { joined, joined + ".js", joined + ".mjs", joined + ".cjs", joined + "/index.js", joined + "/index.mjs" })
+        if (Resolve(from.Path, specifier, modules.ContainsKey) is { } path)
         {
-            if (modules.TryGetValue(candidate, out var target))
-            {
-                var saved = evaluations;
-                Evaluate(target);
-                evaluations = saved;
-                return target.Exports;
-            }
+            var target = modules[path];
+            var saved = evaluations;
+            Evaluate(target);
+            evaluations = saved;
+            return target.Exports;
         }
 
         return Value.Clean;
+    }
+
+    /// <summary>The artifact path a relative specifier names from a module (as Node resolves it: exact, .js/.mjs/.cjs, index), or null.</summary>
+    internal static string? Resolve(string fromPath, string specifier, Func<string, bool> exists)
+    {
+        var directory = System.IO.Path.GetDirectoryName(fromPath)?.Replace('\\', '/') ?? string.Empty;
+        var joined = NormalisePath(directory.Length == 0 ? specifier : directory + "/" + specifier);
+        return new[] { joined, joined + ".js", joined + ".mjs", joined + ".cjs", joined + "/index.js", joined + "/index.mjs" }.FirstOrDefault(exists);
     }
 
     private static string NormalisePath(string path)
