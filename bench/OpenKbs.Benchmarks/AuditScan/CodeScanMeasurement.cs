@@ -60,7 +60,7 @@ internal sealed class CodeScanMeasurement : IMeasurement
                 new("findings", findings.Count.ToString(CultureInfo.InvariantCulture)),
                 new("labelled sinks found in the copies", $"{expected.Count(found.Contains):N0} of {expected.Count:N0}", "all", expected.All(found.Contains)),
                 new("managed allocation", $"{allocated / 1e9:F2} GB"),
-                new("process peak working set", $"{peak / 1e6:F0} MB", "< 2,048 MB", peak < 2048L * 1024 * 1024),
+                new("process peak working set", $"{peak / 1e6:F0} MB", "< 512 MB", peak < 512L * 1024 * 1024),
             ];
         }
         finally
