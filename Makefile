@@ -8,12 +8,12 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps access-test
+.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps eslint-baseline-deps access-test
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
 
-test: build wirecheck-deps access-test
+test: build wirecheck-deps eslint-baseline-deps access-test
 	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
@@ -29,6 +29,12 @@ wirecheck-deps: tests/wirecheck/node_modules/.package-lock.json
 
 tests/wirecheck/node_modules/.package-lock.json: tests/wirecheck/package-lock.json
 	cd tests/wirecheck && npm ci --no-audit --no-fund --loglevel=error
+
+# ESLint + eslint-plugin-security, the baseline the code analyzer is compared with (tests/OpenKbs.Audit.Tests/Code/EslintBaselineTests.cs).
+eslint-baseline-deps: tests/eslint-baseline/node_modules/.package-lock.json
+
+tests/eslint-baseline/node_modules/.package-lock.json: tests/eslint-baseline/package-lock.json
+	cd tests/eslint-baseline && npm ci --no-audit --no-fund --loglevel=error
 
 # The access function and the @openkbs/auth layer (src/OpenKbs.Access, docs/access.md): node --test against moto.
 access-test: src/OpenKbs.Access/node_modules/.package-lock.json

@@ -12,11 +12,14 @@ namespace OpenKbs.Audit.Code;
 /// The <c>code</c> analyzer (SAST) over the JavaScript files of an artifact, on Acornima. Each .js/.mjs/.cjs file is
 /// parsed as an ES module and, when that fails, as a script; a file neither parse accepts is reported as an
 /// info-severity <c>js/parse-error</c> finding (a note the report surfaces) instead of failing the run.
-/// Parsed files go through <see cref="TaintPass"/> with the sinks and sanitisers of <see cref="SinkCatalog"/>.
+/// All parsed files go together through <see cref="TaintEngine"/> (calls across modules) with the tables of <see cref="SinkCatalog"/>.
 /// </summary>
-public sealed class CodeAnalyzer : IAnalyzer
+public sealed partial class CodeAnalyzer : IAnalyzer
 {
     public const string ParseErrorRule = "js/parse-error";
+
+    /// <summary>An info note: a file's analysis stopped early (nesting deeper than the stack allows); its findings may be incomplete.</summary>
+    public const string IncompleteRule = "js/analysis-incomplete";
 
     public string Name => "code";
 
@@ -24,25 +27,111 @@ public sealed class CodeAnalyzer : IAnalyzer
     {
         ArgumentNullException.ThrowIfNull(artifact);
         var findings = new List<Finding>();
-        foreach (var file in artifact.Files)
+        var yamlLoadUnsafe = JsYamlLoadIsUnsafe(artifact);
+
+        // Modules that reach each other by relative require/import are analysed together; each group on its own, so
+        // only one group's ASTs and scopes are alive at a time (memory stays bounded by the largest group).
+        foreach (var group in ModuleGroups([.. artifact.Files.Where(f => IsJavaScript(f.Path))]))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!IsJavaScript(file.Path))
+            var parsed = new List<ModuleState>();
+            foreach (var file in group)
             {
-                continue;
+                if (TryParse(file, out var program, out var error))
+                {
+                    parsed.Add(new ModuleState(file.Path, file.Text, program!));
+                }
+                else
+                {
+                    findings.Add(error!);
+                }
             }
 
-            if (TryParse(file, out var program, out var error))
+            var engine = new TaintEngine(parsed, yamlLoadUnsafe);
+            findings.AddRange(engine.Run(cancellationToken));
+            findings.AddRange(engine.Incomplete.Select(IncompleteNote));
+        }
+
+        findings.Sort((a, b) => (a.Location?.Path, a.Location?.Line, a.Location?.Column).CompareTo((b.Location?.Path, b.Location?.Line, b.Location?.Column)));
+        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+
+    private static Finding IncompleteNote(string path) => new()
+    {
+        Analyzer = "code",
+        RuleId = IncompleteRule,
+        Severity = Severity.Info,
+        Title = "File only partly analysed",
+        Message = $"{path} nests expressions or calls deeper than the analyzer's stack allows; the analysis of this file stopped early and may miss findings.",
+        Location = new SourceLocation(path, 1),
+        Remediation = "Audit the unbundled source rather than generated or minified code.",
+        Fingerprint = Fingerprint(IncompleteRule, path, string.Empty, string.Empty),
+    };
+
+    /// <summary>The JavaScript files in groups connected by relative <c>require</c>/<c>import</c>/<c>from</c> specifiers (found by a
+    /// regular expression over the text; an edge it misses only makes a cross-module call unresolved), in path order.</summary>
+    internal static List<List<ArtifactFile>> ModuleGroups(List<ArtifactFile> files)
+    {
+        var index = files.Select((f, i) => (f.Path, i)).ToDictionary(x => x.Path, x => x.i, StringComparer.Ordinal);
+        var parent = Enumerable.Range(0, files.Count).ToArray();
+        int Find(int i)
+        {
+            while (parent[i] != i)
             {
-                findings.AddRange(TaintPass.Run(file, program!));
+                parent[i] = parent[parent[i]];
+                i = parent[i];
             }
-            else
+
+            return i;
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            foreach (System.Text.RegularExpressions.Match match in RelativeSpecifier().Matches(files[i].Text))
             {
-                findings.Add(error!);
+                if (TaintEngine.Resolve(files[i].Path, match.Groups[1].Value, index.ContainsKey) is { } target)
+                {
+                    parent[Find(i)] = Find(index[target]);
+                }
             }
         }
 
-        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+        return [.. Enumerable.Range(0, files.Count).GroupBy(Find).Select(g => g.Select(i => files[i]).ToList()).OrderBy(g => g[0].Path, StringComparer.Ordinal)];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""(?:\brequire\s*\(\s*|\bfrom\s*|\bimport\s*\(?\s*)['"`](\.{1,2}/[^'"`\r\n]+)['"`]""")]
+    private static partial System.Text.RegularExpressions.Regex RelativeSpecifier();
+
+    /// <summary>Whether the artifact's package.json (the shortest path) depends on js-yaml before 4, whose <c>load</c> runs the unsafe full schema.</summary>
+    internal static bool JsYamlLoadIsUnsafe(ArtifactContents artifact)
+    {
+        var manifest = artifact.Files.Where(f => f.Path == "package.json" || f.Path.EndsWith("/package.json", StringComparison.Ordinal))
+            .Where(f => !f.Path.Contains("node_modules/", StringComparison.Ordinal))
+            .OrderBy(f => f.Path.Length).FirstOrDefault();
+        if (manifest is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(manifest.Content);
+            foreach (var section in new[] { "dependencies", "devDependencies" })
+            {
+                if (document.RootElement.TryGetProperty(section, out var deps) && deps.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && deps.TryGetProperty("js-yaml", out var range) && range.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    var digits = new string(range.GetString()!.SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());
+                    return int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var major) && major < 4;
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An unreadable package.json: the version is unknown, so js-yaml load is judged by its schema only.
+        }
+
+        return false;
     }
 
     /// <summary>Whether a path is JavaScript source this analyzer reads.</summary>

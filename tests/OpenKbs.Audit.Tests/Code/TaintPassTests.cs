@@ -31,7 +31,7 @@ public sealed class TaintPassTests
 
     [Fact]
     public void EveryCatalogRuleHasImpactAndRemediation() =>
-        Assert.All(SinkCatalog.Sinks, sink => Assert.True(SinkCatalog.Texts.ContainsKey(sink.RuleId), sink.RuleId));
+        Assert.All(SinkCatalog.Sinks, sink => Assert.True(SinkCatalog.Rules.ContainsKey(sink.RuleId), sink.RuleId));
 
     [Fact]
     public async Task ParameterisedQueryAndParsedIdAreSafe()
@@ -55,6 +55,7 @@ public sealed class TaintPassTests
     {
         var rules = await RulesAsync("app.js", """
             const { execSync } = require('node:child_process');
+            const https = require('https');
             const app = require('express')();
             app.get('/ping', async (req, res) => {
               const host = req.query.host;
