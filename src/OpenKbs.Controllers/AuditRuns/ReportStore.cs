@@ -17,7 +17,7 @@ internal sealed record ReportSummary(bool Passed, FindingCounts Counts, IReadOnl
 
 /// <summary>
 /// Where an audit's reports live: the project's own bucket (versioned, KMS-encrypted, handed over with the account) under
-/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;checks&gt;/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
+/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
 /// (written last: its presence means the audit of that digest under that policy is complete), and the summary ConfigMap
 /// <c>&lt;auditrun&gt;-audit</c> in the namespace (owned by the AuditRun). Never a secret value: the reports mask them.
 /// </summary>
@@ -33,7 +33,7 @@ internal static class ReportStore
 
     /// <summary>The report folder of one digest under one policy (failOn and the checks run).</summary>
     public static string PrefixFor(string sha256, FailOnSeverity failOn, IEnumerable<string> checks) =>
-        $"{Prefix}{sha256}/{failOn.ToString().ToLowerInvariant()}-{string.Join('+', checks.Order(StringComparer.Ordinal))}/";
+        $"{Prefix}{sha256}/{failOn.ToString().ToLowerInvariant()}-{string.Join('.', checks.Order(StringComparer.Ordinal))}/";
 
     public static string ConfigMapName(string auditRun) => auditRun.Length <= 247 ? auditRun + "-audit" : auditRun[..247] + "-audit";
 
@@ -43,6 +43,7 @@ internal static class ReportStore
         byte[] bytes;
         try
         {
+            await target.Member.S3.HeadObjectAsync(new HeadObjectRequest { BucketName = target.Bucket, Key = prefix + JsonName }, cancellationToken);
             using var response = await target.Member.S3.GetObjectAsync(new GetObjectRequest { BucketName = target.Bucket, Key = prefix + JsonName }, cancellationToken);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken);

@@ -31,6 +31,8 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
         var copyKey = ProjectNames.ArtifactKey(expected);
         try
         {
+            // HeadObject first: S3 answers a GET of a missing key with 403 where the caller may not list the bucket.
+            await target.Member.S3.HeadObjectAsync(new HeadObjectRequest { BucketName = target.Bucket, Key = copyKey }, cancellationToken);
             bytes = await ReadAsync(target.Member.S3, target.Bucket, copyKey, cancellationToken);
             where = $"s3://{target.Bucket}/{copyKey}";
         }
