@@ -124,6 +124,26 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         Assert.Contains("secrets/private-key at deploy.pem", blocked.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("MIIE", KubernetesJson.Serialize(failed), StringComparison.Ordinal);
 
+        // The gate: with spec.audit.required the planted version is refused and 1.0.0 keeps serving; a fixed version waits for
+        // its audit, then deploys.
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"audit\":{{\"required\":true}},\"version\":\"1.0.1\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.1.zip\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
+        var refused = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.FunctionsReady) == ConditionReasons.TerminalAuditFailed);
+        Assert.Equal("1.0.0", refused.Status!.DeployedVersion);
+        Assert.Contains("AuditRun 'shop-planted'", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
+        Assert.Contains("secrets/private-key", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
+        var code = await AwsCli.RunAsync(Endpoint, ["lambda", "get-function", "--function-name", refused.Status.Functions![0].Arn!, "--region", "eu-central-1"], member);
+        Assert.Equal(Convert.ToBase64String(Convert.FromHexString(ShopSha256)), code.Json().GetProperty("Configuration").GetProperty("CodeSha256").GetString());
+        var fixedZip = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'fixed' });\n"));
+        var fixedSha = await UploadAsync("examples/shop/1.0.2.zip", fixedZip);
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"version\":\"1.0.2\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.2.zip\"}},\"sha256\":\"{fixedSha}\"}}}}}}");
+        var waiting = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.FunctionsReady) == ConditionReasons.WaitingForAudit);
+        Assert.Equal("1.0.0", waiting.Status!.DeployedVersion);
+        await KubectlAsync(Run(ns, "shop-fixed", "shop", null), "apply", "-f", "-");
+        var deployed = await WaitProjectAsync(ns, p => p?.Status?.DeployedVersion == "1.0.2");
+        Assert.Equal(fixedSha, deployed.Status!.ArtifactSha256);
+
         // Bad input: each a precise terminal reason, phase Error, nothing scanned.
         await KubectlAsync(Run(ns, "wrong-digest", "shop", ("examples/shop/1.0.0.zip", new string('a', 64))), "apply", "-f", "-");
         await AssertErrorAsync(ns, "wrong-digest", ConditionReasons.TerminalArtifactMismatch, "is " + ShopSha256);
@@ -275,6 +295,28 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
             await Task.Delay(250);
         }
     }
+
+    private async Task<Project> WaitProjectAsync(string ns, Func<Project?, bool> until)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            var current = await GetAsync<Project>(ns, Project.KubePlural, "shop");
+            if (until(current))
+            {
+                return current!;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{ns}/shop did not reach the expected state: {KubernetesJson.Serialize(current?.Status)}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static string? Reason(Project? project, string type) => Runtime.Conditions.Find(project?.Status?.Conditions, type)?.Reason;
 
     private async Task<T?> GetAsync<T>(string ns, string plural, string name)
         where T : class
