@@ -276,12 +276,16 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         return stdout;
     }
 
-    private async Task<AuditRun> WaitRunAsync(string ns, string name, Func<AuditRun?, bool> until, TimeSpan? timeout = null)
+    private Task<AuditRun> WaitRunAsync(string ns, string name, Func<AuditRun?, bool> until, TimeSpan? timeout = null) =>
+        WaitAsync(ns, AuditRun.KubePlural, name, until, timeout);
+
+    private async Task<T> WaitAsync<T>(string ns, string plural, string name, Func<T?, bool> until, TimeSpan? timeout = null)
+        where T : class
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (true)
         {
-            var current = await GetAsync<AuditRun>(ns, AuditRun.KubePlural, name);
+            var current = await GetAsync<T>(ns, plural, name);
             if (until(current))
             {
                 return current!;
@@ -296,25 +300,7 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         }
     }
 
-    private async Task<Project> WaitProjectAsync(string ns, Func<Project?, bool> until)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var current = await GetAsync<Project>(ns, Project.KubePlural, "shop");
-            if (until(current))
-            {
-                return current!;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"{ns}/shop did not reach the expected state: {KubernetesJson.Serialize(current?.Status)}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    private Task<Project> WaitProjectAsync(string ns, Func<Project?, bool> until) => WaitAsync(ns, Project.KubePlural, "shop", until);
 
     private static string? Reason(Project? project, string type) => Runtime.Conditions.Find(project?.Status?.Conditions, type)?.Reason;
 
