@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenKbs.Controllers.AccountTransfers;
+using OpenKbs.Controllers.AuditRuns;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Shared;
@@ -12,7 +13,7 @@ public static class ControllersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the shared AWS wiring (configuration section <c>Aws</c>, the Kubernetes Event audit sink, the status
-    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c>, <c>ClientAccount</c>, <c>Project</c> and <c>AccountTransfer</c>
+    /// store) and every controller. <paramref name="configuration"/> supplies sections <c>Aws</c>, <c>ClientAccount</c>, <c>Project</c>, <c>AccountTransfer</c> and <c>AuditRun</c>
     /// (the host adds <c>OPENKBS_</c>-prefixed environment variables, e.g. <c>OPENKBS_ClientAccount__WaitWhileAccountCreating=00:00:02</c>).
     /// </summary>
     public static IServiceCollection AddOpenKbsControllers(this IServiceCollection services, IConfiguration? configuration = null)
@@ -22,6 +23,7 @@ public static class ControllersServiceCollectionExtensions
         services.AddClientAccount(configuration);
         services.AddProject(configuration);
         services.AddAccountTransfer(configuration);
+        services.AddAuditRun(configuration);
         return services;
     }
 }

@@ -36,6 +36,9 @@ public sealed record ProjectSpec
         "function names must be unique")]
     public IList<FunctionSpec>? Functions { get; init; }
 
+    /// <summary>The audit gate: with <c>required: true</c> only an artifact with a Passed AuditRun is deployed.</summary>
+    public ProjectAuditSpec? Audit { get; init; }
+
     /// <summary>The project's S3 bucket (always present: versioned, encrypted, public access blocked, TLS only).</summary>
     public StorageSpec? Storage { get; init; }
 

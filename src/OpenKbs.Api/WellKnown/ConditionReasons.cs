@@ -59,6 +59,9 @@ public static class ConditionReasons
     /// <summary>ClientAccount: CloseAccount was requested and AWS is closing the account.</summary>
     public const string Closing = "Closing";
 
+    /// <summary>Project: spec.audit.required and no Passed AuditRun exists yet for the artifact to deploy; the running version keeps serving.</summary>
+    public const string WaitingForAudit = "WaitingForAudit";
+
     /// <summary>AuditRun: no finding reached the failOn severity.</summary>
     public const string AuditPassed = "AuditPassed";
 
@@ -111,6 +114,9 @@ public static class ConditionReasons
 
     /// <summary>AuditRun: findings at or above spec.failOn were found.</summary>
     public const string TerminalFindingsAboveThreshold = "TerminalFindingsAboveThreshold";
+
+    /// <summary>Project: spec.audit.required and the AuditRun of the artifact to deploy Failed (or could not audit it); nothing new is deployed.</summary>
+    public const string TerminalAuditFailed = "TerminalAuditFailed";
 
     /// <summary>True when <paramref name="reason"/> marks a terminal problem.</summary>
     public static bool IsTerminal(string? reason) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.AuditGate;
 using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
@@ -41,6 +42,7 @@ internal static class ProjectRegistration
         services.TryAddScoped<CdnStep>();
         services.TryAddScoped<SchedulesStep>();
         services.TryAddScoped<UsageStep>();
+        services.TryAddSingleton<AuditGate>();
         services.TryAddScoped<ProjectSteps>();
         services.TryAddScoped<ProjectRecipe>();
 
@@ -55,7 +57,8 @@ internal static class ProjectRegistration
             builder => builder.Watches<ClientAccount>((account, projects) => ProjectsOf(account, projects))
                 .Watches<AccountTransfer>((transfer, projects) => projects.List(transfer.Metadata.NamespaceProperty)
                     .Where(p => string.Equals(p.Spec.ClientAccountRef?.Name, transfer.Spec.ClientAccountRef.Name, StringComparison.Ordinal))
-                    .Select(ObjectKey.From)));
+                    .Select(ObjectKey.From))
+                .Watches<AuditRun>((run, projects) => [new ObjectKey(run.Metadata.NamespaceProperty, run.Spec.ProjectRef.Name)]));
     }
 
     /// <summary>The Projects in the account's namespace whose clientAccountRef names it.</summary>

@@ -7,6 +7,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Crypto;
 using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Controllers.Projects.Components.AuditGate;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -20,7 +21,7 @@ namespace OpenKbs.Controllers.Projects.Steps;
 /// configuration only when it differs (code first, configuration on a later pass, as AWS recommends). Functions of the project
 /// that left the spec are deleted (their code stays in the bucket). A drift check costs ListFunctions + one GetFunction each.
 /// </summary>
-internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IProjectStep
+internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? audit = null) : IProjectStep
 {
     /// <summary>Plain variable: <c>namespace/Project/name</c> (with the uid, the encryption context of the sealed settings).</summary>
     public const string ProjectVariable = "OPENKBS_PROJECT";
@@ -64,6 +65,11 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger) : IPr
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency,
                 context.Artifact is null ? "waiting for the verified artifact" : "waiting for the execution role", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
+        }
+
+        if (audit?.Check(context.Project, context.Artifact.Sha256) is { } held)
+        {
+            return held;
         }
 
         var seals = new SealCache(context);

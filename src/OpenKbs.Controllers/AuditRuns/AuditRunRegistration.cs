@@ -1,0 +1,48 @@
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.AuditRuns.Steps;
+using OpenKbs.Controllers.Shared;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.AuditRuns;
+
+/// <summary>
+/// Registers the AuditRun controller: its steps, the scanner, the caches it reads, and the watch that wakes the AuditRuns of a
+/// Project when the Project changes (it appears, its bucket is created, its artifact is copied).
+/// </summary>
+internal static class AuditRunRegistration
+{
+    /// <summary>The controller name in logs, metrics and audit records.</summary>
+    public const string ControllerName = "auditrun";
+
+    public static IServiceCollection AddAuditRun(this IServiceCollection services, IConfiguration? configuration)
+    {
+        var settings = new AuditRunOptions();
+        configuration?.GetSection(AuditRunOptions.SectionName).Bind(settings);
+        OptionsRules.Enforce<AuditRunOptions>(settings.Failures());
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton<IAuditScanner>(sp => new InProcessAuditScanner(settings, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton(sp => new AuditRunCaches(
+            sp.GetRequiredService<IResourceCache<Project>>(),
+            sp.GetRequiredService<IResourceCache<ClientAccount>>(),
+            sp.GetRequiredService<ICoreObjects<V1ConfigMap>>()));
+        services.TryAddScoped<TargetStep>();
+        services.TryAddScoped<ArtifactStep>();
+        services.TryAddScoped<ScanStep>();
+        services.TryAddScoped<AuditRunRecipe>();
+
+        return services.AddController<AuditRun, AuditRunReconciler>(
+            ResourceDescriptor.For<AuditRun>(),
+            new ControllerOptions { Name = ControllerName, MaxConcurrentReconciles = settings.MaxConcurrentReconciles },
+            builder => builder.Watches<Project>((project, runs) => RunsOf(project.Metadata.NamespaceProperty, project.Metadata.Name, runs)));
+    }
+
+    /// <summary>The unfinished AuditRuns of <paramref name="ns"/> that name the Project <paramref name="project"/>.</summary>
+    internal static IEnumerable<ObjectKey> RunsOf(string ns, string project, IResourceCache<AuditRun> runs) =>
+        runs.List(ns)
+            .Where(r => string.Equals(r.Spec.ProjectRef.Name, project, StringComparison.Ordinal) && !AuditRunRecipe.Finished(r.Status))
+            .Select(ObjectKey.From);
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Audit.Engine;
+using OpenKbs.Audit.Findings;
+using OpenKbs.Audit.Gate;
+using OpenKbs.Audit.Intake;
+using OpenKbs.Audit.Reports;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared.Recipes;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.AuditRuns.Steps;
+
+/// <summary>
+/// The scan: runs the audit engine (<see cref="IAuditScanner"/>) on the verified artifact, writes the three reports to the
+/// project bucket under <see cref="ReportStore.Prefix"/> (client account session, SSE-KMS with the project key, audit-trail
+/// recorded) and the summary ConfigMap, and sets the status (phase, counts, report location). Reports are keyed by digest and
+/// policy: when the JSON report of the same digest, failOn and checks is already in the bucket (an earlier AuditRun, or this one
+/// before a crash), its verdict and counts are taken and nothing is scanned again.
+/// </summary>
+internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) : IRecipeStep<AuditPass>
+{
+    /// <summary>The archive was refused by the intake (corrupt, unsafe, over a cap).</summary>
+    public const string TerminalArtifactUnreadable = "TerminalArtifactUnreadable";
+
+    /// <summary>The scan did not finish within <see cref="AuditRunOptions.TimeLimit"/>.</summary>
+    public const string TerminalAuditTimeout = "TerminalAuditTimeout";
+
+    public string Name => "scan";
+
+    public string? ConditionType => null;
+
+    public async Task<StepOutcome> RunAsync(AuditPass pass, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        var target = pass.Target ?? throw new InvalidOperationException("the scan step runs after the project step");
+        var sha = pass.Status.ArtifactSha256 ?? throw new InvalidOperationException("the scan step runs after the artifact step");
+        var checks = (pass.Spec.Checks ?? [.. Enum.GetValues<AuditCheck>()]).Select(Wire).ToList();
+        var unavailable = checks.Where(c => !scanner.AvailableChecks.Contains(c, StringComparer.Ordinal)).ToList();
+        var run = checks.Except(unavailable, StringComparer.Ordinal).ToList();
+        var prefix = ReportStore.PrefixFor(sha, pass.Spec.FailOn, run);
+        pass.Status.Version = target.Version;
+        pass.Status.StartedAt ??= pass.Now.UtcDateTime;
+
+        var summary = await ReportStore.ReadSummaryAsync(target, prefix, cancellationToken);
+        if (summary is not null)
+        {
+            pass.Event(EventType.Normal, "AuditReused", $"sha256 {sha[..12]}… was already audited with this policy: {Location(target, prefix)}; not scanned again");
+        }
+        else
+        {
+            AuditResult result;
+            try
+            {
+                result = await scanner.ScanAsync(new AuditRequest
+                {
+                    ArtifactBytes = pass.Artifact,
+                    ExpectedSha256 = sha,
+                    Subject = $"{pass.Namespace}/{target.Project.Metadata.Name}@{target.Version ?? sha[..12]}",
+                    Checks = run,
+                    Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn) },
+                    TimeLimit = options.TimeLimit,
+                }, cancellationToken);
+            }
+            catch (ArtifactRejectedException ex)
+            {
+                return ex.Reason == ArtifactRejection.DigestMismatch
+                    ? StepOutcome.Terminal(ConditionReasons.TerminalArtifactMismatch, ex.Message)
+                    : StepOutcome.Terminal(TerminalArtifactUnreadable, $"the artifact sha256 {sha} cannot be audited ({ex.Reason}): {ex.Message}");
+            }
+            catch (AuditTimeoutException ex)
+            {
+                return StepOutcome.Terminal(TerminalAuditTimeout, ex.Message);
+            }
+
+            summary = await ReportStore.WriteAsync(target, prefix, result, cancellationToken);
+            pass.Event(result.Verdict == Verdict.Passed ? EventType.Normal : EventType.Warning, $"Audit{result.Verdict}",
+                $"sha256 {sha[..12]}… audited: {Counts(summary)}; reports in {Location(target, prefix)}");
+        }
+
+        var status = pass.Status;
+        status.Findings = summary.Counts;
+        status.ReportRef = new ReportReference
+        {
+            ConfigMapName = ReportStore.ConfigMapName(pass.Name),
+            S3 = new S3Location { Bucket = target.Bucket, Key = prefix + ReportStore.MarkdownName },
+        };
+        await ReportStore.WriteConfigMapAsync(pass, summary, prefix, cancellationToken);
+        status.CompletedAt = pass.Now.UtcDateTime;
+        status.Phase = summary.Passed ? AuditPhase.Passed : AuditPhase.Failed;
+        var skipped = unavailable.Count == 0 ? string.Empty : $" (check(s) {string.Join(", ", unavailable)} not available in this operator, not run)";
+        return summary.Passed
+            ? StepOutcome.Ready($"passed at failOn {Wire(pass.Spec.FailOn)}: {Counts(summary)}{skipped}; report {Location(target, prefix)}", ConditionReasons.AuditPassed)
+            : StepOutcome.Terminal(ConditionReasons.TerminalFindingsAboveThreshold,
+                $"blocked at failOn {Wire(pass.Spec.FailOn)}: {string.Join("; ", summary.Reasons)}{skipped}; report {Location(target, prefix)}");
+    }
+
+    private static string Location(AuditTarget target, string prefix) => $"s3://{target.Bucket}/{prefix}";
+
+    private static string Counts(ReportSummary summary) =>
+        $"{summary.Counts.Critical} critical, {summary.Counts.High} high, {summary.Counts.Medium} medium, {summary.Counts.Low} low";
+
+    internal static Severity Severe(FailOnSeverity failOn) => failOn switch
+    {
+        FailOnSeverity.High => Severity.High,
+        FailOnSeverity.Medium => Severity.Medium,
+        _ => Severity.Critical,
+    };
+
+    internal static string Wire<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,320 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using k8s;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.AuditRuns;
+using OpenKbs.Controllers.AuditRuns.Steps;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Runtime;
+using OpenKbs.Sandbox.Aws.Bootstrap;
+using OpenKbs.Sandbox.Aws.Chaos;
+using OpenKbs.Testing;
+using OpenKbs.Testing.Kube;
+using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
+
+namespace OpenKbs.Controllers.Tests.AuditRuns;
+
+/// <summary>
+/// The AuditRun controller in the sandbox on moto: the operator in process, a ClientAccount and a Project (the example's
+/// artifact), AuditRuns applied with kubectl, the reports read back from the client account with the aws CLI through a
+/// 900 s session as the client would.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>, IAsyncLifetime
+{
+    private const string Role = "OrganizationAccountAccessRole";
+    private const string ShopSha256 = "db8738746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83";
+
+    private AwsChaosProxy? _proxy;
+
+    private Uri Endpoint => _proxy!.Endpoint;
+
+    public async Task InitializeAsync()
+    {
+        await moto.ResetAsync();
+        await SandboxAws.BootstrapAsync(moto.Endpoint, Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples"), TextWriter.Null);
+        _proxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions
+        {
+            Backend = moto.Endpoint,
+            Spec = AwsChaosSpec.Parse("realism=on,org-polls=0,lambda-polls=1,cloudfront-polls=1,rds-polls=1,empty-pages=0"),
+        });
+    }
+
+    public async Task DisposeAsync() => await _proxy!.DisposeAsync();
+
+    [Fact]
+    public async Task An_audit_scans_once_stores_its_reports_in_the_client_account_and_blocks_a_planted_secret()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit");
+        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], new Dictionary<string, string?>
+        {
+            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+            ["Project:WaitForLambda"] = "00:00:00.300",
+            ["Project:WaitForIamPropagation"] = "00:00:00.300",
+            ["Project:WaitForAccount"] = "00:00:00.500",
+            ["AuditRun:WaitForProject"] = "00:00:00.500",
+            ["AuditRun:ProjectGrace"] = "00:00:02",
+            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+        });
+        await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+
+        // The project's own artifact: passed, counts and report location in status, the reports in the client's bucket.
+        await KubectlAsync(Run(ns, "shop-1", "shop", null), "apply", "-f", "-");
+        var run = await WaitRunAsync(ns, "shop-1", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+        output.WriteLine(KubernetesJson.Serialize(run.Status));
+        Assert.Equal(AuditPhase.Passed, run.Status!.Phase);
+        Assert.Equal(ShopSha256, run.Status.ArtifactSha256);
+        Assert.Equal("1.0.0", run.Status.Version);
+        Assert.Equal(0, run.Status.Findings!.Critical);
+        var ready = Runtime.Conditions.Find(run.Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.True, ConditionReasons.AuditPassed), (ready.Status, ready.Reason));
+        Assert.True(Runtime.Conditions.IsTrue(run.Status.Conditions, ConditionTypes.ArtifactVerified));
+        var project = (await GetAsync<Project>(ns, Project.KubePlural, "shop"))!;
+        var bucket = project.Status!.Storage!.BucketName!;
+        var report = run.Status.ReportRef!;
+        Assert.Equal(bucket, report.S3!.Bucket);
+        Assert.Equal($"audits/sha256/{ShopSha256}/critical-code.dependencies.secrets/report.md", report.S3.Key);
+        var member = await SessionAsync(project.Status.AccountId!);
+        var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, bucket, report.S3.Key));
+        Assert.Contains(ShopSha256, markdown, StringComparison.Ordinal);
+        var prefix = report.S3.Key[..^"report.md".Length];
+        using (var sarif = JsonDocument.Parse(await DownloadAsync(member, bucket, prefix + "report.sarif")))
+        {
+            Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        }
+
+        var json = await DownloadAsync(member, bucket, prefix + "report.json");
+        var head = await AwsCli.RunAsync(Endpoint, ["s3api", "head-object", "--bucket", bucket, "--key", prefix + "report.json", "--region", "eu-central-1"], member);
+        Assert.Equal("aws:kms", head.Json().GetProperty("ServerSideEncryption").GetString());
+        var map = await sandbox.Client.CoreV1.ReadNamespacedConfigMapAsync(report.ConfigMapName, ns);
+        using (var summary = JsonDocument.Parse(map.Data[ReportStore.SummaryKey]))
+        {
+            Assert.Equal("Passed", summary.RootElement.GetProperty("verdict").GetString());
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(json)), summary.RootElement.GetProperty("reports").GetProperty("jsonSha256").GetString());
+        }
+
+        Assert.Equal("shop-1", map.Metadata.OwnerReferences.Single().Name);
+        var audits = op.Log.Operations.Count(o => o.Contains("/audits/", StringComparison.Ordinal));
+        await KubectlAsync(null, "-n", ns, "annotate", "auditrun", "shop-1", $"{Annotations.ReconcileRequestedAt}={DateTime.UtcNow:O}");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(audits, op.Log.Operations.Count(o => o.Contains("/audits/", StringComparison.Ordinal)));
+
+        // A second AuditRun of the same digest under the same policy is not scanned again: the report is reused, not rewritten.
+        await KubectlAsync(Run(ns, "shop-again", "shop", null), "apply", "-f", "-");
+        var again = await WaitRunAsync(ns, "shop-again", r => r?.Status?.CompletedAt is not null);
+        Assert.Equal(AuditPhase.Passed, again.Status!.Phase);
+        Assert.Equal(report.S3.Key, again.Status.ReportRef!.S3!.Key);
+        var versions = await AwsCli.RunAsync(Endpoint, ["s3api", "list-object-versions", "--bucket", bucket, "--prefix", prefix + "report.json", "--region", "eu-central-1"], member);
+        Assert.Single(versions.Json().GetProperty("Versions").EnumerateArray());
+
+        // A version with a planted private key: Failed, terminal, the message names what blocks; the key is never in status.
+        var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
+        var plantedSha = await UploadAsync("examples/shop/1.0.1.zip", planted);
+        await KubectlAsync(Run(ns, "shop-planted", "shop", ("examples/shop/1.0.1.zip", plantedSha), "1.0.1"), "apply", "-f", "-");
+        var failed = await WaitRunAsync(ns, "shop-planted", r => r?.Status?.CompletedAt is not null);
+        Assert.Equal(AuditPhase.Failed, failed.Status!.Phase);
+        Assert.Equal("1.0.1", failed.Status.Version);
+        Assert.True(failed.Status.Findings!.Critical >= 1);
+        var blocked = Runtime.Conditions.Find(failed.Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(ConditionReasons.TerminalFindingsAboveThreshold, blocked.Reason);
+        Assert.Contains("secrets/private-key at deploy.pem", blocked.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MIIE", KubernetesJson.Serialize(failed), StringComparison.Ordinal);
+
+        // The gate: with spec.audit.required the planted version is refused and 1.0.0 keeps serving; a fixed version waits for
+        // its audit, then deploys.
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"audit\":{{\"required\":true}},\"version\":\"1.0.1\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.1.zip\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
+        var refused = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.FunctionsReady) == ConditionReasons.TerminalAuditFailed);
+        Assert.Equal("1.0.0", refused.Status!.DeployedVersion);
+        Assert.Contains("AuditRun 'shop-planted'", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
+        Assert.Contains("secrets/private-key", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
+        var code = await AwsCli.RunAsync(Endpoint, ["lambda", "get-function", "--function-name", refused.Status.Functions![0].Arn!, "--region", "eu-central-1"], member);
+        Assert.Equal(Convert.ToBase64String(Convert.FromHexString(ShopSha256)), code.Json().GetProperty("Configuration").GetProperty("CodeSha256").GetString());
+        var fixedZip = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'fixed' });\n"));
+        var fixedSha = await UploadAsync("examples/shop/1.0.2.zip", fixedZip);
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"version\":\"1.0.2\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.2.zip\"}},\"sha256\":\"{fixedSha}\"}}}}}}");
+        var waiting = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.FunctionsReady) == ConditionReasons.WaitingForAudit);
+        Assert.Equal("1.0.0", waiting.Status!.DeployedVersion);
+        await KubectlAsync(Run(ns, "shop-fixed", "shop", null), "apply", "-f", "-");
+        var deployed = await WaitProjectAsync(ns, p => p?.Status?.DeployedVersion == "1.0.2");
+        Assert.Equal(fixedSha, deployed.Status!.ArtifactSha256);
+
+        // Bad input: each a precise terminal reason, phase Error, nothing scanned.
+        await KubectlAsync(Run(ns, "wrong-digest", "shop", ("examples/shop/1.0.0.zip", new string('a', 64))), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "wrong-digest", ConditionReasons.TerminalArtifactMismatch, "is " + ShopSha256);
+        await KubectlAsync(Run(ns, "missing-artifact", "shop", ("examples/shop/9.9.9.zip", new string('b', 64))), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "missing-artifact", ConditionReasons.TerminalArtifactNotFound, "examples/shop/9.9.9.zip does not exist");
+        var corrupt = Encoding.ASCII.GetBytes("PK\u0003\u0004 this is not a zip archive at all");
+        var corruptSha = await UploadAsync("examples/shop/corrupt.zip", corrupt);
+        await KubectlAsync(Run(ns, "corrupt", "shop", ("examples/shop/corrupt.zip", corruptSha)), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "corrupt", ScanStep.TerminalArtifactUnreadable, "cannot be audited");
+        var escape = Zip(("../../etc/cron.d/x", "* * * * * root id\n"));
+        var escapeSha = await UploadAsync("examples/shop/slip.zip", escape);
+        await KubectlAsync(Run(ns, "zip-slip", "shop", ("examples/shop/slip.zip", escapeSha)), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "zip-slip", ScanStep.TerminalArtifactUnreadable, "PathEscape");
+        await KubectlAsync(Run(ns, "no-project", "elsewhere", null), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "no-project", TargetStep.TerminalProjectNotFound, $"Project 'elsewhere' does not exist in namespace '{ns}'");
+
+        var table = await KubectlAsync(null, "get", "auditrun", "-n", ns);
+        output.WriteLine(table);
+        Assert.Matches(@"shop-1\s+shop\s+1\.0\.0\s+Passed\s+0\s+", table);
+        Assert.Matches(@"shop-planted\s+shop\s+1\.0\.1\s+Failed\s+[1-9]", table);
+    }
+
+    private const string PrivateKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh\n-----END RSA PRIVATE KEY-----\n";
+
+    private async Task AssertErrorAsync(string ns, string name, string reason, string says)
+    {
+        var run = await WaitRunAsync(ns, name, r => r?.Status?.CompletedAt is not null);
+        Assert.Equal(AuditPhase.Error, run.Status!.Phase);
+        var ready = Runtime.Conditions.Find(run.Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, reason), (ready.Status, ready.Reason));
+        Assert.Contains(says, ready.Message, StringComparison.Ordinal);
+        Assert.Null(run.Status.ReportRef);
+    }
+
+    private static byte[] Zip(params (string Name, string Text)[] files)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in files)
+            {
+                using var stream = zip.CreateEntry(name).Open();
+                stream.Write(Encoding.UTF8.GetBytes(text));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<string> UploadAsync(string key, byte[] bytes)
+    {
+        var file = Path.Combine(sandbox.WorkDirectory, Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(file, bytes);
+        var put = await AwsCli.RunAsync(Endpoint, ["s3api", "put-object", "--bucket", SandboxAws.ArtifactBucket, "--key", key, "--body", file]);
+        Assert.True(put.ExitCode == 0, put.ToString());
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    private static string Tenant(string ns) => $"""
+        apiVersion: openkbs.com/v1alpha1
+        kind: ClientAccount
+        metadata:
+          name: acme
+          namespace: {ns}
+        spec:
+          email: aws+acme-audit@example.com
+          region: eu-central-1
+          allowedRegions: [eu-central-1]
+        ---
+        apiVersion: openkbs.com/v1alpha1
+        kind: Project
+        metadata:
+          name: shop
+          namespace: {ns}
+        spec:
+          clientAccountRef:
+            name: acme
+          version: 1.0.0
+          source:
+            s3:
+              bucket: {SandboxAws.ArtifactBucket}
+              key: examples/shop/1.0.0.zip
+            sha256: {ShopSha256}
+          functions:
+            - name: api
+              handler: api.handler
+        """;
+
+    private static string Run(string ns, string name, string project, (string Key, string Sha256)? source, string? version = null)
+    {
+        var text = $"apiVersion: openkbs.com/v1alpha1\nkind: AuditRun\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  projectRef:\n    name: {project}\n";
+        if (version is not null)
+        {
+            text += $"  version: {version}\n";
+        }
+
+        if (source is var (key, sha))
+        {
+            text += $"  source:\n    s3:\n      bucket: {SandboxAws.ArtifactBucket}\n      key: {key}\n    sha256: {sha}\n";
+        }
+
+        return text;
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> SessionAsync(string accountId)
+    {
+        var assumed = await AwsCli.RunAsync(Endpoint, ["sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/{Role}", "--role-session-name", "client", "--duration-seconds", "900"]);
+        Assert.True(assumed.ExitCode == 0, assumed.ToString());
+        var credentials = assumed.Json().GetProperty("Credentials");
+        return new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
+            ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+        };
+    }
+
+    private async Task<byte[]> DownloadAsync(IReadOnlyDictionary<string, string> member, string bucket, string key)
+    {
+        var file = Path.Combine(sandbox.WorkDirectory, Guid.NewGuid().ToString("N"));
+        var got = await AwsCli.RunAsync(Endpoint, ["s3api", "get-object", "--bucket", bucket, "--key", key, file, "--region", "eu-central-1"], member);
+        Assert.True(got.ExitCode == 0, got.ToString());
+        return await File.ReadAllBytesAsync(file);
+    }
+
+    private async Task<string> KubectlAsync(string? input, params string[] args)
+    {
+        var (exit, stdout, stderr) = await Kubectl.RunAsync(sandbox.KubeconfigPath, input, args);
+        Assert.True(exit == 0, $"kubectl {string.Join(' ', args)}: {stderr}");
+        return stdout;
+    }
+
+    private Task<AuditRun> WaitRunAsync(string ns, string name, Func<AuditRun?, bool> until, TimeSpan? timeout = null) =>
+        WaitAsync(ns, AuditRun.KubePlural, name, until, timeout);
+
+    private async Task<T> WaitAsync<T>(string ns, string plural, string name, Func<T?, bool> until, TimeSpan? timeout = null)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var current = await GetAsync<T>(ns, plural, name);
+            if (until(current))
+            {
+                return current!;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{ns}/{name} did not reach the expected state: {(current is null ? "gone" : KubernetesJson.Serialize(current))}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private Task<Project> WaitProjectAsync(string ns, Func<Project?, bool> until) => WaitAsync(ns, Project.KubePlural, "shop", until);
+
+    private static string? Reason(Project? project, string type) => Runtime.Conditions.Find(project?.Status?.Conditions, type)?.Reason;
+
+    private async Task<T?> GetAsync<T>(string ns, string plural, string name)
+        where T : class
+    {
+        try
+        {
+            var raw = await sandbox.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Name, ApiGroup.Version, ns, plural, name);
+            return KubernetesJson.Deserialize<T>(((JsonElement)raw).GetRawText());
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}
