@@ -24,7 +24,7 @@ internal static class AuditRunRegistration
         configuration?.GetSection(AuditRunOptions.SectionName).Bind(settings);
         OptionsRules.Enforce<AuditRunOptions>(settings.Failures());
         services.TryAddSingleton(settings);
-        services.TryAddSingleton<IAuditScanner>(sp => new InProcessAuditScanner(settings, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton<IAuditScanner>(sp => new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AuditRunCaches(
             sp.GetRequiredService<IResourceCache<Project>>(),
             sp.GetRequiredService<IResourceCache<ClientAccount>>(),
