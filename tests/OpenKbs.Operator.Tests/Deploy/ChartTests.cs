@@ -92,7 +92,7 @@ public sealed class ChartTests
         var defaults = Leaves(Load(File.ReadAllText(Path.Combine(ChartRenderer.ChartDirectory, "values.yaml"))), string.Empty).ToHashSet(StringComparer.Ordinal);
         var all = Leaves(Load(AllValues), string.Empty).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Empty(defaults.Where(k => !all.Any(a => a == k || a.StartsWith(k + ".", StringComparison.Ordinal))));
+        Assert.DoesNotContain(defaults, k => !all.Any(a => a == k || a.StartsWith(k + ".", StringComparison.Ordinal)));
 
         static YamlNode Load(string text)
         {
@@ -173,7 +173,7 @@ public sealed class ChartTests
         var options = OperatorSettings.Load(null, env, new Dictionary<string, IReadOnlyList<string>>());
 
         var settable = OperatorSettings.All.Select(s => s.EnvironmentVariable).Where(v => v is not "OPENKBS_KUBECONFIG" and not "OPENKBS_LEADER_ELECTION_IDENTITY");
-        Assert.Empty(settable.Where(v => !env.ContainsKey(v)));
+        Assert.DoesNotContain(settable, v => !env.ContainsKey(v));
         Assert.Equal(["tenant-a", "tenant-b"], options.Namespaces);
         Assert.Equal("shard=eu", options.LabelSelector);
         Assert.Equal((":9090", ":9091"), (options.MetricsBindAddress, options.HealthProbeBindAddress));
@@ -225,10 +225,10 @@ public sealed class ChartTests
     {
         var copies = Directory.GetFiles(Path.Combine(ChartRenderer.Root, copy), "*.yaml")
             .Where(f => !Path.GetFileName(f).StartsWith("kustomization", StringComparison.Ordinal))
-            .ToDictionary(Path.GetFileName, File.ReadAllText, StringComparer.Ordinal);
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
         var sources = Directory.GetFiles(Path.Combine(ChartRenderer.Root, source), "*.yaml")
             .Where(f => copy.EndsWith("crds", StringComparison.Ordinal) || copy == "config/crd" || Path.GetFileName(f) is "role.yaml" or "leader_election_role.yaml")
-            .ToDictionary(Path.GetFileName, File.ReadAllText, StringComparer.Ordinal);
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
 
         Assert.Equal(sources.Keys.Order(StringComparer.Ordinal), copies.Keys.Order(StringComparer.Ordinal));
         Assert.All(sources, s => Assert.True(s.Value == copies[s.Key], $"{copy}/{s.Key} differs from {source}/{s.Key}: run make deploy-files"));
