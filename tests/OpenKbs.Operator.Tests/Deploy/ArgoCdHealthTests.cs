@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s.Models;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Api;
 
 namespace OpenKbs.Operator.Tests.Deploy;
 
@@ -57,45 +60,56 @@ public sealed class ArgoCdHealthTests
         }
     }
 
-    private static string ClientAccount(long generation, long observed, string state, string ready, string reason, string message, bool paused = false) => new JsonObject
-    {
-        ["apiVersion"] = "openkbs.com/v1alpha1",
-        ["kind"] = "ClientAccount",
-        ["metadata"] = Metadata("acme", generation, paused),
-        ["status"] = new JsonObject { ["state"] = state, ["accountId"] = "111122223333", ["observedGeneration"] = observed, ["conditions"] = Conditions(ready, reason, message, observed) },
-    }.ToJsonString();
-
-    private static string Project(long generation, long observed, string ready, string reason, string message) => new JsonObject
-    {
-        ["apiVersion"] = "openkbs.com/v1alpha1",
-        ["kind"] = "Project",
-        ["metadata"] = Metadata("shop", generation, false),
-        ["status"] = new JsonObject { ["observedGeneration"] = observed, ["functionsReady"] = "3/3", ["conditions"] = Conditions(ready, reason, message, observed) },
-    }.ToJsonString();
-
-    private static string Phased(string kind, string phase, string ready, string reason, string message) => new JsonObject
-    {
-        ["apiVersion"] = "openkbs.com/v1alpha1",
-        ["kind"] = kind,
-        ["metadata"] = Metadata("x", 1, false),
-        ["status"] = new JsonObject { ["phase"] = phase, ["observedGeneration"] = 1, ["conditions"] = Conditions(ready, reason, message, 1) },
-    }.ToJsonString();
-
-    private static JsonObject Metadata(string name, long generation, bool paused)
-    {
-        var meta = new JsonObject { ["name"] = name, ["namespace"] = "acme", ["generation"] = generation };
-        if (paused)
+    // The objects are the operator's own types serialized as the operator writes them (KubernetesJson), so a renamed
+    // status field or enum value breaks these fixtures.
+    private static string ClientAccount(long generation, long observed, string state, string ready, string reason, string message, bool paused = false) =>
+        Serialize(new ClientAccount
         {
-            meta["annotations"] = new JsonObject { ["openkbs.com/paused"] = "true" };
-        }
+            ApiVersion = "openkbs.com/v1alpha1",
+            Metadata = Metadata("acme", generation, paused),
+            Spec = null!, // the health check reads metadata and status only
+            Status = new ClientAccountStatus { State = Enum.Parse<AccountState>(state), AccountId = "111122223333", ObservedGeneration = observed, Conditions = Conditions(ready, reason, message, observed) },
+        });
 
-        return meta;
-    }
+    private static string Project(long generation, long observed, string ready, string reason, string message) =>
+        Serialize(new Project
+        {
+            ApiVersion = "openkbs.com/v1alpha1",
+            Metadata = Metadata("shop", generation, false),
+            Spec = null!, // the health check reads metadata and status only
+            Status = new ProjectStatus { FunctionsReady = "3/3", ObservedGeneration = observed, Conditions = Conditions(ready, reason, message, observed) },
+        });
 
-    private static JsonArray Conditions(string ready, string reason, string message, long observed) =>
+    private static string Phased(string kind, string phase, string ready, string reason, string message) => kind == OpenKbs.Api.V1Alpha1.AuditRun.KubeKind
+        ? Serialize(new AuditRun
+        {
+            ApiVersion = "openkbs.com/v1alpha1",
+            Metadata = Metadata("x", 1, false),
+            Spec = null!, // the health check reads metadata and status only
+            Status = new AuditRunStatus { Phase = Enum.Parse<AuditPhase>(phase), ObservedGeneration = 1, Conditions = Conditions(ready, reason, message, 1) },
+        })
+        : Serialize(new AccountTransfer
+        {
+            ApiVersion = "openkbs.com/v1alpha1",
+            Metadata = Metadata("x", 1, false),
+            Spec = null!, // the health check reads metadata and status only
+            Status = new AccountTransferStatus { Phase = Enum.Parse<TransferPhase>(phase), ObservedGeneration = 1, Conditions = Conditions(ready, reason, message, 1) },
+        });
+
+    private static string Serialize(object value) => k8s.KubernetesJson.Serialize(value);
+
+    private static V1ObjectMeta Metadata(string name, long generation, bool paused) => new()
+    {
+        Name = name,
+        NamespaceProperty = "acme",
+        Generation = generation,
+        Annotations = paused ? new Dictionary<string, string> { [Annotations.Paused] = "true" } : null,
+    };
+
+    private static List<V1Condition> Conditions(string ready, string reason, string message, long observed) =>
     [
-        new JsonObject { ["type"] = "Synced", ["status"] = "True", ["reason"] = "Available", ["message"] = "synced", ["lastTransitionTime"] = "2026-01-01T00:00:00Z" },
-        new JsonObject { ["type"] = "Ready", ["status"] = ready, ["reason"] = reason, ["message"] = message, ["observedGeneration"] = observed, ["lastTransitionTime"] = "2026-01-01T00:00:00Z" },
+        new() { Type = ConditionTypes.Synced, Status = "True", Reason = ConditionReasons.Available, Message = "synced", LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
+        new() { Type = ConditionTypes.Ready, Status = ready, Reason = reason, Message = message, ObservedGeneration = observed, LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
     ];
 
     /// <summary>A Lua table constructor for a JSON value (as Argo CD hands the object to the script: maps, arrays from 1, numbers, strings).</summary>
