@@ -1,5 +1,8 @@
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenKbs.Controllers;
 using OpenKbs.Aws;
 using OpenKbs.Controllers.AccountTransfers;
 using OpenKbs.Controllers.ClientAccounts;
@@ -182,15 +185,16 @@ public sealed class ChartTests
         Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(40)), (options.ResyncInterval, options.TerminalRecheckInterval, options.BackoffCap, options.ShutdownTimeout));
         Assert.Equal((8, "Debug", "text"), (options.MaxConcurrentReconciles, options.LogLevel, options.LogFormat));
 
-        // The sections bind as the operator binds them (AddEnvironmentVariables("OPENKBS_"), '__' for ':').
+        // The sections bind through the operator's own registration (AddEnvironmentVariables("OPENKBS_"): '__' for ':').
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(env.Where(e => e.Key.StartsWith("OPENKBS_", StringComparison.Ordinal))
                 .Select(e => new KeyValuePair<string, string?>(e.Key["OPENKBS_".Length..].Replace("__", ":", StringComparison.Ordinal), e.Value)))
             .Build();
-        var clientAccount = configuration.GetSection(ClientAccountOptions.SectionName).Get<ClientAccountOptions>()!;
-        var project = configuration.GetSection(ProjectOptions.SectionName).Get<ProjectOptions>()!;
-        var transfer = configuration.GetSection(AccountTransferOptions.SectionName).Get<AccountTransferOptions>()!;
-        var aws = configuration.GetSection(AwsOptions.SectionName).Get<AwsOptions>()!;
+        using var services = new ServiceCollection().AddOpenKbsControllers(configuration).BuildServiceProvider();
+        var clientAccount = services.GetRequiredService<IOptions<ClientAccountOptions>>().Value;
+        var project = services.GetRequiredService<IOptions<ProjectOptions>>().Value;
+        var transfer = services.GetRequiredService<AccountTransferOptions>(); // what its steps take
+        var aws = services.GetRequiredService<IOptions<AwsOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(20), 4, 3, 12), (clientAccount.WaitWhileAccountCreating, clientAccount.MaxCreationsInFlight, clientAccount.UrgentWorkers, clientAccount.MaxConcurrentReconciles));
         Assert.Empty(clientAccount.Failures());
         Assert.Equal((TimeSpan.FromHours(2), TimeSpan.FromMinutes(20), 6), (project.UsageRefresh, project.DriftCheckInterval, project.MaxConcurrentReconciles));
@@ -198,7 +202,7 @@ public sealed class ChartTests
         Assert.Equal((TimeSpan.FromDays(20), TimeSpan.FromHours(2), 1), (transfer.AccessCheckPeriod, transfer.CodeValidity, transfer.MaxConcurrentReconciles));
         Assert.Empty(transfer.Failures());
         Assert.Equal(("eu-west-1", "okbs", TimeSpan.FromMinutes(3), "10.0.0.10"), (aws.DefaultRegion, aws.SessionNamePrefix, aws.SessionRefreshMargin, aws.SourceAddress));
-        Assert.Contains("eu-west-1", aws.AllowedRegions);
+        Assert.Equal(["eu-west-1", "eu-central-1"], aws.AllowedRegions);
         Assert.Equal("openkbs-artifacts", env["OPENKBS_ARTIFACT_BUCKET"]);
         Assert.Equal(("openkbs-operator-eu", "500", "7"), (env["OPENKBS_AuditStore__OperatorIdentity"], env["OPENKBS_AuditStore__RetentionDays"], env["OPENKBS_AuditStore__TimeoutSeconds"]));
     }
