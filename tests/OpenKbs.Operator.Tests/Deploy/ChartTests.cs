@@ -89,6 +89,27 @@ public sealed class ChartTests
         Assert.Equal(2, rendered.One<V1PodDisruptionBudget>().Spec.MinAvailable.Value is "2" ? 2 : -1);
     }
 
+    [SkippableFact]
+    public async Task What_helm_lint_checks_holds_for_the_defaults_and_every_value()
+    {
+        var chart = k8s.KubernetesYaml.Deserialize<Dictionary<string, object>>(File.ReadAllText(Path.Combine(ChartRenderer.ChartDirectory, "Chart.yaml")));
+        Assert.Equal(("v2", "openkbs-operator", "application"), ((string)chart["apiVersion"], (string)chart["name"], (string)chart["type"]));
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", (string)chart["version"]);
+        Assert.False(string.IsNullOrWhiteSpace((string)chart["appVersion"]));
+
+        foreach (var values in new[] { null, AllValues })
+        {
+            var rendered = await ChartRenderer.RenderAsync(values);
+            Assert.True(rendered.ExitCode == 0, rendered.ToString());
+            foreach (var o in rendered.Objects.Cast<k8s.IKubernetesObject<V1ObjectMeta>>())
+            {
+                Assert.False(string.IsNullOrEmpty(o.ApiVersion) || string.IsNullOrEmpty(o.Kind), o.Metadata.Name);
+                Assert.Matches(@"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", o.Metadata.Name);
+                Assert.All(o.Metadata.Labels ?? new Dictionary<string, string>(), l => Assert.True(l.Value.Length <= 63, $"{o.Kind} {o.Metadata.Name}: label {l.Key} longer than 63"));
+            }
+        }
+    }
+
     [Fact]
     public void The_all_values_file_sets_every_key_of_values_yaml()
     {
