@@ -88,6 +88,12 @@ public sealed class ClusterApplyTests(SandboxFixture sandbox, ITestOutputHelper 
         var skipped = objects.Except(apply).Select(o => $"{o.Json["kind"]} {o.Json["metadata"]!["name"]}").ToList();
         output.WriteLine($"not served by the sandbox (checked as typed objects only): {string.Join(", ", skipped)}");
         output.WriteLine($"applied: {string.Join(", ", apply.Select(o => $"{o.Json["kind"]} {o.Json["metadata"]!["name"]}"))}");
+        // The namespaces the objects name (e.g. the RoleBindings of operator.namespaces) exist in a real cluster already.
+        foreach (var objectNamespace in apply.Select(o => (string?)o.Json["metadata"]!["namespace"]).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            await kubectl.RunAsync("create", "namespace", objectNamespace);
+        }
+
         var file = Path.Combine(sandbox.WorkDirectory, Guid.NewGuid().ToString("N") + ".yaml");
         await File.WriteAllTextAsync(file, string.Join("\n---\n", apply.Select(o => o.Text)));
 
