@@ -9,9 +9,9 @@ namespace OpenKbs.Operator.Tests.Deploy;
 
 /// <summary>
 /// The rendered chart and `kubectl kustomize config/` applied with kubectl to the sandbox API server: server-side dry run,
-/// then for real, then read back. The sandbox serves only the kinds the operator itself uses (CRDs, Namespaces, Secrets,
-/// ConfigMaps, Events, Leases, and whatever it learns later); the objects of kinds it does not serve are listed in the
-/// output and checked here as typed objects (strict: an unknown field fails) instead.
+/// then for real, then read back. The sandbox serves the kinds the operator uses and those an installation consists of
+/// (Deployment, Service, ServiceAccount, PodDisruptionBudget, NetworkPolicy, RBAC; stored and validated, nothing runs);
+/// objects of any kind it does not serve (ServiceMonitor) are listed in the output and checked as typed objects instead.
 /// </summary>
 public sealed class ClusterApplyTests(SandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<SandboxFixture>
 {
@@ -29,6 +29,11 @@ public sealed class ClusterApplyTests(SandboxFixture sandbox, ITestOutputHelper 
 
         Assert.Contains("CustomResourceDefinition", applied);
         Assert.Contains("ConfigMap", applied);
+        foreach (var kind in new[] { "Deployment", "PodDisruptionBudget", "Service", "ServiceAccount", "ClusterRole", "Role", "RoleBinding", "NetworkPolicy" })
+        {
+            Assert.Contains(kind, applied);
+        }
+
         var health = await sandbox.Client.CoreV1.ReadNamespacedConfigMapAsync("okbs-operator-argocd-health", "openkbs-system");
         Assert.Equal(4, health.Data.Count);
         var crd = await sandbox.Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync("projects.openkbs.com");
@@ -65,6 +70,8 @@ public sealed class ClusterApplyTests(SandboxFixture sandbox, ITestOutputHelper 
         var applied = await ApplyServedAsync(Documents(build.Stdout), null);
         Assert.Contains("Namespace", applied);
         Assert.Contains("CustomResourceDefinition", applied);
+        Assert.Contains("Deployment", applied);
+        Assert.Contains("ClusterRoleBinding", applied);
     }
 
     /// <summary>Applies the documents of served kinds (dry run, then for real) and reads them back; returns the kinds applied.</summary>
