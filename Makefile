@@ -8,12 +8,12 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test chaos crds models run sandbox bench fmt clean wirecheck-deps eslint-baseline-deps access-test
+.PHONY: build test chaos crds deploy-files models run sandbox bench fmt clean wirecheck-deps eslint-baseline-deps access-test helmrender-deps
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
 
-test: build wirecheck-deps eslint-baseline-deps access-test
+test: build wirecheck-deps eslint-baseline-deps access-test helmrender-deps
 	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
@@ -45,6 +45,36 @@ src/OpenKbs.Access/node_modules/.package-lock.json: src/OpenKbs.Access/package-l
 
 crds:
 	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds
+	$(MAKE) --no-print-directory deploy-files
+
+# The copies inside the Helm chart and config/ (kustomize cannot reach files outside its root, helm's .Files neither) of
+# the generated CRDs and of the RBAC rules, whose one source is config/rbac/{role,leader_election_role}.yaml.
+# tests/OpenKbs.Deploy.Tests fails when a copy is stale.
+deploy-files:
+	mkdir -p charts/openkbs-operator/files/crds charts/openkbs-operator/files/rbac config/crd
+	rm -f charts/openkbs-operator/files/crds/*.yaml config/crd/openkbs.com_*.yaml
+	cp crds/*.yaml charts/openkbs-operator/files/crds/
+	cp crds/*.yaml config/crd/
+	cp config/rbac/role.yaml config/rbac/leader_election_role.yaml charts/openkbs-operator/files/rbac/
+
+# hack/helmrender: renders charts/openkbs-operator as `helm template` does (no helm binary here) for
+# tests/OpenKbs.Deploy.Tests. Needs Go with sprig, yaml.v3 and gojsonschema (Debian packages, installed when missing and
+# permitted); lua5.1 runs the Argo CD health checks. Without them the tests that need them skip and say why.
+HELMRENDER    := hack/helmrender/bin/helmrender
+GO_DEBS       := golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev lua5.1
+helmrender-deps: $(HELMRENDER)
+
+$(HELMRENDER): hack/helmrender/main.go
+	@if ! command -v go >/dev/null || ! command -v lua5.1 >/dev/null || [ ! -d /usr/share/gocode/src/github.com/xeipuuv/gojsonschema ] \
+		|| [ ! -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || [ ! -d /usr/share/gocode/src/gopkg.in/yaml.v3 ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
+		$$SUDO apt-get install -y --no-install-recommends $(GO_DEBS) >/dev/null 2>&1 \
+		|| { $$SUDO apt-get update >/dev/null 2>&1 && $$SUDO apt-get install -y --no-install-recommends $(GO_DEBS) >/dev/null 2>&1; } \
+		|| echo "helmrender-deps: cannot install $(GO_DEBS); the chart rendering tests will skip"; \
+	fi
+	@if command -v go >/dev/null; then \
+		cd hack/helmrender && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$${GOCACHE:-/tmp/openkbs-gocache} go build -o bin/helmrender . ; \
+	fi
 
 # The request/response records of the hand-written AWS clients (src/OpenKbs.Aws/*/Model/*.g.cs) from the generator's spec.
 models:

@@ -52,6 +52,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         var compiler = SchemaAdapter.Compiler;
         var registry = new ResourceRegistry(clock, options.WatchHistorySize, compiler);
         BuiltInResources.Register(registry, compiler, options.TimeProvider);
+        InstallationResources.Register(registry);
         var engine = new ApiEngine(registry, clock, options.TimeProvider);
         var controllers = new BackgroundControllers(engine, loggerFactory.CreateLogger<KubeApiServer>(), options.BookmarkInterval);
         var faults = new SandboxFaults();

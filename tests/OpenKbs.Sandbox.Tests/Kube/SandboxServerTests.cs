@@ -52,7 +52,7 @@ public sealed class SandboxServerTests(SandboxFixture sandbox) : IClassFixture<S
         var core = await Raw.GetAsync("/api/v1");
         var version = await Raw.GetAsync("/version");
 
-        Assert.Equal(["apiextensions.k8s.io", "coordination.k8s.io", "events.k8s.io"], groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).Where(g => g.EndsWith("k8s.io", StringComparison.Ordinal)));
+        Assert.Equal(["apiextensions.k8s.io", "coordination.k8s.io", "events.k8s.io", "networking.k8s.io", "rbac.authorization.k8s.io"], groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).Where(g => g.EndsWith("k8s.io", StringComparison.Ordinal)));
         var names = core["resources"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Contains("namespaces/status", names);
         Assert.Contains("configmaps", names);
