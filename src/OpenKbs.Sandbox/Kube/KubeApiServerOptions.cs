@@ -5,7 +5,7 @@ namespace OpenKbs.Sandbox.Kube;
 /// <summary>Settings of one sandbox API server.</summary>
 public sealed record KubeApiServerOptions
 {
-    /// <summary>Address to bind (plain HTTP, no authentication): keep it on loopback.</summary>
+    /// <summary>Address to bind (plain HTTP; no authentication unless <see cref="Auth"/> is set): keep it on loopback.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>Port to bind; 0 picks a free port (see <see cref="KubeApiServer.Url"/>).</summary>
@@ -28,6 +28,12 @@ public sealed record KubeApiServerOptions
 
     /// <summary>Clock for timestamps (creationTimestamp, deletionTimestamp, managedFields times, table ages).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Authentication (bearer tokens) and RBAC authorization; null (the default) authenticates nobody and allows
+    /// everything. See <see cref="Auth.SandboxAuthOptions"/> and docs/sandbox.md.
+    /// </summary>
+    public Auth.SandboxAuthOptions? Auth { get; init; }
 
     /// <summary>Logging; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OpenKbs.Sandbox.Kube.Auth;
 using OpenKbs.Sandbox.Kube.Engine;
 using OpenKbs.Sandbox.Kube.Errors;
 using OpenKbs.Sandbox.Kube.Json;
@@ -12,7 +13,8 @@ using OpenKbs.Sandbox.Kube.Storage;
 namespace OpenKbs.Sandbox.Kube.Http;
 
 /// <summary>The HTTP surface of the sandbox API server: routing, discovery, OpenAPI and the resource verbs.</summary>
-internal sealed partial class ApiRequestHandler(ApiEngine engine, SandboxFaults faults, IOpenApiProvider openApi, KubeApiServerOptions options, ILogger logger, Func<string> serverAddress)
+internal sealed partial class ApiRequestHandler(
+    ApiEngine engine, SandboxFaults faults, IOpenApiProvider openApi, KubeApiServerOptions options, ILogger logger, Func<string> serverAddress, SandboxAuthorization? authorization = null)
 {
     private const int MaxBodyBytes = 32 * 1024 * 1024;
 
@@ -21,6 +23,7 @@ internal sealed partial class ApiRequestHandler(ApiEngine engine, SandboxFaults 
         var path = context.Request.Path.Value ?? "/";
         try
         {
+            var user = Authorize(context, path);
             if (faults.Match(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty) is { } fault)
             {
                 await HttpJson.WriteErrorAsync(context, fault);
@@ -33,6 +36,18 @@ internal sealed partial class ApiRequestHandler(ApiEngine engine, SandboxFaults 
             }
 
             var target = RequestTarget.Parse(path) ?? throw ApiException.NotFoundPath();
+            if (authorization is not null && user is not null && AccessReviews.IsReview(target))
+            {
+                if (!HttpMethods.IsPost(context.Request.Method))
+                {
+                    throw ApiException.MethodNotSupported(target.Group, target.Resource, context.Request.Method.ToLowerInvariant());
+                }
+
+                var reviewType = engine.Registry.Find(target.Group, target.Version, target.Resource)!;
+                await AccessReviews.HandleAsync(context, target, authorization, user, await ReadObjectAsync(context, reviewType));
+                return;
+            }
+
             await HandleResourceAsync(context, target);
         }
         catch (ApiException ex)
@@ -54,6 +69,20 @@ internal sealed partial class ApiRequestHandler(ApiEngine engine, SandboxFaults 
                 await HttpJson.WriteErrorAsync(context, ApiException.Internal(ex.Message));
             }
         }
+    }
+
+    /// <summary>With authentication on: the request's user (401 when its token is unknown), allowed by RBAC or refused with 403.</summary>
+    private SandboxUser? Authorize(HttpContext context, string path)
+    {
+        if (authorization is null)
+        {
+            return null;
+        }
+
+        var user = authorization.Authenticate(context.Request.Headers.Authorization.ToString()) ?? throw AccessReviews.Unauthorized();
+        var request = RequestAttributes.From(user, context.Request.Method, path, name => Query(context, name));
+        var decision = authorization.Authorize(request);
+        return decision.Allowed ? user : throw AccessReviews.Forbidden(request, decision.Reason);
     }
 
     private async Task<bool> TryNonResourceAsync(HttpContext context, string path)

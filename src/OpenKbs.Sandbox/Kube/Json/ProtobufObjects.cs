@@ -68,8 +68,55 @@ internal static class ProtobufObjects
         [7] = new("fieldPath", Kind.String),
     };
 
+    private static readonly Dictionary<int, Field> ResourceAttributes = new()
+    {
+        [1] = new("namespace", Kind.String),
+        [2] = new("verb", Kind.String),
+        [3] = new("group", Kind.String),
+        [4] = new("version", Kind.String),
+        [5] = new("resource", Kind.String),
+        [6] = new("subresource", Kind.String),
+        [7] = new("name", Kind.String),
+    };
+
+    private static readonly Dictionary<int, Field> NonResourceAttributes = new()
+    {
+        [1] = new("path", Kind.String),
+        [2] = new("verb", Kind.String),
+    };
+
     private static readonly Dictionary<string, Dictionary<int, Field>> Kinds = new(StringComparer.Ordinal)
     {
+        ["SelfSubjectAccessReview"] = new()
+        {
+            [1] = new("metadata", Kind.Message, false, ObjectMeta),
+            [2] = new("spec", Kind.Message, false, new()
+            {
+                [1] = new("resourceAttributes", Kind.Message, false, ResourceAttributes),
+                [2] = new("nonResourceAttributes", Kind.Message, false, NonResourceAttributes),
+            }),
+        },
+        ["SubjectAccessReview"] = new()
+        {
+            [1] = new("metadata", Kind.Message, false, ObjectMeta),
+            [2] = new("spec", Kind.Message, false, new()
+            {
+                [1] = new("resourceAttributes", Kind.Message, false, ResourceAttributes),
+                [2] = new("nonResourceAttributes", Kind.Message, false, NonResourceAttributes),
+                [3] = new("user", Kind.String),
+                [4] = new("groups", Kind.String, true),
+                [6] = new("uid", Kind.String),
+            }),
+        },
+        ["SelfSubjectRulesReview"] = new()
+        {
+            [1] = new("metadata", Kind.Message, false, ObjectMeta),
+            [2] = new("spec", Kind.Message, false, new() { [1] = new("namespace", Kind.String) }),
+        },
+        ["SelfSubjectReview"] = new()
+        {
+            [1] = new("metadata", Kind.Message, false, ObjectMeta),
+        },
         ["ConfigMap"] = new()
         {
             [1] = new("metadata", Kind.Message, false, ObjectMeta),

@@ -125,6 +125,9 @@ internal static class InstallationResources
     /// <summary>Roles and ClusterRoles: every rule names verbs, and resources with apiGroups or nonResourceURLs.</summary>
     private sealed class RbacRulesStrategy : ResourceStrategy
     {
+        /// <summary>kube validates RBAC names as path segments (ValidateRBACName), so "system:discovery" is a name.</summary>
+        public override NameRule NameRule => NameRule.PathSegment;
+
         public override void Validate(JsonObject obj, JsonObject? old, ResourceType type, List<KubeFieldError> errors)
         {
             var rules = obj["rules"] as JsonArray ?? [];
@@ -159,6 +162,8 @@ internal static class InstallationResources
     /// <summary>Bindings: a roleRef of the right kind (immutable) and subjects with a kind and name.</summary>
     private sealed class RbacBindingStrategy : ResourceStrategy
     {
+        public override NameRule NameRule => NameRule.PathSegment;
+
         public override void Validate(JsonObject obj, JsonObject? old, ResourceType type, List<KubeFieldError> errors)
         {
             var roleRef = obj["roleRef"] as JsonObject;
