@@ -16,7 +16,10 @@ namespace OpenKbs.EndToEnd.Tests.Rbac;
 /// The operator as its own process, authenticated as its service account, allowed exactly the rules of
 /// config/rbac (the ClusterRole of role.yaml bound cluster-wide, the leader-election Role in openkbs-system; the chart
 /// copies the same files), with leader election on: the example tenant (ClientAccount, Project, AuditRun) reaches Ready
-/// with no request refused, and every permission the rules grant is either used or explained.
+/// with no request refused, and every permission the rules grant is either used or explained. And the other way round:
+/// without one rule the operator needs (update on projects/status), the refusal is named in its log and in a Warning
+/// Event on the Project, the process keeps running with backoff (no crash loop, no hot loop), and it heals once the
+/// rule is back.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<RbacSandboxFixture>
@@ -24,6 +27,12 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
     /// <summary>Permissions of config/rbac that this run does not use, and why they are granted anyway.</summary>
     private static readonly Dictionary<string, string> ExplainedUnused = new(StringComparer.Ordinal)
     {
+        ["ClusterRole openkbs-operator rule 0: get accounttransfers.openkbs.com"] = "the example tenant has no AccountTransfer; TransferPass re-reads one before a checkpoint (StatusCheckpoints.GetAsync)",
+        ["ClusterRole openkbs-operator rule 0: patch accounttransfers.openkbs.com"] = "the example tenant has no AccountTransfer; its finalizer is added and removed with a merge patch (TransferGate, FinalizerPatcher)",
+        ["ClusterRole openkbs-operator rule 1: get auditruns.openkbs.com"] = "StatusPublisher re-reads an AuditRun only after a 409 on its status write; one uncontended run has none",
+        ["ClusterRole openkbs-operator rule 2: update accounttransfers/status.openkbs.com"] = "the example tenant has no AccountTransfer",
+        ["ClusterRole openkbs-operator rule 3: update configmaps"] = "a ConfigMap is replaced only when it exists already: an AuditRun pass repeated after its summary was written, or an AccountTransfer hand-over",
+        ["ClusterRole openkbs-operator rule 4: patch events"] = "EventRecorder patches the count of an Event repeated with the same reason and message within the aggregation window; a run that converges at once repeats none",
     };
 
     [Fact]
@@ -31,13 +40,9 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
     {
         await using var world = await TenantWorld.StartAsync(sandbox);
         await ApplyOperatorRbacAsync();
+        sandbox.Authorization.ClearRecords();
         var ns = await sandbox.CreateNamespaceAsync("rbac");
-        var environment = world.Environment.ToDictionary();
-        environment["POD_NAMESPACE"] = RbacSandboxFixture.SystemNamespace;
-        await using var op = OperatorProcess.StartVerb(
-            ["run", "--kubeconfig", sandbox.OperatorKubeconfig(), "--namespace", ns, "--leader-elect", "true", "--leader-election-namespace", RbacSandboxFixture.SystemNamespace,
-             "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning"],
-            environment);
+        await using var op = StartOperator(world, ns);
         string Diagnostics() => op.Output + "\nrefused: " + string.Join("; ", Refused()) + "\n" + world.Diagnostics();
 
         await world.ApplyAsync(TenantWorld.ExampleTenant(ns));
@@ -74,11 +79,81 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
         Assert.Empty(ExplainedUnused.Keys.Except(unused)); // an explanation for a permission that is now used must go
     }
 
+    [Fact]
+    public async Task Without_update_on_projects_status_the_refusal_is_named_in_log_and_event_the_operator_backs_off_and_heals_when_the_rule_is_back()
+    {
+        await using var world = await TenantWorld.StartAsync(sandbox);
+        await ApplyOperatorRbacAsync(yaml =>
+        {
+            var edited = yaml.Replace("  - projects/status\n", string.Empty, StringComparison.Ordinal);
+            Assert.NotEqual(yaml, edited); // the rule is in config/rbac as kustomize prints it
+            return edited;
+        });
+        sandbox.Authorization.ClearRecords();
+        var ns = await sandbox.CreateNamespaceAsync("rbac-deny");
+        await using var op = StartOperator(world, ns);
+        string Diagnostics() => op.Output + "\nrefused: " + string.Join("; ", Refused()) + "\n" + world.Diagnostics();
+
+        await world.ApplyAsync(TenantWorld.ExampleTenant(ns));
+        await ClientAccountApi.WaitAllReadyAsync(sandbox.Client, ns, 1, TenantWorld.Converge, diagnostics: Diagnostics); // the other kinds are not held up
+        await WaitUntilAsync(() => DeniedStatusUpdates(ns) > 0, "no update of projects/status was refused", Diagnostics);
+        var expected = $"cannot update resource \"projects/status\" in API group \"openkbs.com\" in the namespace \"{ns}\"";
+        await WaitUntilAsync(() => op.Output.Contains(expected, StringComparison.Ordinal), "the operator's log does not name the refusal", Diagnostics);
+        await WaitUntilAsync(async () => (await sandbox.Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: "involvedObject.name=shop")).Items
+            .Any(e => e.Type == "Warning" && e.Message.Contains("403", StringComparison.Ordinal) && e.Message.Contains(expected, StringComparison.Ordinal)),
+            "no Warning Event on Project shop names the 403", Diagnostics);
+        Assert.All(Refused(), r => Assert.Contains("update projects/status.openkbs.com \"shop\"", r, StringComparison.Ordinal)); // nothing else is refused
+
+        // Backoff, not a crash loop nor a hot loop: the process stays up and retries a few times in 10 s (cap 2 s here).
+        var before = DeniedStatusUpdates(ns);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var during = DeniedStatusUpdates(ns) - before;
+        Assert.False(op.HasExited, "the operator exited:\n" + op.Output);
+        Assert.InRange(during, 1, 20);
+
+        await ApplyOperatorRbacAsync(); // the rule back: the next retry succeeds without a restart
+        await ProjectApi.WaitReadyAsync(sandbox.Client, ns, "shop", TenantWorld.Converge, Diagnostics);
+        Assert.False(op.HasExited);
+        output.WriteLine($"refused update of projects/status: {DeniedStatusUpdates(ns)} times in all, {during} in 10 s of backoff");
+        await op.StopAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private OperatorProcess StartOperator(TenantWorld world, string ns)
+    {
+        var environment = world.Environment.ToDictionary();
+        environment["POD_NAMESPACE"] = RbacSandboxFixture.SystemNamespace;
+        return OperatorProcess.StartVerb(
+            ["run", "--kubeconfig", sandbox.OperatorKubeconfig(), "--namespace", ns, "--leader-elect", "true", "--leader-election-namespace", RbacSandboxFixture.SystemNamespace,
+             "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning"],
+            environment);
+    }
+
+    private long DeniedStatusUpdates(string ns) => sandbox.Authorization.Records
+        .Where(r => !r.Key.Allowed && r.Key.User == RbacSandboxFixture.Operator.Name && r.Key.Verb == "update" && r.Key.Resource == "projects/status" && r.Key.Namespace == ns)
+        .Sum(r => r.Value);
+
+    private static Task WaitUntilAsync(Func<bool> condition, string failure, Func<string> diagnostics) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), failure, diagnostics);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + TenantWorld.Converge;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException(failure + "\n" + diagnostics());
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     private List<string> Refused() =>
         sandbox.Authorization.Denied.Where(r => r.User == RbacSandboxFixture.Operator.Name).Select(r => $"{r.Request}: {r.Reason}").ToList();
 
-    /// <summary>config/rbac as kustomize builds it, applied by the admin in openkbs-system.</summary>
-    private async Task ApplyOperatorRbacAsync()
+    /// <summary>config/rbac as kustomize builds it (edited by <paramref name="edit"/>), applied by the admin in openkbs-system.</summary>
+    private async Task ApplyOperatorRbacAsync(Func<string, string>? edit = null)
     {
         if (await sandbox.Client.CoreV1.ListNamespaceAsync(fieldSelector: "metadata.name=" + RbacSandboxFixture.SystemNamespace) is { Items.Count: 0 })
         {
@@ -87,7 +162,7 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
 
         var build = await Kubectl.RunAsync(sandbox.KubeconfigPath, null, "kustomize", Path.Combine(SandboxFixture.RepositoryRoot(), "config", "rbac"));
         Assert.True(build.ExitCode == 0, build.Error);
-        var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, build.Output, "apply", "-n", RbacSandboxFixture.SystemNamespace, "-f", "-");
+        var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, edit is null ? build.Output : edit(build.Output), "apply", "-n", RbacSandboxFixture.SystemNamespace, "-f", "-");
         Assert.True(apply.ExitCode == 0, apply.Error);
     }
 
