@@ -24,15 +24,20 @@ namespace OpenKbs.EndToEnd.Tests.Rbac;
 [Collection(MotoCollection.Name)]
 public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<RbacSandboxFixture>
 {
-    /// <summary>Permissions of config/rbac that this run does not use, and why they are granted anyway.</summary>
-    private static readonly Dictionary<string, string> ExplainedUnused = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Permissions of config/rbac that this run may not use, and why they are granted anyway. <c>Sometimes</c>: used or not
+    /// depending on timing (a 409, a repeated Event), so an entry that this run did use is not stale; the others must be
+    /// unused, or their explanation has to go.
+    /// </summary>
+    private static readonly Dictionary<string, (string Reason, bool Sometimes)> ExplainedUnused = new(StringComparer.Ordinal)
     {
-        ["ClusterRole openkbs-operator rule 0: get accounttransfers.openkbs.com"] = "the example tenant has no AccountTransfer; TransferPass re-reads one before a checkpoint (StatusCheckpoints.GetAsync)",
-        ["ClusterRole openkbs-operator rule 0: patch accounttransfers.openkbs.com"] = "the example tenant has no AccountTransfer; its finalizer is added and removed with a merge patch (TransferGate, FinalizerPatcher)",
-        ["ClusterRole openkbs-operator rule 1: get auditruns.openkbs.com"] = "StatusPublisher re-reads an AuditRun only after a 409 on its status write; one uncontended run has none",
-        ["ClusterRole openkbs-operator rule 2: update accounttransfers/status.openkbs.com"] = "the example tenant has no AccountTransfer",
-        ["ClusterRole openkbs-operator rule 3: update configmaps"] = "a ConfigMap is replaced only when it exists already: an AuditRun pass repeated after its summary was written, or an AccountTransfer hand-over",
-        ["ClusterRole openkbs-operator rule 4: patch events"] = "EventRecorder patches the count of an Event repeated with the same reason and message within the aggregation window; a run that converges at once repeats none",
+        ["ClusterRole openkbs-operator rule 0: get projects.openkbs.com"] = ("StatusPublisher and FinalizerPatcher re-read a Project only after a 409 on a write; a checkpoint racing the end-of-pass write makes one, or not", true),
+        ["ClusterRole openkbs-operator rule 0: get accounttransfers.openkbs.com"] = ("the example tenant has no AccountTransfer; TransferPass re-reads one before a checkpoint (StatusCheckpoints.GetAsync)", false),
+        ["ClusterRole openkbs-operator rule 0: patch accounttransfers.openkbs.com"] = ("the example tenant has no AccountTransfer; its finalizer is added and removed with a merge patch (TransferGate, FinalizerPatcher)", false),
+        ["ClusterRole openkbs-operator rule 1: get auditruns.openkbs.com"] = ("StatusPublisher re-reads an AuditRun only after a 409 on its status write", true),
+        ["ClusterRole openkbs-operator rule 2: update accounttransfers/status.openkbs.com"] = ("the example tenant has no AccountTransfer", false),
+        ["ClusterRole openkbs-operator rule 3: update configmaps"] = ("a ConfigMap is replaced only when it exists already: an AuditRun pass repeated after its summary was written, or an AccountTransfer hand-over", true),
+        ["ClusterRole openkbs-operator rule 4: patch events"] = ("EventRecorder patches the count of an Event repeated with the same reason and message within the aggregation window; a run that converges at once may repeat none", true),
     };
 
     [Fact]
@@ -61,7 +66,7 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
             .Where(u => u.Role.Contains("openkbs-operator", StringComparison.Ordinal)).Select(u => u.ToString()).ToList();
         foreach (var permission in unused)
         {
-            report.AppendLine($"  {permission}: {ExplainedUnused.GetValueOrDefault(permission, "NOT EXPLAINED")}");
+            report.AppendLine($"  {permission}: {(ExplainedUnused.TryGetValue(permission, out var why) ? why.Reason : "NOT EXPLAINED")}");
         }
 
         report.AppendLine("Requests made, by the rule that allowed them:");
@@ -76,7 +81,7 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
 
         output.WriteLine(report.ToString());
         Assert.True(unused.All(ExplainedUnused.ContainsKey), report.ToString());
-        Assert.Empty(ExplainedUnused.Keys.Except(unused)); // an explanation for a permission that is now used must go
+        Assert.Empty(ExplainedUnused.Where(e => !e.Value.Sometimes).Select(e => e.Key).Except(unused)); // an explanation for a permission that is now used must go
     }
 
     [Fact]
@@ -104,12 +109,12 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
             "no Warning Event on Project shop names the 403", Diagnostics);
         Assert.All(Refused(), r => Assert.Contains("update projects/status.openkbs.com \"shop\"", r, StringComparison.Ordinal)); // nothing else is refused
 
-        // Backoff, not a crash loop nor a hot loop: the process stays up and retries a few times in 10 s (cap 2 s here).
+        // Backoff, not a crash loop nor a hot loop: the process stays up and retries a few times in 10 s (backoff cap 2 s here).
         var before = DeniedStatusUpdates(ns);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var during = DeniedStatusUpdates(ns) - before;
         Assert.False(op.HasExited, "the operator exited:\n" + op.Output);
-        Assert.InRange(during, 1, 20);
+        Assert.InRange(during, 1, 30); // a pass writes status up to twice (checkpoint, end of pass); a hot loop would make hundreds
 
         await ApplyOperatorRbacAsync(); // the rule back: the next retry succeeds without a restart
         await ProjectApi.WaitReadyAsync(sandbox.Client, ns, "shop", TenantWorld.Converge, Diagnostics);
