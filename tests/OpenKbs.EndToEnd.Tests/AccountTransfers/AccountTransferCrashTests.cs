@@ -73,6 +73,7 @@ public sealed class AccountTransferCrashTests(CrdSandboxFixture sandbox, ITestOu
         var client = await world.ClientAsync(accountId);
         var clock = Stopwatch.StartNew();
         var callsBefore = world.Proxy.Engine.Stats.Requests;
+        var throttlesBefore = world.Proxy.Engine.Stats.Count(AwsFaultKind.Throttle);
 
         // The transfer names its Secret before it exists; the code arrives by mail.
         run.HangAfterAws(Start);
@@ -148,7 +149,7 @@ public sealed class AccountTransferCrashTests(CrdSandboxFixture sandbox, ITestOu
 
         Assert.Equal(AccountState.Transferred, (await ClientAccountApi.GetAsync(world.Client, ns, "acme"))!.Status!.State);
         var calls = world.Proxy.Engine.Stats.Requests - callsBefore;
-        output.WriteLine($"{what}\n-> Completed in {elapsed.TotalSeconds:0.0} s; passes {passes}; AWS calls {calls} (throttled {world.Proxy.Engine.Stats.Count(AwsFaultKind.Throttle)}); "
+        output.WriteLine($"{what}\n-> Completed in {elapsed.TotalSeconds:0.0} s; passes {passes}; AWS calls {calls} (throttled {world.Proxy.Engine.Stats.Count(AwsFaultKind.Throttle) - throttlesBefore}); "
             + $"{Start} {Count(world, Start)}, {Accept} {Count(world, Accept)}, {Remove} {Count(world, Remove)} (sent; {refusedRemovals} refused before the account could stand alone)");
         output.WriteLine(string.Join("\n", transfer.Status.Steps!.Select(s => $"  {s.LastTransitionTime:HH:mm:ss.fff} {s.Name}: {s.Message}")));
     }
