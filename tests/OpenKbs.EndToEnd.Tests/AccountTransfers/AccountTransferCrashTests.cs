@@ -149,6 +149,10 @@ public sealed class AccountTransferCrashTests(CrdSandboxFixture sandbox, ITestOu
 
         Assert.Equal(AccountState.Transferred, (await ClientAccountApi.GetAsync(world.Client, ns, "acme"))!.Status!.State);
         var calls = world.Proxy.Engine.Stats.Requests - callsBefore;
+
+        // Released: the operator (restarted after the last kill) makes no AWS call any more.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.True(world.Proxy.Engine.Stats.Requests - callsBefore == calls, $"{what}\nAWS calls after the transfer completed:\n{world.Diagnostics()}");
         output.WriteLine($"{what}\n-> Completed in {elapsed.TotalSeconds:0.0} s; passes {passes}; AWS calls {calls} (throttled {world.Proxy.Engine.Stats.Count(AwsFaultKind.Throttle) - throttlesBefore}); "
             + $"{Start} {Count(world, Start)}, {Accept} {Count(world, Accept)}, {Remove} {Count(world, Remove)} (sent; {refusedRemovals} refused before the account could stand alone)");
         output.WriteLine(string.Join("\n", transfer.Status.Steps!.Select(s => $"  {s.LastTransitionTime:HH:mm:ss.fff} {s.Name}: {s.Message}")));
