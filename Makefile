@@ -18,11 +18,13 @@ test: build wirecheck-deps eslint-baseline-deps access-test helmrender-deps
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
 # creation-slot utilisation measurement (figures in docs/performance.md), and 10 Project crash runs (3 kills each, every
-# other run under 20% throttling). OPENKBS_CRASH_RUNS / OPENKBS_PROJECT_CRASH_RUNS / OPENKBS_CRASH_SEED narrow it;
+# other run under 20% throttling), and the AccountTransfer crash and throttling runs with the example tenant's Project
+# (kills after every step and during each AWS mutation; OPENKBS_TRANSFER_CRASH_RUNS, default 2, the second throttled).
+# OPENKBS_CRASH_RUNS / OPENKBS_PROJECT_CRASH_RUNS / OPENKBS_CRASH_SEED narrow it;
 # OPENKBS_SLOT_CREATION_SECONDS (default 10) and OPENKBS_SLOT_TRACE=1 (every AWS call) for the utilisation run.
 chaos: build
 	OPENKBS_CHAOS=1 $(DOTNET) test tests/OpenKbs.EndToEnd.Tests -c $(CONFIG) --no-build -nologo \
-		--filter "FullyQualifiedName~CrashKillTests|FullyQualifiedName~SlotUtilisationTests|FullyQualifiedName~ProjectCrashTests" --logger "console;verbosity=detailed"
+		--filter "FullyQualifiedName~CrashKillTests|FullyQualifiedName~SlotUtilisationTests|FullyQualifiedName~ProjectCrashTests|FullyQualifiedName~AccountTransferCrashTests" --logger "console;verbosity=detailed"
 
 # The AWS SDK for JavaScript v3, an independent client for the AWS wire checks (tests/OpenKbs.Aws.Tests/WireCheck).
 wirecheck-deps: tests/wirecheck/node_modules/.package-lock.json

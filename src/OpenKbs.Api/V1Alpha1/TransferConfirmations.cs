@@ -1,6 +1,16 @@
+using OpenKbs.Api.Schema;
+
 namespace OpenKbs.Api.V1Alpha1;
 
 /// <summary>Confirmations of the human steps of an account transfer.</summary>
+[CelRule(
+    "!has(self.standaloneReady) || !self.standaloneReady || (has(self.passwordSet) && self.passwordSet)",
+    StandaloneNeedsPassword,
+    FieldPath = ".standaloneReady")]
+[CelRule(
+    "!has(self.removalApproved) || !self.removalApproved || (has(self.passwordSet) && self.passwordSet && has(self.standaloneReady) && self.standaloneReady)",
+    ApprovalNeedsConfirmations,
+    FieldPath = ".removalApproved")]
 public sealed record TransferConfirmations
 {
     /// <summary>A Secret in this namespace holding the verification code AWS emailed to newRootEmail. The operator reads it
@@ -18,4 +28,12 @@ public sealed record TransferConfirmations
     /// <summary>The final, irreversible approval to remove the account from the organization. Withdrawing it before the
     /// removal stops the transfer there; after the removal it changes nothing.</summary>
     public bool RemovalApproved { get; init; }
+
+    /// <summary>The message when standaloneReady comes without passwordSet.</summary>
+    public const string StandaloneNeedsPassword =
+        "standaloneReady needs passwordSet: the client confirms that the account can stand alone signed in as the new root user, so the root password is set first";
+
+    /// <summary>The message when removalApproved comes without both confirmations.</summary>
+    public const string ApprovalNeedsConfirmations =
+        "removalApproved needs passwordSet and standaloneReady: the removal from the organization is irreversible, approve it only once the client has set the root password and confirmed that the account can stand alone";
 }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Core;
-using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Controllers.AccountTransfers.Steps;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
@@ -63,7 +61,7 @@ internal sealed class TransferRecipe(
                 return ReconcileResult.Done();
             }
 
-            if (status.RemovedAt is null && status.RemovalRequestedAt is not null && !await StillMemberAsync(pass, cancellationToken))
+            if (status.RemovedAt is null && status.RemovalRequestedAt is not null && !await RemovalStep.StillMemberAsync(pass, cancellationToken))
             {
                 await RemovalStep.RemovedAsync(pass, cancellationToken);
             }
@@ -91,20 +89,6 @@ internal sealed class TransferRecipe(
         }
 
         return Recipe.Combine(record.Runs);
-    }
-
-    /// <summary>After the removal marker: is the account still a member (then the removal did not happen)?</summary>
-    private static async Task<bool> StillMemberAsync(TransferPass pass, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await pass.Management.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = pass.AccountId }, cancellationToken);
-            return true;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
-        {
-            return false;
-        }
     }
 
     private void Conclude(TransferPass pass, PassRecord<TransferPass> record, ReconcileResult result, bool deleting)

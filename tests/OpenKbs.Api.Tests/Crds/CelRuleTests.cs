@@ -109,7 +109,27 @@ public sealed class CelRuleTests
         { "AccountTransfer", "spec.newRootEmail", "\"it@client.example\"", null, Valid },
         { "AccountTransfer", "spec.newRootEmail", "\"client.example\"", null, "newRootEmail must be an email address such as it@client.example" },
         { "AccountTransfer", "spec.clientAccountRef", """{"name":"other"}""", """{"name":"acme"}""", "clientAccountRef is immutable: create another AccountTransfer for another account" },
+        { "AccountTransfer", "spec.clientAccountRef", """{"name":"acme"}""", """{"name":"acme"}""", Valid },
+
+        // AccountTransfer confirmations: the approval and standalone readiness only after the steps before them.
+        { "AccountTransfer", "spec.confirmations", """{}""", null, Valid },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":true}""", null, Valid },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":true,"standaloneReady":true}""", null, Valid },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":true,"standaloneReady":true,"removalApproved":true}""", null, Valid },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":true,"standaloneReady":true,"removalApproved":false}""", """{"passwordSet":true,"standaloneReady":true,"removalApproved":true}""", Valid },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":false,"standaloneReady":false,"removalApproved":false}""", null, Valid },
+        { "AccountTransfer", "spec.confirmations", """{"standaloneReady":true}""", null, StandaloneNeedsPassword },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":false,"standaloneReady":true}""", null, StandaloneNeedsPassword },
+        { "AccountTransfer", "spec.confirmations", """{"removalApproved":true}""", null, ApprovalNeedsConfirmations },
+        { "AccountTransfer", "spec.confirmations", """{"passwordSet":true,"removalApproved":true}""", null, ApprovalNeedsConfirmations },
+        { "AccountTransfer", "spec.confirmations", """{"standaloneReady":true,"removalApproved":true}""", null, StandaloneNeedsPassword + "|" + ApprovalNeedsConfirmations },
     };
+
+    private const string StandaloneNeedsPassword =
+        "standaloneReady needs passwordSet: the client confirms that the account can stand alone signed in as the new root user, so the root password is set first";
+
+    private const string ApprovalNeedsConfirmations =
+        "removalApproved needs passwordSet and standaloneReady: the removal from the organization is irreversible, approve it only once the client has set the root password and confirmed that the account can stand alone";
 
     private const string CdnNeedsCertificate = "an enabled CDN needs aliases and acmCertificateArn: CloudFront's default certificate allows TLSv1, and projects require TLSv1.2_2021";
 

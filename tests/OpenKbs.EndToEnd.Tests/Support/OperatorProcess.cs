@@ -59,10 +59,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
         ["OPENKBS_BACKOFF_CAP"] = "2s",
     };
 
-    public static OperatorProcess Start(string kubeconfig, IEnumerable<string> namespaces, IReadOnlyDictionary<string, string> environment)
+    /// <param name="metricsBindAddress">Where <c>/metrics</c> is served (e.g. <c>127.0.0.1:PORT</c>); "0" (default) serves none.</param>
+    public static OperatorProcess Start(string kubeconfig, IEnumerable<string> namespaces, IReadOnlyDictionary<string, string> environment, string metricsBindAddress = "0")
     {
         var arguments = new List<string> { "run", "--kubeconfig", kubeconfig, "--leader-elect", "false",
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning" };
+            "--metrics-bind-address", metricsBindAddress, "--health-probe-bind-address", "0", "--log-format", "text", "--log-level", "Warning" };
         foreach (var ns in namespaces)
         {
             arguments.Add("--namespace");

@@ -81,14 +81,15 @@ internal sealed class TenantWorld : IAsyncDisposable
         return ns;
     }
 
-    public void StartOperator()
+    /// <param name="metricsBindAddress">Where the operator serves <c>/metrics</c>; none by default.</param>
+    public void StartOperator(string metricsBindAddress = "0")
     {
         if (Operator is not null)
         {
             _previousOutput.Add(Operator.Output);
         }
 
-        Operator = OperatorProcess.Start(_sandbox.KubeconfigPath, _namespaces, Environment);
+        Operator = OperatorProcess.Start(_sandbox.KubeconfigPath, _namespaces, Environment, metricsBindAddress);
     }
 
     /// <summary>SIGKILL: no shutdown hook runs.</summary>

@@ -11,7 +11,8 @@ namespace OpenKbs.Controllers.AccountTransfers.Steps;
 /// Approval, then RemoveAccountFromOrganization. A marker (removalRequestedAt) is written before the call; the removal time
 /// and the spec's generation right after. AWS's refusals (ConstraintViolationException with the reason of what the account still
 /// misses) are a wait for the client on a slow timer, with the console action; AccountNotFound after the marker means the
-/// account already left (the answer was lost). The region guardrail SCP and the organization's tags go with the account, as
+/// account already left (the answer was lost); after a restart with the marker set, DescribeAccount is asked first, so the call is
+/// never sent twice. The region guardrail SCP and the organization's tags go with the account, as
 /// AWS does. Withdrawing the approval before the removal stops here; after it nothing changes.
 /// </summary>
 internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<TransferPass>
@@ -42,6 +43,12 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
         }
 
         pass.Step(TransferStepName.Approval, TransferStepState.Succeeded, "the removal from the organization is approved");
+        if (status.RemovalRequestedAt is not null && !await StillMemberAsync(pass, cancellationToken))
+        {
+            // An earlier call went through but its answer was lost (the process died): never send it twice.
+            return await RemovedAsync(pass, cancellationToken);
+        }
+
         pass.Step(TransferStepName.RemoveFromOrganization, TransferStepState.InProgress, $"removing account {pass.AccountId} from the organization");
         status.RemovalRequestedAt ??= pass.Now.UtcDateTime;
         await pass.SaveAsync(cancellationToken);
@@ -61,6 +68,20 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
         }
 
         return await RemovedAsync(pass, cancellationToken);
+    }
+
+    /// <summary>After the removal marker: is the account still a member (then the removal did not happen)?</summary>
+    internal static async Task<bool> StillMemberAsync(TransferPass pass, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pass.Management.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = pass.AccountId }, cancellationToken);
+            return true;
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Records the removal (time, generation) and says so.</summary>

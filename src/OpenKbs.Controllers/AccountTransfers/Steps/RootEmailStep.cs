@@ -15,7 +15,9 @@ namespace OpenKbs.Controllers.AccountTransfers.Steps;
 /// client puts in the Secret the spec names. The Secret is read once per change (its uid/resourceVersion is recorded before
 /// the code is sent, so a code is never sent twice) and the code is held only in memory for that one call: it never lands in
 /// status, events, logs or the audit trail. A wrong code is a wait for a new one; an expired code (AWS says so, there is no
-/// pending update any more, or it is older than <see cref="AccountTransferOptions.CodeValidity"/>) sends a new code. An address
+/// pending update any more, or it is older than <see cref="AccountTransferOptions.CodeValidity"/>) sends a new code. Once a code
+/// went to AWS, GetPrimaryEmail is asked before the Secret is judged: if the process died during AcceptPrimaryEmailUpdate, AWS may
+/// have taken the code, and the transfer goes on instead of waiting for a code that can no longer be accepted. An address
 /// another AWS account uses is terminal until spec.newRootEmail changes. After the removal nothing changes here.
 /// </summary>
 internal sealed partial class RootEmailStep(AccountTransferOptions options) : IRecipeStep<TransferPass>
@@ -35,8 +37,7 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
 
         if (!SameAddress(status.CodeSentTo, email))
         {
-            var current = (await pass.Management.Account.GetPrimaryEmailAsync(new GetPrimaryEmailRequest { AccountId = pass.AccountId }, cancellationToken)).PrimaryEmail;
-            if (SameAddress(current, email))
+            if (SameAddress(await PrimaryEmailAsync(pass, cancellationToken), email))
             {
                 // Accepted before (e.g. the process died between AWS's answer and the status write).
                 status.CodeSentTo = email;
@@ -103,6 +104,12 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
         }
 
         var version = $"{secret.Metadata.Uid}/{secret.Metadata.ResourceVersion}";
+        if (pass.Status.CodeSecretVersion is not null && SameAddress(await PrimaryEmailAsync(pass, cancellationToken), email))
+        {
+            // A code went to AWS before and its answer was lost (the process died during the call): AWS took it.
+            return Accepted(pass, email);
+        }
+
         if (version == pass.Status.CodeSecretVersion)
         {
             // This very code was sent before and refused: never again. The step's message still says why.
@@ -144,9 +151,17 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
             return Refused(pass, TransferStepName.VerifyEmail, ex);
         }
 
+        return Accepted(pass, email);
+    }
+
+    private static StepOutcome Accepted(TransferPass pass, string email)
+    {
         pass.Step(TransferStepName.VerifyEmail, TransferStepState.Succeeded, $"the root email of account {pass.AccountId} is now {email}");
         return StepOutcome.Ready($"the root email is {email}");
     }
+
+    private static async Task<string?> PrimaryEmailAsync(TransferPass pass, CancellationToken cancellationToken) =>
+        (await pass.Management.Account.GetPrimaryEmailAsync(new GetPrimaryEmailRequest { AccountId = pass.AccountId }, cancellationToken)).PrimaryEmail;
 
     /// <summary>Why a Secret is not one the client made for the code, or null.</summary>
     private static string? Foreign(V1Secret secret, TransferPass pass)
