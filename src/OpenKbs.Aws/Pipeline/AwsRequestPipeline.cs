@@ -221,6 +221,7 @@ internal sealed partial class AwsRequestPipeline(
             IamActions = operation.IamActions,
             GlobalService = operation.Service.IsGlobal,
             Resource = audit.Resource,
+            Actor = scope.Actor,
         };
         foreach (var observer in _observers)
         {

@@ -28,6 +28,9 @@ public sealed record AwsCall
     /// <summary>Whether the service is global (IAM, CloudFront, Organizations, Account).</summary>
     public required bool GlobalService { get; init; }
 
+    /// <summary>Who calls (the owning object and controller).</summary>
+    public required Audit.AwsActor Actor { get; init; }
+
     /// <summary>The audited resource (ARN or id) of a mutation, when known before sending; null for reads.</summary>
     public string? Resource { get; init; }
 }
