@@ -8,7 +8,7 @@ CONFIG       ?= Debug
 OPENKBS_DLL  := src/OpenKbs.Operator/bin/$(CONFIG)/net10.0/openkbs.dll
 STATE_DIR    ?= .sandbox
 
-.PHONY: build test chaos crds deploy-files models run sandbox bench fmt clean wirecheck-deps eslint-baseline-deps access-test helmrender-deps
+.PHONY: build test chaos crds iam deploy-files models run sandbox bench fmt clean wirecheck-deps eslint-baseline-deps access-test helmrender-deps
 
 build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
@@ -49,15 +49,23 @@ crds:
 	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- crds --output crds
 	$(MAKE) --no-print-directory deploy-files
 
+# docs/iam: the IAM policies of the management account and of the member access role (+ its trust policy), generated from
+# the operations the AWS layer calls (src/OpenKbs.Aws/Permissions/OperatorPermissions.cs); IamPolicyTests fails when stale.
+iam:
+	$(DOTNET) run --project src/OpenKbs.Operator -c $(CONFIG) -- iam --output docs/iam
+	$(MAKE) --no-print-directory deploy-files
+
 # The copies inside the Helm chart and config/ (kustomize cannot reach files outside its root, helm's .Files neither) of
-# the generated CRDs and of the RBAC rules, whose one source is config/rbac/{role,leader_election_role}.yaml.
+# the generated CRDs, of the RBAC rules, whose one source is config/rbac/{role,leader_election_role}.yaml, and of the
+# generated IAM policies (docs/iam).
 # tests/OpenKbs.Deploy.Tests fails when a copy is stale.
 deploy-files:
-	mkdir -p charts/openkbs-operator/files/crds charts/openkbs-operator/files/rbac config/crd
+	mkdir -p charts/openkbs-operator/files/crds charts/openkbs-operator/files/rbac charts/openkbs-operator/files/iam config/crd
 	rm -f charts/openkbs-operator/files/crds/*.yaml config/crd/openkbs.com_*.yaml
 	cp crds/*.yaml charts/openkbs-operator/files/crds/
 	cp crds/*.yaml config/crd/
 	cp config/rbac/role.yaml config/rbac/leader_election_role.yaml charts/openkbs-operator/files/rbac/
+	cp docs/iam/*.json charts/openkbs-operator/files/iam/
 
 # hack/helmrender: renders charts/openkbs-operator as `helm template` does (no helm binary here) for
 # tests/OpenKbs.Deploy.Tests. Needs Go with sprig, yaml.v3 and gojsonschema (Debian packages, installed when missing and

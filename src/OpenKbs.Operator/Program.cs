@@ -19,6 +19,7 @@ internal static class Program
             RunCommand.Create(),
             SandboxCommand.Create(),
             CrdsCommand.Create(),
+            IamCommand.Create(),
             AuditCommand.Create(),
         };
         // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown) before

@@ -17,8 +17,9 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
 
     private static readonly AwsService Service = AwsServices.CloudFront;
 
+    // CreateDistributionWithTags has no IAM action of its own: AWS authorizes it as CreateDistribution plus TagResource.
     internal static readonly AwsOperation CreateDistribution = AwsOperation.Write(Service, nameof(CreateDistribution));
-    internal static readonly AwsOperation CreateDistributionWithTags = AwsOperation.Write(Service, nameof(CreateDistributionWithTags));
+    internal static readonly AwsOperation CreateDistributionWithTags = AwsOperation.Write(Service, nameof(CreateDistributionWithTags)) with { Iam = ["cloudfront:CreateDistribution", "cloudfront:TagResource"] };
     internal static readonly AwsOperation GetDistribution = AwsOperation.Read(Service, nameof(GetDistribution));
     internal static readonly AwsOperation GetDistributionConfig = AwsOperation.Read(Service, nameof(GetDistributionConfig));
     internal static readonly AwsOperation UpdateDistribution = AwsOperation.Write(Service, nameof(UpdateDistribution));

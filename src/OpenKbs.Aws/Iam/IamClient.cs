@@ -9,7 +9,8 @@ internal sealed class IamClient(AwsRequestPipeline pipeline, AwsCallScope scope)
 {
     private static readonly AwsService Service = AwsServices.Iam;
 
-    internal static readonly AwsOperation CreateRole = AwsOperation.Write(Service, nameof(CreateRole));
+    // Dependent action: a role created with tags needs iam:TagRole.
+    internal static readonly AwsOperation CreateRole = AwsOperation.Write(Service, nameof(CreateRole)) with { Iam = ["iam:CreateRole", "iam:TagRole"] };
     internal static readonly AwsOperation GetRole = AwsOperation.Read(Service, nameof(GetRole));
     internal static readonly AwsOperation UpdateAssumeRolePolicy = AwsOperation.Write(Service, nameof(UpdateAssumeRolePolicy));
     internal static readonly AwsOperation DeleteRole = AwsOperation.Write(Service, nameof(DeleteRole));

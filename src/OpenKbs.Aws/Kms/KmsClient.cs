@@ -17,7 +17,8 @@ internal sealed class KmsClient : IKmsClient
 {
     private static readonly AwsService Service = AwsServices.Kms;
 
-    internal static readonly AwsOperation CreateKey = AwsOperation.Write(Service, nameof(CreateKey));
+    // Dependent action: a key created with tags needs kms:TagResource. CreateAlias is authorized on the alias and on the key.
+    internal static readonly AwsOperation CreateKey = AwsOperation.Write(Service, nameof(CreateKey)) with { Iam = ["kms:CreateKey", "kms:TagResource"] };
     internal static readonly AwsOperation DescribeKey = AwsOperation.Read(Service, nameof(DescribeKey));
     internal static readonly AwsOperation CreateAlias = AwsOperation.Write(Service, nameof(CreateAlias));
     internal static readonly AwsOperation ListAliases = AwsOperation.Read(Service, nameof(ListAliases));

@@ -10,19 +10,20 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
 {
     private static readonly AwsService Service = AwsServices.Organizations;
 
+    // Dependent action: creating an account, OU or policy with tags needs organizations:TagResource.
     internal static readonly AwsOperation CreateOrganization = AwsOperation.Write(Service, nameof(CreateOrganization));
     internal static readonly AwsOperation DescribeOrganization = AwsOperation.Read(Service, nameof(DescribeOrganization));
     internal static readonly AwsOperation ListRoots = AwsOperation.Read(Service, nameof(ListRoots));
     internal static readonly AwsOperation ListAccounts = AwsOperation.Read(Service, nameof(ListAccounts));
     internal static readonly AwsOperation DescribeAccount = AwsOperation.Read(Service, nameof(DescribeAccount));
-    internal static readonly AwsOperation CreateAccount = AwsOperation.Write(Service, nameof(CreateAccount), AwsRetryMode.ThrottlingOnly, family: "CreateAccount");
+    internal static readonly AwsOperation CreateAccount = AwsOperation.Write(Service, nameof(CreateAccount), AwsRetryMode.ThrottlingOnly, family: "CreateAccount") with { Iam = ["organizations:CreateAccount", "organizations:TagResource"] };
     internal static readonly AwsOperation DescribeCreateAccountStatus = AwsOperation.Read(Service, nameof(DescribeCreateAccountStatus));
     internal static readonly AwsOperation ListCreateAccountStatus = AwsOperation.Read(Service, nameof(ListCreateAccountStatus));
     internal static readonly AwsOperation ListOrganizationalUnitsForParent = AwsOperation.Read(Service, nameof(ListOrganizationalUnitsForParent));
-    internal static readonly AwsOperation CreateOrganizationalUnit = AwsOperation.Write(Service, nameof(CreateOrganizationalUnit));
+    internal static readonly AwsOperation CreateOrganizationalUnit = AwsOperation.Write(Service, nameof(CreateOrganizationalUnit)) with { Iam = ["organizations:CreateOrganizationalUnit", "organizations:TagResource"] };
     internal static readonly AwsOperation ListParents = AwsOperation.Read(Service, nameof(ListParents));
     internal static readonly AwsOperation MoveAccount = AwsOperation.Write(Service, nameof(MoveAccount));
-    internal static readonly AwsOperation CreatePolicy = AwsOperation.Write(Service, nameof(CreatePolicy));
+    internal static readonly AwsOperation CreatePolicy = AwsOperation.Write(Service, nameof(CreatePolicy)) with { Iam = ["organizations:CreatePolicy", "organizations:TagResource"] };
     internal static readonly AwsOperation ListPolicies = AwsOperation.Read(Service, nameof(ListPolicies));
     internal static readonly AwsOperation DescribePolicy = AwsOperation.Read(Service, nameof(DescribePolicy));
     internal static readonly AwsOperation UpdatePolicy = AwsOperation.Write(Service, nameof(UpdatePolicy));

@@ -18,6 +18,18 @@ internal sealed record AwsOperation(
     /// <summary>The audit action, <c>service:Operation</c> with the IAM action prefix (e.g. <c>organizations:CreateAccount</c>).</summary>
     public string Action => $"{Service.ActionPrefix}:{Name}";
 
+    /// <summary>
+    /// The IAM actions a call of this operation needs, as the operator calls it: <see cref="Action"/> unless declared otherwise
+    /// with <c>with { Iam = [...] }</c> where AWS authorizes it under another name (S3 <c>HeadBucket</c> is <c>s3:ListBucket</c>),
+    /// under more actions (CloudFront <c>CreateDistributionWithTags</c> is <c>cloudfront:CreateDistribution</c> and
+    /// <c>cloudfront:TagResource</c>; a Lambda function's role needs <c>iam:PassRole</c>), or under none
+    /// (<c>sts:GetCallerIdentity</c>). The IAM policies of docs/iam are generated from these (<see cref="Permissions.OperatorPermissions"/>).
+    /// </summary>
+    public IReadOnlyList<string> IamActions => Iam ?? [Action];
+
+    /// <summary>The declared IAM actions when they differ from <see cref="Action"/> (see <see cref="IamActions"/>).</summary>
+    public IReadOnlyList<string>? Iam { get; init; }
+
     public static AwsOperation Read(AwsService service, string name, string family = AwsRateLimits.Control) => new(service, name, Mutating: false, Family: family);
 
     public static AwsOperation Write(AwsService service, string name, AwsRetryMode retry = AwsRetryMode.Standard, string family = AwsRateLimits.Control) =>

@@ -27,8 +27,11 @@ internal sealed partial class AwsRequestPipeline(
     AuditTrail auditTrail,
     ISourceAddressProvider sourceAddress,
     TimeProvider timeProvider,
+    IEnumerable<IAwsCallObserver> observers,
     ILogger<AwsRequestPipeline> logger)
 {
+    private readonly IAwsCallObserver[] _observers = [.. observers];
+
     /// <summary>The name of the HttpClient every AWS call goes through (configure handlers on it for tests and chaos).</summary>
     public const string HttpClientName = "OpenKbs.Aws";
 
@@ -154,6 +157,8 @@ internal sealed partial class AwsRequestPipeline(
             throw;
         }
 
+        Observe(scope, operation, audit);
+
         // Write-ahead: a mutation is recorded (Pending) in the durable journal before it is sent; when that fails nothing is sent.
         var intent = operation.Mutating
             ? await auditTrail.BeginAsync(Record(scope, operation, audit, AuditOutcome.Pending, errorCode: null, requestId: null, attempts: 0), cancellationToken)
@@ -198,6 +203,29 @@ internal sealed partial class AwsRequestPipeline(
             }
 
             throw failure;
+        }
+    }
+
+    private void Observe(AwsCallScope scope, AwsOperation operation, AuditEntry audit)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var call = new AwsCall
+        {
+            AccountId = scope.AccountId,
+            Region = scope.Region,
+            Action = operation.Action,
+            IamActions = operation.IamActions,
+            GlobalService = operation.Service.IsGlobal,
+            Resource = audit.Resource,
+            Actor = scope.Actor,
+        };
+        foreach (var observer in _observers)
+        {
+            observer.OnCall(call);
         }
     }
 

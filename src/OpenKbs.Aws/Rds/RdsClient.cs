@@ -13,11 +13,14 @@ internal sealed class RdsClient(AwsRequestPipeline pipeline, AwsCallScope scope)
 {
     private static readonly AwsService Service = AwsServices.Rds;
 
-    internal static readonly AwsOperation CreateDBCluster = AwsOperation.Write(Service, nameof(CreateDBCluster));
+    // Dependent actions: tags at creation (rds:AddTagsToResource); ManageMasterUserPassword makes RDS create the master secret
+    // with the caller's permissions (secretsmanager:CreateSecret/TagResource on secret:rds!*) encrypted with the project key, as
+    // is the storage (kms:CreateGrant/DescribeKey/Decrypt/GenerateDataKey); a final snapshot is rds:CreateDBClusterSnapshot.
+    internal static readonly AwsOperation CreateDBCluster = AwsOperation.Write(Service, nameof(CreateDBCluster)) with { Iam = ["rds:CreateDBCluster", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"] };
     internal static readonly AwsOperation DescribeDBClusters = AwsOperation.Read(Service, nameof(DescribeDBClusters));
-    internal static readonly AwsOperation ModifyDBCluster = AwsOperation.Write(Service, nameof(ModifyDBCluster));
-    internal static readonly AwsOperation DeleteDBCluster = AwsOperation.Write(Service, nameof(DeleteDBCluster));
-    internal static readonly AwsOperation CreateDBInstance = AwsOperation.Write(Service, nameof(CreateDBInstance));
+    internal static readonly AwsOperation ModifyDBCluster = AwsOperation.Write(Service, nameof(ModifyDBCluster)) with { Iam = ["rds:ModifyDBCluster", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"] };
+    internal static readonly AwsOperation DeleteDBCluster = AwsOperation.Write(Service, nameof(DeleteDBCluster)) with { Iam = ["rds:DeleteDBCluster", "rds:CreateDBClusterSnapshot"] };
+    internal static readonly AwsOperation CreateDBInstance = AwsOperation.Write(Service, nameof(CreateDBInstance)) with { Iam = ["rds:CreateDBInstance", "rds:AddTagsToResource"] };
     internal static readonly AwsOperation DescribeDBInstances = AwsOperation.Read(Service, nameof(DescribeDBInstances));
     internal static readonly AwsOperation DeleteDBInstance = AwsOperation.Write(Service, nameof(DeleteDBInstance));
     internal static readonly AwsOperation AddTagsToResource = AwsOperation.Write(Service, nameof(AddTagsToResource));

@@ -16,25 +16,27 @@ internal sealed class S3Client : IS3Client
 {
     private static readonly AwsService Service = AwsServices.S3;
 
-    internal static readonly AwsOperation CreateBucket = AwsOperation.Write(Service, nameof(CreateBucket));
-    internal static readonly AwsOperation HeadBucket = AwsOperation.Read(Service, nameof(HeadBucket));
+    // The IAM actions of the S3 API (Service Authorization Reference, "Actions defined by Amazon S3") where they differ from the
+    // operation name: bucket configuration is authorized as *Configuration / *Bucket*Block, HEAD as the matching read.
+    internal static readonly AwsOperation CreateBucket = AwsOperation.Write(Service, nameof(CreateBucket)) with { Iam = ["s3:CreateBucket", "s3:PutBucketOwnershipControls"] };
+    internal static readonly AwsOperation HeadBucket = AwsOperation.Read(Service, nameof(HeadBucket)) with { Iam = ["s3:ListBucket"] };
     internal static readonly AwsOperation PutBucketVersioning = AwsOperation.Write(Service, nameof(PutBucketVersioning));
     internal static readonly AwsOperation GetBucketVersioning = AwsOperation.Read(Service, nameof(GetBucketVersioning));
-    internal static readonly AwsOperation PutBucketEncryption = AwsOperation.Write(Service, nameof(PutBucketEncryption));
-    internal static readonly AwsOperation GetBucketEncryption = AwsOperation.Read(Service, nameof(GetBucketEncryption));
-    internal static readonly AwsOperation PutPublicAccessBlock = AwsOperation.Write(Service, nameof(PutPublicAccessBlock));
-    internal static readonly AwsOperation GetPublicAccessBlock = AwsOperation.Read(Service, nameof(GetPublicAccessBlock));
+    internal static readonly AwsOperation PutBucketEncryption = AwsOperation.Write(Service, nameof(PutBucketEncryption)) with { Iam = ["s3:PutEncryptionConfiguration"] };
+    internal static readonly AwsOperation GetBucketEncryption = AwsOperation.Read(Service, nameof(GetBucketEncryption)) with { Iam = ["s3:GetEncryptionConfiguration"] };
+    internal static readonly AwsOperation PutPublicAccessBlock = AwsOperation.Write(Service, nameof(PutPublicAccessBlock)) with { Iam = ["s3:PutBucketPublicAccessBlock"] };
+    internal static readonly AwsOperation GetPublicAccessBlock = AwsOperation.Read(Service, nameof(GetPublicAccessBlock)) with { Iam = ["s3:GetBucketPublicAccessBlock"] };
     internal static readonly AwsOperation PutBucketPolicy = AwsOperation.Write(Service, nameof(PutBucketPolicy));
     internal static readonly AwsOperation GetBucketPolicy = AwsOperation.Read(Service, nameof(GetBucketPolicy));
-    internal static readonly AwsOperation PutBucketLifecycleConfiguration = AwsOperation.Write(Service, nameof(PutBucketLifecycleConfiguration));
-    internal static readonly AwsOperation GetBucketLifecycleConfiguration = AwsOperation.Read(Service, nameof(GetBucketLifecycleConfiguration));
+    internal static readonly AwsOperation PutBucketLifecycleConfiguration = AwsOperation.Write(Service, nameof(PutBucketLifecycleConfiguration)) with { Iam = ["s3:PutLifecycleConfiguration"] };
+    internal static readonly AwsOperation GetBucketLifecycleConfiguration = AwsOperation.Read(Service, nameof(GetBucketLifecycleConfiguration)) with { Iam = ["s3:GetLifecycleConfiguration"] };
     internal static readonly AwsOperation PutBucketTagging = AwsOperation.Write(Service, nameof(PutBucketTagging));
     internal static readonly AwsOperation GetBucketTagging = AwsOperation.Read(Service, nameof(GetBucketTagging));
     internal static readonly AwsOperation PutObject = AwsOperation.Write(Service, nameof(PutObject));
     internal static readonly AwsOperation GetObject = AwsOperation.Read(Service, nameof(GetObject));
-    internal static readonly AwsOperation HeadObject = AwsOperation.Read(Service, nameof(HeadObject));
-    internal static readonly AwsOperation CopyObject = AwsOperation.Write(Service, nameof(CopyObject));
-    internal static readonly AwsOperation ListObjectVersions = AwsOperation.Read(Service, nameof(ListObjectVersions));
+    internal static readonly AwsOperation HeadObject = AwsOperation.Read(Service, nameof(HeadObject)) with { Iam = ["s3:GetObject"] };
+    internal static readonly AwsOperation CopyObject = AwsOperation.Write(Service, nameof(CopyObject)) with { Iam = ["s3:GetObject", "s3:PutObject"] };
+    internal static readonly AwsOperation ListObjectVersions = AwsOperation.Read(Service, nameof(ListObjectVersions)) with { Iam = ["s3:ListBucketVersions"] };
     internal static readonly AwsOperation DeleteBucket = AwsOperation.Write(Service, nameof(DeleteBucket));
 
     private readonly AwsRequestPipeline _pipeline;

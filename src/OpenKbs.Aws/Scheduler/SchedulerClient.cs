@@ -16,12 +16,13 @@ internal sealed class SchedulerClient(AwsRequestPipeline pipeline, AwsCallScope 
 
     private static readonly AwsService Service = AwsServices.Scheduler;
 
-    internal static readonly AwsOperation CreateScheduleGroup = AwsOperation.Write(Service, nameof(CreateScheduleGroup));
+    // Dependent actions: a schedule passes its target role (iam:PassRole); a group created with tags needs scheduler:TagResource.
+    internal static readonly AwsOperation CreateScheduleGroup = AwsOperation.Write(Service, nameof(CreateScheduleGroup)) with { Iam = ["scheduler:CreateScheduleGroup", "scheduler:TagResource"] };
     internal static readonly AwsOperation GetScheduleGroup = AwsOperation.Read(Service, nameof(GetScheduleGroup));
     internal static readonly AwsOperation DeleteScheduleGroup = AwsOperation.Write(Service, nameof(DeleteScheduleGroup));
-    internal static readonly AwsOperation CreateSchedule = AwsOperation.Write(Service, nameof(CreateSchedule));
+    internal static readonly AwsOperation CreateSchedule = AwsOperation.Write(Service, nameof(CreateSchedule)) with { Iam = ["scheduler:CreateSchedule", "iam:PassRole"] };
     internal static readonly AwsOperation GetSchedule = AwsOperation.Read(Service, nameof(GetSchedule));
-    internal static readonly AwsOperation UpdateSchedule = AwsOperation.Write(Service, nameof(UpdateSchedule));
+    internal static readonly AwsOperation UpdateSchedule = AwsOperation.Write(Service, nameof(UpdateSchedule)) with { Iam = ["scheduler:UpdateSchedule", "iam:PassRole"] };
     internal static readonly AwsOperation DeleteSchedule = AwsOperation.Write(Service, nameof(DeleteSchedule));
     internal static readonly AwsOperation ListSchedules = AwsOperation.Read(Service, nameof(ListSchedules));
     internal static readonly AwsOperation TagResource = AwsOperation.Write(Service, nameof(TagResource));

@@ -8,7 +8,8 @@ namespace OpenKbs.Aws.Sts;
 /// <summary>GetCallerIdentity over the official client, through the shared pipeline (regional STS, never the global host).</summary>
 internal sealed class StsClient : IStsClient
 {
-    internal static readonly AwsOperation GetCallerIdentity = AwsOperation.Read(AwsServices.Sts, nameof(GetCallerIdentity));
+    // GetCallerIdentity needs no permission: AWS answers it even when an explicit deny names it.
+    internal static readonly AwsOperation GetCallerIdentity = AwsOperation.Read(AwsServices.Sts, nameof(GetCallerIdentity)) with { Iam = [] };
 
     private readonly AwsRequestPipeline _pipeline;
     private readonly AwsCallScope _scope;

@@ -76,6 +76,8 @@ internal sealed class ProjectStepHarness : IDisposable
 
     public CapturingAuditSink Audit => _aws.Audit;
 
+    public AwsCallRecorder Calls => _aws.Calls;
+
     /// <summary>The production AWS layer pointed at moto.</summary>
     public IAwsClientFactory Factory => _aws.Factory;
 

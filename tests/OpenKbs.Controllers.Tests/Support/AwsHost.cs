@@ -20,12 +20,16 @@ internal sealed class AwsHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         AddTo(services, endpoint, Log, Audit, configure, inner);
+        services.AddSingleton<OpenKbs.Aws.Pipeline.IAwsCallObserver>(Calls);
         _provider = services.BuildServiceProvider();
     }
 
     public AwsRequestLog Log { get; } = new();
 
     public CapturingAuditSink Audit { get; } = new();
+
+    /// <summary>Every call the layer sent (after the EU guard), reads included, with account, actor and IAM actions.</summary>
+    public AwsCallRecorder Calls { get; } = new();
 
     public IAwsClientFactory Factory => _provider.GetRequiredService<IAwsClientFactory>();
 
