@@ -158,6 +158,21 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         await KubectlAsync(Run(ns, "zip-slip", "shop", ("examples/shop/slip.zip", escapeSha)), "apply", "-f", "-");
         await AssertErrorAsync(ns, "zip-slip", ScanStep.TerminalArtifactUnreadable, "PathEscape");
         await KubectlAsync(Run(ns, "no-project", "elsewhere", null), "apply", "-f", "-");
+
+        // While it waits for the Project (the grace period), Ready says so: never a TransientError from a later step
+        // that ran without the Project (a defect the example tenant showed in `make run`).
+        var reasons = new List<string>();
+        while (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "no-project") is { } pending && pending.Status?.CompletedAt is null)
+        {
+            if (Runtime.Conditions.Find(pending.Status?.Conditions, ConditionTypes.Ready) is { } seen)
+            {
+                reasons.Add(seen.Reason);
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.DoesNotContain(ConditionReasons.TransientError, reasons);
         await AssertErrorAsync(ns, "no-project", TargetStep.TerminalProjectNotFound, $"Project 'elsewhere' does not exist in namespace '{ns}'");
 
         var table = await KubectlAsync(null, "get", "auditrun", "-n", ns);

@@ -37,7 +37,7 @@ internal sealed class TargetStep(AuditRunOptions options) : IRecipeStep<AuditPas
             var message = $"Project '{name}' does not exist in namespace '{ns}' (an AuditRun can only audit a Project of its own namespace)";
             return pass.Now - created >= options.ProjectGrace
                 ? StepOutcome.Terminal(TerminalProjectNotFound, $"{message}; create it and a new AuditRun")
-                : StepOutcome.Progressing(ConditionReasons.WaitingForProject, $"{message}; waiting for it", options.WaitForProject, "WaitForProject");
+                : StepOutcome.WaitingBeforeLaterSteps(ConditionReasons.WaitingForProject, $"{message}; waiting for it", options.WaitForProject, "WaitForProject");
         }
 
         var source = pass.Spec.Source ?? project.Spec.Source;
@@ -51,13 +51,13 @@ internal sealed class TargetStep(AuditRunOptions options) : IRecipeStep<AuditPas
         var account = pass.Caches.Accounts.Get(ns, accountName);
         if (account?.Status?.AccountId is not { } accountId || !Conditions.IsTrue(account.Status.Conditions, ConditionTypes.Ready))
         {
-            return StepOutcome.Progressing(ConditionReasons.WaitingForAccount,
+            return StepOutcome.WaitingBeforeLaterSteps(ConditionReasons.WaitingForAccount,
                 $"ClientAccount '{accountName}' of Project '{name}' is not Ready yet; waiting for it", options.WaitForProject, "WaitForProject");
         }
 
         if (project.Status?.Storage is not { BucketName: { } bucket, KmsKeyArn: { } key })
         {
-            return StepOutcome.Progressing(ConditionReasons.WaitingForProject,
+            return StepOutcome.WaitingBeforeLaterSteps(ConditionReasons.WaitingForProject,
                 $"Project '{name}' has no bucket yet (the reports are stored in it); waiting for it", options.WaitForProject, "WaitForProject");
         }
 

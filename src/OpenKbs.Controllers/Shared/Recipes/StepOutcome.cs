@@ -51,6 +51,13 @@ internal sealed record StepOutcome
         return new() { Kind = StepOutcomeKind.Progressing, Reason = reason, Message = message, Wait = wait, WaitName = waitName };
     }
 
+    /// <summary>
+    /// Work in progress that later steps depend on (they need what this step resolves): the condition says what is waited
+    /// for, the pass stops here, and it looks again after <paramref name="wait"/>.
+    /// </summary>
+    public static StepOutcome WaitingBeforeLaterSteps(string reason, string message, TimeSpan wait, string waitName) =>
+        Progressing(reason, message, wait, waitName) with { StopsPass = true };
+
     /// <summary>Stop the pass here and look again after <paramref name="wait"/> (null: the next drift check); the step has written its condition.</summary>
     public static StepOutcome Halt(TimeSpan? wait, string waitName) => new()
     {
