@@ -8,7 +8,8 @@ namespace OpenKbs.AuditTrail;
 /// <c>openkbs_audit.schema_version</c>, each applied once in its own transaction under an advisory lock, so replicas
 /// starting together do not race. Append-only is enforced by the database: triggers refuse UPDATE, DELETE and TRUNCATE (for
 /// every role, the owner included); the only deletion path is <c>openkbs_audit.purge_expired()</c>, which removes records
-/// older than the retention and notes what it removed in <c>purge_log</c>.
+/// older than the retention and notes what it removed in <c>purge_log</c>. Migration 2 adds <c>usage</c>, the daily consumption
+/// figures per project (<see cref="PostgresUsageLedger"/>): not part of the chain, a day's figure is replaced by a later reading.
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -104,6 +105,22 @@ internal static partial class AuditSchema
         END $$;
         REVOKE ALL ON FUNCTION openkbs_audit.purge_expired() FROM PUBLIC;
         """,
+        """
+        CREATE TABLE openkbs_audit.usage (
+            namespace text NOT NULL,
+            project text NOT NULL,
+            period text NOT NULL CHECK (period ~ '^[0-9]{4}-[0-9]{2}$'),
+            day date NOT NULL,
+            kind text NOT NULL,
+            resource text NOT NULL,
+            metric text NOT NULL,
+            value double precision NOT NULL,
+            unit text NOT NULL,
+            account_id text,
+            collected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (namespace, project, day, kind, resource, metric));
+        CREATE INDEX usage_period ON openkbs_audit.usage (namespace, period, project);
+        """,
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -111,7 +128,7 @@ internal static partial class AuditSchema
 
     /// <summary>
     /// Applies the missing migrations, sets the retention (never below what is configured) and grants the operator's role
-    /// <paramref name="operatorRole"/> USAGE, SELECT and INSERT only (and <paramref name="maintenanceRole"/> the purge).
+    /// <paramref name="operatorRole"/> USAGE, SELECT and INSERT only, UPDATE on <c>usage</c> (and <paramref name="maintenanceRole"/> the purge).
     /// </summary>
     public static async Task MigrateAsync(
         NpgsqlConnection connection, int retentionDays, string? operatorRole, string? maintenanceRole, CancellationToken cancellationToken)
@@ -155,6 +172,7 @@ internal static partial class AuditSchema
                 GRANT USAGE ON SCHEMA openkbs_audit TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.record TO {role};
                 GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log TO {role};
+                GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
                 """,
                 cancellationToken);
         }
