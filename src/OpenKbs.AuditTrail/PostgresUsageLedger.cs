@@ -8,8 +8,9 @@ namespace OpenKbs.AuditTrail;
 /// <summary>
 /// Daily consumption figures per project in <c>openkbs_audit.usage</c> (same database as the audit trail; the table is created
 /// by the journal's migration at start). One upsert per call: a day already kept is replaced by the newer reading, so the
-/// current day grows through the day and a past day settles to CloudWatch's final figure. Kept by month (<c>period</c>
-/// <c>yyyy-MM</c>); never deleted by the operator (its role has no DELETE).
+/// current day grows through the day and a past day settles to CloudWatch's final figure; a day older than
+/// <see cref="AuditSchema.UsageSettleDays"/> is left as it is (the database refuses to change it). Kept by month (<c>period</c>
+/// <c>yyyy-MM</c>); never deleted by the operator (its role has no DELETE; only the retention purge removes whole months).
 /// </summary>
 public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 {
@@ -43,6 +44,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
             FROM unnest($4::date[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS f(day, kind, resource, metric, value, unit)
             ON CONFLICT (namespace, project, day, kind, resource, metric)
             DO UPDATE SET value = excluded.value, unit = excluded.unit, account_id = excluded.account_id, collected_at = clock_timestamp()
+            WHERE usage.day >= (clock_timestamp() AT TIME ZONE 'UTC')::date - $10
             """,
             connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner.Namespace });
@@ -54,7 +56,17 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. figures.Select(f => f.Metric)] });
         command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. figures.Select(f => f.Value)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. figures.Select(f => f.Unit)] });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AuditSchema.UsageSettleDays });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> LastCollectedAsync(string @namespace, string project, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT max(collected_at) FROM openkbs_audit.usage WHERE namespace = $1 AND project = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = @namespace });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = project });
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

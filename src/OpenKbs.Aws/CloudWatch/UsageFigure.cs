@@ -50,4 +50,20 @@ public sealed record UsageOwner(string Namespace, string Project, string? Accoun
 public interface IUsageLedger
 {
     Task RecordAsync(UsageOwner owner, IReadOnlyList<UsageFigure> figures, CancellationToken cancellationToken);
+
+    /// <summary>When figures of the project were last written (null: never).</summary>
+    Task<DateTimeOffset?> LastCollectedAsync(string @namespace, string project, CancellationToken cancellationToken);
+}
+
+/// <summary>The resources of a project whose consumption is collected, by their AWS names.</summary>
+public sealed record UsageResources(IReadOnlyList<string> Functions, string? Bucket, string? DatabaseCluster);
+
+/// <summary>
+/// Collects a project's daily consumption into the durable store at most once per UTC day (one GetMetricData through the
+/// project's member-account client). Never throws for CloudWatch or store failures: the answer says what happened, and the
+/// next pass tries again.
+/// </summary>
+public interface IUsageCollector
+{
+    Task<string> CollectAsync(UsageOwner owner, ICloudWatchClient cloudWatch, UsageResources resources, DateTimeOffset now, CancellationToken cancellationToken);
 }
