@@ -20,6 +20,7 @@ internal static class Program
             SandboxCommand.Create(),
             CrdsCommand.Create(),
             AuditCommand.Create(),
+            UsageCommand.Create(),
         };
         // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown) before
         // System.CommandLine would end the process (its default is 2 s).

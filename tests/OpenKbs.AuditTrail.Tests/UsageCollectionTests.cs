@@ -113,7 +113,7 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         var now = DateTimeOffset.UtcNow;
         foreach (var period in new[] { now.AddMonths(-1), now, now.AddDays(1) }.Select(d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct())
         {
-            foreach (var (_, _, figure) in await UsageExport.ReadDaysAsync(options.ConnectionString!, "tenant-a", "shop", period, CancellationToken.None))
+            foreach (var (_, _, _, figure) in await UsageExport.ReadDaysAsync(options.ConnectionString!, "tenant-a", "shop", period, CancellationToken.None))
             {
                 figures[$"{figure.Day:yyyy-MM-dd} {figure.Resource} {figure.Metric}"] = figure.Value;
             }

@@ -39,7 +39,7 @@ public sealed class UsageLedgerTests(AuditStoreFixture store)
 
         var days = await UsageExport.ReadDaysAsync(options.ConnectionString!, "tenant-a", "shop", Period, CancellationToken.None);
         Assert.Equal(5, days.Count);
-        var totals = UsageExport.Totals("tenant-a", Period, days).ToDictionary(t => $"{t.Resource} {t.Metric}");
+        var totals = UsageExport.Totals(days).ToDictionary(t => $"{t.Resource} {t.Metric}");
         Assert.Equal((17d, 2, Month, Month.AddDays(1)), (totals["shop-api invocations"].Value, totals["shop-api invocations"].Days, totals["shop-api invocations"].FirstDay, totals["shop-api invocations"].LastDay));
         Assert.Equal(3_000, totals["okbs-shop storageBytes"].Value); // a level: the latest day, not the sum
         Assert.Equal((12.5, "ACU-hours"), (totals["okbs-shop-db acuHours"].Value, totals["okbs-shop-db acuHours"].Unit));
@@ -71,7 +71,7 @@ public sealed class UsageLedgerTests(AuditStoreFixture store)
     }
 
     [Fact]
-    public async Task Export_writes_totals_or_days_as_JSON_lines()
+    public async Task Export_writes_totals_or_days_as_JSON_lines_or_CSV()
     {
         var options = await MigratedStoreAsync();
         await using (var ledger = new PostgresUsageLedger(Options.Create(options)))
@@ -80,13 +80,19 @@ public sealed class UsageLedgerTests(AuditStoreFixture store)
         }
 
         var totals = new StringWriter();
-        Assert.Equal(1, await UsageExport.WriteAsync(options.ConnectionString!, "tenant-a", null, Period, daily: false, totals, CancellationToken.None));
+        Assert.Equal(1, await UsageExport.WriteAsync(options.ConnectionString!, "tenant-a", null, UsageRange.Month(Period)!, daily: false, UsageFormat.JsonLines, totals, CancellationToken.None));
         Assert.Equal(
             $$"""{"namespace":"tenant-a","project":"shop","period":"{{Period}}","kind":"function","resource":"shop-api","metric":"invocations","value":14,"unit":"Count","days":2,"firstDay":"{{Period}}-01","lastDay":"{{Period}}-02","accountId":"123456789012"}""",
             totals.ToString().Trim());
         var daily = new StringWriter();
-        Assert.Equal(2, await UsageExport.WriteAsync(options.ConnectionString!, "tenant-a", "shop", Period, daily: true, daily, CancellationToken.None));
+        Assert.Equal(2, await UsageExport.WriteAsync(options.ConnectionString!, "tenant-a", "shop", UsageRange.Month(Period)!, daily: true, UsageFormat.JsonLines, daily, CancellationToken.None));
         Assert.StartsWith($$"""{"namespace":"tenant-a","project":"shop","period":"{{Period}}","day":"{{Period}}-01","kind":"function",""", daily.ToString(), StringComparison.Ordinal);
+        var csv = new StringWriter();
+        Assert.Equal(1, await UsageExport.WriteAsync(options.ConnectionString!, "tenant-a", "shop", UsageRange.Month(Period)!, daily: false, UsageFormat.Csv, csv, CancellationToken.None));
+        Assert.Equal(
+            ["namespace,project,period,kind,resource,metric,value,unit,days,firstDay,lastDay,accountId",
+             $"tenant-a,shop,{Period},function,shop-api,invocations,14,Count,2,{Period}-01,{Period}-02,123456789012"],
+            csv.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
