@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenKbs.AuditTrail;
+using OpenKbs.Aws.CloudWatch;
+using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Testing.Moto;
+using OpenKbs.Testing.Postgres;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>
+/// The usage step with the durable store (PostgreSQL 15) and moto: besides the hourly status refresh, one GetMetricData a day
+/// collects the project's daily figures into the store; later passes of the same day send nothing more.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class UsageStepLedgerTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private PostgresServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        await moto.ResetAsync();
+        _server = await PostgresServer.CreateAsync();
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task The_step_collects_the_day_into_the_store_once()
+    {
+        var options = Options.Create(new AuditStoreOptions { ConnectionString = _server.ConnectionString(), OperatorIdentity = "test" });
+        await using (var journal = new PostgresAuditJournal(options, NullLogger<PostgresAuditJournal>.Instance))
+        {
+            await journal.InitializeAsync(CancellationToken.None);
+        }
+
+        await using var ledger = new PostgresUsageLedger(options);
+        using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop"), chaos: null);
+        var function = host.Names.Function("api");
+        var put = await AwsCli.RunAsync(
+            moto.Endpoint, "cloudwatch", "put-metric-data", "--region", ProjectStepHarness.Region, "--namespace", "AWS/Lambda", "--metric-name", "Invocations",
+            "--dimensions", $"FunctionName={function}", "--timestamp", DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), "--value", "6");
+        Assert.True(put.ExitCode == 0, put.StandardError);
+        var step = ProjectStepHarness.Step<UsageStep>(l => new UsageStep(l, new DailyUsageCollector(ledger, NullLogger<DailyUsageCollector>.Instance)));
+
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
+
+        Assert.Equal(["GetMetricData", "GetMetricData"], host.Log.Operations.Where(o => o != "AssumeRole")); // the day's collection, the status refresh
+        Assert.Empty(host.Audit.Records);
+        var period = DateTime.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var days = await UsageExport.ReadDaysAsync(_server.ConnectionString(), host.Namespace, "shop", period, CancellationToken.None);
+        var invocations = Assert.Single(days, d => d.Figure.Metric == UsageMetrics.Invocations);
+        Assert.Equal((function, 6d, host.AccountId), (invocations.Figure.Resource, invocations.Figure.Value, invocations.AccountId));
+        Assert.Equal(6, Assert.Single(host.Project.Status!.Usage!.Functions!, f => f.Name == "api").Invocations);
+    }
+}
