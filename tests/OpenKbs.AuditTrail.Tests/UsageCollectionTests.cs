@@ -30,8 +30,7 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
     {
         var options = await store.NewStoreAsync();
         var sent = 0;
-        await using var services = AuditStoreFixture.Services(options, moto.Endpoint, new PipelineTests.Probe(() => Interlocked.Increment(ref sent)));
-        await services.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        await using var services = await ServicesAsync(options, () => Interlocked.Increment(ref sent));
         var collector = services.GetRequiredService<IUsageCollector>();
         var cloudWatch = services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", "eu-central-1", Actor).CloudWatch;
         var now = DateTimeOffset.UtcNow;
@@ -73,8 +72,7 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
     {
         var options = await store.NewStoreAsync();
         var sent = 0;
-        await using var services = AuditStoreFixture.Services(options, moto.Endpoint, new PipelineTests.Probe(() => Interlocked.Increment(ref sent)));
-        await services.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        await using var services = await ServicesAsync(options, () => Interlocked.Increment(ref sent));
         var collector = services.GetRequiredService<IUsageCollector>();
         var cloudWatch = services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", "eu-central-1", Actor).CloudWatch;
         var now = DateTimeOffset.UtcNow;
@@ -107,6 +105,14 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         Assert.Equal(DateOnly.Parse(from, CultureInfo.InvariantCulture), DailyUsageCollector.From(
             last is null ? null : DateTimeOffset.Parse(last, CultureInfo.InvariantCulture), DateTimeOffset.Parse(now, CultureInfo.InvariantCulture)));
 
+    /// <summary>The operator's wiring with the store migrated; <paramref name="onSend"/> runs for each request to AWS.</summary>
+    private async Task<ServiceProvider> ServicesAsync(AuditStoreOptions options, Action onSend)
+    {
+        var services = AuditStoreFixture.Services(options, moto.Endpoint, new PipelineTests.Probe(onSend));
+        await services.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        return services;
+    }
+
     private static async Task<Dictionary<string, double>> FiguresAsync(AuditStoreOptions options)
     {
         var figures = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -122,13 +128,6 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         return figures;
     }
 
-    private async Task PutAsync(string @namespace, string metric, string dimensions, DateTimeOffset at, double value)
-    {
-        var result = await AwsCli.RunAsync(
-            moto.Endpoint,
-            "cloudwatch", "put-metric-data", "--region", "eu-central-1", "--namespace", @namespace, "--metric-name", metric,
-            "--dimensions", dimensions, "--timestamp", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            "--value", value.ToString(CultureInfo.InvariantCulture));
-        Assert.True(result.ExitCode == 0, result.StandardError);
-    }
+    private Task PutAsync(string @namespace, string metric, string dimensions, DateTimeOffset at, double value) =>
+        AwsCli.PutMetricDataAsync(moto.Endpoint, @namespace, metric, dimensions, at, value);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.CloudWatch.Model;
 using OpenKbs.Aws.Tests.Support;
@@ -70,13 +69,6 @@ public sealed class ProjectUsageQueryTests(MotoServerFixture moto) : IAsyncLifet
         Assert.Equal(24, ProjectUsageQuery.HoursCovered(new DateOnly(2026, 11, 1), new DateTimeOffset(2026, 11, 3, 12, 0, 0, TimeSpan.Zero)));
     }
 
-    private async Task PutAsync(string @namespace, string metric, string dimensions, DateTimeOffset at, double value)
-    {
-        var result = await AwsCli.RunAsync(
-            moto.Endpoint,
-            "cloudwatch", "put-metric-data", "--region", "eu-central-1", "--namespace", @namespace, "--metric-name", metric,
-            "--dimensions", dimensions, "--timestamp", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            "--value", value.ToString(CultureInfo.InvariantCulture));
-        Assert.True(result.ExitCode == 0, result.StandardError);
-    }
+    private Task PutAsync(string @namespace, string metric, string dimensions, DateTimeOffset at, double value) =>
+        AwsCli.PutMetricDataAsync(moto.Endpoint, @namespace, metric, dimensions, at, value);
 }

@@ -38,10 +38,7 @@ public sealed class UsageStepLedgerTests(MotoServerFixture moto) : IAsyncLifetim
         await using var ledger = new PostgresUsageLedger(options);
         using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop"), chaos: null);
         var function = host.Names.Function("api");
-        var put = await AwsCli.RunAsync(
-            moto.Endpoint, "cloudwatch", "put-metric-data", "--region", ProjectStepHarness.Region, "--namespace", "AWS/Lambda", "--metric-name", "Invocations",
-            "--dimensions", $"FunctionName={function}", "--timestamp", DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), "--value", "6");
-        Assert.True(put.ExitCode == 0, put.StandardError);
+        await AwsCli.PutMetricDataAsync(moto.Endpoint, "AWS/Lambda", "Invocations", $"FunctionName={function}", DateTimeOffset.UtcNow.AddMinutes(-1), 6);
         var step = ProjectStepHarness.Step<UsageStep>(l => new UsageStep(l, new DailyUsageCollector(ledger, NullLogger<DailyUsageCollector>.Instance)));
 
         Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
