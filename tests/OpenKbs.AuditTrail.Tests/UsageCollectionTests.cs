@@ -32,7 +32,7 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         var sent = 0;
         await using var services = await ServicesAsync(options, () => Interlocked.Increment(ref sent));
         var collector = services.GetRequiredService<IUsageCollector>();
-        var cloudWatch = services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", "eu-central-1", Actor).CloudWatch;
+        var cloudWatch = CloudWatch(services);
         var now = DateTimeOffset.UtcNow;
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         await PutAsync("AWS/Lambda", "Invocations", "FunctionName=shop-api", today.AddDays(-1).AddHours(9), 10);
@@ -74,7 +74,7 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         var sent = 0;
         await using var services = await ServicesAsync(options, () => Interlocked.Increment(ref sent));
         var collector = services.GetRequiredService<IUsageCollector>();
-        var cloudWatch = services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", "eu-central-1", Actor).CloudWatch;
+        var cloudWatch = CloudWatch(services);
         var now = DateTimeOffset.UtcNow;
         await PutAsync("AWS/Lambda", "Invocations", "FunctionName=shop-api", now.AddMinutes(-1), 1);
 
@@ -112,6 +112,10 @@ public sealed class UsageCollectionTests(AuditStoreFixture store, MotoServerFixt
         await services.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
         return services;
     }
+
+    /// <summary>The project's member-account CloudWatch client, as the operator's Project steps get it.</summary>
+    private static ICloudWatchClient CloudWatch(ServiceProvider services) =>
+        services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", "eu-central-1", Actor).CloudWatch;
 
     private static async Task<Dictionary<string, double>> FiguresAsync(AuditStoreOptions options)
     {
