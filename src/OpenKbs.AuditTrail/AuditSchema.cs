@@ -128,7 +128,7 @@ internal static partial class AuditSchema
             account_id text,
             collected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
             PRIMARY KEY (namespace, project, day, kind, resource, metric));
-        CREATE INDEX usage_period ON openkbs_audit.usage (namespace, period, project);
+        CREATE INDEX usage_namespace_day ON openkbs_audit.usage (namespace, day);
         CREATE TABLE openkbs_audit.usage_purge_log (
             purged_before date NOT NULL, purged_count bigint NOT NULL, purged_at timestamptz NOT NULL DEFAULT clock_timestamp());
 
