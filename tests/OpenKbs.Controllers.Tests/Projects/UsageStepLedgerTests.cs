@@ -1,6 +1,7 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKbs.AuditTrail;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Controllers.Projects.Steps;
@@ -27,19 +28,23 @@ public sealed class UsageStepLedgerTests(MotoServerFixture moto) : IAsyncLifetim
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task The_step_collects_the_day_into_the_store_once()
+    public async Task The_step_from_the_operator_wiring_collects_the_day_into_the_store_once()
     {
-        var options = Options.Create(new AuditStoreOptions { ConnectionString = _server.ConnectionString(), OperatorIdentity = "test" });
-        await using (var journal = new PostgresAuditJournal(options, NullLogger<PostgresAuditJournal>.Instance))
+        // The operator's wiring: the audit store section set, the step resolved from the container (its collector injected).
+        var services = new ServiceCollection().AddLogging();
+        services.AddOpenKbsAuditStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            await journal.InitializeAsync(CancellationToken.None);
-        }
-
-        await using var ledger = new PostgresUsageLedger(options);
+            ["AuditStore:ConnectionString"] = _server.ConnectionString(),
+            ["AuditStore:OperatorIdentity"] = "test",
+        }).Build());
+        services.TryAddScoped<UsageStep>();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await provider.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        await using var scope = provider.CreateAsyncScope();
         using var host = new ProjectStepHarness(moto, ProjectFixtures.Project("shop"), chaos: null);
         var function = host.Names.Function("api");
         await AwsCli.PutMetricDataAsync(moto.Endpoint, "AWS/Lambda", "Invocations", $"FunctionName={function}", DateTimeOffset.UtcNow.AddMinutes(-1), 6);
-        var step = ProjectStepHarness.Step<UsageStep>(l => new UsageStep(l, new DailyUsageCollector(ledger, NullLogger<DailyUsageCollector>.Instance)));
+        var step = scope.ServiceProvider.GetRequiredService<UsageStep>();
 
         Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
         Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
