@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -8,7 +9,10 @@ namespace OpenKbs.AuditTrail;
 /// <c>openkbs_audit.schema_version</c>, each applied once in its own transaction under an advisory lock, so replicas
 /// starting together do not race. Append-only is enforced by the database: triggers refuse UPDATE, DELETE and TRUNCATE (for
 /// every role, the owner included); the only deletion path is <c>openkbs_audit.purge_expired()</c>, which removes records
-/// older than the retention and notes what it removed in <c>purge_log</c>.
+/// older than the retention and notes what it removed in <c>purge_log</c>. Migration 2 adds <c>usage</c>, the daily consumption
+/// figures per project (<see cref="PostgresUsageLedger"/>): not part of the chain; a day's value may be replaced by a later
+/// reading until it is <see cref="UsageSettleDays"/> days old, never re-attributed; rows are deleted only by the same purge,
+/// by whole months once a month's last day is older than the retention (noted in <c>usage_purge_log</c>).
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -22,6 +26,12 @@ internal static partial class AuditSchema
     /// connection of its own for as long as it lives (the two-key lock space does not overlap the one-key space above).
     /// </summary>
     public const int WriterLockClass = 0x6F6B_6177; // "okaw"
+
+    /// <summary>
+    /// Days after which a usage figure is settled: CloudWatch has long published its final value, and the database refuses to
+    /// change it (the ledger's upsert leaves it alone).
+    /// </summary>
+    public const int UsageSettleDays = 35;
 
     private static readonly string[] Migrations =
     [
@@ -104,6 +114,83 @@ internal static partial class AuditSchema
         END $$;
         REVOKE ALL ON FUNCTION openkbs_audit.purge_expired() FROM PUBLIC;
         """,
+        """
+        CREATE TABLE openkbs_audit.usage (
+            namespace text NOT NULL,
+            project text NOT NULL,
+            period text NOT NULL CHECK (period ~ '^[0-9]{4}-[0-9]{2}$'),
+            day date NOT NULL,
+            kind text NOT NULL,
+            resource text NOT NULL,
+            metric text NOT NULL,
+            value double precision NOT NULL,
+            unit text NOT NULL,
+            account_id text,
+            collected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (namespace, project, day, kind, resource, metric));
+        CREATE INDEX usage_namespace_day ON openkbs_audit.usage (namespace, day);
+        CREATE TABLE openkbs_audit.usage_purge_log (
+            purged_before date NOT NULL, purged_count bigint NOT NULL, purged_at timestamptz NOT NULL DEFAULT clock_timestamp());
+
+        CREATE FUNCTION openkbs_audit.guard_usage() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                IF current_setting('openkbs_audit.purging', true) = 'on' AND OLD.day < date_trunc('month', (clock_timestamp() AT TIME ZONE 'UTC')
+                       - make_interval(days => (SELECT days FROM openkbs_audit.retention WHERE id = 1)))::date THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'the OpenKBS usage figures are kept for the retention: DELETE on usage refused'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF (NEW.namespace, NEW.project, NEW.period, NEW.day, NEW.kind, NEW.resource, NEW.metric)
+                   IS DISTINCT FROM (OLD.namespace, OLD.project, OLD.period, OLD.day, OLD.kind, OLD.resource, OLD.metric) THEN
+                RAISE EXCEPTION 'the OpenKBS usage figures: only a day''s value may be replaced, not what it belongs to'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF OLD.day < (clock_timestamp() AT TIME ZONE 'UTC')::date - SETTLE_DAYS THEN
+                RAISE EXCEPTION 'the OpenKBS usage figure of % is settled (older than SETTLE_DAYS days): UPDATE refused', OLD.day
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER usage_guard BEFORE UPDATE OR DELETE ON openkbs_audit.usage
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.guard_usage();
+        CREATE TRIGGER usage_no_truncate BEFORE TRUNCATE ON openkbs_audit.usage
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        CREATE TRIGGER usage_purge_log_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.usage_purge_log
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER usage_purge_log_no_truncate BEFORE TRUNCATE ON openkbs_audit.usage_purge_log
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+
+        CREATE OR REPLACE FUNCTION openkbs_audit.purge_expired() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = openkbs_audit, pg_temp AS $$
+        DECLARE
+            through bigint;
+            removed bigint := 0;
+            before date;
+            usage_removed bigint;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(8028619008413885556);
+            PERFORM set_config('openkbs_audit.purging', 'on', true);
+            SELECT max(seq) INTO through FROM openkbs_audit.record
+                WHERE recorded_at < clock_timestamp() - make_interval(days => (SELECT days FROM openkbs_audit.retention WHERE id = 1));
+            IF through IS NOT NULL THEN
+                DELETE FROM openkbs_audit.record WHERE seq <= through;
+                GET DIAGNOSTICS removed = ROW_COUNT;
+                INSERT INTO openkbs_audit.purge_log (purged_through, purged_count) VALUES (through, removed);
+            END IF;
+            -- Usage goes by whole months: a month is removed once its last day is older than the retention.
+            before := date_trunc('month', (clock_timestamp() AT TIME ZONE 'UTC')
+                - make_interval(days => (SELECT days FROM openkbs_audit.retention WHERE id = 1)))::date;
+            DELETE FROM openkbs_audit.usage WHERE day < before;
+            GET DIAGNOSTICS usage_removed = ROW_COUNT;
+            IF usage_removed > 0 THEN
+                INSERT INTO openkbs_audit.usage_purge_log (purged_before, purged_count) VALUES (before, usage_removed);
+            END IF;
+            PERFORM set_config('openkbs_audit.purging', 'off', true);
+            RETURN removed + usage_removed;
+        END $$;
+        """.Replace("SETTLE_DAYS", UsageSettleDays.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -111,7 +198,7 @@ internal static partial class AuditSchema
 
     /// <summary>
     /// Applies the missing migrations, sets the retention (never below what is configured) and grants the operator's role
-    /// <paramref name="operatorRole"/> USAGE, SELECT and INSERT only (and <paramref name="maintenanceRole"/> the purge).
+    /// <paramref name="operatorRole"/> USAGE, SELECT and INSERT only, UPDATE on <c>usage</c> (and <paramref name="maintenanceRole"/> the purge).
     /// </summary>
     public static async Task MigrateAsync(
         NpgsqlConnection connection, int retentionDays, string? operatorRole, string? maintenanceRole, CancellationToken cancellationToken)
@@ -154,7 +241,8 @@ internal static partial class AuditSchema
                 $"""
                 GRANT USAGE ON SCHEMA openkbs_audit TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.record TO {role};
-                GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log TO {role};
+                GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log, openkbs_audit.usage_purge_log TO {role};
+                GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
                 """,
                 cancellationToken);
         }

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.CloudWatch;
 
 namespace OpenKbs.AuditTrail;
 
 /// <summary>
 /// Wires the durable audit store from configuration section <c>AuditStore</c>: when <c>ConnectionString</c> is set, the
 /// PostgreSQL journal becomes the AWS layer's <see cref="IAuditJournal"/> (every mutation recorded before it is sent, fail
-/// closed) and is initialised at start; when not, the operator runs with the log and Event sinks only and warns at start.
+/// closed) and is initialised at start, and the same database keeps the daily consumption figures (<see cref="IUsageLedger"/>,
+/// collected by <see cref="IUsageCollector"/>); when not, the operator runs with the log and Event sinks only and warns at start.
 /// </summary>
 public static class AuditStoreRegistration
 {
@@ -26,6 +28,8 @@ public static class AuditStoreRegistration
         {
             services.TryAddSingleton<PostgresAuditJournal>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditJournal, PostgresAuditJournal>(p => p.GetRequiredService<PostgresAuditJournal>()));
+            services.TryAddSingleton<IUsageLedger, PostgresUsageLedger>();
+            services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
         }
 
         services.AddHostedService<AuditStoreStartup>();

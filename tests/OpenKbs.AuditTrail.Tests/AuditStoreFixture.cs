@@ -1,7 +1,12 @@
 using System.Globalization;
+using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenKbs.Aws;
 using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.Credentials;
 using OpenKbs.Testing.Moto;
 using OpenKbs.Testing.Postgres;
 
@@ -38,6 +43,30 @@ public sealed class AuditStoreFixture : IAsyncLifetime
             RetentionDays = retentionDays,
             TimeoutSeconds = 2,
         };
+    }
+
+    /// <summary>The operator's AWS layer and audit store wiring: moto at <paramref name="motoEndpoint"/>, <paramref name="probe"/> sees every request leave.</summary>
+    public static ServiceProvider Services(AuditStoreOptions options, Uri motoEndpoint, DelegatingHandler probe)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IManagementCredentials>(new StaticManagementCredentials(new BasicAWSCredentials("AKIAAUDITTEST0000001", "audit-test-secret")));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuditStore:ConnectionString"] = options.ConnectionString,
+            ["AuditStore:MigrationConnectionString"] = options.MigrationConnectionString,
+            ["AuditStore:TimeoutSeconds"] = "2",
+        }).Build();
+        services.AddOpenKbsAuditStore(configuration);
+        services.AddOpenKbsAws(o =>
+        {
+            o.EndpointUrl = motoEndpoint;
+            o.UseEnvironmentEndpoints = false;
+            o.SourceAddress = "10.0.0.7";
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(5);
+            o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(50);
+        }).AddHttpMessageHandler(() => probe);
+        return services.BuildServiceProvider();
     }
 
     public static PostgresAuditJournal Journal(AuditStoreOptions options) => new(Options.Create(options), NullLogger<PostgresAuditJournal>.Instance);

@@ -1,11 +1,7 @@
-using Amazon.Runtime;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OpenKbs.Aws;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
-using OpenKbs.Aws.Credentials;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Testing.Moto;
 
@@ -186,28 +182,7 @@ public sealed class PipelineTests(AuditStoreFixture store, MotoServerFixture mot
         Assert.Equal(0, await AuditExport.WriteAsync(options.ConnectionString!, "tenants", DateTimeOffset.UtcNow.AddHours(1), null, none, CancellationToken.None));
     }
 
-    private ServiceProvider Services(AuditStoreOptions options, DelegatingHandler probe)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IManagementCredentials>(new StaticManagementCredentials(new BasicAWSCredentials("AKIAAUDITTEST0000001", "audit-test-secret")));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AuditStore:ConnectionString"] = options.ConnectionString,
-            ["AuditStore:MigrationConnectionString"] = options.MigrationConnectionString,
-            ["AuditStore:TimeoutSeconds"] = "2",
-        }).Build();
-        services.AddOpenKbsAuditStore(configuration);
-        services.AddOpenKbsAws(o =>
-        {
-            o.EndpointUrl = moto.Endpoint;
-            o.UseEnvironmentEndpoints = false;
-            o.SourceAddress = "10.0.0.7";
-            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(5);
-            o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(50);
-        }).AddHttpMessageHandler(() => probe);
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Services(AuditStoreOptions options, DelegatingHandler probe) => AuditStoreFixture.Services(options, moto.Endpoint, probe);
 
     private static long Count(AuditStoreOptions options, string outcome)
     {
@@ -238,7 +213,7 @@ public sealed class PipelineTests(AuditStoreFixture store, MotoServerFixture mot
         new NpgsqlConnectionStringBuilder(options.MigrationConnectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>Runs an action when a request is about to leave for AWS.</summary>
-    private sealed class Probe(Action onSend) : DelegatingHandler
+    internal sealed class Probe(Action onSend) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -70,7 +70,7 @@ internal static class AuditExportCommand
             return 2;
         }
 
-        if (AuditStoreConnection.Resolve(connectionString, "export", error) is not { } resolved)
+        if (AuditStoreConnection.Resolve(connectionString, "audit export", error) is not { } resolved)
         {
             return 2;
         }

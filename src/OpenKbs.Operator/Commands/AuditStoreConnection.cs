@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace OpenKbs.Operator.Commands;
 
-/// <summary>The <c>--connection-string</c> option of the audit-trail verbs; defaults to the operator's own setting.</summary>
+/// <summary>The <c>--connection-string</c> option of the audit-store verbs (audit, usage); defaults to the operator's own setting.</summary>
 internal static class AuditStoreConnection
 {
     /// <summary>The variable the operator reads its store connection from (section AuditStore, OPENKBS_ prefix).</summary>
@@ -14,7 +14,7 @@ internal static class AuditStoreConnection
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(Variable),
     };
 
-    /// <summary>The connection string, or null after telling the user what is missing.</summary>
+    /// <summary>The connection string, or null after telling the user what is missing (<paramref name="verb"/>: e.g. <c>audit verify</c>).</summary>
     public static string? Resolve(string? value, string verb, TextWriter error)
     {
         if (!string.IsNullOrWhiteSpace(value))
@@ -22,7 +22,7 @@ internal static class AuditStoreConnection
             return value;
         }
 
-        error.WriteLine($"openkbs audit {verb}: no audit store: pass --connection-string or set {Variable}");
+        error.WriteLine($"openkbs {verb}: no audit store: pass --connection-string or set {Variable}");
         return null;
     }
 }

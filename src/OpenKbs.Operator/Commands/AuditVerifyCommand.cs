@@ -23,7 +23,7 @@ internal static class AuditVerifyCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (AuditStoreConnection.Resolve(connectionString, "verify", error) is not { } resolved)
+        if (AuditStoreConnection.Resolve(connectionString, "audit verify", error) is not { } resolved)
         {
             return 2;
         }

@@ -74,6 +74,9 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
         var key = ObjectKey.From(resource);
         var status = statusJson is null ? null : JsonNode.Parse(statusJson);
         var body = JsonNode.Parse(KubernetesJson.Serialize(resource)) as JsonObject ?? throw new InvalidOperationException("resource did not serialize to an object");
+        // The cached copy carries managedFields reduced to the spec's last change; sent back, an API server would take it
+        // as the object's new field ownership. Without it the server keeps the ownership it has.
+        (body["metadata"] as JsonObject)?.Remove("managedFields");
         body["status"] = status?.DeepClone();
         for (var attempt = 0; ; attempt++)
         {

@@ -16,13 +16,17 @@ internal sealed class OperatorHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private OperatorHarness(IHost host, AwsRequestLog log)
+    private OperatorHarness(IHost host, AwsRequestLog log, CapturingAuditSink audit)
     {
         _host = host;
         Log = log;
+        Audit = audit;
     }
 
     public AwsRequestLog Log { get; }
+
+    /// <summary>Every audit record of the operator's AWS calls (with the actor: controller, object, spec manager).</summary>
+    public CapturingAuditSink Audit { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -49,7 +53,8 @@ internal sealed class OperatorHarness : IAsyncDisposable
             MaxConcurrentReconciles = workers,
         });
         var log = new AwsRequestLog();
-        AwsHost.AddTo(builder.Services, awsEndpoint, log, inner: awsHandlers);
+        var audit = new CapturingAuditSink();
+        AwsHost.AddTo(builder.Services, awsEndpoint, log, audit, inner: awsHandlers);
         var values = new Dictionary<string, string?>
         {
             ["ClientAccount:WaitWhileAccountCreating"] = "00:00:00.300",
@@ -68,7 +73,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         builder.Services.AddOpenKbsControllers(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         var host = builder.Build();
         await host.StartAsync();
-        return new OperatorHarness(host, log);
+        return new OperatorHarness(host, log, audit);
     }
 
     public async ValueTask DisposeAsync()

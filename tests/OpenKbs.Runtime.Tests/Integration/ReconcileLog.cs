@@ -13,5 +13,6 @@ public sealed class ReconcileLog
 
     public IReadOnlyList<Pass> For(string name) => _passes.Where(p => p.Key.Name == name).ToList();
 
-    public sealed record Pass(string Instance, ObjectKey Key, ReconcileTrigger Trigger, long Started, long Ended, ReconcileOutcome? Outcome);
+    /// <param name="Managers">The managers (and operations) of the managedFields the reconciler was handed, e.g. <c>alice/Apply</c>.</param>
+    public sealed record Pass(string Instance, ObjectKey Key, ReconcileTrigger Trigger, long Started, long Ended, ReconcileOutcome? Outcome, string? Managers = null);
 }

@@ -11,6 +11,7 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime, Wid
     public async Task<ReconcileResult> ReconcileAsync(Widget resource, ReconcileContext context, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var managers = resource.Metadata.ManagedFields is { } managed ? string.Join(",", managed.Select(m => $"{m.Manager}/{m.Operation}")) : null;
         ReconcileResult? result = null;
         try
         {
@@ -19,7 +20,7 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime, Wid
         }
         finally
         {
-            log.Add(new ReconcileLog.Pass(runtime.Identity, context.Key, context.Trigger, started, Stopwatch.GetTimestamp(), result?.Outcome));
+            log.Add(new ReconcileLog.Pass(runtime.Identity, context.Key, context.Trigger, started, Stopwatch.GetTimestamp(), result?.Outcome, managers));
         }
     }
 

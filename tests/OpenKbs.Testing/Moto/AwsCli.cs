@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using OpenKbs.Sandbox.Aws.Moto;
 
 namespace OpenKbs.Testing.Moto;
@@ -93,4 +94,21 @@ public static class AwsCli
 
     /// <summary>Convenience overload.</summary>
     public static Task<AwsCliResult> RunAsync(Uri endpoint, params string[] args) => RunAsync(endpoint, (IEnumerable<string>)args);
+
+    /// <summary>
+    /// <c>aws cloudwatch put-metric-data</c> of one point in eu-central-1 (<paramref name="dimensions"/> as the CLI takes them,
+    /// e.g. <c>FunctionName=shop-api</c>); throws with the CLI's error when it fails.
+    /// </summary>
+    public static async Task PutMetricDataAsync(Uri endpoint, string @namespace, string metric, string dimensions, DateTimeOffset at, double value)
+    {
+        var result = await RunAsync(
+            endpoint,
+            "cloudwatch", "put-metric-data", "--region", "eu-central-1", "--namespace", @namespace, "--metric-name", metric,
+            "--dimensions", dimensions, "--timestamp", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            "--value", value.ToString(CultureInfo.InvariantCulture));
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"aws cloudwatch put-metric-data failed: {result.StandardError}");
+        }
+    }
 }

@@ -13,9 +13,10 @@ namespace OpenKbs.Controllers.Projects.Steps;
 /// (invocation-weighted Average) from CloudWatch, all functions in one GetMetricData call (<see cref="LambdaUsageQuery"/>), into
 /// <c>status.usage</c>. Refreshed only when <c>status.usage.updatedAt</c> is older than <see cref="ProjectOptions.UsageRefresh"/>
 /// (1 h) or the month changed, so a drift check in between costs no call. Reads only; never blocks Ready (a CloudWatch failure
-/// keeps the last figures and is logged).
+/// keeps the last figures and is logged). With a durable store (<paramref name="collector"/>), first hands the project to the
+/// daily collection into it (at most one GetMetricData per project per UTC day; docs/usage.md).
 /// </summary>
-internal sealed partial class UsageStep(ILogger<UsageStep> logger) : IProjectStep
+internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollector? collector = null) : IProjectStep
 {
     /// <summary>One data point per day: a month is at most 31 points per query.</summary>
     public const int PeriodSeconds = 86_400;
@@ -28,6 +29,13 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger) : IProjectSte
     {
         ArgumentNullException.ThrowIfNull(context);
         var functions = (context.Spec.Functions ?? []).Select(f => f.Name).ToList();
+        if (collector is not null)
+        {
+            var resources = new UsageResources(
+                [.. functions.Select(context.Names.Function)], context.Names.Bucket, context.Spec.Database is { Enabled: true } ? context.Names.DatabaseCluster : null);
+            _ = await collector.CollectAsync(new UsageOwner(context.Key.Namespace, context.Key.Name, context.AccountId), context.Aws.CloudWatch, resources, context.Now, cancellationToken);
+        }
+
         if (functions.Count == 0)
         {
             context.Status.Usage = null;
