@@ -1,9 +1,10 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
-using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
 
 namespace OpenKbs.Controllers.Projects;
 

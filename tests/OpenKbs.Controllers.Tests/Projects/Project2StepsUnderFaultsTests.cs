@@ -3,8 +3,10 @@ using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -3,8 +3,8 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
