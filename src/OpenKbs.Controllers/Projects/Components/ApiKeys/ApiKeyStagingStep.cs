@@ -4,6 +4,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Crypto;
 using OpenKbs.Controllers.Shared.Recipes;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 
@@ -38,7 +39,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
             return StepOutcome.Disabled("no API keys in the spec");
         }
 
-        if (context.KeyArn is null)
+        if (context.Facts.Find<StorageFacts>() is not { } key)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -64,7 +65,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
             else
             {
                 staged = needed.ToDictionary(n => n, _ => ApiKeyMaterial.Generate(), StringComparer.Ordinal);
-                sealedStaged = await SealStagedAsync(context, staged, cancellationToken);
+                sealedStaged = await SealStagedAsync(context, key.KeyArn, staged, cancellationToken);
             }
         }
 
@@ -84,15 +85,16 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
             .Concat(staged.Select(k => new AcceptedKey(k.Key, ApiKeyMaterial.Sha256(k.Value), spec[k.Key], deployment)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ThenBy(k => k.Deployment, StringComparer.Ordinal)
             .ToList();
-        context.KeyPlan = new ApiKeyPlan { Secret = secret, Deployment = deployment, Clear = clear, Staged = staged, Accepted = accepted };
+        var plan = new ApiKeyPlan { Secret = secret, Deployment = deployment, Clear = clear, Staged = staged, Accepted = accepted };
+        var settings = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (spec.Count > 0)
         {
-            context.SealedSettings[Variable] = ApiKeyPayload.Render(accepted);
+            settings[Variable] = ApiKeyPayload.Render(accepted);
         }
 
         return StepOutcome.Ready(staged.Count > 0
             ? $"keys of deployment {deployment} staged (sealed) for {string.Join(", ", staged.Keys)}"
-            : "no keys to stage");
+            : "no keys to stage").With(new ApiKeyFacts(plan, settings));
     }
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
@@ -101,12 +103,12 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
     internal static IReadOnlyDictionary<string, string> EnvelopeContext(ProjectContext context, string purpose) =>
         Aws.Crypto.EnvelopeContext.ForOwner(context.Project.Metadata.NamespaceProperty, Project.KubeKind, context.Project.Metadata.Name, context.Project.Metadata.Uid!, purpose);
 
-    private static async Task<string> SealStagedAsync(ProjectContext context, IReadOnlyDictionary<string, string> staged, CancellationToken cancellationToken)
+    private static async Task<string> SealStagedAsync(ProjectContext context, string keyArn, IReadOnlyDictionary<string, string> staged, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(staged.ToDictionary(k => k.Key, k => k.Value), StringComparer.Ordinal));
         try
         {
-            return await EnvelopeCipher.SealAsync(context.Aws.Kms, context.KeyArn!, payload, EnvelopeContext(context, StagedPurpose), cancellationToken);
+            return await EnvelopeCipher.SealAsync(context.Aws.Kms, keyArn, payload, EnvelopeContext(context, StagedPurpose), cancellationToken);
         }
         finally
         {

@@ -2,12 +2,13 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Functions;
 
 namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 
 /// <summary>
 /// KeysRotated: the second half of key rotation (the first is <see cref="ApiKeyStagingStep"/>). Once every function
-/// accepts the staged keys (<see cref="ProjectContext.FunctionsConverged"/> with the accepted set old ∪ new), the staged keys
+/// accepts the staged keys (<see cref="FunctionFacts.Converged"/> with the accepted set old ∪ new), the staged keys
 /// are handed over: written in plaintext into the Secret (<see cref="ProjectNames.ApiKeySecret"/>), replacing the old
 /// deployment's keys, and the sealed staging entry is removed. On the next pass the staging step offers the functions only
 /// the handed-over keys, so the old ones stop working (revoked) after the new ones are in place. <c>status.apiKeys</c> shows
@@ -22,7 +23,8 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
     public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.KeyPlan is not { } plan)
+        var converged = context.Facts.Find<FunctionFacts>()?.Converged == true;
+        if (context.Facts.Find<ApiKeyFacts>()?.Plan is not { } plan)
         {
             if (context.Spec.ApiKeys is not { Count: > 0 })
             {
@@ -36,7 +38,7 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
 
         if (plan.Staged.Count > 0)
         {
-            if (!context.FunctionsConverged)
+            if (!converged)
             {
                 return StepOutcome.Progressing(ConditionReasons.Updating,
                     $"keys of deployment {plan.Deployment} staged; waiting for every function to accept them before they are handed over",
@@ -66,13 +68,13 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
         Publish(context, plan.Secret);
         if (plan.Clear.Count == 0)
         {
-            return context.FunctionsConverged
+            return converged
                 ? StepOutcome.Disabled("no API keys in the spec; none is accepted")
                 : StepOutcome.Progressing(ConditionReasons.Updating, "no API keys in the spec; waiting for the functions to stop accepting the removed ones",
                     context.Options.WaitForLambda, nameof(ProjectWaits.WaitForLambda));
         }
 
-        if (!context.FunctionsConverged)
+        if (!converged)
         {
             return StepOutcome.Progressing(ConditionReasons.Updating,
                 $"keys of deployment {plan.Secret.Deployment} handed over; waiting for the functions to accept only them",

@@ -5,6 +5,7 @@ using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.Artifact;
 
@@ -32,7 +33,7 @@ internal sealed class ArtifactStep(ProjectOptions options) : IProjectStep
             return StepOutcome.Disabled("no artifact: the project has no functions");
         }
 
-        if (context.KeyArn is null)
+        if (context.Facts.Find<StorageFacts>() is not { } storage)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project bucket", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -44,8 +45,7 @@ internal sealed class ArtifactStep(ProjectOptions options) : IProjectStep
             var head = await context.Aws.S3.HeadObjectAsync(new HeadObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
             if (head.Metadata.TryGetValue(Sha256Metadata, out var recorded) && recorded == source.Sha256)
             {
-                context.Artifact = new ArtifactLocation { Bucket = bucket, Key = key, VersionId = head.VersionId, Sha256 = source.Sha256 };
-                return Verified(context, source);
+                return Verified(source, new ArtifactLocation { Bucket = bucket, Key = key, VersionId = head.VersionId, Sha256 = source.Sha256 });
             }
         }
         catch (AwsServiceException ex) when (ex.IsNotFound)
@@ -66,7 +66,7 @@ internal sealed class ArtifactStep(ProjectOptions options) : IProjectStep
                     Key = key,
                     ContentType = "application/zip",
                     ServerSideEncryption = "aws:kms",
-                    SSEKMSKeyId = context.KeyArn,
+                    SSEKMSKeyId = storage.KeyArn,
                     Metadata = new Dictionary<string, string> { [Sha256Metadata] = source.Sha256 },
                 },
                 source.Sha256,
@@ -89,15 +89,15 @@ internal sealed class ArtifactStep(ProjectOptions options) : IProjectStep
             return StepOutcome.Terminal(ConditionReasons.TerminalInvalidSpec, ex.Message);
         }
 
-        context.Artifact = new ArtifactLocation { Bucket = bucket, Key = key, VersionId = copy.VersionId, Sha256 = copy.Sha256 };
         context.Event(EventType.Normal, "ArtifactCopied",
             $"artifact s3://{platformBucket}/{source.S3.Key} verified (sha256 {copy.Sha256[..12]}…, {copy.Length} bytes) and copied to s3://{bucket}/{key}");
-        return Verified(context, source);
+        return Verified(source, new ArtifactLocation { Bucket = bucket, Key = key, VersionId = copy.VersionId, Sha256 = copy.Sha256 });
     }
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
         Task.FromResult(StepOutcome.Ready("artifact copies stay in the bucket"));
 
-    private static StepOutcome Verified(ProjectContext context, ArtifactSource source) =>
-        StepOutcome.Ready($"artifact sha256 {source.Sha256} verified and held in s3://{context.Artifact!.Bucket}/{context.Artifact.Key}");
+    /// <summary>Ready, with the verified copy as the fact the functions step deploys from.</summary>
+    private static StepOutcome Verified(ArtifactSource source, ArtifactLocation artifact) =>
+        StepOutcome.Ready($"artifact sha256 {source.Sha256} verified and held in s3://{artifact.Bucket}/{artifact.Key}").With(artifact);
 }

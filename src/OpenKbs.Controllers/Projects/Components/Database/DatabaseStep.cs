@@ -5,6 +5,7 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.Database;
 
@@ -16,8 +17,8 @@ namespace OpenKbs.Controllers.Projects.Components.Database;
 /// overwrites a cluster on a duplicate create; AWS refuses it). While the cluster or instance is creating or modifying the step is
 /// Progressing (<see cref="ProjectWaits.WaitForDatabase"/>); an available cluster that differs gets one ModifyDBCluster with the
 /// differing fields; an unchanged one costs two reads. Leaves the connection details (no password) in
-/// <see cref="ProjectContext.SealedSettings"/> (<c>OPENKBS_DATABASE</c>) and the secret/Data API statements in
-/// <see cref="ProjectContext.ExecutionRoleStatements"/>. Finalize: Retain tags the cluster released; Delete turns deletion
+/// <see cref="DatabaseFacts"/> for later steps: a sealed function setting (<c>OPENKBS_DATABASE</c>) and the secret/Data API
+/// statements of the execution role. Finalize: Retain tags the cluster released; Delete turns deletion
 /// protection off, deletes the writer, then deletes the cluster with a final snapshot (never <c>SkipFinalSnapshot</c>).
 /// </summary>
 internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProjectStep
@@ -37,7 +38,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
                 : "no database: spec.database.enabled is not true");
         }
 
-        if (context.KeyArn is null)
+        if (context.Facts.Find<StorageFacts>() is not { } key)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -49,7 +50,7 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
         {
             try
             {
-                cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, context.KeyArn, context.Tags), cancellationToken)).DBCluster;
+                cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, key.KeyArn, context.Tags), cancellationToken)).DBCluster;
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"Aurora PostgreSQL Serverless v2 cluster {names.DatabaseCluster} created in {context.Region}");
             }
             catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBClusterAlreadyExistsFault)
@@ -75,20 +76,20 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
         }
 
         Record(context, cluster);
-        Contribute(context, cluster);
+        var facts = Contribution(cluster);
         await TagAsync(context, cluster, cancellationToken);
         if (cluster.Status != "available")
         {
-            return Wait(context, cluster.Status == "creating" ? ConditionReasons.Creating : ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is {cluster.Status}");
+            return Wait(context, cluster.Status == "creating" ? ConditionReasons.Creating : ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is {cluster.Status}").With(facts);
         }
 
         var delta = DatabaseRendering.Delta(cluster, spec);
         if (delta.Count > 0)
         {
             LogDelta(logger, context.Key.ToString(), names.DatabaseCluster, string.Join(", ", delta));
-            await rds.ModifyDBClusterAsync(DatabaseRendering.Modify(names, spec, context.KeyArn, delta), cancellationToken);
+            await rds.ModifyDBClusterAsync(DatabaseRendering.Modify(names, spec, key.KeyArn, delta), cancellationToken);
             context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"cluster {names.DatabaseCluster}: put back {string.Join(", ", delta)}");
-            return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({string.Join(", ", delta)})");
+            return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({string.Join(", ", delta)})").With(facts);
         }
 
         DBInstance? writer;
@@ -113,17 +114,17 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             {
             }
 
-            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is creating");
+            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is creating").With(facts);
         }
 
         if (writer.DBInstanceStatus != "available")
         {
-            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is {writer.DBInstanceStatus}");
+            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is {writer.DBInstanceStatus}").With(facts);
         }
 
         return StepOutcome.Ready(
             $"cluster {names.DatabaseCluster} available at {cluster.Endpoint}: encrypted with the project key, backups kept {cluster.BackupRetentionPeriod} days, "
-            + $"deletion protection {(cluster.DeletionProtection == true ? "on" : "off")}, password managed by AWS");
+            + $"deletion protection {(cluster.DeletionProtection == true ? "on" : "off")}, password managed by AWS").With(facts);
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
@@ -227,20 +228,13 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
         status.DeletionProtection = cluster.DeletionProtection;
     }
 
-    /// <summary>What the later steps need: the sealed connection details and the execution role's statements.</summary>
-    private static void Contribute(ProjectContext context, DBCluster cluster)
-    {
-        if (string.IsNullOrEmpty(cluster.Endpoint))
-        {
-            return;
-        }
-
-        context.SealedSettings[DatabaseRendering.SettingName] = DatabaseRendering.Setting(cluster);
-        foreach (var statement in DatabaseRendering.RoleStatements(cluster))
-        {
-            context.ExecutionRoleStatements.Add(statement);
-        }
-    }
+    /// <summary>What the later steps need once the cluster has an endpoint: the sealed connection details and the execution role's statements.</summary>
+    private static DatabaseFacts? Contribution(DBCluster cluster) =>
+        string.IsNullOrEmpty(cluster.Endpoint)
+            ? null
+            : new DatabaseFacts(
+                new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { [DatabaseRendering.SettingName] = DatabaseRendering.Setting(cluster) },
+                [.. DatabaseRendering.RoleStatements(cluster)]);
 
     private static async Task TagAsync(ProjectContext context, DBCluster cluster, CancellationToken cancellationToken)
     {

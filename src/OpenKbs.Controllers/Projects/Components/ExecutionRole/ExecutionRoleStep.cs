@@ -4,6 +4,7 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.ExecutionRole;
 
@@ -27,7 +28,7 @@ internal sealed class ExecutionRoleStep : IProjectStep
             return StepOutcome.Disabled("no functions: no execution role needed");
         }
 
-        if (context.KeyArn is null)
+        if (context.Facts.Find<StorageFacts>() is not { } key)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
@@ -35,7 +36,7 @@ internal sealed class ExecutionRoleStep : IProjectStep
         var iam = context.Aws.Iam;
         var roleName = context.Names.ExecutionRole;
         var trust = ExecutionRoleRendering.TrustPolicy();
-        var policy = ExecutionRoleRendering.Policy(context.Names, context.AccountId, context.Region, context.KeyArn, context.ExecutionRoleStatements);
+        var policy = ExecutionRoleRendering.Policy(context.Names, context.AccountId, context.Region, key.KeyArn, [.. context.Facts.All<IExecutionRoleContribution>().SelectMany(c => c.RoleStatements)]);
         var changes = new List<string>();
 
         Role role;
@@ -107,8 +108,8 @@ internal sealed class ExecutionRoleStep : IProjectStep
             context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"execution role {roleName}: put back {string.Join(", ", changes)}");
         }
 
-        context.ExecutionRoleArn = role.Arn;
-        return StepOutcome.Ready($"execution role {roleName}: lambda.amazonaws.com only; own logs, {ProjectNames.DataPrefix} of the bucket, the project key");
+        return StepOutcome.Ready($"execution role {roleName}: lambda.amazonaws.com only; own logs, {ProjectNames.DataPrefix} of the bucket, the project key")
+            .With(new ExecutionRoleFacts(role.Arn!));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)

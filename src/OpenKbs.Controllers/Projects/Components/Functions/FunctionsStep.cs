@@ -12,6 +12,8 @@ using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.Functions;
 
@@ -59,27 +61,30 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
         {
             status.Functions = null;
             status.FunctionsReady = "0/0";
-            context.FunctionsConverged = outcomes.All(o => o.IsReady);
-            return outcomes.FirstOrDefault(o => !o.IsReady) ?? StepOutcome.Disabled("no functions in the spec");
+            var none = new FunctionFacts(new Dictionary<string, string>(), outcomes.All(o => o.IsReady));
+            return (outcomes.FirstOrDefault(o => !o.IsReady) ?? StepOutcome.Disabled("no functions in the spec")).With(none);
         }
 
-        if (context.Artifact is null || context.ExecutionRoleArn is null)
+        var artifact = context.Facts.Find<ArtifactLocation>();
+        var role = context.Facts.Find<ExecutionRoleFacts>();
+        if (artifact is null || role is null)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency,
-                context.Artifact is null ? "waiting for the verified artifact" : "waiting for the execution role", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
+                artifact is null ? "waiting for the verified artifact" : "waiting for the execution role", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
 
-        if (audit?.Check(context.Project, context.Artifact.Sha256) is { } held)
+        if (audit?.Check(context.Project, artifact.Sha256) is { } held)
         {
             return held;
         }
 
-        var seals = new SealCache(context);
+        var seals = new SealCache(context, context.Facts.Require<StorageFacts>().KeyArn, SealedSettings(context.Facts));
+        var arns = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var observed = new List<FunctionStatus>();
         var ready = 0;
         foreach (var function in functions)
         {
-            var desired = Render(context, function, seals.Digests);
+            var desired = Render(context, function, seals.Digests, role.RoleArn, artifact);
             var (outcome, state) = await ConvergeAsync(context, desired, seals, cancellationToken);
             observed.Add(state);
             outcomes.Add(outcome);
@@ -90,24 +95,40 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
 
             if (state.Arn is not null)
             {
-                context.FunctionArns[function.Name] = state.Arn;
+                arns[function.Name] = state.Arn;
             }
         }
 
         status.Functions = observed;
         status.FunctionsReady = $"{ready}/{functions.Count}";
-        context.FunctionsConverged = outcomes.All(o => o.IsReady);
+        var facts = new FunctionFacts(arns, outcomes.All(o => o.IsReady));
         if (outcomes.FirstOrDefault(o => o.Kind == StepOutcomeKind.Terminal) is { } terminal)
         {
-            return terminal;
+            return terminal.With(facts);
         }
 
         if (outcomes.Where(o => !o.IsReady).OrderBy(o => o.Wait ?? TimeSpan.MaxValue).FirstOrDefault() is { } waiting)
         {
-            return waiting with { Message = $"{ready}/{functions.Count} ready; {waiting.Message}" };
+            return (waiting with { Message = $"{ready}/{functions.Count} ready; {waiting.Message}" }).With(facts);
         }
 
-        return StepOutcome.Ready($"{functions.Count} function(s) run artifact sha256 {context.Artifact.Sha256[..12]}… with the spec's configuration");
+        return StepOutcome.Ready($"{functions.Count} function(s) run artifact sha256 {artifact.Sha256[..12]}… with the spec's configuration").With(facts);
+    }
+
+    /// <summary>Every sealed setting earlier steps contributed this pass (database, API keys), by variable name.</summary>
+    internal static IReadOnlyDictionary<string, byte[]> SealedSettings(Facts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var settings = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, payload) in facts.All<IFunctionSettingsContribution>().SelectMany(c => c.SealedSettings))
+        {
+            if (!settings.TryAdd(name, payload))
+            {
+                throw new InvalidOperationException($"two components contribute the function setting {name}");
+            }
+        }
+
+        return settings;
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
@@ -152,7 +173,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
     }
 
     /// <summary>The desired function (pure apart from the digests of this pass's sealed settings).</summary>
-    internal static FunctionDesired Render(ProjectContext context, FunctionSpec function, IReadOnlyDictionary<string, string> digests)
+    internal static FunctionDesired Render(ProjectContext context, FunctionSpec function, IReadOnlyDictionary<string, string> digests, string roleArn, ArtifactLocation artifact)
     {
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in function.Environment ?? new Dictionary<string, string>())
@@ -175,11 +196,11 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
             Handler = function.Handler,
             MemorySize = function.MemoryMb ?? 128,
             Timeout = function.TimeoutSeconds ?? 3,
-            Role = context.ExecutionRoleArn!,
+            Role = roleArn,
             Environment = environment,
             SealedVariables = [.. digests.Keys],
             Tags = context.Tags,
-            Code = context.Artifact!,
+            Code = artifact,
         };
     }
 
@@ -422,11 +443,11 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
     private static partial void LogDelta(ILogger logger, string key, string function, string delta);
 
     /// <summary>The sealed settings of one pass: digests up front, each envelope sealed at most once (only when a function needs it).</summary>
-    private sealed class SealCache(ProjectContext context)
+    private sealed class SealCache(ProjectContext context, string keyArn, IReadOnlyDictionary<string, byte[]> settings)
     {
         private readonly Dictionary<string, string> _sealed = new(StringComparer.Ordinal);
 
-        public IReadOnlyDictionary<string, string> Digests { get; } = context.SealedSettings
+        public IReadOnlyDictionary<string, string> Digests { get; } = settings
             .ToDictionary(s => s.Key, s => Digest(context.Project.Metadata.Uid!, s.Key, s.Value), StringComparer.Ordinal);
 
         public async Task<string> SealAsync(string name, CancellationToken cancellationToken)
@@ -435,8 +456,8 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
             {
                 envelope = await EnvelopeCipher.SealAsync(
                     context.Aws.Kms,
-                    context.KeyArn!,
-                    context.SealedSettings[name],
+                    keyArn,
+                    settings[name],
                     ApiKeyStagingStep.EnvelopeContext(context, name),
                     cancellationToken);
                 _sealed[name] = envelope;

@@ -8,12 +8,13 @@ using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 using SchedulerTag = OpenKbs.Aws.Scheduler.Model.Tag;
+using OpenKbs.Controllers.Projects.Components.Functions;
 
 namespace OpenKbs.Controllers.Projects.Components.Schedules;
 
 /// <summary>
 /// SchedulesReady: EventBridge Scheduler schedules in group <see cref="ProjectNames.ScheduleGroup"/> (rate/cron/at with
-/// <c>timezone</c>, state from <c>enabled</c>, no flexible window) invoking <see cref="ProjectContext.FunctionArns"/> (set by the
+/// <c>timezone</c>, state from <c>enabled</c>, no flexible window) invoking <see cref="FunctionFacts.Arns"/> (set by the
 /// functions step, which runs before) through role <see cref="ProjectNames.SchedulerRole"/> (<see cref="ScheduleRendering"/>: trusts
 /// scheduler.amazonaws.com for this account only; may invoke exactly the functions the schedules name). Each schedule is read and
 /// compared; one that differs is replaced with UpdateSchedule (a full replace); schedules in the group that left the spec are
@@ -35,7 +36,8 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
             return StepOutcome.Disabled("no schedules in the spec");
         }
 
-        var missing = schedules.Where(s => !context.FunctionArns.ContainsKey(s.Function)).Select(s => s.Function).Distinct().ToList();
+        var arns = context.Facts.Find<FunctionFacts>()?.Arns ?? new Dictionary<string, string>();
+        var missing = schedules.Where(s => !arns.ContainsKey(s.Function)).Select(s => s.Function).Distinct().ToList();
         if (missing.Count > 0)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, $"waiting for function(s) {string.Join(", ", missing)}",
@@ -48,7 +50,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
         string? roleArn = null;
         if (schedules.Count > 0)
         {
-            var role = await EnsureRoleAsync(context, [.. schedules.Select(s => context.FunctionArns[s.Function])], changes, cancellationToken);
+            var role = await EnsureRoleAsync(context, [.. schedules.Select(s => arns[s.Function])], changes, cancellationToken);
             if (role.Outcome is { } stop)
             {
                 return stop;
@@ -68,7 +70,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
         var status = new List<ScheduleStatus>();
         foreach (var schedule in schedules)
         {
-            var desired = ScheduleRendering.Desired(group, schedule, context.FunctionArns[schedule.Function], roleArn!);
+            var desired = ScheduleRendering.Desired(group, schedule, arns[schedule.Function], roleArn!);
             string? arn;
             if (!existing.ContainsKey(schedule.Name))
             {

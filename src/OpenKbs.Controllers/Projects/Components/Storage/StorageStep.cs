@@ -31,7 +31,6 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         ArgumentNullException.ThrowIfNull(context);
         var storage = context.Status.Storage ??= new StorageStatus();
         var keyArn = await EnsureKeyAsync(context, storage, cancellationToken);
-        context.KeyArn = keyArn;
 
         var s3 = context.Aws.S3;
         var bucket = context.Names.Bucket;
@@ -113,7 +112,8 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         storage.Encryption = "aws:kms";
         storage.PublicAccessBlocked = true;
         return StepOutcome.Ready(
-            $"bucket {bucket} in {context.Region}: versioning, SSE-KMS with the project key, public access blocked, TLS only, noncurrent versions kept {rule.NoncurrentDays} days");
+            $"bucket {bucket} in {context.Region}: versioning, SSE-KMS with the project key, public access blocked, TLS only, noncurrent versions kept {rule.NoncurrentDays} days")
+            .With(new StorageFacts(keyArn));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
