@@ -1,8 +1,8 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
-using OpenKbs.Controllers.Projects.ApiKeys;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;
@@ -11,10 +11,10 @@ namespace OpenKbs.Controllers.Projects;
 /// Everything one pass over one Project knows, gathered once before the steps run (<see cref="ProjectContextFactory"/>):
 /// the Project (a private copy whose status the pass writes), its Ready ClientAccount, the member-account clients (900-second
 /// AssumeRole sessions into the account's access role, pinned to its home region), the management clients (for the platform
-/// artifact bucket only), the deterministic <see cref="Names"/> and the owner <see cref="Tags"/>. Steps also leave facts here
-/// for later steps of the same pass (<see cref="KeyArn"/>, <see cref="Artifact"/>, <see cref="ExecutionRoleArn"/>, ...).
+/// artifact bucket only), the deterministic <see cref="Names"/> and the owner <see cref="Tags"/>. Steps hand typed facts to later
+/// steps of the same pass by returning them with their outcome (<see cref="Facts"/>); nothing here is set by a step.
 /// </summary>
-internal sealed class ProjectContext
+internal sealed class ProjectContext : IHasFacts
 {
     private readonly Action<EventType, string, string> _recordEvent;
     private readonly IStatusStore<Project>? _store;
@@ -87,39 +87,9 @@ internal sealed class ProjectContext
     /// <summary>The deployment identity: a new value (version or artifact SHA-256 changed) deploys new code and rotates API keys.</summary>
     public string DeploymentId => DeploymentIds.For(Spec.Version, Spec.Source?.Sha256);
 
-    // Facts left by earlier steps of this pass.
-
-    /// <summary>The project's KMS key ARN (storage step): bucket encryption, sealed function settings.</summary>
-    public string? KeyArn { get; set; }
-
-    /// <summary>The verified copy of the artifact in the project bucket (artifact step); null until verified.</summary>
-    public ArtifactLocation? Artifact { get; set; }
-
-    /// <summary>The functions' execution role ARN (execution-role step).</summary>
-    public string? ExecutionRoleArn { get; set; }
-
-    /// <summary>
-    /// Sensitive values the functions need, by environment variable name (e.g. <c>OPENKBS_API_KEYS</c>, <c>OPENKBS_DATABASE</c>):
-    /// the functions step seals each payload with the project key (KMS envelope, AES-256-GCM, encryption context
-    /// <c>EnvelopeContext.ForOwner(namespace, "Project", name, uid, NAME)</c>) and sets <c>NAME</c> to the envelope and
-    /// <c>NAME_DIGEST</c> to a SHA-256 over uid, name and payload, so drift checks compare digests and never re-encrypt an
-    /// unchanged value. Payloads must be deterministic bytes. Steps that run before the functions step add theirs here.
-    /// </summary>
-    public IDictionary<string, byte[]> SealedSettings { get; } = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-
-    /// <summary>The API-key plan of this pass (staging step), read by the API-keys step.</summary>
-    public ApiKeyPlan? KeyPlan { get; set; }
-
-    /// <summary>Extra IAM statements (JSON objects) the execution role needs for components of this project (e.g. reading the
-    /// database's AWS-managed secret); steps that run before the execution-role step add theirs here. Least privilege: name
-    /// exact resources.</summary>
-    public IList<string> ExecutionRoleStatements { get; } = [];
-
-    /// <summary>The ARNs of the project's functions by spec name, once they exist (functions step).</summary>
-    public IDictionary<string, string> FunctionArns { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
-
-    /// <summary>True when every function runs the current artifact and configuration (functions step).</summary>
-    public bool FunctionsConverged { get; set; }
+    /// <summary>The typed facts earlier steps of this pass returned (the key ARN, the verified artifact, the execution role,
+    /// the function ARNs, the sealed settings and role statements components contribute); filed by the recipe engine.</summary>
+    public Facts Facts { get; } = new();
 
     /// <summary>Records a Kubernetes Event on the Project (never with a secret).</summary>
     public void Event(EventType type, string reason, string message) => _recordEvent(type, reason, message);

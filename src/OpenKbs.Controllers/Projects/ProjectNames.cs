@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
 
 namespace OpenKbs.Controllers.Projects;
 

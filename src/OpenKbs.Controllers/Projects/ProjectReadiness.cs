@@ -2,6 +2,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Artifact;
 
 namespace OpenKbs.Controllers.Projects;
 
@@ -58,7 +59,7 @@ internal static class ProjectReadiness
         var hasFunctions = spec.Functions is { Count: > 0 };
         var functions = pass.Runs.FirstOrDefault(r => r.Step.ConditionType == ConditionTypes.FunctionsReady);
         var deployed = hasFunctions
-            ? functions is not null && functions.Outcome.IsReady && context?.Artifact?.Sha256 == spec.Source?.Sha256
+            ? functions is not null && functions.Outcome.IsReady && context?.Facts.Find<ArtifactLocation>()?.Sha256 == spec.Source?.Sha256
             : pass.Runs.Count > 0 && pass.Runs.All(r => r.Outcome.IsReady);
         if (!deployed)
         {

@@ -3,11 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Controllers.Projects.ApiKeys;
-using OpenKbs.Controllers.Projects.Components.AuditGate;
-using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Projects.Components.Usage;
 
 namespace OpenKbs.Controllers.Projects;
 

@@ -4,6 +4,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 
 namespace OpenKbs.Controllers.Projects;
 

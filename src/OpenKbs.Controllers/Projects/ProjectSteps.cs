@@ -1,4 +1,13 @@
-using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Projects.Components.Usage;
+
 
 namespace OpenKbs.Controllers.Projects;
 

@@ -8,6 +8,7 @@ using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
+using OpenKbs.Controllers.Projects.Components.Database;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

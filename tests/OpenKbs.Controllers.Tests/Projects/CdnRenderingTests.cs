@@ -2,6 +2,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Cdn;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -66,6 +67,6 @@ public sealed class CdnRenderingTests
     [InlineData(null, null)]
     public void A_lost_create_answer_is_recovered_from_the_id_AWS_names(string? message, string? id)
     {
-        Assert.Equal(id, OpenKbs.Controllers.Projects.Steps.CdnStep.ExistingId(message));
+        Assert.Equal(id, OpenKbs.Controllers.Projects.Components.Cdn.CdnStep.ExistingId(message));
     }
 }

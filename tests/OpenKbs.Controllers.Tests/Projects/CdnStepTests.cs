@@ -4,8 +4,8 @@ using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Cdn;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,6 +1,7 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Database;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

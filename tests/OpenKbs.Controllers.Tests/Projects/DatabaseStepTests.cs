@@ -2,8 +2,9 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -24,7 +25,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         var key = await host.KeyAsync();
         var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
 
-        var (outcome, passes) = await host.ConvergeAsync(step, c => c.KeyArn = key);
+        var (outcome, passes) = await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)));
 
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Equal(ConditionReasons.Creating, passes[0].Reason);
@@ -41,14 +42,15 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal((names.DatabaseCluster, "available", cluster.Endpoint, 14, true), (status.ClusterIdentifier, status.Status, status.Endpoint, status.BackupRetentionDays, status.DeletionProtection));
 
         // The later steps get the connection details (sealed by the functions step) and the least-privilege statements.
-        var context = host.Context(c => c.KeyArn = key);
-        Assert.True((await step.RunAsync(context, CancellationToken.None)).IsReady);
-        Assert.Contains(cluster.Endpoint!, System.Text.Encoding.UTF8.GetString(context.SealedSettings[DatabaseRendering.SettingName]), StringComparison.Ordinal);
-        Assert.Equal(2, context.ExecutionRoleStatements.Count);
+        var ready = await step.RunAsync(host.Context(c => c.Facts.Add(new StorageFacts(key))), CancellationToken.None);
+        Assert.True(ready.IsReady);
+        var facts = Assert.IsType<DatabaseFacts>(Assert.Single(ready.Facts));
+        Assert.Contains(cluster.Endpoint!, System.Text.Encoding.UTF8.GetString(facts.SealedSettings[DatabaseRendering.SettingName]), StringComparison.Ordinal);
+        Assert.Equal(2, facts.RoleStatements.Count);
 
         // A drift check of an unchanged cluster: reads only.
         var audited = host.Audit.Records.Count;
-        Assert.True((await step.RunAsync(host.Context(c => c.KeyArn = key), CancellationToken.None)).IsReady);
+        Assert.True((await step.RunAsync(host.Context(c => c.Facts.Add(new StorageFacts(key))), CancellationToken.None)).IsReady);
         Assert.Equal(audited, host.Audit.Records.Count);
 
         // Nothing anywhere carries a password.
@@ -62,12 +64,12 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true }));
         var key = await host.KeyAsync();
         var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
-        Assert.True((await host.ConvergeAsync(step, c => c.KeyArn = key)).Outcome.IsReady);
+        Assert.True((await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)))).Outcome.IsReady);
         var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
         await host.Member.Rds.ModifyDBClusterAsync(new ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, BackupRetentionPeriod = 1, DeletionProtection = false, ApplyImmediately = true });
         var modifies = host.Log.Count("ModifyDBCluster");
 
-        var (outcome, passes) = await host.ConvergeAsync(step, c => c.KeyArn = key);
+        var (outcome, passes) = await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)));
 
         Assert.True(outcome.IsReady, outcome.ToString());
         Assert.Contains(passes, p => p.Reason == ConditionReasons.Updating);
@@ -83,7 +85,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true }));
         var key = await host.KeyAsync();
         var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
-        Assert.True((await host.ConvergeAsync(step, c => c.KeyArn = key)).Outcome.IsReady);
+        Assert.True((await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)))).Outcome.IsReady);
         var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
 
         Assert.True((await host.FinalizeAsync(step, ProjectDeletionPolicy.Retain)).Outcome.IsReady);

@@ -3,8 +3,12 @@ using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -48,8 +52,8 @@ public sealed class Project2StepsUnderFaultsTests(MotoServerFixture moto) : IAsy
         using var host = new ProjectStepHarness(moto, project, chaos: "realism=on," + faults);
         void Facts(ProjectContext c)
         {
-            c.KeyArn = key;
-            c.FunctionArns["api"] = $"arn:aws:lambda:eu-central-1:123456789012:function:{names.Function("api")}";
+            c.Facts.Add(new StorageFacts(key));
+            c.Facts.Add(new FunctionFacts(new Dictionary<string, string> { ["api"] = $"arn:aws:lambda:eu-central-1:123456789012:function:{names.Function("api")}" }, Converged: true));
         }
 
         foreach (var step in new IProjectStep[]

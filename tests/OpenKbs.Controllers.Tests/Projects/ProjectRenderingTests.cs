@@ -1,7 +1,10 @@
 using OpenKbs.Api;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,6 +1,7 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

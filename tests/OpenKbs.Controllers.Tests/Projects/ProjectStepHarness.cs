@@ -10,8 +10,6 @@ using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.ApiKeys;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
@@ -22,6 +20,15 @@ using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 using k8s;
 using k8s.Models;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Projects.Components.Usage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

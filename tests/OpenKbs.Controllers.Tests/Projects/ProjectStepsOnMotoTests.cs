@@ -8,10 +8,11 @@ using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.ApiKeys;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,6 +1,7 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

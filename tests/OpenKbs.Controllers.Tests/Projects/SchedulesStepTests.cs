@@ -3,8 +3,9 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Functions;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -24,10 +25,9 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
 
     private static void Functions(ProjectContext context)
     {
-        foreach (var name in new[] { "api", "fn1" })
-        {
-            context.FunctionArns[name] = $"arn:aws:lambda:eu-central-1:123456789012:function:{context.Names.Function(name)}";
-        }
+        context.Facts.Add(new FunctionFacts(
+            new[] { "api", "fn1" }.ToDictionary(n => n, n => $"arn:aws:lambda:eu-central-1:123456789012:function:{context.Names.Function(n)}"),
+            Converged: true));
     }
 
     [Fact]

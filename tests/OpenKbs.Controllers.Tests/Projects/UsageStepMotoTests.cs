@@ -1,5 +1,5 @@
-using OpenKbs.Controllers.Projects.Steps;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Controllers.Projects.Components.Usage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,6 +1,6 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudWatch.Model;
-using OpenKbs.Controllers.Projects.Steps;
+using OpenKbs.Controllers.Projects.Components.Usage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -5,6 +5,10 @@ using System.Text.Json.Serialization;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Shared;
 

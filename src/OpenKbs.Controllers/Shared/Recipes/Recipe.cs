@@ -25,11 +25,31 @@ internal static partial class Recipe
         foreach (var step in steps)
         {
             var outcome = await RunStepAsync(step.Name, () => step.RunAsync(context, cancellationToken), logger, key);
+            File(context, step.Name, outcome);
             pass.Runs.Add(new StepRun<TContext>(step, outcome));
             if (outcome.StopsPass)
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>Files the facts a step returned with its outcome, for the later steps of the pass.</summary>
+    private static void File<TContext>(TContext context, string step, StepOutcome outcome)
+    {
+        if (outcome.Facts.Count == 0)
+        {
+            return;
+        }
+
+        if (context is not IHasFacts holder)
+        {
+            throw new InvalidOperationException($"step {step} returned facts, but a {typeof(TContext).Name} keeps none");
+        }
+
+        foreach (var fact in outcome.Facts)
+        {
+            holder.Facts.Add(fact);
         }
     }
 

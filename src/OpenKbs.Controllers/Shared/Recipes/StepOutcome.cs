@@ -33,6 +33,16 @@ internal sealed record StepOutcome
 
     public bool IsReady => Kind == StepOutcomeKind.Ready;
 
+    /// <summary>Typed facts for later steps of the same pass (<see cref="Recipes.Facts"/>); filed by the engine after the step returns.</summary>
+    public IReadOnlyList<object> Facts { get; init; } = [];
+
+    /// <summary>This outcome carrying <paramref name="facts"/> for later steps (nulls are skipped: a fact not known yet).</summary>
+    public StepOutcome With(params object?[] facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return this with { Facts = [.. Facts, .. facts.OfType<object>()] };
+    }
+
     /// <summary>The component is as specified.</summary>
     public static StepOutcome Ready(string message, string reason = ConditionReasons.Available) =>
         new() { Kind = StepOutcomeKind.Ready, Reason = reason, Message = message };

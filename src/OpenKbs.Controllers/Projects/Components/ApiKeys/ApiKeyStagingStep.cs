@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Crypto;
+using OpenKbs.Controllers.Shared.Recipes;
+using OpenKbs.Controllers.Projects.Components.Storage;
+
+namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
+
+/// <summary>
+/// No condition of its own, the first half of key rotation. It reads the API-key Secret and decides what the functions
+/// must accept in this pass: the handed-over keys still in the spec, plus the keys of a new deployment, which it generates and
+/// STAGES first: sealed with the project's KMS key inside the same Secret (unusable, but recoverable after a crash), before any
+/// function accepts them. Keys whose names left the spec are removed from the Secret here, before the functions stop accepting
+/// them. The accepted set goes to the functions step as sealed setting <see cref="Variable"/>.
+/// The ordering (docs/project.md, "Key rotation"): stage → functions accept old ∪ new → hand over (Secret) → revoke old (functions).
+/// </summary>
+internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectStep
+{
+    /// <summary>The functions' environment variable holding the sealed accepted keys.</summary>
+    public const string Variable = "OPENKBS_API_KEYS";
+
+    /// <summary>The envelope purpose of staged keys (a different context than the functions' setting).</summary>
+    public const string StagedPurpose = "api-keys-staged";
+
+    public string Name => "api-key-staging";
+
+    public string? ConditionType => null;
+
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var spec = (context.Spec.ApiKeys ?? []).ToDictionary(k => k.Name, k => (IReadOnlyList<string>)[.. k.Permissions.Order(StringComparer.Ordinal)], StringComparer.Ordinal);
+        var ns = context.Project.Metadata.NamespaceProperty;
+        var secret = await secrets.ReadAsync(ns, context.Names.ApiKeySecret, cancellationToken);
+        if (spec.Count == 0 && secret is null)
+        {
+            return StepOutcome.Disabled("no API keys in the spec");
+        }
+
+        if (context.Facts.Find<StorageFacts>() is not { } key)
+        {
+            return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
+        }
+
+        var deployment = context.DeploymentId;
+        secret ??= new ApiKeySecret { Name = context.Names.ApiKeySecret };
+        var clear = secret.Keys.Where(k => spec.ContainsKey(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        var needed = spec.Keys.Where(n => secret.Deployment != deployment || !clear.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+
+        IReadOnlyDictionary<string, string> staged = new Dictionary<string, string>();
+        string? sealedStaged = null;
+        if (needed.Count > 0)
+        {
+            var previous = secret.Staged is not null && secret.StagedDeployment == deployment
+                ? await OpenStagedAsync(context, secret.Staged, cancellationToken)
+                : null;
+            if (previous is not null && previous.Count == needed.Count && needed.All(previous.ContainsKey))
+            {
+                // A restart mid-rotation: the keys staged before are the ones to deploy (never a second set).
+                staged = previous;
+                sealedStaged = secret.Staged;
+            }
+            else
+            {
+                staged = needed.ToDictionary(n => n, _ => ApiKeyMaterial.Generate(), StringComparer.Ordinal);
+                sealedStaged = await SealStagedAsync(context, key.KeyArn, staged, cancellationToken);
+            }
+        }
+
+        var desired = secret with
+        {
+            Keys = clear,
+            Staged = sealedStaged,
+            StagedDeployment = sealedStaged is null ? null : deployment,
+        };
+        if (!SameContent(secret, desired))
+        {
+            // Staged keys are durable (sealed) before any function accepts them; removed names leave the Secret first.
+            secret = await secrets.WriteAsync(ns, desired, context.Project, cancellationToken);
+        }
+
+        var accepted = clear.Select(k => new AcceptedKey(k.Key, ApiKeyMaterial.Sha256(k.Value), spec[k.Key], secret.Deployment ?? deployment))
+            .Concat(staged.Select(k => new AcceptedKey(k.Key, ApiKeyMaterial.Sha256(k.Value), spec[k.Key], deployment)))
+            .OrderBy(k => k.Name, StringComparer.Ordinal).ThenBy(k => k.Deployment, StringComparer.Ordinal)
+            .ToList();
+        var plan = new ApiKeyPlan { Secret = secret, Deployment = deployment, Clear = clear, Staged = staged, Accepted = accepted };
+        var settings = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        if (spec.Count > 0)
+        {
+            settings[Variable] = ApiKeyPayload.Render(accepted);
+        }
+
+        return StepOutcome.Ready(staged.Count > 0
+            ? $"keys of deployment {deployment} staged (sealed) for {string.Join(", ", staged.Keys)}"
+            : "no keys to stage").With(new ApiKeyFacts(plan, settings));
+    }
+
+    public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
+        Task.FromResult(StepOutcome.Ready("the Secret is owned by the Project and goes with it"));
+
+    internal static IReadOnlyDictionary<string, string> EnvelopeContext(ProjectContext context, string purpose) =>
+        Aws.Crypto.EnvelopeContext.ForOwner(context.Project.Metadata.NamespaceProperty, Project.KubeKind, context.Project.Metadata.Name, context.Project.Metadata.Uid!, purpose);
+
+    private static async Task<string> SealStagedAsync(ProjectContext context, string keyArn, IReadOnlyDictionary<string, string> staged, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(staged.ToDictionary(k => k.Key, k => k.Value), StringComparer.Ordinal));
+        try
+        {
+            return await EnvelopeCipher.SealAsync(context.Aws.Kms, keyArn, payload, EnvelopeContext(context, StagedPurpose), cancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(payload);
+        }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>?> OpenStagedAsync(ProjectContext context, string envelope, CancellationToken cancellationToken)
+    {
+        byte[]? payload = null;
+        try
+        {
+            payload = await EnvelopeCipher.OpenAsync(context.Aws.Kms, envelope, EnvelopeContext(context, StagedPurpose), cancellationToken);
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(payload);
+        }
+        catch (CryptographicException)
+        {
+            // Tampered with or sealed for another owner: never handed over, so new keys are staged instead.
+            return null;
+        }
+        finally
+        {
+            if (payload is not null)
+            {
+                CryptographicOperations.ZeroMemory(payload);
+            }
+        }
+    }
+
+    private static bool SameContent(ApiKeySecret current, ApiKeySecret desired) =>
+        current.ResourceVersion is not null
+        && current.Staged == desired.Staged
+        && current.StagedDeployment == desired.StagedDeployment
+        && current.Keys.Count == desired.Keys.Count
+        && current.Keys.All(k => desired.Keys.TryGetValue(k.Key, out var v) && v == k.Value);
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using k8s.Models;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Runtime;
+
+namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
+
+/// <summary><see cref="IApiKeySecretStore"/> over the runtime's Secret client (read from the API server, never cached).</summary>
+internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets) : IApiKeySecretStore
+{
+    public async Task<ApiKeySecret?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        await secrets.GetAsync(@namespace, name, cancellationToken) is { } secret ? FromSecret(secret) : null;
+
+    public async Task<ApiKeySecret> WriteAsync(string @namespace, ApiKeySecret secret, Project owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(owner);
+        return FromSecret(await secrets.WriteAsync(ToSecret(@namespace, secret, owner), cancellationToken));
+    }
+
+    internal static V1Secret ToSecret(string @namespace, ApiKeySecret secret, Project owner)
+    {
+        var data = secret.Keys.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value), StringComparer.Ordinal);
+        if (secret.Staged is { } staged)
+        {
+            data[ApiKeySecret.StagedDataKey] = Encoding.UTF8.GetBytes(staged);
+        }
+
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (secret.Deployment is { } deployment)
+        {
+            annotations[ApiKeySecret.DeploymentAnnotation] = deployment;
+        }
+
+        if (secret.StagedDeployment is { } stagedDeployment && secret.Staged is not null)
+        {
+            annotations[ApiKeySecret.StagedDeploymentAnnotation] = stagedDeployment;
+        }
+
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = new V1ObjectMeta
+            {
+                Name = secret.Name,
+                NamespaceProperty = @namespace,
+                ResourceVersion = secret.ResourceVersion,
+                Labels = new Dictionary<string, string> { [Labels.ManagedBy] = Labels.ManagedByValue },
+                Annotations = annotations,
+                OwnerReferences =
+                [
+                    new V1OwnerReference
+                    {
+                        ApiVersion = ApiGroup.ApiVersion,
+                        Kind = Project.KubeKind,
+                        Name = owner.Metadata.Name,
+                        Uid = owner.Metadata.Uid,
+                        Controller = true,
+                        BlockOwnerDeletion = false,
+                    },
+                ],
+            },
+            Data = data,
+        };
+    }
+
+    internal static ApiKeySecret FromSecret(V1Secret secret)
+    {
+        var data = secret.Data ?? new Dictionary<string, byte[]>();
+        var annotations = secret.Metadata.Annotations ?? new Dictionary<string, string>();
+        return new ApiKeySecret
+        {
+            Name = secret.Metadata.Name,
+            ResourceVersion = secret.Metadata.ResourceVersion,
+            Deployment = annotations.TryGetValue(ApiKeySecret.DeploymentAnnotation, out var deployment) ? deployment : null,
+            StagedDeployment = annotations.TryGetValue(ApiKeySecret.StagedDeploymentAnnotation, out var staged) ? staged : null,
+            Staged = data.TryGetValue(ApiKeySecret.StagedDataKey, out var sealedKeys) ? Encoding.UTF8.GetString(sealedKeys) : null,
+            Keys = data.Where(d => d.Key != ApiKeySecret.StagedDataKey)
+                .ToDictionary(d => d.Key, d => Encoding.UTF8.GetString(d.Value), StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,264 @@
+using Microsoft.Extensions.Logging;
+using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Rds.Model;
+using OpenKbs.Controllers.Shared.Recipes;
+using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Storage;
+
+namespace OpenKbs.Controllers.Projects.Components.Database;
+
+/// <summary>
+/// DatabaseReady: the Aurora PostgreSQL Serverless v2 cluster <see cref="ProjectNames.DatabaseCluster"/> and its
+/// db.serverless writer <see cref="ProjectNames.DatabaseInstance"/> (<see cref="DatabaseRendering"/>): storage encrypted with the
+/// project key, backup retention <c>spec.database.backupRetentionDays</c>, deletion protection per spec (true by default), master
+/// password managed by AWS (never seen by the operator; its secret is encrypted with the project key). Always describe first (moto
+/// overwrites a cluster on a duplicate create; AWS refuses it). While the cluster or instance is creating or modifying the step is
+/// Progressing (<see cref="ProjectWaits.WaitForDatabase"/>); an available cluster that differs gets one ModifyDBCluster with the
+/// differing fields; an unchanged one costs two reads. Leaves the connection details (no password) in
+/// <see cref="DatabaseFacts"/> for later steps: a sealed function setting (<c>OPENKBS_DATABASE</c>) and the secret/Data API
+/// statements of the execution role. Finalize: Retain tags the cluster released; Delete turns deletion
+/// protection off, deletes the writer, then deletes the cluster with a final snapshot (never <c>SkipFinalSnapshot</c>).
+/// </summary>
+internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProjectStep
+{
+    public string Name => "database";
+
+    public string? ConditionType => ConditionTypes.DatabaseReady;
+
+    public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var spec = context.Spec.Database;
+        if (spec is not { Enabled: true })
+        {
+            return StepOutcome.Disabled(context.Status.Database?.ClusterIdentifier is { } kept
+                ? $"spec.database.enabled is not true; cluster {kept} is kept (turning the database off never deletes it)"
+                : "no database: spec.database.enabled is not true");
+        }
+
+        if (context.Facts.Find<StorageFacts>() is not { } key)
+        {
+            return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
+        }
+
+        var rds = context.Aws.Rds;
+        var names = context.Names;
+        var cluster = await DescribeClusterAsync(context, cancellationToken);
+        if (cluster is null)
+        {
+            try
+            {
+                cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, key.KeyArn, context.Tags), cancellationToken)).DBCluster;
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"Aurora PostgreSQL Serverless v2 cluster {names.DatabaseCluster} created in {context.Region}");
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBClusterAlreadyExistsFault)
+            {
+                // An earlier pass created it and lost the answer: describe it next pass.
+            }
+
+            Record(context, cluster);
+            return Wait(context, ConditionReasons.Creating, $"cluster {names.DatabaseCluster} is creating");
+        }
+
+        var owner = cluster.TagList?.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
+        if (owner is not null && owner != context.Project.Metadata.Uid)
+        {
+            return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
+                $"cluster {names.DatabaseCluster} belongs to {cluster.TagList!.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? owner}, not to this Project; nothing was changed");
+        }
+
+        if (cluster.StorageEncrypted != true)
+        {
+            return StepOutcome.Terminal(TerminalDatabaseNotEncrypted,
+                $"cluster {names.DatabaseCluster} is not storage-encrypted and encryption cannot be turned on in place; restore a snapshot into an encrypted cluster or delete it deliberately");
+        }
+
+        Record(context, cluster);
+        var facts = Contribution(cluster);
+        await TagAsync(context, cluster, cancellationToken);
+        if (cluster.Status != "available")
+        {
+            return Wait(context, cluster.Status == "creating" ? ConditionReasons.Creating : ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is {cluster.Status}").With(facts);
+        }
+
+        var delta = DatabaseRendering.Delta(cluster, spec);
+        if (delta.Count > 0)
+        {
+            LogDelta(logger, context.Key.ToString(), names.DatabaseCluster, string.Join(", ", delta));
+            await rds.ModifyDBClusterAsync(DatabaseRendering.Modify(names, spec, key.KeyArn, delta), cancellationToken);
+            context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"cluster {names.DatabaseCluster}: put back {string.Join(", ", delta)}");
+            return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({string.Join(", ", delta)})").With(facts);
+        }
+
+        DBInstance? writer;
+        try
+        {
+            var instances = (await rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest { DBInstanceIdentifier = names.DatabaseInstance }, cancellationToken)).DBInstances;
+            writer = instances.Count > 0 ? instances[0] : null;
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+            writer = null;
+        }
+
+        if (writer is null)
+        {
+            try
+            {
+                await rds.CreateDBInstanceAsync(DatabaseRendering.CreateWriter(names, context.Tags), cancellationToken);
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"serverless writer {names.DatabaseInstance} created in cluster {names.DatabaseCluster}");
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
+            {
+            }
+
+            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is creating").With(facts);
+        }
+
+        if (writer.DBInstanceStatus != "available")
+        {
+            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is {writer.DBInstanceStatus}").With(facts);
+        }
+
+        return StepOutcome.Ready(
+            $"cluster {names.DatabaseCluster} available at {cluster.Endpoint}: encrypted with the project key, backups kept {cluster.BackupRetentionPeriod} days, "
+            + $"deletion protection {(cluster.DeletionProtection == true ? "on" : "off")}, password managed by AWS").With(facts);
+    }
+
+    public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var rds = context.Aws.Rds;
+        var names = context.Names;
+        var cluster = await DescribeClusterAsync(context, cancellationToken);
+        if (cluster is null)
+        {
+            return StepOutcome.Ready("no database cluster");
+        }
+
+        if (cluster.TagList?.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        {
+            return StepOutcome.Ready($"cluster {names.DatabaseCluster} belongs to another owner and was left alone");
+        }
+
+        if (policy == ProjectDeletionPolicy.Retain)
+        {
+            if (cluster.TagList?.Any(t => t.Key == Labels.Released) != true)
+            {
+                await rds.AddTagsToResourceAsync(new AddTagsToResourceRequest { ResourceName = cluster.DBClusterArn!, Tags = [new Tag { Key = Labels.Released, Value = Stamp(context) }] }, cancellationToken);
+            }
+
+            return StepOutcome.Ready($"cluster {names.DatabaseCluster} kept (tagged {Labels.Released})");
+        }
+
+        if (cluster.Status == "deleting")
+        {
+            return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} is deleting (final snapshot first)");
+        }
+
+        if (cluster.Status != "available")
+        {
+            return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} is {cluster.Status}; deleting once it is available");
+        }
+
+        if (cluster.DeletionProtection == true)
+        {
+            await rds.ModifyDBClusterAsync(new ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, DeletionProtection = false, ApplyImmediately = true }, cancellationToken);
+            context.Event(EventType.Normal, ConditionReasons.Deleting, $"deletionPolicy Delete: deletion protection of cluster {names.DatabaseCluster} turned off");
+            return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster}: deletion protection turned off");
+        }
+
+        var members = (await rds.DescribeDBInstancesAsync(
+            new DescribeDBInstancesRequest { Filters = [new Filter { Name = "db-cluster-id", Values = [names.DatabaseCluster] }] }, cancellationToken)).DBInstances
+            .Where(i => i.DBClusterIdentifier == names.DatabaseCluster)
+            .ToList();
+        if (members.Count > 0)
+        {
+            foreach (var instance in members.Where(i => i.DBInstanceStatus != "deleting"))
+            {
+                await rds.DeleteDBInstanceAsync(new DeleteDBInstanceRequest { DBInstanceIdentifier = instance.DBInstanceIdentifier! }, cancellationToken);
+            }
+
+            return Wait(context, ConditionReasons.Deleting, $"instances of cluster {names.DatabaseCluster} are deleting");
+        }
+
+        var snapshot = DatabaseRendering.FinalSnapshot(names, context.Now);
+        await rds.DeleteDBClusterAsync(new DeleteDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, SkipFinalSnapshot = false, FinalDBSnapshotIdentifier = snapshot }, cancellationToken);
+        context.Event(EventType.Normal, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} deleted after final snapshot {snapshot} (the snapshot is kept)");
+        return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} is deleting; final snapshot {snapshot}");
+    }
+
+    private const string TerminalDatabaseNotEncrypted = "TerminalDatabaseNotEncrypted";
+
+    private static async Task<DBCluster?> DescribeClusterAsync(ProjectContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await context.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = context.Names.DatabaseCluster }, cancellationToken))
+                .DBClusters.FirstOrDefault(c => c.DBClusterIdentifier == context.Names.DatabaseCluster);
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    private static StepOutcome Wait(ProjectContext context, string reason, string message) =>
+        StepOutcome.Progressing(reason, message, context.Options.WaitForDatabase, nameof(ProjectWaits.WaitForDatabase));
+
+    /// <summary>status.database: identity, endpoints, state and the settings that matter; never a secret.</summary>
+    private static void Record(ProjectContext context, DBCluster? cluster)
+    {
+        var status = context.Status.Database ??= new DatabaseStatus();
+        status.ClusterIdentifier = context.Names.DatabaseCluster;
+        if (cluster is null)
+        {
+            status.Status ??= "creating";
+            return;
+        }
+
+        status.Endpoint = cluster.Endpoint;
+        status.ReaderEndpoint = cluster.ReaderEndpoint;
+        status.Port = cluster.Port;
+        status.Status = cluster.Status;
+        status.EngineVersion = cluster.EngineVersion;
+        status.BackupRetentionDays = cluster.BackupRetentionPeriod;
+        status.DeletionProtection = cluster.DeletionProtection;
+    }
+
+    /// <summary>What the later steps need once the cluster has an endpoint: the sealed connection details and the execution role's statements.</summary>
+    private static DatabaseFacts? Contribution(DBCluster cluster) =>
+        string.IsNullOrEmpty(cluster.Endpoint)
+            ? null
+            : new DatabaseFacts(
+                new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { [DatabaseRendering.SettingName] = DatabaseRendering.Setting(cluster) },
+                [.. DatabaseRendering.RoleStatements(cluster)]);
+
+    private static async Task TagAsync(ProjectContext context, DBCluster cluster, CancellationToken cancellationToken)
+    {
+        var current = (cluster.TagList ?? []).Select(t => KeyValuePair.Create(t.Key ?? string.Empty, t.Value ?? string.Empty)).ToList();
+        if (ProjectTags.Merge(current, context.Tags) is null || cluster.DBClusterArn is null)
+        {
+            return;
+        }
+
+        var missing = context.Tags.Where(t => current.FirstOrDefault(c => c.Key == t.Key).Value != t.Value).Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        if (missing.Count > 0)
+        {
+            await context.Aws.Rds.AddTagsToResourceAsync(new AddTagsToResourceRequest { ResourceName = cluster.DBClusterArn, Tags = missing }, cancellationToken);
+        }
+
+        if (current.Any(t => t.Key == Labels.Released))
+        {
+            await context.Aws.Rds.RemoveTagsFromResourceAsync(new RemoveTagsFromResourceRequest { ResourceName = cluster.DBClusterArn, TagKeys = [Labels.Released] }, cancellationToken);
+        }
+    }
+
+    private static string Stamp(ProjectContext context) =>
+        context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: cluster {Cluster} differs in {Delta}; one ModifyDBCluster with those")]
+    private static partial void LogDelta(ILogger logger, string key, string cluster, string delta);
+}
