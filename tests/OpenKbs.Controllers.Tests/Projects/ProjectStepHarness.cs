@@ -239,7 +239,7 @@ internal sealed class ProjectStepHarness : IDisposable
 
     /// <summary>
     /// One pass: the steps (<see cref="Steps"/> unless <paramref name="steps"/> gives others) in order until a Terminal or
-    /// Transient outcome, then the status write (as the runtime does).
+    /// Transient outcome, filing the facts each step returns for the later ones, then the status write (as the runtime does).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, StepOutcome>> PassAsync(Func<IReadOnlyList<IProjectStep>>? steps = null)
     {
@@ -249,6 +249,12 @@ internal sealed class ProjectStepHarness : IDisposable
         {
             var outcome = await step.RunAsync(context, CancellationToken.None);
             outcomes[step.Name] = outcome;
+            foreach (var fact in outcome.Facts)
+            {
+                // As the recipe engine files them (Recipe.RunStepsAsync) for the later steps of the pass.
+                context.Facts.Add(fact);
+            }
+
             if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
             {
                 break;
