@@ -136,6 +136,7 @@ internal static class Fixtures
             Confirmations = new TransferConfirmations
             {
                 VerificationCodeSecretRef = new SecretKeyReference { Name = "acme-transfer-code", Key = "code" },
+                PasswordSet = true,
                 StandaloneReady = true,
                 RemovalApproved = false,
             },
