@@ -15,6 +15,7 @@ public sealed partial class ClockAndRandomnessTests
         ("OpenKbs.Aws/AwsServiceCollectionExtensions.cs", "Random.Shared"),
         ("OpenKbs.Runtime/RuntimeServiceCollectionExtensions.cs", "TimeProvider.System"),
         ("OpenKbs.Aws/AwsServiceCollectionExtensions.cs", "TimeProvider.System"),
+        ("OpenKbs.Operator/Program.cs", "TimeProvider.System"), // the executable's root: the clock of the CLI commands (usage export)
 
         // Library entry points used outside DI (the `openkbs audit` commands, the sandbox): the system clock only when the
         // caller passes none; inside the operator the provider's clock is passed.

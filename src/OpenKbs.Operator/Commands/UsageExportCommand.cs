@@ -15,7 +15,7 @@ internal sealed record UsageExportQuery(string Namespace, string? Project, strin
 /// </summary>
 internal static class UsageExportCommand
 {
-    public static Command Create()
+    public static Command Create(TimeProvider clock)
     {
         var connection = AuditStoreConnection.Option();
         var @namespace = new Option<string>("--namespace", "-n") { Description = "The namespace whose projects' consumption to export.", Required = true };
@@ -39,18 +39,18 @@ internal static class UsageExportCommand
             var file = parseResult.GetValue(outputFile);
             if (file is null)
             {
-                return await RunAsync(parseResult.GetValue(connection), query, DateTimeOffset.UtcNow, Console.Out, Console.Error, cancellationToken);
+                return await RunAsync(parseResult.GetValue(connection), query, clock.GetUtcNow(), Console.Out, Console.Error, cancellationToken);
             }
 
             // Checked before the file is created, so a bad request leaves nothing behind.
-            if (Range(query, DateTimeOffset.UtcNow, out var problem) is null)
+            if (Range(query, clock.GetUtcNow(), out var problem) is null)
             {
                 await Console.Error.WriteLineAsync($"openkbs usage export: {problem}");
                 return 2;
             }
 
             await using var writer = new StreamWriter(file);
-            return await RunAsync(parseResult.GetValue(connection), query, DateTimeOffset.UtcNow, writer, Console.Error, cancellationToken);
+            return await RunAsync(parseResult.GetValue(connection), query, clock.GetUtcNow(), writer, Console.Error, cancellationToken);
         });
         return command;
     }
