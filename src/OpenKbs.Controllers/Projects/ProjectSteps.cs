@@ -12,8 +12,8 @@ using OpenKbs.Controllers.Projects.Components.Usage;
 namespace OpenKbs.Controllers.Projects;
 
 /// <summary>
-/// THE order of the Project recipe (docs/project.md, "Steps"). Each step may use the facts earlier steps left in the
-/// <see cref="ProjectContext"/>; deletion finalizes in reverse order.
+/// THE order of the Project recipe (docs/project.md, "Steps"). Each step may read the typed facts earlier steps returned
+/// (<see cref="ProjectContext.Facts"/>); deletion finalizes in reverse order.
 /// <list type="number">
 /// <item>storage: KMS key + bucket (versioning, SSE-KMS, public access block, TLS-only policy, lifecycle, tags): StorageReady</item>
 /// <item>artifact: verify the SHA-256 while streaming from the platform bucket, copy into the project bucket: ArtifactVerified</item>
