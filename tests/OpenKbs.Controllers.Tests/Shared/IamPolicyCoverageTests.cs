@@ -1,4 +1,6 @@
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Permissions;
+using OpenKbs.Aws.Pipeline;
 using OpenKbs.Controllers.Tests.Projects;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
@@ -29,16 +31,25 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
         Assert.Contains(calls, c => c.Action == "sts:AssumeRole" && c.AccountId is null);
         Assert.Contains(calls, c => c.Action == "s3:GetObject" && c.AccountId is null);
         Assert.All(new[] { "lambda:CreateFunction", "rds:CreateDBCluster", "cloudfront:CreateDistributionWithTags", "scheduler:CreateSchedule", "kms:CreateKey" }, a => Assert.Contains(calls, c => c.Action == a));
-        var management = OperatorPermissions.ManagementPolicy().Actions;
-        var member = OperatorPermissions.MemberPolicy().Actions;
-        var denied = calls
-            .SelectMany(c => c.IamActions.Where(a => !(c.AccountId is null ? management : member).Contains(a)).Select(a => $"{(c.AccountId is null ? "management" : "member")} {c.Action} needs {a}"))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var denied = h.Calls.NotGranted(AwsHost.Actor);
         Assert.True(denied.Count == 0, string.Join("\n", denied));
 
         // The report of grants this run did not use (deletion, drift repair, transfer and AuditRun paths call them).
         var used = calls.SelectMany(c => c.IamActions).ToHashSet(StringComparer.Ordinal);
+        var member = OperatorPermissions.MemberPolicy().Actions;
         output.WriteLine($"{calls.Count} calls; member grants not used here: {string.Join(", ", member.Where(a => !used.Contains(a)).Order(StringComparer.Ordinal))}");
+    }
+
+    [Fact]
+    public void A_call_outside_the_policy_of_its_account_is_named()
+    {
+        var recorder = new AwsCallRecorder();
+        var actor = AwsActor.System("iam-check");
+        recorder.OnCall(new AwsCall { AccountId = null, Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
+        recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
+        recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "iam:CreateUser", IamActions = ["iam:CreateUser"], GlobalService = false, Actor = actor });
+
+        Assert.Equal(["member iam:CreateUser needs iam:CreateUser", "member organizations:CreateAccount needs organizations:CreateAccount"], recorder.NotGranted());
+        Assert.Empty(recorder.NotGranted(actor));
     }
 }

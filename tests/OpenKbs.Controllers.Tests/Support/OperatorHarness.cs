@@ -16,17 +16,24 @@ internal sealed class OperatorHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private OperatorHarness(IHost host, AwsRequestLog log, CapturingAuditSink audit)
+    private OperatorHarness(IHost host, AwsRequestLog log, CapturingAuditSink audit, AwsCallRecorder calls)
     {
         _host = host;
         Log = log;
         Audit = audit;
+        Calls = calls;
     }
 
     public AwsRequestLog Log { get; }
 
     /// <summary>Every audit record of the operator's AWS calls (with the actor: controller, object, spec manager).</summary>
     public CapturingAuditSink Audit { get; }
+
+    /// <summary>
+    /// Every AWS call the operator sent. When the harness stops, each must be granted by the generated IAM policy of its
+    /// account (docs/iam), so every operator test is also a test of that policy (issue 13: the calls the suites make).
+    /// </summary>
+    public AwsCallRecorder Calls { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -55,6 +62,8 @@ internal sealed class OperatorHarness : IAsyncDisposable
         var log = new AwsRequestLog();
         var audit = new CapturingAuditSink();
         AwsHost.AddTo(builder.Services, awsEndpoint, log, audit, inner: awsHandlers);
+        var calls = new AwsCallRecorder();
+        builder.Services.AddSingleton<OpenKbs.Aws.Pipeline.IAwsCallObserver>(calls);
         var values = new Dictionary<string, string?>
         {
             ["ClientAccount:WaitWhileAccountCreating"] = "00:00:00.300",
@@ -73,7 +82,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         builder.Services.AddOpenKbsControllers(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         var host = builder.Build();
         await host.StartAsync();
-        return new OperatorHarness(host, log, audit);
+        return new OperatorHarness(host, log, audit, calls);
     }
 
     public async ValueTask DisposeAsync()
@@ -81,5 +90,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await _host.StopAsync(timeout.Token);
         _host.Dispose();
+        var denied = Calls.NotGranted();
+        if (denied.Count > 0)
+        {
+            throw new InvalidOperationException($"The operator made AWS calls the generated IAM policies (docs/iam) do not grant:\n{string.Join("\n", denied)}");
+        }
     }
 }
