@@ -1,14 +1,13 @@
-using IamTag = OpenKbs.Aws.Iam.Model.Tag;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
-using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 using SchedulerTag = OpenKbs.Aws.Scheduler.Model.Tag;
-using OpenKbs.Controllers.Projects.Components.Functions;
 
 namespace OpenKbs.Controllers.Projects.Components.Schedules;
 
@@ -129,7 +128,6 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
     {
         ArgumentNullException.ThrowIfNull(context);
         var scheduler = context.Aws.Scheduler;
-        var iam = context.Aws.Iam;
         var group = context.Names.ScheduleGroup;
         var roleName = context.Names.SchedulerRole;
         GetScheduleGroupResponse? existing;
@@ -142,17 +140,9 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
             existing = null;
         }
 
-        Role? role;
-        try
-        {
-            role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            role = null;
-        }
-
-        var roleTags = role is null ? [] : role.Tags ?? (await iam.ListRoleTagsAsync(new ListRoleTagsRequest { RoleName = roleName }, cancellationToken)).Tags;
+        var roles = new RoleManager(context.Aws.Iam);
+        var role = await roles.GetAsync(roleName, cancellationToken);
+        var roleTags = role is null ? [] : await roles.TagsAsync(role, cancellationToken);
         var roleOurs = role is not null && Ours(roleTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value, context);
         var groupTags = existing?.Arn is { } arn ? (await scheduler.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = arn }, cancellationToken)).Tags : [];
         var groupOurs = existing is not null && Ours(groupTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value, context);
@@ -166,7 +156,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
             if (role is not null && roleOurs && roleTags.All(t => t.Key != Labels.Released))
             {
-                await iam.TagRoleAsync(new TagRoleRequest { RoleName = roleName, Tags = [new IamTag { Key = Labels.Released, Value = Stamp(context) }] }, cancellationToken);
+                await roles.TagAsync(roleName, Labels.Released, Stamp(context), cancellationToken);
             }
 
             return StepOutcome.Ready(existing is null ? "no schedules" : $"schedule group {group} kept (tagged {Labels.Released})");
@@ -180,12 +170,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
         if (role is not null && roleOurs)
         {
-            foreach (var policyName in (await iam.ListRolePoliciesAsync(new ListRolePoliciesRequest { RoleName = roleName }, cancellationToken)).PolicyNames)
-            {
-                await iam.DeleteRolePolicyAsync(new DeleteRolePolicyRequest { RoleName = roleName, PolicyName = policyName }, cancellationToken);
-            }
-
-            await iam.DeleteRoleAsync(new DeleteRoleRequest { RoleName = roleName }, cancellationToken);
+            await roles.DeleteAsync(roleName, cancellationToken);
         }
 
         context.Status.Schedules = null;
@@ -194,76 +179,37 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
     private static async Task<(string? Arn, StepOutcome? Outcome)> EnsureRoleAsync(ProjectContext context, IReadOnlyList<string> functionArns, List<string> changes, CancellationToken cancellationToken)
     {
-        var iam = context.Aws.Iam;
-        var roleName = context.Names.SchedulerRole;
-        var trust = ScheduleRendering.TrustPolicy(context.AccountId);
-        var policy = ScheduleRendering.RolePolicy(functionArns);
-        Role role;
-        try
+        var roles = new RoleManager(context.Aws.Iam);
+        var desired = new RoleDesired(
+            context.Names.SchedulerRole,
+            $"OpenKBS project {context.Key}: EventBridge Scheduler invokes the project's scheduled functions",
+            ScheduleRendering.TrustPolicy(context.AccountId),
+            ScheduleRendering.RolePolicyName,
+            ScheduleRendering.RolePolicy(functionArns),
+            context.Tags,
+            OnlyThisPolicy: false);
+        var role = await roles.GetAsync(desired.Name, cancellationToken);
+        if (role is null)
         {
-            role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            try
-            {
-                role = (await iam.CreateRoleAsync(
-                    new CreateRoleRequest
-                    {
-                        RoleName = roleName,
-                        AssumeRolePolicyDocument = trust,
-                        Description = $"OpenKBS project {context.Key}: EventBridge Scheduler invokes the project's scheduled functions",
-                        Tags = [.. context.Tags.Select(t => new IamTag { Key = t.Key, Value = t.Value })],
-                    },
-                    cancellationToken)).Role!;
-            }
-            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.EntityAlreadyExists)
-            {
-                role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
-            }
-
+            role = await roles.CreateAsync(desired, cancellationToken);
             changes.Add("scheduler role created");
         }
 
-        var tags = role.Tags ?? (await iam.ListRoleTagsAsync(new ListRoleTagsRequest { RoleName = roleName }, cancellationToken)).Tags;
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        var observed = await roles.ObserveAsync(role, desired, cancellationToken);
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is { } owner)
         {
             return (null, StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
-                $"role {roleName} belongs to {tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? uid}, not to this Project; nothing was changed"));
+                $"role {desired.Name} belongs to {owner}, not to this Project; nothing was changed"));
         }
 
-        if (!PolicyDocuments.Equivalent(role.AssumeRolePolicyDocument, trust))
+        var delta = RoleDelta.Between(desired, observed);
+        await roles.ApplyAsync(desired, delta, cancellationToken);
+        changes.AddRange(delta.Changes.Select(c => c switch
         {
-            await iam.UpdateAssumeRolePolicyAsync(new UpdateAssumeRolePolicyRequest { RoleName = roleName, PolicyDocument = trust }, cancellationToken);
-            changes.Add("scheduler role trust");
-        }
-
-        string? current = null;
-        try
-        {
-            current = (await iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = roleName, PolicyName = ScheduleRendering.RolePolicyName }, cancellationToken)).PolicyDocument;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (!PolicyDocuments.Equivalent(current, policy))
-        {
-            await iam.PutRolePolicyAsync(new PutRolePolicyRequest { RoleName = roleName, PolicyName = ScheduleRendering.RolePolicyName, PolicyDocument = policy }, cancellationToken);
-            changes.Add("scheduler role permissions");
-        }
-
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value).Select(t => new IamTag { Key = t.Key, Value = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await iam.TagRoleAsync(new TagRoleRequest { RoleName = roleName, Tags = missing }, cancellationToken);
-        }
-
-        if (tags.Any(t => t.Key == Labels.Released))
-        {
-            await iam.UntagRoleAsync(new UntagRoleRequest { RoleName = roleName, TagKeys = [Labels.Released] }, cancellationToken);
-        }
-
+            "trust policy" => "scheduler role trust",
+            "permissions" => "scheduler role permissions",
+            _ => $"scheduler role {c}",
+        }));
         return (role.Arn, null);
     }
 
