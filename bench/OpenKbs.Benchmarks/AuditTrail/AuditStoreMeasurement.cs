@@ -3,12 +3,12 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenKbs.AuditTrail;
 using OpenKbs.Aws;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Credentials;
 using OpenKbs.Aws.Organizations.Model;
-using OpenKbs.AuditTrail;
 using OpenKbs.Benchmarks.Aws;
 
 namespace OpenKbs.Benchmarks.AuditTrail;

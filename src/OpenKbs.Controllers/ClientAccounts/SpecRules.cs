@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Shared;
+using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 

@@ -1,5 +1,5 @@
-using Xunit.Abstractions;
 using OpenKbs.Audit.Code;
+using Xunit.Abstractions;
 
 namespace OpenKbs.Audit.Tests.Code;
 

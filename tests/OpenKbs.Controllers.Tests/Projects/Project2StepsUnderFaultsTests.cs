@@ -3,12 +3,12 @@ using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Testing.Moto;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
-using OpenKbs.Controllers.Projects.Components.Schedules;
 using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Schedules;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

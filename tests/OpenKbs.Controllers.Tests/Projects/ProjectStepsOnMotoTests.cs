@@ -1,5 +1,4 @@
 using System.Text;
-using Xunit.Abstractions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
@@ -8,11 +7,12 @@ using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Controllers.Tests.Support;
-using OpenKbs.Testing.Moto;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,6 +1,6 @@
+using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
-using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
 using OpenKbs.Aws.Kms;

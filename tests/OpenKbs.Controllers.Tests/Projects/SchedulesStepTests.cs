@@ -3,9 +3,9 @@ using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Testing.Moto;
-using OpenKbs.Controllers.Projects.Components.Schedules;
 using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

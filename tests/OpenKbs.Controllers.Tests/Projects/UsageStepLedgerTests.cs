@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKbs.AuditTrail;
 using OpenKbs.Aws.CloudWatch;
+using OpenKbs.Controllers.Projects.Components.Usage;
 using OpenKbs.Testing.Moto;
 using OpenKbs.Testing.Postgres;
-using OpenKbs.Controllers.Projects.Components.Usage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -1,5 +1,5 @@
-using OpenKbs.Testing.Moto;
 using OpenKbs.Controllers.Projects.Components.Usage;
+using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

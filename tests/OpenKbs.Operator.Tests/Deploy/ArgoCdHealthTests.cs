@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Api;
+using OpenKbs.Api.V1Alpha1;
 
 namespace OpenKbs.Operator.Tests.Deploy;
 
