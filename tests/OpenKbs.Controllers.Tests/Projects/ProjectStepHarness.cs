@@ -243,24 +243,12 @@ internal sealed class ProjectStepHarness : IDisposable
     /// </summary>
     public async Task<IReadOnlyDictionary<string, StepOutcome>> PassAsync(Func<IReadOnlyList<IProjectStep>>? steps = null)
     {
+        // The recipe engine itself (as the reconciler runs it): facts filed for later steps, AWS failures become outcomes,
+        // the pass stops where a step says so.
         var context = Context();
-        var outcomes = new Dictionary<string, StepOutcome>(StringComparer.Ordinal);
-        foreach (var step in (steps ?? Steps)())
-        {
-            var outcome = await step.RunAsync(context, CancellationToken.None);
-            outcomes[step.Name] = outcome;
-            foreach (var fact in outcome.Facts)
-            {
-                // As the recipe engine files them (Recipe.RunStepsAsync) for the later steps of the pass.
-                context.Facts.Add(fact);
-            }
-
-            if (outcome.Kind is StepOutcomeKind.Terminal or StepOutcomeKind.Transient)
-            {
-                break;
-            }
-        }
-
+        var pass = new PassRecord<ProjectContext>();
+        await Recipe.RunStepsAsync((steps ?? Steps)(), context, pass, _loggers.CreateLogger<ProjectStepHarness>(), context.Key.ToString(), CancellationToken.None);
+        var outcomes = pass.Runs.ToDictionary(r => r.Step.Name, r => r.Outcome, StringComparer.Ordinal);
         await Store.SaveStatusAsync(Project, CancellationToken.None);
         return outcomes;
     }
