@@ -28,7 +28,7 @@ public sealed partial class ClockAndRandomnessTests
     [Fact]
     public void Product_code_reads_no_clock_or_randomness_from_statics()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
+        var src = Path.Combine(Repository.Root(), "src");
         var found = new List<string>();
         var scanned = 0;
         foreach (var room in Directory.EnumerateDirectories(src).Select(Path.GetFileName))
@@ -76,17 +76,4 @@ public sealed partial class ClockAndRandomnessTests
 
     [GeneratedRegex(@"\bDateTime(Offset)?\.(UtcNow|Now|Today)\b|\bRandom\.Shared\b|\bnew Random\(|\bTimeProvider\.System\b")]
     private static partial Regex Statics();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no OpenKbs.Operator.sln above {AppContext.BaseDirectory}");
-    }
 }

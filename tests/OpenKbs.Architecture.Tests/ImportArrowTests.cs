@@ -37,7 +37,7 @@ public sealed class ImportArrowTests
     [Fact]
     public void Every_project_under_src_is_a_room_of_the_table()
     {
-        var projects = Directory.EnumerateDirectories(Path.Combine(RepositoryRoot(), "src"))
+        var projects = Directory.EnumerateDirectories(Path.Combine(Repository.Root(), "src"))
             .Where(dir => File.Exists(Path.Combine(dir, Path.GetFileName(dir) + ".csproj")))
             .Select(Path.GetFileName)
             .ToList();
@@ -51,7 +51,7 @@ public sealed class ImportArrowTests
     [MemberData(nameof(Rooms))]
     public void A_room_project_references_only_the_rooms_it_may_import(string room)
     {
-        var file = Path.Combine(RepositoryRoot(), "src", room, room + ".csproj");
+        var file = Path.Combine(Repository.Root(), "src", room, room + ".csproj");
         var referenced = XDocument.Load(file).Descendants("ProjectReference")
             .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))
             .ToList();
@@ -112,17 +112,4 @@ public sealed class ImportArrowTests
     }
 
     private static string AssemblyName(string room) => AssemblyNames.TryGetValue(room, out var name) ? name : room;
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no OpenKbs.Operator.sln above {AppContext.BaseDirectory}");
-    }
 }
