@@ -21,10 +21,7 @@ internal static class AccountTransferRegistration
 
     public static IServiceCollection AddAccountTransfer(this IServiceCollection services, IConfiguration? configuration)
     {
-        var settings = new AccountTransferOptions();
-        configuration?.GetSection(AccountTransferOptions.SectionName).Bind(settings);
-        OptionsRules.Enforce<AccountTransferOptions>(settings.Failures());
-        services.TryAddSingleton(settings);
+        var settings = OptionsRules.Register<AccountTransferOptions>(services, configuration, AccountTransferOptions.SectionName, o => o.Failures());
         services.TryAddSingleton<TransferGate>();
         services.TryAddSingleton(sp => new TransferCaches(
             sp.GetRequiredService<IResourceCache<ClientAccount>>(),

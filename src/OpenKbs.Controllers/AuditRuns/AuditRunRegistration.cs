@@ -20,10 +20,7 @@ internal static class AuditRunRegistration
 
     public static IServiceCollection AddAuditRun(this IServiceCollection services, IConfiguration? configuration)
     {
-        var settings = new AuditRunOptions();
-        configuration?.GetSection(AuditRunOptions.SectionName).Bind(settings);
-        OptionsRules.Enforce<AuditRunOptions>(settings.Failures());
-        services.TryAddSingleton(settings);
+        var settings = OptionsRules.Register<AuditRunOptions>(services, configuration, AuditRunOptions.SectionName, o => o.Failures());
         services.TryAddSingleton<IAuditScanner>(sp => new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AuditRunCaches(
             sp.GetRequiredService<IResourceCache<Project>>(),

@@ -19,15 +19,7 @@ internal static class ClientAccountRegistration
 
     public static IServiceCollection AddClientAccount(this IServiceCollection services, IConfiguration? configuration)
     {
-        var settings = new ClientAccountOptions();
-        var section = configuration?.GetSection(ClientAccountOptions.SectionName);
-        section?.Bind(settings);
-        OptionsRules.Enforce<ClientAccountOptions>(settings.Failures());
-        var optionsBuilder = services.AddOptions<ClientAccountOptions>();
-        if (section is not null)
-        {
-            optionsBuilder.Bind(section);
-        }
+        var settings = OptionsRules.Register<ClientAccountOptions>(services, configuration, ClientAccountOptions.SectionName, o => o.Failures());
 
         // The queue is built by the provider with the injected clock; the runtime's urgency check (an option, fixed
         // before the provider exists) reaches it once it is built, and says "not urgent" before that.

@@ -29,11 +29,7 @@ internal static class ProjectRegistration
 
     public static IServiceCollection AddProject(this IServiceCollection services, IConfiguration? configuration)
     {
-        var settings = new ProjectOptions();
-        configuration?.GetSection(ProjectOptions.SectionName).Bind(settings);
-        OptionsRules.Enforce<ProjectOptions>(settings.Failures());
-        services.TryAddSingleton(settings);
-        services.TryAddSingleton<IOptions<ProjectOptions>>(Options.Create(settings));
+        var settings = OptionsRules.Register<ProjectOptions>(services, configuration, ProjectOptions.SectionName, o => o.Failures());
         services.TryAddSingleton<AccountResolver>();
         services.TryAddSingleton<ProjectContextFactory>();
         services.TryAddSingleton<IApiKeySecretStore, KubernetesApiKeySecretStore>();

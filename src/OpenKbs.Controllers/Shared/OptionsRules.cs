@@ -1,10 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace OpenKbs.Controllers.Shared;
 
-/// <summary>Checks a controller's options when it is registered, so a bad setting stops the host with a clear message.</summary>
+/// <summary>
+/// The one configuration path of the controllers: each binds its section of <see cref="IConfiguration"/> (appsettings,
+/// <c>OPENKBS_</c> environment variables, the chart's values) with <see cref="Register{TOptions}"/>, and a bad setting stops
+/// the host at registration with every failure named.
+/// </summary>
 internal static class OptionsRules
 {
+    /// <summary>
+    /// Binds <paramref name="section"/> to a new <typeparamref name="TOptions"/>, refuses it when <paramref name="failures"/>
+    /// names any, and registers it as itself and as <see cref="IOptions{TOptions}"/> (first registration wins, so a test
+    /// may register its own before).
+    /// </summary>
+    public static TOptions Register<TOptions>(IServiceCollection services, IConfiguration? configuration, string section, Func<TOptions, IEnumerable<string>> failures)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        var settings = new TOptions();
+        configuration?.GetSection(section).Bind(settings);
+        Enforce<TOptions>(failures(settings));
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton<IOptions<TOptions>>(Options.Create(settings));
+        return settings;
+    }
+
     /// <summary>Every wait must be positive; an optional interval or worker count, when set, too.</summary>
     public static IEnumerable<string> Check(string section, IEnumerable<(string Name, TimeSpan? Value)> waits, IEnumerable<(string Name, int? Value)> counts)
     {
