@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpenKbs.Aws.Permissions;
 using OpenKbs.Testing;
+using OpenKbs.Testing.Iam;
 
 namespace OpenKbs.Aws.Tests.Permissions;
 

@@ -31,6 +31,7 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
         Assert.Contains(calls, c => c.Action == "sts:AssumeRole" && c.AccountId is null);
         Assert.Contains(calls, c => c.Action == "s3:GetObject" && c.AccountId is null);
         Assert.All(new[] { "lambda:CreateFunction", "rds:CreateDBCluster", "cloudfront:CreateDistributionWithTags", "scheduler:CreateSchedule", "kms:CreateKey" }, a => Assert.Contains(calls, c => c.Action == a));
+        Assert.True(calls.Count(c => c.AccountId is not null && c.Resource?.StartsWith("arn:", StringComparison.Ordinal) == true) > 20, "member calls naming an ARN are checked on their resource too");
         var denied = h.Calls.NotGranted(AwsHost.Actor);
         Assert.True(denied.Count == 0, string.Join("\n", denied));
 
@@ -48,8 +49,12 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
         recorder.OnCall(new AwsCall { AccountId = null, Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
         recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
         recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "iam:CreateUser", IamActions = ["iam:CreateUser"], GlobalService = false, Actor = actor });
+        recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "s3:PutBucketPolicy", IamActions = ["s3:PutBucketPolicy"], GlobalService = false, Actor = actor, Resource = "arn:aws:s3:::client-own-bucket" });
+        recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "s3:PutBucketPolicy", IamActions = ["s3:PutBucketPolicy"], GlobalService = false, Actor = actor, Resource = "arn:aws:s3:::okbs-shop-1" });
 
-        Assert.Equal(["member iam:CreateUser needs iam:CreateUser", "member organizations:CreateAccount needs organizations:CreateAccount"], recorder.NotGranted());
+        Assert.Equal(
+            ["member iam:CreateUser needs iam:CreateUser", "member organizations:CreateAccount needs organizations:CreateAccount", "member s3:PutBucketPolicy needs s3:PutBucketPolicy on arn:aws:s3:::client-own-bucket"],
+            recorder.NotGranted());
         Assert.Empty(recorder.NotGranted(actor));
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace OpenKbs.Aws.Tests.Permissions;
+namespace OpenKbs.Testing.Iam;
 
 /// <summary>
 /// A minimal evaluator of identity policies with Allow statements: action and resource matched with IAM's <c>*</c>/<c>?</c>
@@ -9,7 +9,7 @@ namespace OpenKbs.Aws.Tests.Permissions;
 /// request context (a missing key does not match, as in IAM). No Deny, NotAction, NotResource or policy variables: the generated
 /// policies use none (a test asserts it).
 /// </summary>
-internal static class IamPolicyEvaluator
+public static class IamPolicyEvaluator
 {
     public static bool IsAllowed(string policyJson, string action, string resource, IReadOnlyDictionary<string, string>? context = null)
     {
