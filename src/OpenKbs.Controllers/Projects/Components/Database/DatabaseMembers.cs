@@ -123,15 +123,11 @@ internal static class DatabaseMembers
 
     /// <summary>The standby reader: db.serverless in the cluster, in <paramref name="availabilityZone"/>, promotion tier
     /// <see cref="StandbyPromotionTier"/>, never publicly accessible.</summary>
-    public static CreateDBInstanceRequest CreateStandby(ProjectNames names, string identifier, string availabilityZone, IReadOnlyDictionary<string, string> tags) => new()
-    {
-        DBInstanceIdentifier = identifier,
-        DBInstanceClass = DatabaseRendering.InstanceClass,
-        Engine = DatabaseRendering.Engine,
-        DBClusterIdentifier = names.DatabaseCluster,
-        AvailabilityZone = availabilityZone,
-        PromotionTier = StandbyPromotionTier,
-        PubliclyAccessible = false,
-        Tags = [.. tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
-    };
+    public static CreateDBInstanceRequest CreateStandby(ProjectNames names, string identifier, string availabilityZone, IReadOnlyDictionary<string, string> tags) =>
+        DatabaseRendering.CreateWriter(names, tags) with
+        {
+            DBInstanceIdentifier = identifier,
+            AvailabilityZone = availabilityZone,
+            PromotionTier = StandbyPromotionTier,
+        };
 }
