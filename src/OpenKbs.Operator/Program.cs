@@ -22,6 +22,7 @@ internal static class Program
             IamCommand.Create(),
             AuditCommand.Create(),
             UsageCommand.Create(TimeProvider.System),
+            Nis2Command.Create(TimeProvider.System),
         };
         // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown) before
         // System.CommandLine would end the process (its default is 2 s).

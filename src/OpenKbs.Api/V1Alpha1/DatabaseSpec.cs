@@ -33,4 +33,9 @@ public sealed record DatabaseSpec
     /// <summary>Protect the cluster from deletion (through any client, not only the operator).</summary>
     [Default(true)]
     public bool DeletionProtection { get; init; } = true;
+
+    /// <summary>Keep a second db.serverless instance (a reader, promotion tier 0, so it scales with the writer) in another
+    /// Availability Zone of the home region: Aurora fails over to it when the writer or its zone fails. Turning it off removes
+    /// that reader (the data lives in the cluster volume, not in the instance, so nothing is lost). False when absent.</summary>
+    public bool StandbyReplica { get; init; }
 }

@@ -35,4 +35,21 @@ public sealed class DatabaseStatus
 
     /// <summary>Whether deletion protection is on, as RDS reports it.</summary>
     public bool? DeletionProtection { get; set; }
+
+    /// <summary>The earliest time the cluster can be restored to (point-in-time recovery window start), as RDS reports it.</summary>
+    public DateTime? EarliestRestorableTime { get; set; }
+
+    /// <summary>The latest time the cluster can be restored to (usually a few minutes ago), as RDS reports it.</summary>
+    public DateTime? LatestRestorableTime { get; set; }
+
+    /// <summary>The instance that is the cluster's writer now (after a failover this can be the former standby).</summary>
+    [MaxLength(63)]
+    public string? WriterInstance { get; set; }
+
+    /// <summary>The Availability Zone of the writer.</summary>
+    [MaxLength(32)]
+    public string? WriterAvailabilityZone { get; set; }
+
+    /// <summary>The standby reader (the failover target) when spec.database.standbyReplica is true.</summary>
+    public DatabaseStandbyStatus? Standby { get; set; }
 }

@@ -99,7 +99,7 @@ internal sealed class RdsClient(AwsRequestPipeline pipeline, AwsCallScope scope)
             request,
             Audit(
                 Arn("db", request.DBInstanceIdentifier),
-                d => d.Add("DBInstanceClass", request.DBInstanceClass).Add("Engine", request.Engine).Add("DBClusterIdentifier", request.DBClusterIdentifier)
+                d => d.Add("DBInstanceClass", request.DBInstanceClass).Add("Engine", request.Engine).Add("DBClusterIdentifier", request.DBClusterIdentifier).Add("AvailabilityZone", request.AvailabilityZone)
                     .Add("PubliclyAccessible", request.PubliclyAccessible).Add("PromotionTier", request.PromotionTier)
                     .Add("TagKeys", request.Tags?.Select(t => t.Key ?? string.Empty))),
             cancellationToken,

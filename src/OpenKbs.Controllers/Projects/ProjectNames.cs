@@ -59,6 +59,9 @@ internal sealed record ProjectNames
     /// <summary>The Aurora Serverless v2 writer instance identifier.</summary>
     public string DatabaseInstance => $"okbs-{Base(46)}-{Hash}-w1";
 
+    /// <summary>The standby reader instance identifier (spec.database.standbyReplica), in another Availability Zone.</summary>
+    public string DatabaseStandbyInstance => $"okbs-{Base(46)}-{Hash}-r1";
+
     /// <summary>The final snapshot taken before a Delete deletion removes the cluster (a time suffix is added by the step).</summary>
     public string DatabaseFinalSnapshotPrefix => $"okbs-{Base(30)}-{Hash}-final";
 

@@ -103,6 +103,86 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_standby_reader_is_created_in_another_zone_reported_with_the_PITR_window_then_costs_two_reads_and_is_removed_when_turned_off()
+    {
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true, StandbyReplica = true }));
+        var key = await host.KeyAsync();
+        var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
+
+        var (outcome, passes) = await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)), passes: 30);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal(2, host.Log.Count("CreateDBInstance"));
+        Assert.Contains(passes, p => p.Message.Contains("standby", StringComparison.Ordinal) && p.Reason == ConditionReasons.Creating);
+        var names = host.Names;
+        var instances = (await host.Member.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances.ToDictionary(i => i.DBInstanceIdentifier!);
+        var writer = instances[names.DatabaseInstance];
+        var standby = instances[names.DatabaseStandbyInstance];
+        Assert.Equal(("db.serverless", "aurora-postgresql", names.DatabaseCluster), (standby.DBInstanceClass, standby.Engine, standby.DBClusterIdentifier));
+        Assert.NotEqual(writer.AvailabilityZone, standby.AvailabilityZone);
+        Assert.Equal(0, standby.PromotionTier);
+        Assert.StartsWith(ProjectStepHarness.Region, standby.AvailabilityZone, StringComparison.Ordinal);
+        var cluster = (await host.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
+        Assert.Contains(cluster.DBClusterMembers!, m => m.DBInstanceIdentifier == names.DatabaseStandbyInstance && m.IsClusterWriter == false);
+        var audit = host.Audit.Records.Last(r => r.Action == "rds:CreateDBInstance" && r.Resource?.EndsWith(":db:" + names.DatabaseStandbyInstance, StringComparison.Ordinal) == true);
+        Assert.Equal(standby.AvailabilityZone, audit.Details["AvailabilityZone"]);
+
+        var status = host.Project.Status!.Database!;
+        Assert.Equal((7, names.DatabaseInstance, writer.AvailabilityZone), (status.BackupRetentionDays, status.WriterInstance, status.WriterAvailabilityZone));
+        Assert.Equal((names.DatabaseStandbyInstance, standby.AvailabilityZone, "available"), (status.Standby?.InstanceIdentifier, status.Standby?.AvailabilityZone, status.Standby?.Status));
+        Assert.NotNull(status.EarliestRestorableTime);
+        Assert.NotNull(status.LatestRestorableTime);
+        Assert.True(status.EarliestRestorableTime <= status.LatestRestorableTime);
+
+        // The drift check of an unchanged cluster with its standby: two reads, no write.
+        var before = host.Log.Operations.Count;
+        var audited = host.Audit.Records.Count;
+        Assert.True((await step.RunAsync(host.Context(c => c.Facts.Add(new StorageFacts(key))), CancellationToken.None)).IsReady);
+        Assert.Equal(["DescribeDBClusters", "DescribeDBInstances"], host.Log.Operations.Skip(before));
+        Assert.Equal(audited, host.Audit.Records.Count);
+
+        // Off: the reader goes, the cluster and the writer stay.
+        host.Project.Spec = host.Project.Spec with { Database = host.Project.Spec.Database! with { StandbyReplica = false } };
+        (outcome, _) = await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)), passes: 30);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal(1, host.Log.Count("DeleteDBInstance"));
+        Assert.Equal(0, host.Log.Count("DeleteDBCluster"));
+        var left = (await host.Member.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances;
+        Assert.Equal([names.DatabaseInstance], left.Select(i => i.DBInstanceIdentifier));
+        Assert.Null(host.Project.Status!.Database!.Standby);
+        Assert.Equal(2, host.Log.Count("CreateDBInstance"));
+    }
+
+    [Fact]
+    public async Task After_a_failover_the_former_standby_is_the_writer_and_turning_the_standby_off_removes_the_former_writer_not_the_new_one()
+    {
+        using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = true, StandbyReplica = true }));
+        var key = await host.KeyAsync();
+        var step = ProjectStepHarness.Step<DatabaseStep>(l => new DatabaseStep(l));
+        Assert.True((await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)), passes: 30)).Outcome.IsReady);
+        var names = host.Names;
+
+        var failover = await AwsCli.RunAsync(moto.Endpoint, "rds", "failover-db-cluster", "--db-cluster-identifier", names.DatabaseCluster, "--target-db-instance-identifier", names.DatabaseStandbyInstance);
+        Assert.True(failover.ExitCode == 0, failover.ToString());
+
+        var writes = host.Audit.Records.Count;
+        Assert.True((await step.RunAsync(host.Context(c => c.Facts.Add(new StorageFacts(key))), CancellationToken.None)).IsReady);
+        Assert.Equal(writes, host.Audit.Records.Count);
+        var status = host.Project.Status!.Database!;
+        Assert.Equal((names.DatabaseStandbyInstance, names.DatabaseInstance), (status.WriterInstance, status.Standby?.InstanceIdentifier));
+
+        host.Project.Spec = host.Project.Spec with { Database = host.Project.Spec.Database! with { StandbyReplica = false } };
+        var (outcome, _) = await host.ConvergeAsync(step, c => c.Facts.Add(new StorageFacts(key)), passes: 30);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        var left = (await host.Member.Rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest())).DBInstances;
+        Assert.Equal([names.DatabaseStandbyInstance], left.Select(i => i.DBInstanceIdentifier));
+        Assert.Equal(2, host.Log.Count("CreateDBInstance"));
+        Assert.Equal(names.DatabaseStandbyInstance, host.Project.Status!.Database!.WriterInstance);
+    }
+
+    [Fact]
     public async Task A_disabled_database_costs_no_call()
     {
         using var host = new ProjectStepHarness(moto, Shop(new DatabaseSpec { Enabled = false }));

@@ -30,6 +30,8 @@ public sealed class ProjectNamesTests
         Assert.InRange(names.DatabaseCluster.Length, 1, 63);
         Assert.Matches("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", names.DatabaseInstance);
         Assert.InRange(names.DatabaseInstance.Length, 1, 63);
+        Assert.Matches("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", names.DatabaseStandbyInstance);
+        Assert.InRange(names.DatabaseStandbyInstance.Length, 1, 63);
         Assert.InRange(names.OriginAccessControl.Length, 1, 64);
         Assert.Matches("^[0-9a-zA-Z-_.]{1,64}$", names.ScheduleGroup);
         Assert.InRange(names.ApiKeySecret.Length, 1, 253);

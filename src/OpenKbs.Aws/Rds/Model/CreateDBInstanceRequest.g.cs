@@ -3,13 +3,14 @@
 #nullable enable
 namespace OpenKbs.Aws.Rds.Model;
 
-/// <summary>The Serverless v2 writer: DBInstanceClass db.serverless, Engine aurora-postgresql, DBClusterIdentifier; storage, backups and encryption come from the cluster.</summary>
+/// <summary>A Serverless v2 cluster member (the writer, or a standby reader in another AvailabilityZone): DBInstanceClass db.serverless, Engine aurora-postgresql, DBClusterIdentifier; storage, backups and encryption come from the cluster.</summary>
 public sealed record CreateDBInstanceRequest
 {
     public required string DBInstanceIdentifier { get; init; }
     public required string DBInstanceClass { get; init; }
     public required string Engine { get; init; }
     public string? DBClusterIdentifier { get; init; }
+    public string? AvailabilityZone { get; init; }
     public bool? PubliclyAccessible { get; init; }
     public int? PromotionTier { get; init; }
     public bool? AutoMinorVersionUpgrade { get; init; }

@@ -25,6 +25,8 @@ public sealed record DBCluster
     public string? KmsKeyId { get; init; }
     public bool? DeletionProtection { get; init; }
     public bool? CopyTagsToSnapshot { get; init; }
+    [OpenKbs.Aws.Protocols.AwsList("AvailabilityZone")]
+    public IReadOnlyList<string>? AvailabilityZones { get; init; }
     public string? DBSubnetGroup { get; init; }
     public MasterUserSecret? MasterUserSecret { get; init; }
     public ServerlessV2ScalingConfigurationInfo? ServerlessV2ScalingConfiguration { get; init; }

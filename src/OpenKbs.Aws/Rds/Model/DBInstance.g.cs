@@ -13,6 +13,7 @@ public sealed record DBInstance
     public string? EngineVersion { get; init; }
     public string? DBInstanceStatus { get; init; }
     public string? DBClusterIdentifier { get; init; }
+    public string? AvailabilityZone { get; init; }
     public Endpoint? Endpoint { get; init; }
     public bool? StorageEncrypted { get; init; }
     public string? KmsKeyId { get; init; }

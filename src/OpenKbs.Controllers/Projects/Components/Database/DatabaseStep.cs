@@ -16,9 +16,13 @@ namespace OpenKbs.Controllers.Projects.Components.Database;
 /// password managed by AWS (never seen by the operator; its secret is encrypted with the project key). Always describe first (moto
 /// overwrites a cluster on a duplicate create; AWS refuses it). While the cluster or instance is creating or modifying the step is
 /// Progressing (<see cref="ProjectWaits.WaitForDatabase"/>); an available cluster that differs gets one ModifyDBCluster with the
-/// differing fields; an unchanged one costs two reads. Leaves the connection details (no password) in
+/// differing fields. Leaves the connection details (no password) in
 /// <see cref="DatabaseFacts"/> for later steps: a sealed function setting (<c>OPENKBS_DATABASE</c>) and the secret/Data API
-/// statements of the execution role. Finalize: Retain tags the cluster released; Delete turns deletion
+/// statements of the execution role. With <c>spec.database.standbyReplica</c> a second db.serverless instance, a reader in another
+/// Availability Zone (promotion tier 0), is the failover target (<see cref="DatabaseMembers"/>); turning it off removes that reader
+/// (a reader holds no data: the cluster volume does). One DescribeDBInstances (filter db-cluster-id) reads both instances, so an
+/// unchanged cluster still costs two reads. status.database carries the PITR window (retention days, earliest and latest restorable
+/// time), the writer and the standby (instance, zone, status). Finalize: Retain tags the cluster released; Delete turns deletion
 /// protection off, deletes the writer, then deletes the cluster with a final snapshot (never <c>SkipFinalSnapshot</c>).
 /// </summary>
 internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProjectStep
@@ -92,18 +96,12 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({string.Join(", ", delta)})").With(facts);
         }
 
-        DBInstance? writer;
-        try
-        {
-            var instances = (await rds.DescribeDBInstancesAsync(new DescribeDBInstancesRequest { DBInstanceIdentifier = names.DatabaseInstance }, cancellationToken)).DBInstances;
-            writer = instances.Count > 0 ? instances[0] : null;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            writer = null;
-        }
-
-        if (writer is null)
+        // One read for every instance of the cluster: the writer and the standby (roles from the cluster's members).
+        var instances = (await rds.DescribeDBInstancesAsync(
+            new DescribeDBInstancesRequest { Filters = [new Filter { Name = "db-cluster-id", Values = [names.DatabaseCluster] }] }, cancellationToken)).DBInstances
+            .Where(i => i.DBClusterIdentifier == names.DatabaseCluster)
+            .ToList();
+        if (DatabaseMembers.Own(names, instances).Count == 0)
         {
             try
             {
@@ -117,14 +115,40 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is creating").With(facts);
         }
 
-        if (writer.DBInstanceStatus != "available")
+        var writer = DatabaseMembers.Writer(names, cluster, instances);
+        RecordMembers(context, cluster, instances, writer);
+        if (writer is null || writer.DBInstanceStatus != "available")
         {
-            return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is {writer.DBInstanceStatus}").With(facts);
+            return Wait(context, ConditionReasons.Creating, $"writer {writer?.DBInstanceIdentifier ?? names.DatabaseInstance} is {writer?.DBInstanceStatus ?? "not reported yet"}").With(facts);
+        }
+
+        var standby = DatabaseMembers.Standby(names, cluster, instances, spec.StandbyReplica, context.Region);
+        switch (standby.Action)
+        {
+            case StandbyAction.Create:
+                try
+                {
+                    await rds.CreateDBInstanceAsync(DatabaseMembers.CreateStandby(names, standby.Instance!, standby.AvailabilityZone!, context.Tags), cancellationToken);
+                    context.Event(EventType.Normal, ConditionReasons.Creating, standby.Message);
+                }
+                catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
+                {
+                }
+
+                return Wait(context, ConditionReasons.Creating, standby.Message).With(facts);
+            case StandbyAction.Remove:
+                await rds.DeleteDBInstanceAsync(new DeleteDBInstanceRequest { DBInstanceIdentifier = standby.Instance! }, cancellationToken);
+                context.Event(EventType.Normal, ProjectReasons.DriftCorrected, standby.Message);
+                return Wait(context, ConditionReasons.Updating, standby.Message).With(facts);
+            case StandbyAction.Wait:
+                return Wait(context, ConditionReasons.Updating, standby.Message).With(facts);
+            default:
+                break;
         }
 
         return StepOutcome.Ready(
             $"cluster {names.DatabaseCluster} available at {cluster.Endpoint}: encrypted with the project key, backups kept {cluster.BackupRetentionPeriod} days, "
-            + $"deletion protection {(cluster.DeletionProtection == true ? "on" : "off")}, password managed by AWS").With(facts);
+            + $"deletion protection {(cluster.DeletionProtection == true ? "on" : "off")}, password managed by AWS; {standby.Message}").With(facts);
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
@@ -226,6 +250,20 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
         status.EngineVersion = cluster.EngineVersion;
         status.BackupRetentionDays = cluster.BackupRetentionPeriod;
         status.DeletionProtection = cluster.DeletionProtection;
+        status.EarliestRestorableTime = cluster.EarliestRestorableTime?.UtcDateTime;
+        status.LatestRestorableTime = cluster.LatestRestorableTime?.UtcDateTime;
+    }
+
+    /// <summary>status.database's writer and standby, by role (after a failover the former standby is the writer).</summary>
+    private static void RecordMembers(ProjectContext context, DBCluster cluster, IReadOnlyList<DBInstance> instances, DBInstance? writer)
+    {
+        var status = context.Status.Database ??= new DatabaseStatus();
+        status.WriterInstance = writer?.DBInstanceIdentifier;
+        status.WriterAvailabilityZone = writer?.AvailabilityZone;
+        var reader = DatabaseMembers.Reader(context.Names, cluster, instances);
+        status.Standby = reader is null
+            ? null
+            : new DatabaseStandbyStatus { InstanceIdentifier = reader.DBInstanceIdentifier, AvailabilityZone = reader.AvailabilityZone, Status = reader.DBInstanceStatus };
     }
 
     /// <summary>What the later steps need once the cluster has an endpoint: the sealed connection details and the execution role's statements.</summary>

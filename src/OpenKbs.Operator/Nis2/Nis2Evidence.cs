@@ -1,0 +1,107 @@
+using System.Text.Json;
+using k8s;
+using Npgsql;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.AuditTrail;
+
+namespace OpenKbs.Operator.Nis2;
+
+/// <summary>What the audit store says about a namespace: the whole chain's verification and the namespace's records.</summary>
+internal sealed record AuditTrailEvidence
+{
+    /// <summary>No store was given (no connection string): nothing about the trail can be said.</summary>
+    public static AuditTrailEvidence NotConfigured { get; } = new() { Configured = false };
+
+    public bool Configured { get; init; } = true;
+
+    /// <summary>Why the store could not be read, when it could not.</summary>
+    public string? Error { get; init; }
+
+    public AuditChainReport? Chain { get; init; }
+
+    public long Records { get; init; }
+
+    public long Failures { get; init; }
+
+    /// <summary>Mutations recorded as sent whose outcome is still unknown (a crash between recording and sending).</summary>
+    public long Unknown { get; init; }
+
+    public DateTimeOffset? First { get; init; }
+
+    public DateTimeOffset? Last { get; init; }
+
+    public int? RetentionDays { get; init; }
+}
+
+/// <summary>
+/// Everything the NIS2 report is built from, read at one moment: the namespace's ClientAccounts, Projects, AuditRuns and
+/// AccountTransfers as the operator last recorded them in their status (the operator's own AWS observations, not a live AWS
+/// read by the report), and the audit store's chain verification and the namespace's records.
+/// </summary>
+internal sealed record Nis2Evidence(
+    string Namespace,
+    IReadOnlyList<ClientAccount> Accounts,
+    IReadOnlyList<Project> Projects,
+    IReadOnlyList<AuditRun> AuditRuns,
+    IReadOnlyList<AccountTransfer> Transfers,
+    AuditTrailEvidence AuditTrail)
+{
+    /// <summary>Reads the namespace's objects from the API server and, when a connection string is given, the audit store.</summary>
+    public static async Task<Nis2Evidence> CollectAsync(IKubernetes kubernetes, string @namespace, string? connectionString, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        return new Nis2Evidence(
+            @namespace,
+            await ListAsync<ClientAccount>(kubernetes, @namespace, ClientAccount.KubePlural, cancellationToken),
+            await ListAsync<Project>(kubernetes, @namespace, Project.KubePlural, cancellationToken),
+            await ListAsync<AuditRun>(kubernetes, @namespace, AuditRun.KubePlural, cancellationToken),
+            await ListAsync<AccountTransfer>(kubernetes, @namespace, AccountTransfer.KubePlural, cancellationToken),
+            string.IsNullOrWhiteSpace(connectionString) ? AuditTrailEvidence.NotConfigured : await ReadTrailAsync(connectionString, @namespace, cancellationToken));
+    }
+
+    private static async Task<IReadOnlyList<T>> ListAsync<T>(IKubernetes kubernetes, string @namespace, string plural, CancellationToken cancellationToken)
+    {
+        var list = await kubernetes.CustomObjects.ListNamespacedCustomObjectAsync(
+            Api.ApiGroup.Name, Api.ApiGroup.Version, @namespace, plural, cancellationToken: cancellationToken);
+        var json = list is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(list);
+        var items = KubernetesJson.Deserialize<ItemList<T>>(json).Items ?? [];
+        return [.. items];
+    }
+
+    private static async Task<AuditTrailEvidence> ReadTrailAsync(string connectionString, string @namespace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chain = await AuditChainVerifier.VerifyAsync(connectionString, cancellationToken);
+            await using var source = NpgsqlDataSource.Create(connectionString);
+            await using var counts = source.CreateCommand(
+                "SELECT count(*), count(*) FILTER (WHERE outcome = 'Failure'), count(*) FILTER (WHERE outcome = 'Unknown'), min(time), max(time) "
+                + "FROM openkbs_audit.record WHERE namespace = $1");
+            counts.Parameters.Add(new NpgsqlParameter { Value = @namespace });
+            await using var reader = await counts.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var evidence = new AuditTrailEvidence
+            {
+                Chain = chain,
+                Records = reader.GetInt64(0),
+                Failures = reader.GetInt64(1),
+                Unknown = reader.GetInt64(2),
+                First = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                Last = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            };
+            await reader.CloseAsync();
+            await using var retention = source.CreateCommand("SELECT days FROM openkbs_audit.retention WHERE id = 1");
+            return evidence with { RetentionDays = await retention.ExecuteScalarAsync(cancellationToken) is int days ? days : null };
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
+        {
+            return new AuditTrailEvidence { Error = ex.Message };
+        }
+    }
+
+    /// <summary>The items of a list response.</summary>
+    private sealed class ItemList<T>
+    {
+        public IList<T>? Items { get; set; }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OpenKbs.Operator.Nis2;
+
+/// <summary>The NIS2 report as Markdown: a summary table, one section per measure, what this report does not check, and the
+/// SHA-256 of everything above the seal line (so a later copy can be compared).</summary>
+internal static class Nis2Markdown
+{
+    public const string SealPrefix = "Content SHA-256 (of everything above this line): ";
+
+    public static string Render(Nis2Evidence evidence, IReadOnlyList<Nis2Measure> measures, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(measures);
+        var md = new StringBuilder();
+        md.Append("# NIS2 Art. 21(2) evidence: namespace `").Append(evidence.Namespace).Append("`\n\n");
+        md.Append("Generated ").Append(Nis2Assessment.Time(now.UtcDateTime)).Append(" by `openkbs nis2 report`. Sources: ")
+            .Append(evidence.Accounts.Count).Append(" ClientAccount(s), ").Append(evidence.Projects.Count).Append(" Project(s), ")
+            .Append(evidence.AuditRuns.Count).Append(" AuditRun(s), ").Append(evidence.Transfers.Count)
+            .Append(" AccountTransfer(s) as the operator last recorded them in their status, and the audit store")
+            .Append(evidence.AuditTrail.Configured ? string.Empty : " (not given)").Append(".\n\n");
+        md.Append("Verdicts: **evidenced** (the operator's part is in place for every resource), **partly** (some resources or aspects), ")
+            .Append("**not covered** (the operator holds no evidence, or the evidence shows a gap). A verdict covers only what the operator does; ")
+            .Append("each measure names what stays with the client.\n\n");
+        md.Append("| Measure | Verdict | Why |\n|---|---|---|\n");
+        foreach (var m in measures)
+        {
+            md.Append("| (").Append(m.Letter).Append(") ").Append(m.Title).Append(" | ").Append(Word(m.Verdict)).Append(" | ").Append(Cell(m.Reason)).Append(" |\n");
+        }
+
+        foreach (var m in measures)
+        {
+            md.Append("\n## (").Append(m.Letter).Append(") ").Append(m.Title).Append("\n\n");
+            md.Append("**").Append(Word(m.Verdict)).Append("**: ").Append(m.Reason).Append("\n\n");
+            foreach (var line in m.Evidence)
+            {
+                md.Append("- ").Append(line).Append('\n');
+            }
+
+            if (m.Evidence.Count == 0)
+            {
+                md.Append("- (no evidence)\n");
+            }
+
+            md.Append("\nOutside the operator: ").Append(m.OutsideOperator).Append(".\n");
+        }
+
+        md.Append("\n## Not checked by this report\n\n");
+        md.Append("- AWS is not read live: the figures are the operator's last observations (its drift checks), with their condition times.\n");
+        md.Append("- Open incidents and their Art. 23 deadlines: the operator keeps no incident records.\n");
+        md.Append("- KMS key rotation dates, CloudFront TLS policy as read from AWS, and the STS session length (900 s, an operator constant) are not read per client here.\n");
+        md.Append("- This report is not itself recorded in the audit store; keep it with its seal below.\n\n");
+        var content = md.ToString();
+        return content + SealPrefix + Seal(content) + "\n";
+    }
+
+    /// <summary>The lowercase hex SHA-256 of <paramref name="content"/> (UTF-8).</summary>
+    public static string Seal(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+
+    public static string Word(Nis2Verdict verdict) => verdict switch
+    {
+        Nis2Verdict.Evidenced => "evidenced",
+        Nis2Verdict.Partly => "partly",
+        _ => "not covered",
+    };
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}
