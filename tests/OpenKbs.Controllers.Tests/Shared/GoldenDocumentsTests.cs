@@ -6,6 +6,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
 using OpenKbs.Controllers.Projects.Components.Schedules;
 using OpenKbs.Controllers.Projects.Components.Storage;
@@ -30,6 +31,8 @@ public sealed class GoldenDocumentsTests
         Converters = { new JsonStringEnumConverter() },
     };
 
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal) { ["openkbs.com/owner"] = "tenants/shop", ["openkbs.com/uid"] = "0b0c0d0e-0000-4000-8000-000000000001" };
+
     public static TheoryData<string> Documents => [.. Renderings.Keys];
 
     private static readonly Dictionary<string, Func<string>> Renderings = new(StringComparer.Ordinal)
@@ -46,6 +49,14 @@ public sealed class GoldenDocumentsTests
         ["schedules-target"] = ScheduleTarget,
         ["cdn-origin-access-control"] = () => Serialize(CdnRendering.OriginAccessControl(Names)),
         ["cdn-distribution-config"] = () => Serialize(CdnRendering.Desired(Names, new CdnSpec { Enabled = true }, Names.Bucket, Region, "E2OAC0001")),
+        ["database-cluster"] = () => Serialize(DatabaseRendering.CreateCluster(Names, new DatabaseSpec { Enabled = true }, KeyArn, Tags)),
+        ["database-writer"] = () => Serialize(DatabaseRendering.CreateWriter(Names, Tags)),
+        ["database-standby"] = () => Serialize(DatabaseMembers.CreateStandby(Names, Names.DatabaseStandbyInstance, "eu-central-1b", Tags)),
+        ["database-role-statements"] = () => "[" + string.Join(",", DatabaseRendering.RoleStatements(new OpenKbs.Aws.Rds.Model.DBCluster
+        {
+            DBClusterArn = $"arn:aws:rds:{Region}:{Account}:cluster:{Names.DatabaseCluster}",
+            MasterUserSecret = new OpenKbs.Aws.Rds.Model.MasterUserSecret { SecretArn = $"arn:aws:secretsmanager:{Region}:{Account}:secret:rds!cluster-0000-AbCdEf" },
+        })) + "]",
         ["guardrail-region-scp"] = () => RegionGuardPolicy.For(["eu-central-1", "eu-west-1"]).Content,
     };
 
