@@ -70,6 +70,11 @@ internal sealed class AuditStep(AuditGate? gate = null, IResourceCreator<AuditRu
             return StepOutcome.Disabled("spec.audit.required is not set: a version deploys without waiting for an audit");
         }
 
+        if (context.Spec.Source is null)
+        {
+            return StepOutcome.Disabled("spec.audit: the Project has no spec.source (no functions), so there is no artifact to audit");
+        }
+
         if (context.Facts.Find<ArtifactLocation>() is not { } artifact)
         {
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the verified artifact", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
@@ -146,18 +151,7 @@ internal sealed class AuditStep(AuditGate? gate = null, IResourceCreator<AuditRu
                 Name = name,
                 NamespaceProperty = project.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string> { [Labels.ManagedBy] = Labels.ManagedByValue },
-                OwnerReferences =
-                [
-                    new V1OwnerReference
-                    {
-                        ApiVersion = ApiGroup.ApiVersion,
-                        Kind = Project.KubeKind,
-                        Name = project.Metadata.Name,
-                        Uid = project.Metadata.Uid,
-                        Controller = true,
-                        BlockOwnerDeletion = false,
-                    },
-                ],
+                OwnerReferences = [ProjectOwnerReference.For(project)],
             },
             Spec = new AuditRunSpec
             {
