@@ -43,6 +43,10 @@ public static class ConditionTypes
     /// <summary>Project: every schedule exists as specified.</summary>
     public const string SchedulesReady = "SchedulesReady";
 
+    /// <summary>Project: the artifact of the spec's version may be deployed under <c>spec.audit</c>: a Passed AuditRun exists for
+    /// exactly that version and SHA-256, or the version already runs (True with reason Disabled when no audit is required).</summary>
+    public const string Audited = "Audited";
+
     /// <summary>Project: the API keys of the deployed version are in place and old keys are revoked.</summary>
     public const string KeysRotated = "KeysRotated";
 

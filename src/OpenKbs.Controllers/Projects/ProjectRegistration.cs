@@ -40,6 +40,7 @@ internal static class ProjectRegistration
         services.TryAddScoped<DatabaseStep>();
         services.TryAddScoped<ExecutionRoleStep>();
         services.TryAddScoped<ApiKeyStagingStep>();
+        services.TryAddScoped<AuditStep>();
         services.TryAddScoped<FunctionsStep>();
         services.TryAddScoped<ApiKeysStep>();
         services.TryAddScoped<CdnStep>();

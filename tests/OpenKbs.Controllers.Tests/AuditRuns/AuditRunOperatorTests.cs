@@ -127,11 +127,11 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         // The gate: with spec.audit.required the planted version is refused and 1.0.0 keeps serving; a fixed version waits for
         // its audit, then deploys.
         await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
-            $"{{\"spec\":{{\"audit\":{{\"required\":true}},\"version\":\"1.0.1\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.1.zip\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
-        var refused = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.FunctionsReady) == ConditionReasons.TerminalAuditFailed);
+            $"{{\"spec\":{{\"audit\":{{\"required\":true,\"createRuns\":false}},\"version\":\"1.0.1\",\"source\":{{\"s3\":{{\"key\":\"examples/shop/1.0.1.zip\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
+        var refused = await WaitProjectAsync(ns, p => Reason(p, ConditionTypes.Audited) == ConditionReasons.TerminalAuditFailed);
         Assert.Equal("1.0.0", refused.Status!.DeployedVersion);
-        Assert.Contains("AuditRun 'shop-planted'", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
-        Assert.Contains("secrets/private-key", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.FunctionsReady)!.Message, StringComparison.Ordinal);
+        Assert.Contains("AuditRun 'shop-planted'", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.Audited)!.Message, StringComparison.Ordinal);
+        Assert.Contains("secrets/private-key", Runtime.Conditions.Find(refused.Status.Conditions, ConditionTypes.Audited)!.Message, StringComparison.Ordinal);
         var code = await AwsCli.RunAsync(Endpoint, ["lambda", "get-function", "--function-name", refused.Status.Functions![0].Arn!, "--region", "eu-central-1"], member);
         Assert.Equal(Convert.ToBase64String(Convert.FromHexString(ShopSha256)), code.Json().GetProperty("Configuration").GetProperty("CodeSha256").GetString());
         var fixedZip = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'fixed' });\n"));

@@ -30,7 +30,7 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         var last = await h.ConvergeAsync(maxPasses: 40, All);
 
         Assert.DoesNotContain(last.Values, o => o.Kind == StepOutcomeKind.Terminal);
-        Assert.True(last.Count == 10 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.True(last.Count == 11 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
         var member = h.Member;
         var cluster = h.Project.Status!.Database!;
         var distribution = h.Project.Status.Cdn!.DistributionId!;

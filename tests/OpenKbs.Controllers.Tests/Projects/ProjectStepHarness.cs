@@ -13,6 +13,7 @@ using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
@@ -213,13 +214,14 @@ internal sealed class ProjectStepHarness : IDisposable
         return h;
     }
 
-    /// <summary>All ten steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
+    /// <summary>All eleven steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
     public IReadOnlyList<IProjectStep> AllSteps() => new ProjectSteps(
         new StorageStep(_loggers.CreateLogger<StorageStep>()),
         new ArtifactStep(Options),
         new DatabaseStep(_loggers.CreateLogger<DatabaseStep>()),
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(Secrets),
+        new AuditStep(),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
         new CdnStep(_loggers.CreateLogger<CdnStep>()),

@@ -15,7 +15,8 @@ namespace OpenKbs.EndToEnd.Tests.Rbac;
 /// <summary>
 /// The operator as its own process, authenticated as its service account, allowed exactly the rules of
 /// config/rbac (the ClusterRole of role.yaml bound cluster-wide, the leader-election Role in openkbs-system; the chart
-/// copies the same files), with leader election on: the example tenant (ClientAccount, Project, AuditRun) reaches Ready
+/// copies the same files), with leader election on: the example tenant (ClientAccount, Project under spec.audit.required,
+/// whose AuditRun the operator creates, and the example's own AuditRun) reaches Ready
 /// with no request refused, and every permission the rules grant is either used or explained. And the other way round:
 /// without one rule the operator needs (update on projects/status), the refusal is named in its log and in a Warning
 /// Event on the Project, the process keeps running with backoff (no crash loop, no hot loop), and it heals once the
@@ -50,9 +51,11 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
         await using var op = StartOperator(world, ns);
         string Diagnostics() => op.Output + "\nrefused: " + string.Join("; ", Refused()) + "\n" + world.Diagnostics();
 
-        await world.ApplyAsync(TenantWorld.ExampleTenant(ns));
+        // Under the audit gate, so the operator creates the version's AuditRun itself (create auditruns) before it deploys.
+        await world.ApplyAsync(TenantWorld.ExampleTenant(ns, p => p.Replace("\nspec:\n", "\nspec:\n  audit:\n    required: true\n", StringComparison.Ordinal)));
         await ClientAccountApi.WaitAllReadyAsync(sandbox.Client, ns, 1, TenantWorld.Converge, diagnostics: Diagnostics);
         await ProjectApi.WaitReadyAsync(sandbox.Client, ns, "shop", TenantWorld.Converge, Diagnostics);
+        await WaitAuditPassedAsync(ns, "shop-1-0-0-db8738746d4d", Diagnostics);
         var audit = File.ReadAllText(Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "tenant_audit.yaml")).Replace("namespace: acme", $"namespace: {ns}", StringComparison.Ordinal);
         await world.ApplyAsync(audit);
         await WaitAuditPassedAsync(ns, "shop-1-0-0", Diagnostics);

@@ -50,18 +50,7 @@ internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets
                 ResourceVersion = secret.ResourceVersion,
                 Labels = new Dictionary<string, string> { [Labels.ManagedBy] = Labels.ManagedByValue },
                 Annotations = annotations,
-                OwnerReferences =
-                [
-                    new V1OwnerReference
-                    {
-                        ApiVersion = ApiGroup.ApiVersion,
-                        Kind = Project.KubeKind,
-                        Name = owner.Metadata.Name,
-                        Uid = owner.Metadata.Uid,
-                        Controller = true,
-                        BlockOwnerDeletion = false,
-                    },
-                ],
+                OwnerReferences = [ProjectOwnerReference.For(owner)],
             },
             Data = data,
         };

@@ -17,6 +17,26 @@ internal sealed class AuditGate(IResourceCache<AuditRun> runs)
     /// <summary>How long a waiting Project looks again without an AuditRun event.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromMinutes(1);
 
+    /// <summary>The AuditRun of <paramref name="name"/> in the Project's namespace, as the cache has it.</summary>
+    public AuditRun? Get(Project project, string name)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return runs.Get(project.Metadata.NamespaceProperty, name);
+    }
+
+    /// <summary>The AuditRuns of this Project (same namespace) that audit exactly its spec's version and <paramref name="sha256"/>, by name.</summary>
+    public IReadOnlyList<AuditRun> RunsFor(Project project, string sha256)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var version = project.Spec.Version;
+        return runs.List(project.Metadata.NamespaceProperty)
+            .Where(r => string.Equals(r.Spec.ProjectRef.Name, project.Metadata.Name, StringComparison.Ordinal))
+            .Where(r => string.Equals(r.Status?.ArtifactSha256 ?? r.Spec.Source?.Sha256 ?? project.Spec.Source?.Sha256, sha256, StringComparison.Ordinal))
+            .Where(r => string.Equals(r.Status?.Version ?? r.Spec.Version ?? version, version, StringComparison.Ordinal))
+            .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Null when the artifact may be deployed; else the outcome that holds the functions back.</summary>
     public StepOutcome? Check(Project project, string sha256)
     {
@@ -27,12 +47,7 @@ internal sealed class AuditGate(IResourceCache<AuditRun> runs)
         }
 
         var version = project.Spec.Version;
-        var mine = runs.List(project.Metadata.NamespaceProperty)
-            .Where(r => string.Equals(r.Spec.ProjectRef.Name, project.Metadata.Name, StringComparison.Ordinal))
-            .Where(r => string.Equals(r.Status?.ArtifactSha256 ?? r.Spec.Source?.Sha256 ?? project.Spec.Source?.Sha256, sha256, StringComparison.Ordinal))
-            .Where(r => string.Equals(r.Status?.Version ?? r.Spec.Version ?? version, version, StringComparison.Ordinal))
-            .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)
-            .ToList();
+        var mine = RunsFor(project, sha256);
         if (mine.Any(r => r.Status?.Phase == AuditPhase.Passed))
         {
             return null;
@@ -40,7 +55,7 @@ internal sealed class AuditGate(IResourceCache<AuditRun> runs)
 
         var keeps = project.Status?.DeployedVersion is { } running ? $"version {running} keeps serving" : "nothing is deployed";
         var open = mine.Where(r => r.Status?.CompletedAt is null).Select(r => $"{r.Metadata.Name} ({r.Status?.Phase ?? AuditPhase.Pending})").ToList();
-        if (open.Count == 0 && mine.LastOrDefault() is { } failed)
+        if (open.Count == 0 && mine.Count > 0 && mine[^1] is { } failed)
         {
             var why = Conditions.Find(failed.Status?.Conditions, ConditionTypes.Ready)?.Message ?? failed.Status?.Phase.ToString();
             return StepOutcome.Terminal(ConditionReasons.TerminalAuditFailed,
