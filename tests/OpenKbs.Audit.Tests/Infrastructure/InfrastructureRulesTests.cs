@@ -228,6 +228,7 @@ public sealed class InfrastructureRulesTests
         Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains(result.Gate.Reasons, r => r.Contains("LMB-URL-001 at " + Function, StringComparison.Ordinal));
         var sarif = System.Text.Encoding.UTF8.GetString(SarifReport.Render(result).Content);
+        Assert.Empty(Reports.SarifSchema.Errors(sarif));
         Assert.Contains("\"openkbs-audit-infrastructure\"", sarif, StringComparison.Ordinal);
         Assert.Contains("external/cwe/cwe-306", sarif, StringComparison.Ordinal);
         Assert.Contains(Function, sarif, StringComparison.Ordinal);
