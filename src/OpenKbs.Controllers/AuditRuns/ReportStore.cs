@@ -17,7 +17,7 @@ internal sealed record ReportSummary(bool Passed, FindingCounts Counts, IReadOnl
 
 /// <summary>
 /// Where an audit's reports live: the project's own bucket (versioned, KMS-encrypted, handed over with the account) under
-/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
+/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;[-live.&lt;snapshot digest&gt;]/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
 /// (written last: its presence means the audit of that digest under that policy is complete), and the summary ConfigMap
 /// <c>&lt;auditrun&gt;-audit</c> in the namespace (owned by the AuditRun). Never a secret value: the reports mask them.
 /// </summary>
