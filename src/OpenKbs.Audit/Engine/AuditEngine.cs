@@ -44,7 +44,7 @@ public sealed class AuditEngine
     /// carries a snapshot of the live configuration (<see cref="AuditRequest.Infrastructure"/>).
     /// </summary>
     public IReadOnlyList<string> AvailableChecks =>
-        [.. _analyzers.Select(a => a.Name).Append(InfrastructureAnalyzer.AnalyzerName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        [.. _analyzers.Select(a => a.Name).Append(InfrastructureAnalyzer.AnalyzerName).Distinct(StringComparer.Ordinal)];
 
     /// <summary>This build's version, as reports name the tool.</summary>
     public static string ToolVersion =>
