@@ -116,6 +116,12 @@ DetachRolePolicyResponse | No output. |
 AttachedPolicy | A managed policy attached to a role. | string? PolicyName; string? PolicyArn
 ListAttachedRolePoliciesRequest | Paginated inside the client. | string RoleName!; string? PathPrefix; string? Marker; int? MaxItems
 ListAttachedRolePoliciesResponse | All pages. | IReadOnlyList<AttachedPolicy> AttachedPolicies=[]; bool? IsTruncated; string? Marker
+ManagedPolicy | A managed policy without its document (GetPolicy). | string? PolicyName; string? PolicyId; string? Arn; string? Path; string? DefaultVersionId; int? AttachmentCount; bool? IsAttachable
+GetPolicyRequest | | string PolicyArn!
+GetPolicyResponse | | ManagedPolicy? Policy
+PolicyVersion | One version of a managed policy. Document is URL-decoded by the client. | string? Document; string? VersionId; bool? IsDefaultVersion
+GetPolicyVersionRequest | | string PolicyArn!; string VersionId!
+GetPolicyVersionResponse | | PolicyVersion? PolicyVersion
 """),
 }
 

@@ -6,6 +6,7 @@ using OpenKbs.Audit.Artifacts;
 using OpenKbs.Audit.Dependencies;
 using OpenKbs.Audit.Findings;
 using OpenKbs.Audit.Gate;
+using OpenKbs.Audit.Infrastructure;
 using OpenKbs.Audit.Intake;
 
 namespace OpenKbs.Audit.Engine;
@@ -38,8 +39,12 @@ public sealed class AuditEngine
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The names of the checks this engine can run, in order.</summary>
-    public IReadOnlyList<string> AvailableChecks => [.. _analyzers.Select(a => a.Name)];
+    /// <summary>
+    /// The names of the checks this engine can run, in order: its analyzers, and <c>infrastructure</c>, which runs when a request
+    /// carries a snapshot of the live configuration (<see cref="AuditRequest.Infrastructure"/>).
+    /// </summary>
+    public IReadOnlyList<string> AvailableChecks =>
+        [.. _analyzers.Select(a => a.Name).Append(InfrastructureAnalyzer.AnalyzerName).Distinct(StringComparer.Ordinal)];
 
     /// <summary>This build's version, as reports name the tool.</summary>
     public static string ToolVersion =>
@@ -58,21 +63,34 @@ public sealed class AuditEngine
         return [.. discovered.Append(new DependenciesAnalyzer(advisories)).OrderBy(a => a.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The checks a request selects; unknown names are a usage error naming the available ones.</summary>
-    public IReadOnlyList<IAnalyzer> Select(IReadOnlyList<string>? checks)
+    /// <summary>
+    /// The checks a request selects; unknown names are a usage error naming the available ones. <c>infrastructure</c> runs on
+    /// <paramref name="infrastructure"/>: with no checks named it joins when a snapshot is given and is left out otherwise;
+    /// named without a snapshot it is a usage error (there is nothing to check).
+    /// </summary>
+    public IReadOnlyList<IAnalyzer> Select(IReadOnlyList<string>? checks, InfrastructureSnapshot? infrastructure = null)
     {
+        var analyzers = _analyzers.Any(a => a.Name == InfrastructureAnalyzer.AnalyzerName) || infrastructure is null
+            ? _analyzers
+            : [.. _analyzers.Append(new InfrastructureAnalyzer(infrastructure)).OrderBy(a => a.Name, StringComparer.Ordinal)];
         if (checks is null || checks.Count == 0)
         {
-            return _analyzers;
+            return analyzers;
         }
 
-        var unknown = checks.Where(c => !_analyzers.Any(a => a.Name == c)).ToList();
+        var unknown = checks.Where(c => !AvailableChecks.Contains(c, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"unknown check(s) {string.Join(", ", unknown)}; available: {string.Join(", ", AvailableChecks)}");
         }
 
-        return [.. _analyzers.Where(a => checks.Contains(a.Name, StringComparer.Ordinal))];
+        if (checks.Contains(InfrastructureAnalyzer.AnalyzerName, StringComparer.Ordinal) && !analyzers.Any(a => a.Name == InfrastructureAnalyzer.AnalyzerName))
+        {
+            throw new ArgumentException("the infrastructure check reads a snapshot of the project's live AWS configuration and none was given "
+                + "(openkbs audit scan --infrastructure FILE; the AuditRun controller reads it from the project's account)");
+        }
+
+        return [.. analyzers.Where(a => checks.Contains(a.Name, StringComparer.Ordinal))];
     }
 
     /// <exception cref="ArtifactRejectedException">the artifact is missing, has another digest, or is unsafe or corrupt.</exception>
@@ -83,7 +101,7 @@ public sealed class AuditEngine
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Policy.Validate();
-        var selected = Select(request.Checks);
+        var selected = Select(request.Checks, request.Infrastructure);
         var started = _time.GetUtcNow();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(request.TimeLimit);

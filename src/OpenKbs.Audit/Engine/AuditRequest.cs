@@ -1,4 +1,5 @@
 using OpenKbs.Audit.Gate;
+using OpenKbs.Audit.Infrastructure;
 
 namespace OpenKbs.Audit.Engine;
 
@@ -17,8 +18,11 @@ public sealed record AuditRequest
     /// <summary>The SHA-256 the artifact must have (checked before it is read); null to compute and report it only.</summary>
     public string? ExpectedSha256 { get; init; }
 
-    /// <summary>Check names to run (code, secrets, dependencies); null or empty runs every available check.</summary>
+    /// <summary>Check names to run (code, secrets, dependencies, infrastructure); null or empty runs every available check.</summary>
     public IReadOnlyList<string>? Checks { get; init; }
+
+    /// <summary>The project's live AWS configuration for the <c>infrastructure</c> check; null: that check cannot run.</summary>
+    public InfrastructureSnapshot? Infrastructure { get; init; }
 
     public AuditPolicy Policy { get; init; } = AuditPolicy.Default;
 

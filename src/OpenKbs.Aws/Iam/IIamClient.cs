@@ -49,4 +49,10 @@ public interface IIamClient
 
     /// <summary>All attached managed policies.</summary>
     Task<ListAttachedRolePoliciesResponse> ListAttachedRolePoliciesAsync(ListAttachedRolePoliciesRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>One managed policy (its default version id, not its document).</summary>
+    Task<GetPolicyResponse> GetPolicyAsync(GetPolicyRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>One version of a managed policy; Document URL-decoded.</summary>
+    Task<GetPolicyVersionResponse> GetPolicyVersionAsync(GetPolicyVersionRequest request, CancellationToken cancellationToken = default);
 }

@@ -24,6 +24,8 @@ internal sealed class IamClient(AwsRequestPipeline pipeline, AwsCallScope scope)
     internal static readonly AwsOperation AttachRolePolicy = AwsOperation.Write(Service, nameof(AttachRolePolicy));
     internal static readonly AwsOperation DetachRolePolicy = AwsOperation.Write(Service, nameof(DetachRolePolicy));
     internal static readonly AwsOperation ListAttachedRolePolicies = AwsOperation.Read(Service, nameof(ListAttachedRolePolicies));
+    internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy));
+    internal static readonly AwsOperation GetPolicyVersion = AwsOperation.Read(Service, nameof(GetPolicyVersion));
 
     public async Task<CreateRoleResponse> CreateRoleAsync(CreateRoleRequest request, CancellationToken cancellationToken = default)
     {
@@ -163,6 +165,15 @@ internal sealed class IamClient(AwsRequestPipeline pipeline, AwsCallScope scope)
             page => page.AttachedPolicies,
             page => page.IsTruncated == true ? page.Marker : null);
         return new ListAttachedRolePoliciesResponse { AttachedPolicies = all, IsTruncated = false };
+    }
+
+    public Task<GetPolicyResponse> GetPolicyAsync(GetPolicyRequest request, CancellationToken cancellationToken = default) =>
+        QueryAsync<GetPolicyResponse>(GetPolicy, request, null, cancellationToken);
+
+    public async Task<GetPolicyVersionResponse> GetPolicyVersionAsync(GetPolicyVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        var response = await QueryAsync<GetPolicyVersionResponse>(GetPolicyVersion, request, null, cancellationToken);
+        return response with { PolicyVersion = response.PolicyVersion is { } version ? version with { Document = DecodeDocument(version.Document) } : null };
     }
 
     /// <summary>IAM returns policy documents URL-encoded (RFC 3986) inside the XML; a document already in JSON form is left as is.</summary>

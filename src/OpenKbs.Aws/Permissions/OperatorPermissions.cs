@@ -172,6 +172,11 @@ public static class OperatorPermissions
             Statement("OriginAccessControls", originAccessControls, "cloudfront", ["arn:aws:cloudfront::*:origin-access-control/*"]),
             Statement("ListDistributions", [CloudFrontClient.ListDistributions, CloudFrontClient.ListOriginAccessControls], "cloudfront", ["*"]),
             Statement("FunctionMetrics", [CloudWatchClient.GetMetricData], "cloudwatch", ["*"], regional),
+
+            // The AuditRun's infrastructure check reads (never writes) the project's configuration besides what the steps above read.
+            Statement("AuditManagedPolicies", [IamClient.GetPolicy, IamClient.GetPolicyVersion], "iam", ["arn:aws:iam::*:policy/*"]),
+            Statement("AuditFunctionExposure", [LambdaClient.GetFunctionUrlConfig, LambdaClient.GetPolicy], "lambda", ["arn:aws:lambda:*:*:function:*"], regional),
+            Statement("AuditDistributionConfig", [CloudFrontClient.GetDistributionConfig], "cloudfront", ["arn:aws:cloudfront::*:distribution/*"]),
         ]);
     }
 

@@ -17,7 +17,7 @@ internal sealed record ReportSummary(bool Passed, FindingCounts Counts, IReadOnl
 
 /// <summary>
 /// Where an audit's reports live: the project's own bucket (versioned, KMS-encrypted, handed over with the account) under
-/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
+/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;[-live.&lt;snapshot digest&gt;]/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
 /// (written last: its presence means the audit of that digest under that policy is complete), and the summary ConfigMap
 /// <c>&lt;auditrun&gt;-audit</c> in the namespace (owned by the AuditRun). Never a secret value: the reports mask them.
 /// </summary>
@@ -31,9 +31,13 @@ internal static class ReportStore
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The report folder of one digest under one policy (failOn and the checks run).</summary>
-    public static string PrefixFor(string sha256, FailOnSeverity failOn, IEnumerable<string> checks) =>
-        $"{Prefix}{sha256}/{failOn.ToString().ToLowerInvariant()}-{string.Join('.', checks.Order(StringComparer.Ordinal))}/";
+    /// <summary>
+    /// The report folder of one digest under one policy (failOn and the checks run) and, when the infrastructure check ran, one
+    /// live configuration (<c>-live.&lt;12 hex of the snapshot's SHA-256&gt;</c>): a changed configuration is audited again.
+    /// </summary>
+    public static string PrefixFor(string sha256, FailOnSeverity failOn, IEnumerable<string> checks, string? infrastructureSha256 = null) =>
+        $"{Prefix}{sha256}/{failOn.ToString().ToLowerInvariant()}-{string.Join('.', checks.Order(StringComparer.Ordinal))}"
+        + (infrastructureSha256 is null ? string.Empty : $"-live.{infrastructureSha256[..12]}") + "/";
 
     public static string ConfigMapName(string auditRun) => auditRun.Length <= 247 ? auditRun + "-audit" : auditRun[..247] + "-audit";
 

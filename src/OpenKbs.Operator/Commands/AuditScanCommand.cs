@@ -5,6 +5,7 @@ using OpenKbs.Audit.Dependencies;
 using OpenKbs.Audit.Engine;
 using OpenKbs.Audit.Findings;
 using OpenKbs.Audit.Gate;
+using OpenKbs.Audit.Infrastructure;
 using OpenKbs.Audit.Intake;
 using OpenKbs.Audit.Reports;
 
@@ -26,6 +27,9 @@ internal sealed record AuditScanSettings
     public bool AllowIncomplete { get; init; }
 
     public string? SuppressionsFile { get; init; }
+
+    /// <summary>A snapshot of the project's live AWS configuration (JSON, <see cref="InfrastructureSnapshot"/>) for the infrastructure check.</summary>
+    public string? InfrastructureFile { get; init; }
 
     public string? Sha256 { get; init; }
 
@@ -52,21 +56,22 @@ internal static class AuditScanCommand
     public static Command Create()
     {
         var path = new Argument<string>("PATH|ZIP") { Description = "The artifact: a .zip, a .tar.gz or a directory." };
-        var checks = new Option<string?>("--checks") { Description = "Checks to run, comma-separated (code, secrets, dependencies); default: all available." };
+        var checks = new Option<string?>("--checks") { Description = "Checks to run, comma-separated (code, secrets, dependencies, infrastructure); default: all available (infrastructure only with --infrastructure)." };
         var advisories = new Option<string?>("--advisories") { Description = "Directory of OSV advisory JSON files for the dependencies check." };
         var osvUrl = new Option<string?>("--osv-url") { Description = "OSV API endpoint (e.g. https://api.osv.dev/), tried before --advisories when both are given." };
         var failOn = new Option<string>("--fail-on") { Description = "Lowest severity that fails the run: critical, high or medium.", DefaultValueFactory = _ => "high" };
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Let a run pass although a check could not complete (e.g. no advisory source); by default it fails." };
         var suppressions = new Option<string?>("--suppressions") { Description = "JSON file of accepted findings, each with a reason and an expiry date (see docs/audit.md)." };
+        var infrastructure = new Option<string?>("--infrastructure") { Description = "JSON snapshot of the project's live AWS configuration (openkbs.infrastructure/v1, as an AuditRun's collector writes it) for the infrastructure check; without it that check does not run (this command reads no AWS)." };
         var sha256 = new Option<string?>("--sha256") { Description = "The SHA-256 the artifact must have; checked before anything is read." };
         var sarif = new Option<string?>("--sarif") { Description = "Write the SARIF 2.1.0 report to this file." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown report to this file." };
         var json = new Option<string?>("--json") { Description = "Write the JSON report to this file." };
         var timeout = new Option<int>("--timeout") { Description = "Time limit of the whole run, in seconds.", DefaultValueFactory = _ => 600 };
-        var command = new Command("scan", "Audit an artifact (zip, tar.gz or directory): code, secrets and dependencies; write SARIF, Markdown and JSON reports. "
+        var command = new Command("scan", "Audit an artifact (zip, tar.gz or directory): code, secrets and dependencies, and with --infrastructure FILE a snapshot of the live AWS configuration; write SARIF, Markdown and JSON reports. "
             + "Exit 0 passed, 1 failed (findings at or above --fail-on, or an incomplete check), 2 usage or input error.")
         {
-            path, checks, advisories, osvUrl, failOn, allowIncomplete, suppressions, sha256, sarif, markdown, json, timeout,
+            path, checks, advisories, osvUrl, failOn, allowIncomplete, suppressions, infrastructure, sha256, sarif, markdown, json, timeout,
         };
         // Unmatched tokens are reported by ScanAction (exit 2); System.CommandLine's own error path would exit 1.
         command.TreatUnmatchedTokensAsErrors = false;
@@ -94,6 +99,7 @@ internal static class AuditScanCommand
                 FailOn = failOnValue,
                 AllowIncomplete = parse.GetValue(allowIncomplete),
                 SuppressionsFile = parse.GetValue(suppressions),
+                InfrastructureFile = parse.GetValue(infrastructure),
                 Sha256 = parse.GetValue(sha256),
                 SarifFile = parse.GetValue(sarif),
                 MarkdownFile = parse.GetValue(markdown),
@@ -123,6 +129,7 @@ internal static class AuditScanCommand
         {
             var suppressions = settings.SuppressionsFile is { } file ? AuditPolicy.ReadSuppressions(await File.ReadAllTextAsync(file, cancellationToken)) : [];
             var policy = new AuditPolicy { FailOn = settings.FailOn, AllowIncomplete = settings.AllowIncomplete, Suppressions = suppressions };
+            var snapshot = settings.InfrastructureFile is { } snapshotFile ? InfrastructureSnapshot.Parse(await File.ReadAllTextAsync(snapshotFile, cancellationToken)) : null;
             var engine = new AuditEngine(AuditEngine.DefaultAnalyzers(sources.Count switch { 0 => null, 1 => sources[0], _ => new FirstReachableAdvisorySource([.. sources]) }));
             result = await engine.RunAsync(
                 new AuditRequest
@@ -131,6 +138,7 @@ internal static class AuditScanCommand
                     Subject = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(settings.Path)),
                     ExpectedSha256 = settings.Sha256,
                     Checks = settings.Checks,
+                    Infrastructure = snapshot,
                     Policy = policy,
                     TimeLimit = settings.TimeLimit,
                 },
@@ -178,6 +186,11 @@ internal static class AuditScanCommand
         foreach (var check in result.Checks)
         {
             await output.WriteLineAsync($"  {check.Name,-13} {check.Status.ToString().ToLowerInvariant(),-10} {check.FindingCount} finding(s){(check.Message is null || check.Status == CheckStatus.Completed ? string.Empty : ": " + check.Message)}");
+        }
+
+        if (!result.Checks.Any(c => c.Name == InfrastructureAnalyzer.AnalyzerName))
+        {
+            await output.WriteLineAsync($"  {InfrastructureAnalyzer.AnalyzerName,-13} not run: it reads a snapshot of the live AWS configuration (--infrastructure FILE); this command reads no AWS");
         }
 
         var counts = string.Join(", ", Enum.GetValues<Severity>().OrderDescending().Select(s => $"{s.ToString().ToLowerInvariant()} {result.OpenCounts[s]}"));

@@ -10,6 +10,7 @@ using OpenKbs.Aws.S3.Model;
 using OpenKbs.Aws.Tests.Iam;
 using OpenKbs.Aws.Tests.Support;
 using OpenKbs.Testing.Moto;
+using GetPolicyRequest = OpenKbs.Aws.Lambda.Model.GetPolicyRequest;
 using LambdaEnvironment = OpenKbs.Aws.Lambda.Model.Environment;
 
 namespace OpenKbs.Aws.Tests.Lambda;

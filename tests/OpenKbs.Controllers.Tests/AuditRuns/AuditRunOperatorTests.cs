@@ -77,7 +77,8 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         var bucket = project.Status!.Storage!.BucketName!;
         var report = run.Status.ReportRef!;
         Assert.Equal(bucket, report.S3!.Bucket);
-        Assert.Equal($"audits/sha256/{ShopSha256}/critical-code.dependencies.secrets/report.md", report.S3.Key);
+        // All four checks ran; the folder names the live configuration the infrastructure check read (its snapshot's digest).
+        Assert.Matches($"^audits/sha256/{ShopSha256}/critical-code\\.dependencies\\.infrastructure\\.secrets-live\\.[0-9a-f]{{12}}/report\\.md$", report.S3.Key);
         var member = await SessionAsync(project.Status.AccountId!);
         var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, bucket, report.S3.Key));
         Assert.Contains(ShopSha256, markdown, StringComparison.Ordinal);

@@ -127,14 +127,15 @@ internal sealed class ProjectStepHarness : IDisposable
     public ProjectNames Names => ProjectNames.For(Project.Metadata.NamespaceProperty, Project.Metadata.Name, Project.Metadata.Uid!);
 
     /// <summary>The Project created in a fresh namespace of the sandbox API server, a fresh client account id and platform bucket.</summary>
-    public static async Task<ProjectStepHarness> StartAsync(MotoServerFixture moto, CrdSandboxFixture sandbox, ProjectSpec spec)
+    /// <param name="accountId">The client account (e.g. one the test created in the organization); default: a fresh random id.</param>
+    public static async Task<ProjectStepHarness> StartAsync(MotoServerFixture moto, CrdSandboxFixture sandbox, ProjectSpec spec, string? accountId = null)
     {
         var @namespace = await sandbox.CreateNamespaceAsync("proj");
         var created = await sandbox.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
             Strip(ProjectFixtures.Project("shop", _ => spec, @namespace)),
             ApiGroup.Name, ApiGroup.Version, @namespace, Project.KubePlural);
         var project = KubernetesJson.Deserialize<Project>(((JsonElement)created).GetRawText());
-        var accountId = "4" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
+        accountId ??= "4" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
         var harness = new ProjectStepHarness(moto, project, "realism=on,lambda-polls=1", accountId, sandbox.Client);
         await harness.Factory.ForManagement(AwsHost.Actor, Region).S3.CreateBucketAsync(new CreateBucketRequest { BucketName = harness.PlatformBucket });
         return harness;

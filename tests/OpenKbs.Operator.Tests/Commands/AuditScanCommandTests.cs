@@ -54,6 +54,39 @@ public sealed class AuditScanCommandTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>A snapshot file (as the AuditRun collector reads it) with one function URL open to the internet.</summary>
+    private const string OpenFunctionUrl = """
+        { "schema": "openkbs.infrastructure/v1", "accountId": "123456789012", "region": "eu-central-1", "subject": "Project team-a/shop",
+          "functions": [ { "name": "team-a-shop-1a2b3c4d-api", "arn": "arn:aws:lambda:eu-central-1:123456789012:function:team-a-shop-1a2b3c4d-api", "urlAuthType": "NONE" } ] }
+        """;
+
+    [Fact]
+    public async Task The_infrastructure_check_runs_on_a_snapshot_file_is_skipped_without_one_and_refuses_a_bad_file()
+    {
+        var snapshot = Path.Combine(_dir, "live.json");
+        await File.WriteAllTextAsync(snapshot, OpenFunctionUrl);
+        var sarif = Path.Combine(_dir, "infra.sarif");
+
+        var (code, output, error) = await ScanAsync(Artifact(2), "--checks", "infrastructure", "--infrastructure", snapshot, "--sarif", sarif);
+
+        Assert.Equal(AuditScanCommand.Failed, code);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("[HIGH] LMB-URL-001 at arn:aws:lambda:eu-central-1:123456789012:function:team-a-shop-1a2b3c4d-api", output, StringComparison.Ordinal);
+        Assert.Contains("openkbs-audit-infrastructure", await File.ReadAllTextAsync(sarif), StringComparison.Ordinal);
+
+        // Without a snapshot: a default run says the check did not run; naming it is a usage error; a bad file is one too.
+        (code, output, _) = await ScanAsync(Artifact(2), "--checks", "code");
+        Assert.Equal(AuditScanCommand.Passed, code);
+        Assert.Contains("infrastructure not run: it reads a snapshot of the live AWS configuration (--infrastructure FILE)", output, StringComparison.Ordinal);
+        (code, _, error) = await ScanAsync(Artifact(2), "--checks", "infrastructure");
+        Assert.Equal(AuditScanCommand.UsageError, code);
+        Assert.Contains("--infrastructure FILE", error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(snapshot, "{ \"schema\": \"openkbs.infrastructure/v1\", \"region\": \"eu-central-1\" }");
+        (code, _, error) = await ScanAsync(Artifact(2), "--infrastructure", snapshot);
+        Assert.Equal(AuditScanCommand.UsageError, code);
+        Assert.Contains("not an infrastructure snapshot", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_planted_secret_and_vulnerable_dependency_fail_with_exit_1_and_reports_are_written()
     {

@@ -5,6 +5,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Audit.Engine;
 using OpenKbs.Audit.Findings;
 using OpenKbs.Audit.Gate;
+using OpenKbs.Audit.Infrastructure;
 using OpenKbs.Audit.Intake;
 using OpenKbs.Audit.Reports;
 using OpenKbs.Aws.Core;
@@ -41,7 +42,8 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
         var checks = (pass.Spec.Checks ?? [.. Enum.GetValues<AuditCheck>()]).Select(Wire).ToList();
         var unavailable = checks.Where(c => !scanner.AvailableChecks.Contains(c, StringComparer.Ordinal)).ToList();
         var run = checks.Except(unavailable, StringComparer.Ordinal).ToList();
-        var prefix = ReportStore.PrefixFor(sha, pass.Spec.FailOn, run);
+        var infrastructure = run.Contains(InfrastructureAnalyzer.AnalyzerName, StringComparer.Ordinal) ? await LiveConfigurationAsync(pass, target, cancellationToken) : null;
+        var prefix = ReportStore.PrefixFor(sha, pass.Spec.FailOn, run, infrastructure?.Sha256());
         pass.Status.Version = target.Version;
         pass.Status.StartedAt ??= pass.Now.UtcDateTime;
 
@@ -61,6 +63,7 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
                     ExpectedSha256 = sha,
                     Subject = $"{pass.Namespace}/{target.Project.Metadata.Name}@{target.Version ?? sha[..12]}",
                     Checks = run,
+                    Infrastructure = infrastructure,
                     Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn) },
                     TimeLimit = options.TimeLimit,
                 }, cancellationToken);
@@ -96,6 +99,14 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             ? StepOutcome.Ready($"passed at failOn {Wire(pass.Spec.FailOn)}: {Counts(summary)}{skipped}; report {Location(target, prefix)}", ConditionReasons.AuditPassed)
             : StepOutcome.Terminal(ConditionReasons.TerminalFindingsAboveThreshold,
                 $"blocked at failOn {Wire(pass.Spec.FailOn)}: {string.Join("; ", summary.Reasons)}{skipped}; report {Location(target, prefix)}");
+    }
+
+    /// <summary>The project's live configuration (read-only: the collector only gets, lists and describes), for the infrastructure check.</summary>
+    private static Task<InfrastructureSnapshot> LiveConfigurationAsync(AuditPass pass, AuditTarget target, CancellationToken cancellationToken)
+    {
+        var account = pass.Caches.Accounts.Get(pass.Namespace, target.Project.Spec.ClientAccountRef.Name)
+            ?? throw new InvalidOperationException("the scan step runs after the project step resolved the ClientAccount");
+        return InfrastructureCollector.CollectAsync(target.Project, account, target.Member, pass.Aws.ForManagement(pass.Actor).Organizations, cancellationToken);
     }
 
     private static string Location(AuditTarget target, string prefix) => $"s3://{target.Bucket}/{prefix}";

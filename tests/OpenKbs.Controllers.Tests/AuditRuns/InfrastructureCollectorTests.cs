@@ -1,0 +1,203 @@
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Audit.Findings;
+using OpenKbs.Audit.Infrastructure;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Organizations;
+using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Aws.Permissions;
+using OpenKbs.Controllers.AuditRuns;
+using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Tests.Projects;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
+using CloudFront = OpenKbs.Aws.CloudFront.Model;
+using Iam = OpenKbs.Aws.Iam.Model;
+using Lambda = OpenKbs.Aws.Lambda.Model;
+using Rds = OpenKbs.Aws.Rds.Model;
+using S3 = OpenKbs.Aws.S3.Model;
+
+namespace OpenKbs.Controllers.Tests.AuditRuns;
+
+/// <summary>
+/// The infrastructure collector on moto: a full project the operator deployed (database with deletion protection, CDN with a
+/// custom certificate, a schedule) in an organization account held by the region guard reads back as compliant (no findings);
+/// then misconfigurations made directly in moto (public access block off, a function URL without auth, an open resource policy,
+/// a wildcard inline policy and an allow-everything managed policy on the execution role, short backups without deletion protection, HTTP on
+/// the distribution, the region guard detached) come back as exactly the expected findings. The collector only reads: the
+/// audit trail records no mutation of its, every call is a Get/List/Describe, and the generated policies grant each one.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
+{
+    [Fact]
+    public async Task A_deployed_project_reads_compliant_and_each_misconfiguration_made_in_moto_becomes_its_finding()
+    {
+        // An organization account held to eu-central-1 by the operator's region guard.
+        using var org = new AwsHost(moto.Endpoint);
+        var organizations = org.Organizations;
+        var rootId = await RootAsync(organizations);
+        var accountId = await AccountAsync(organizations);
+        var guard = RegionGuardPolicy.For(["eu-central-1"]);
+        var guardId = (await organizations.CreatePolicyAsync(new CreatePolicyRequest
+        {
+            Name = guard.Name + "-" + accountId, Description = guard.Description, Content = guard.Content, Type = RegionGuardPolicy.PolicyType,
+        })).Policy!.PolicySummary!.Id!;
+        await organizations.AttachPolicyAsync(new AttachPolicyRequest { PolicyId = guardId, TargetId = accountId });
+        output.WriteLine($"root {rootId}, account {accountId}, guard {guardId}");
+
+        var spec = ProjectFixtures.Spec() with
+        {
+            Database = new DatabaseSpec { Enabled = true, DeletionProtection = true },
+            Cdn = new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = ProjectStepHarness.Certificate },
+            Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "fn1" }],
+        };
+        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec, accountId);
+        var (key, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", key, sha);
+        h.Options.WaitForDatabase = TimeSpan.Zero;
+        h.Options.WaitForDistribution = TimeSpan.Zero;
+        var converged = await h.ConvergeAsync(maxPasses: 40, h.AllSteps);
+        Assert.True(converged.Values.All(o => o.IsReady), string.Join("; ", converged.Select(o => $"{o.Key}: {o.Value}")));
+
+        // Compliant: every resource read, no gap, no finding.
+        var (clean, cleanFindings) = await CollectAsync(h, org);
+        output.WriteLine(clean.ToJson());
+        Assert.Empty(clean.Gaps);
+        Assert.Equal(2, clean.Roles.Count);
+        Assert.Single(clean.Buckets);
+        Assert.Equal(h.Project.Spec.Functions!.Count, clean.Functions.Count);
+        Assert.Single(clean.Distributions);
+        Assert.Single(clean.Databases);
+        Assert.Single(clean.Keys);
+        Assert.Contains(clean.RegionGuard!.Policies, p => p.Id == guardId);
+        Assert.True(cleanFindings.Count == 0, string.Join("\n", cleanFindings.Select(f => $"{f.RuleId} {f.Message}")));
+        Assert.Equal(clean.Sha256(), (await CollectAsync(h, org)).Snapshot.Sha256());
+
+        // Misconfigured directly in moto, as a client with console access could.
+        var client = h.Factory.ForAccount(accountId, "OrganizationAccountAccessRole", ProjectStepHarness.Region, AwsHost.Actor);
+        var names = h.Names;
+        var function = names.Function(h.Project.Spec.Functions![0].Name);
+        await client.S3.PutPublicAccessBlockAsync(new S3.PutPublicAccessBlockRequest
+        {
+            BucketName = names.Bucket,
+            PublicAccessBlockConfiguration = new S3.PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = false, RestrictPublicBuckets = false },
+        });
+        await client.Lambda.CreateFunctionUrlConfigAsync(new Lambda.CreateFunctionUrlConfigRequest { FunctionName = function, AuthType = "NONE" });
+        await client.Lambda.AddPermissionAsync(new Lambda.AddPermissionRequest { FunctionName = function, StatementId = "anyone", Action = "lambda:InvokeFunction", Principal = "*" });
+        await client.Iam.PutRolePolicyAsync(new Iam.PutRolePolicyRequest
+        {
+            RoleName = names.ExecutionRole, PolicyName = "quick-fix",
+            PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""",
+        });
+        var admin = await ManagedPolicyAsync(accountId, "everything", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = names.ExecutionRole, PolicyArn = admin });
+        await client.Rds.ModifyDBClusterAsync(new Rds.ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, BackupRetentionPeriod = 1, DeletionProtection = false, ApplyImmediately = true });
+        var distributionId = h.Project.Status!.Cdn!.DistributionId!;
+        var config = await client.CloudFront.GetDistributionConfigAsync(new CloudFront.GetDistributionConfigRequest { Id = distributionId });
+        await client.CloudFront.UpdateDistributionAsync(new CloudFront.UpdateDistributionRequest
+        {
+            Id = distributionId, IfMatch = config.ETag!,
+            DistributionConfig = config.DistributionConfig! with { DefaultCacheBehavior = config.DistributionConfig.DefaultCacheBehavior! with { ViewerProtocolPolicy = "allow-all" } },
+        });
+        await organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = guardId, TargetId = accountId });
+
+        var (_, findings) = await CollectAsync(h, org);
+        foreach (var f in findings)
+        {
+            output.WriteLine($"{f.Severity} {f.RuleId} {f.Resource}: {f.Message}");
+        }
+
+        var rules = findings.Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["ACCT-REGION-001", "CF-HTTPS-002", "IAM-ADMIN-001", "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
+            rules);
+        Assert.All(findings, f => Assert.Equal("infrastructure", f.Analyzer));
+        var role = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
+        Assert.Equal(role, findings.Single(f => f.RuleId == "IAM-ADMIN-001").Resource);
+        Assert.Equal(Severity.Critical, findings.Single(f => f.RuleId == "LMB-POL-002").Severity);
+        Assert.Contains(function, findings.Single(f => f.RuleId == "LMB-URL-001").Resource, StringComparison.Ordinal);
+        Assert.Contains("BlockPublicPolicy false, RestrictPublicBuckets false", findings.Single(f => f.RuleId == "S3-BPA-001").Evidence, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the collector and the rules, asserting it only read: no audited mutation, Get/List/Describe only, each call granted.</summary>
+    private static async Task<(InfrastructureSnapshot Snapshot, IReadOnlyList<Finding> Findings)> CollectAsync(ProjectStepHarness h, AwsHost org)
+    {
+        var actor = Aws.Audit.AwsActor.System("auditrun-collector");
+        var member = h.Factory.ForAccount(h.AccountId, "OrganizationAccountAccessRole", ProjectStepHarness.Region, actor);
+        var before = (h.Calls.Calls.Count, h.Audit.Records.Count, org.Calls.Calls.Count, org.Audit.Records.Count);
+
+        var snapshot = await InfrastructureCollector.CollectAsync(h.Project, h.Account, member, org.Factory.ForManagement(actor).Organizations, CancellationToken.None);
+
+        var calls = h.Calls.Calls.Skip(before.Item1).Concat(org.Calls.Calls.Skip(before.Item3)).Where(c => c.Actor == actor).ToList();
+        Assert.NotEmpty(calls);
+        Assert.Equal(before.Item2, h.Audit.Records.Count);
+        Assert.Equal(before.Item4, org.Audit.Records.Count);
+        var reads = new[] { "Get", "List", "Describe" };
+        Assert.All(calls.Where(c => c.Action != "sts:AssumeRole"), c => Assert.True(reads.Any(r => c.Action.Split(':')[1].StartsWith(r, StringComparison.Ordinal)), $"{c.Action} is not a read"));
+        var management = OperatorPermissions.ManagementPolicy().Actions;
+        var memberPolicy = OperatorPermissions.MemberPolicy().Actions;
+        var denied = calls.SelectMany(c => c.IamActions.Where(a => !(c.AccountId is null ? management : memberPolicy).Contains(a)).Select(a => $"{c.Action} needs {a}")).Distinct().ToList();
+        Assert.True(denied.Count == 0, string.Join("\n", denied));
+        Assert.Contains(calls, c => c.Action == "lambda:GetFunctionUrlConfig");
+        Assert.Contains(calls, c => c.Action == "organizations:ListPoliciesForTarget" && c.AccountId is null);
+        var problems = new List<string>();
+        var findings = InfrastructureRules.Evaluate(snapshot, problems);
+        Assert.Empty(problems);
+        return (snapshot, findings);
+    }
+
+    /// <summary>A customer managed policy created in the member account with the aws CLI through a 900 s session, as a client would; returns its ARN.</summary>
+    private async Task<string> ManagedPolicyAsync(string accountId, string name, string document)
+    {
+        var assumed = await AwsCli.RunAsync(moto.Endpoint, ["sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/OrganizationAccountAccessRole", "--role-session-name", "client", "--duration-seconds", "900"]);
+        Assert.True(assumed.ExitCode == 0, assumed.ToString());
+        var credentials = assumed.Json().GetProperty("Credentials");
+        var session = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
+            ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+        };
+        var created = await AwsCli.RunAsync(moto.Endpoint, ["iam", "create-policy", "--policy-name", name, "--policy-document", document], session);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var arn = created.Json().GetProperty("Policy").GetProperty("Arn").GetString()!;
+        Assert.Contains(accountId, arn, StringComparison.Ordinal);
+        return arn;
+    }
+
+    private static async Task<string> RootAsync(IOrganizationsClient organizations)
+    {
+        try
+        {
+            await organizations.CreateOrganizationAsync(new CreateOrganizationRequest { FeatureSet = "ALL" });
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == "AlreadyInOrganizationException")
+        {
+        }
+
+        var rootId = (await organizations.ListRootsAsync(new ListRootsRequest())).Roots.Single().Id!;
+        try
+        {
+            await organizations.EnablePolicyTypeAsync(new EnablePolicyTypeRequest { RootId = rootId, PolicyType = RegionGuardPolicy.PolicyType });
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.PolicyTypeAlreadyEnabledException)
+        {
+        }
+
+        return rootId;
+    }
+
+    private static async Task<string> AccountAsync(IOrganizationsClient organizations)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var status = (await organizations.CreateAccountAsync(new CreateAccountRequest { Email = $"aws+audit-{suffix}@example.com", AccountName = $"audit-{suffix}" })).CreateAccountStatus!;
+        for (var i = 0; status.AccountId is null && i < 20; i++)
+        {
+            await Task.Delay(200);
+            status = (await organizations.DescribeCreateAccountStatusAsync(new DescribeCreateAccountStatusRequest { CreateAccountRequestId = status.Id! })).CreateAccountStatus!;
+        }
+
+        return status.AccountId ?? throw new InvalidOperationException("moto created no account");
+    }
+}
