@@ -6,6 +6,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Cdn;
@@ -44,6 +45,7 @@ internal static class ProjectRegistration
         services.TryAddScoped<DatabaseStep>();
         services.TryAddScoped<ExecutionRoleStep>();
         services.TryAddScoped<ApiKeyStagingStep>();
+        services.TryAddScoped<AccessStep>();
         services.TryAddScoped<FunctionsStep>();
         services.TryAddScoped<ApiKeysStep>();
         services.TryAddScoped<CdnStep>();

@@ -1,3 +1,4 @@
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Cdn;
@@ -20,6 +21,7 @@ namespace OpenKbs.Controllers.Projects;
 /// <item>database: Aurora PostgreSQL Serverless v2: DatabaseReady; may add sealed settings and role statements</item>
 /// <item>execution role: least-privilege role for the functions (no condition of its own)</item>
 /// <item>API-key staging: new keys of a new deployment staged (encrypted) in the Secret; the accepted set for the functions</item>
+/// <item>access: signing key, access function + Function URL (IAM auth), @openkbs/auth layer (no condition; docs/access.md)</item>
 /// <item>functions: Lambda functions from the verified artifact: FunctionsReady</item>
 /// <item>API keys: hand the staged keys over, then revoke old ones: KeysRotated</item>
 /// <item>CDN: CloudFront with origin access control: CdnReady</item>
@@ -33,6 +35,7 @@ internal sealed class ProjectSteps(
     DatabaseStep database,
     ExecutionRoleStep executionRole,
     ApiKeyStagingStep keyStaging,
+    AccessStep access,
     FunctionsStep functions,
     ApiKeysStep apiKeys,
     CdnStep cdn,
@@ -40,5 +43,5 @@ internal sealed class ProjectSteps(
     UsageStep usage)
 {
     /// <summary>The steps in recipe order.</summary>
-    public IReadOnlyList<IProjectStep> Ordered { get; } = [storage, artifact, database, executionRole, keyStaging, functions, apiKeys, cdn, schedules, usage];
+    public IReadOnlyList<IProjectStep> Ordered { get; } = [storage, artifact, database, executionRole, keyStaging, access, functions, apiKeys, cdn, schedules, usage];
 }

@@ -23,7 +23,8 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
     public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var converged = context.Facts.Find<FunctionFacts>()?.Converged == true;
+        // The access function (docs/access.md) checks keys too: it must have the new set before hand-over and revocation.
+        var converged = context.Facts.Find<FunctionFacts>()?.Converged == true && context.Facts.Find<Access.AccessFacts>()?.Converged != false;
         if (context.Facts.Find<ApiKeyFacts>()?.Plan is not { } plan)
         {
             if (context.Spec.ApiKeys is not { Count: > 0 })
