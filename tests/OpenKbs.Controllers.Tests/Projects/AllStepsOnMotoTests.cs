@@ -13,7 +13,7 @@ using OpenKbs.Controllers.Projects.Components.Database;
 namespace OpenKbs.Controllers.Tests.Projects;
 
 /// <summary>
-/// All ten steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
+/// All eleven steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
 /// harness: the cross-step agreements hold (database statements in the execution role, sealed connection details in the functions,
 /// the distribution's OAC grant in the bucket policy, schedules targeting the real functions) and a drift check of the whole
 /// project costs reads only.
@@ -30,7 +30,7 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         var last = await h.ConvergeAsync(maxPasses: 40, All);
 
         Assert.DoesNotContain(last.Values, o => o.Kind == StepOutcomeKind.Terminal);
-        Assert.True(last.Count == 10 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.True(last.Count == 11 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
         var member = h.Member;
         var cluster = h.Project.Status!.Database!;
         var distribution = h.Project.Status.Cdn!.DistributionId!;

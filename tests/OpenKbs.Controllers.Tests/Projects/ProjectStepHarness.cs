@@ -20,6 +20,7 @@ using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing.Moto;
 using k8s;
 using k8s.Models;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Cdn;
@@ -213,13 +214,14 @@ internal sealed class ProjectStepHarness : IDisposable
         return h;
     }
 
-    /// <summary>All ten steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
+    /// <summary>All eleven steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
     public IReadOnlyList<IProjectStep> AllSteps() => new ProjectSteps(
         new StorageStep(_loggers.CreateLogger<StorageStep>()),
         new ArtifactStep(Options),
         new DatabaseStep(_loggers.CreateLogger<DatabaseStep>()),
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(Secrets),
+        new AccessStep(_loggers.CreateLogger<AccessStep>()),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
         new CdnStep(_loggers.CreateLogger<CdnStep>()),
@@ -235,6 +237,14 @@ internal sealed class ProjectStepHarness : IDisposable
         new ApiKeyStagingStep(Secrets),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
+    ];
+
+    /// <summary><see cref="Steps"/> with the access step after the key staging (as in <see cref="ProjectSteps"/>).</summary>
+    public IReadOnlyList<IProjectStep> StepsWithAccess() =>
+    [
+        .. Steps().Take(4),
+        new AccessStep(_loggers.CreateLogger<AccessStep>()),
+        .. Steps().Skip(4),
     ];
 
     /// <summary>

@@ -83,17 +83,16 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         access.SigningKeyId = signing.KeyId;
         access.TokenUrl = AccessRendering.Url(context, "/auth/token");
         access.JwksUrl = AccessRendering.Url(context, "/auth/jwks.json");
-        if (state.Arn is null || outcome.Kind == StepOutcomeKind.Terminal)
+        if (!outcome.IsReady)
         {
+            // Lambda refuses URL changes while the function is Pending or updating (409): the URL and the layer follow once it is done.
             return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false));
         }
 
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
         access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
-        var facts = new AccessFacts(access.FunctionUrl, state.Arn, outcome.IsReady);
-        return outcome.IsReady
-            ? StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}").With(facts)
-            : outcome.With(facts);
+        return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}")
+            .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
