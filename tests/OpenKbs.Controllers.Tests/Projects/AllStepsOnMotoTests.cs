@@ -8,7 +8,10 @@ using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
+using OpenKbs.Controllers.Projects.Components.Access;
+using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
+using OpenKbs.Aws.CloudFront.Model;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
@@ -46,6 +49,20 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         // CDN -> the bucket policy grants exactly this distribution read access (storage step, next pass).
         var bucketPolicy = (await member.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = h.Names.Bucket })).Policy!;
         Assert.Contains($"distribution/{distribution}", bucketPolicy, StringComparison.Ordinal);
+
+        // Access -> CDN: /auth/* goes to the access function's URL through an origin access control of type lambda, and the
+        // function's resource policy lets exactly this distribution call the URL.
+        var config = (await member.CloudFront.GetDistributionAsync(new GetDistributionRequest { Id = distribution })).Distribution!.DistributionConfig!;
+        var functionUrl = h.Project.Status.Access!.FunctionUrl!;
+        var auth = Assert.Single(config.CacheBehaviors!.Items!);
+        Assert.Equal(("/auth/*", "https-only"), (auth.PathPattern, auth.ViewerProtocolPolicy));
+        var origin = Assert.Single(config.Origins!.Items!, o => o.Id == auth.TargetOriginId);
+        Assert.Equal(new Uri(functionUrl).Host, origin.DomainName);
+        var oacs = (await member.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!;
+        Assert.Contains(oacs, o => o.OriginAccessControlOriginType == "lambda" && o.Name == CdnRendering.FunctionOriginAccessControl(h.Names).Name);
+        var functionPolicy = (await member.Lambda.GetPolicyAsync(new GetPolicyRequest { FunctionName = AccessNames.Function(h.Names) })).Policy!;
+        Assert.Contains($"distribution/{distribution}", functionPolicy, StringComparison.Ordinal);
+        Assert.Contains("lambda:InvokeFunctionUrl", functionPolicy, StringComparison.Ordinal);
 
         // Functions -> schedules target the real function.
         var fn1 = (await member.Lambda.GetFunctionConfigurationAsync(new GetFunctionConfigurationRequest { FunctionName = h.Names.Function("fn1") })).FunctionArn;

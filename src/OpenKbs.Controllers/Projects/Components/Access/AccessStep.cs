@@ -26,8 +26,9 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// by <see cref="FunctionsStep.ConvergeAsync"/> like a client function, with only the sealed API-key hashes), its Function URL
 /// (AuthType AWS_IAM: reachable only signed, i.e. through the CDN's origin access control) and the <c>@openkbs/auth</c> layer
 /// (published only when its content SHA-256 changed). The Function URL goes to later steps (<see cref="AccessFacts"/>).
-/// A drift check costs reads only: DescribeKey, ListResourceTags, GetRole, GetRolePolicy, HeadObject, GetFunction,
-/// GetFunctionUrlConfig, ListLayerVersions.
+/// With a distribution in status, the function's resource policy lets exactly that distribution call the URL. A drift check
+/// costs reads only: DescribeKey, ListResourceTags, GetRole, GetRolePolicy, HeadObject, GetFunction, GetFunctionUrlConfig,
+/// GetPolicy (with a CDN), ListLayerVersions.
 /// </summary>
 internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 {
@@ -90,6 +91,11 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         }
 
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
+        if (context.Status.Cdn?.DistributionId is { } distribution)
+        {
+            await EnsureCloudFrontPermissionAsync(context, functionName, distribution, cancellationToken);
+        }
+
         access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
         return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}")
             .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true));
@@ -321,6 +327,47 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             return created.FunctionUrl;
         }
     }
+
+    /// <summary>
+    /// The function's resource policy lets exactly the project's distribution call the URL (<c>lambda:InvokeFunctionUrl</c>,
+    /// principal cloudfront.amazonaws.com, SourceArn the distribution): what origin access control of type lambda needs.
+    /// One GetPolicy read when it is in place.
+    /// </summary>
+    private static async Task EnsureCloudFrontPermissionAsync(ProjectContext context, string functionName, string distribution, CancellationToken cancellationToken)
+    {
+        var lambda = context.Aws.Lambda;
+        var sourceArn = $"arn:aws:cloudfront::{context.AccountId}:distribution/{distribution}";
+        string? policy = null;
+        try
+        {
+            policy = (await lambda.GetPolicyAsync(new GetPolicyRequest { FunctionName = functionName }, cancellationToken)).Policy;
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+        }
+
+        if (policy?.Contains(CloudFrontStatement, StringComparison.Ordinal) == true)
+        {
+            if (policy.Contains(sourceArn, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await lambda.RemovePermissionAsync(new RemovePermissionRequest { FunctionName = functionName, StatementId = CloudFrontStatement }, cancellationToken);
+        }
+
+        await lambda.AddPermissionAsync(new AddPermissionRequest
+        {
+            FunctionName = functionName,
+            StatementId = CloudFrontStatement,
+            Action = "lambda:InvokeFunctionUrl",
+            Principal = "cloudfront.amazonaws.com",
+            SourceArn = sourceArn,
+            FunctionUrlAuthType = AuthTypeIam,
+        }, cancellationToken);
+    }
+
+    private const string CloudFrontStatement = "openkbs-cloudfront";
 
     private static async Task DeleteUrlAsync(ProjectContext context, string functionName, CancellationToken cancellationToken)
     {
