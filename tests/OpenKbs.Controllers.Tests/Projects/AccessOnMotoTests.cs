@@ -21,7 +21,8 @@ namespace OpenKbs.Controllers.Tests.Projects;
 /// the environment, the CodeSha256 and the code location; moto's location is not downloadable, so the object it names is read
 /// from the project bucket and must hash to CodeSha256) and its handler runs with Node.js against the same moto, as its own
 /// execution role (STS AssumeRole). The current key gets a token that .NET's RSA verifies with the public key of the function's
-/// own JWKS (KMS GetPublicKey); a wrong key gets 401; after a new version the rotated-out key gets 401 and the new one a token.
+/// own JWKS (KMS GetPublicKey); a wrong key gets 401; after a new version the rotated-out key gets 401 and the new one a token. A Function URL opened behind the operator's back
+/// (AuthType NONE) is put back to AWS_IAM on the next pass.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
@@ -87,7 +88,14 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         var drift = await h.PassAsync(h.StepsWithAccess);
         Assert.All(drift.Values, o => Assert.True(o.IsReady, o.ToString()));
         Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
-        output.WriteLine($"drift check (storage .. api keys with access): {h.Log.Operations.Count - requests} AWS requests, all reads; whole test {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"drift check (storage .. api keys with access): {h.Log.Operations.Count - requests} AWS requests, all reads");
+
+        // Drift: the Function URL opened to the public (AuthType NONE) behind the operator's back is put back to AWS_IAM.
+        await h.Member.Lambda.UpdateFunctionUrlConfigAsync(new UpdateFunctionUrlConfigRequest { FunctionName = functionName, AuthType = "NONE" });
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Equal("AWS_IAM", (await h.Member.Lambda.GetFunctionUrlConfigAsync(new GetFunctionUrlConfigRequest { FunctionName = functionName })).AuthType);
+        Assert.Contains(h.Events, e => e.Contains("put back to AWS_IAM", StringComparison.Ordinal));
+        output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     private static JsonObject Token(string apiKey) => Call("POST", "/auth/token", new JsonObject { ["x-api-key"] = apiKey });
