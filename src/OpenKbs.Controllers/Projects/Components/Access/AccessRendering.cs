@@ -50,20 +50,8 @@ internal static class AccessRendering
         },
     });
 
-    /// <summary>Only Lambda may assume the access role.</summary>
-    public static string TrustPolicy() => PolicyDocuments.Render(new JsonObject
-    {
-        ["Version"] = "2012-10-17",
-        ["Statement"] = new JsonArray
-        {
-            new JsonObject
-            {
-                ["Effect"] = "Allow",
-                ["Principal"] = new JsonObject { ["Service"] = "lambda.amazonaws.com" },
-                ["Action"] = "sts:AssumeRole",
-            },
-        },
-    });
+    /// <summary>Only Lambda may assume the access role (the same trust as the client functions' role).</summary>
+    public static string TrustPolicy() => ExecutionRole.ExecutionRoleRendering.TrustPolicy();
 
     /// <summary>
     /// The access role: its own log group, <c>kms:Decrypt</c> with the project key only for envelopes of the API-key setting
