@@ -13,6 +13,14 @@ namespace OpenKbs.Api.V1Alpha1;
     "source is required when the project has functions",
     FieldPath = ".source",
     Reason = CelReasons.FieldValueRequired)]
+[CelRule(
+    "!has(self.access) || !has(self.access.enabled) || !self.access.enabled || (has(self.apiKeys) && size(self.apiKeys) > 0)",
+    "access.enabled: true needs at least one API key in spec.apiKeys",
+    FieldPath = ".access.enabled")]
+[CelRule(
+    "!has(self.access) || !has(self.access.mqtt) || !self.access.mqtt.enabled || (has(self.access.enabled) ? self.access.enabled : (has(self.apiKeys) && size(self.apiKeys) > 0))",
+    "access.mqtt.enabled needs access: set access.enabled or give at least one API key",
+    FieldPath = ".access.mqtt.enabled")]
 public sealed record ProjectSpec
 {
     /// <summary>The ClientAccount, in this namespace, whose AWS account the project runs in. Immutable.</summary>
@@ -64,6 +72,10 @@ public sealed record ProjectSpec
         "self.all(k, self.exists_one(l, l.name == k.name))",
         "API key names must be unique")]
     public IList<ApiKeySpec>? ApiKeys { get; init; }
+
+    /// <summary>Client access: API keys exchanged for short-lived RS256 tokens, public keys, optional MQTT (docs/access.md).
+    /// On by default when there are API keys.</summary>
+    public AccessSpec? Access { get; init; }
 
     /// <summary>What deleting this object does in AWS: Retain (default) leaves every resource in place, tagged as
     /// released; Delete removes functions, schedules and the distribution, deletes the database only after a final

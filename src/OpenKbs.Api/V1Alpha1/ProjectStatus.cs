@@ -50,6 +50,9 @@ public sealed class ProjectStatus : ResourceStatus
     [MaxItems(10)]
     public IList<ApiKeyStatus>? ApiKeys { get; set; }
 
+    /// <summary>Client access: token and key URLs, the signing key id.</summary>
+    public AccessStatus? Access { get; set; }
+
     /// <summary>Consumption per function, refreshed on a slow interval.</summary>
     public UsageStatus? Usage { get; set; }
 

@@ -4,13 +4,13 @@ using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations;
 using OpenKbs.Controllers.Projects;
+using CloudFront = OpenKbs.Aws.CloudFront.Model;
 using Iam = OpenKbs.Aws.Iam.Model;
 using Kms = OpenKbs.Aws.Kms.Model;
 using Lambda = OpenKbs.Aws.Lambda.Model;
 using Orgs = OpenKbs.Aws.Organizations.Model;
 using Rds = OpenKbs.Aws.Rds.Model;
 using S3 = OpenKbs.Aws.S3.Model;
-using CloudFront = OpenKbs.Aws.CloudFront.Model;
 
 namespace OpenKbs.Controllers.AuditRuns;
 

@@ -1,8 +1,8 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using OpenKbs.Controllers.Projects.Components.Artifact;
 
 namespace OpenKbs.Controllers.Projects;
 

@@ -3,11 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Controllers.Projects.Components.Audit;
-using OpenKbs.Controllers.Shared;
-using OpenKbs.Runtime;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
@@ -15,6 +14,8 @@ using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Schedules;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Projects.Components.Usage;
+using OpenKbs.Controllers.Shared;
+using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.Projects;
 
@@ -40,6 +41,7 @@ internal static class ProjectRegistration
         services.TryAddScoped<DatabaseStep>();
         services.TryAddScoped<ExecutionRoleStep>();
         services.TryAddScoped<ApiKeyStagingStep>();
+        services.TryAddScoped<AccessStep>();
         services.TryAddScoped<AuditStep>();
         services.TryAddScoped<FunctionsStep>();
         services.TryAddScoped<ApiKeysStep>();

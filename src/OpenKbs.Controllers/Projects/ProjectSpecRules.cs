@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.ClientAccounts;
-using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Projects.Components.Schedules;
+using OpenKbs.Controllers.Shared;
+using AwsEuRegions = OpenKbs.Aws.Regions.EuRegions;
 
 namespace OpenKbs.Controllers.Projects;
 

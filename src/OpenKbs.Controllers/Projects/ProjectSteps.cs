@@ -1,6 +1,7 @@
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
-using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
@@ -21,6 +22,7 @@ namespace OpenKbs.Controllers.Projects;
 /// <item>database: Aurora PostgreSQL Serverless v2: DatabaseReady; may add sealed settings and role statements</item>
 /// <item>execution role: least-privilege role for the functions (no condition of its own)</item>
 /// <item>API-key staging: new keys of a new deployment staged (encrypted) in the Secret; the accepted set for the functions</item>
+/// <item>access: signing key, access function + Function URL (IAM auth), @openkbs/auth layer (no condition; docs/access.md)</item>
 /// <item>audit: spec.audit: creates the version's AuditRun (createRuns) and says whether the artifact may be deployed: Audited</item>
 /// <item>functions: Lambda functions from the verified artifact: FunctionsReady</item>
 /// <item>API keys: hand the staged keys over, then revoke old ones: KeysRotated</item>
@@ -35,6 +37,7 @@ internal sealed class ProjectSteps(
     DatabaseStep database,
     ExecutionRoleStep executionRole,
     ApiKeyStagingStep keyStaging,
+    AccessStep access,
     AuditStep audit,
     FunctionsStep functions,
     ApiKeysStep apiKeys,
@@ -43,5 +46,5 @@ internal sealed class ProjectSteps(
     UsageStep usage)
 {
     /// <summary>The steps in recipe order.</summary>
-    public IReadOnlyList<IProjectStep> Ordered { get; } = [storage, artifact, database, executionRole, keyStaging, audit, functions, apiKeys, cdn, schedules, usage];
+    public IReadOnlyList<IProjectStep> Ordered { get; } = [storage, artifact, database, executionRole, keyStaging, access, audit, functions, apiKeys, cdn, schedules, usage];
 }

@@ -59,6 +59,16 @@ public sealed class CelRuleTests
         { "Project", "spec.apiKeys", """[{"name":"partner"},{"name":"mobile"}]""", null, Valid },
         { "Project", "spec.clientAccountRef", """{"name":"other"}""", """{"name":"acme"}""", "clientAccountRef is immutable: a project cannot move to another client's account" },
 
+        // Project access: enabled needs API keys; MQTT needs access.
+        { "Project", "spec", """{"version":"1.0.0","access":{"tokenLifetimeSeconds":600}}""", null, Valid },
+        { "Project", "spec", """{"version":"1.0.0","access":{"enabled":false,"mqtt":{"enabled":false}}}""", null, Valid },
+        { "Project", "spec", """{"version":"1.0.0","apiKeys":[{"name":"partner"}],"access":{"enabled":true,"mqtt":{"enabled":true}}}""", null, Valid },
+        { "Project", "spec", """{"version":"1.0.0","apiKeys":[{"name":"partner"}],"access":{"mqtt":{"enabled":true}}}""", null, Valid },
+        { "Project", "spec", """{"version":"1.0.0","access":{"enabled":true}}""", null, "access.enabled: true needs at least one API key in spec.apiKeys" },
+        { "Project", "spec", """{"version":"1.0.0","apiKeys":[],"access":{"enabled":true}}""", null, "access.enabled: true needs at least one API key in spec.apiKeys" },
+        { "Project", "spec", """{"version":"1.0.0","access":{"mqtt":{"enabled":true}}}""", null, AccessForMqtt },
+        { "Project", "spec", """{"version":"1.0.0","apiKeys":[{"name":"partner"}],"access":{"enabled":false,"mqtt":{"enabled":true}}}""", null, AccessForMqtt },
+
         // Project database: minCapacity <= maxCapacity.
         { "Project", "spec.database", """{"enabled":true,"minCapacity":0.5,"maxCapacity":2}""", null, Valid },
         { "Project", "spec.database", """{"enabled":true,"minCapacity":2,"maxCapacity":2}""", null, Valid },
@@ -130,6 +140,8 @@ public sealed class CelRuleTests
 
     private const string ApprovalNeedsConfirmations =
         "removalApproved needs passwordSet and standaloneReady: the removal from the organization is irreversible, approve it only once the client has set the root password and confirmed that the account can stand alone";
+
+    private const string AccessForMqtt = "access.mqtt.enabled needs access: set access.enabled or give at least one API key";
 
     private const string CdnNeedsCertificate = "an enabled CDN needs aliases and acmCertificateArn: CloudFront's default certificate allows TLSv1, and projects require TLSv1.2_2021";
 

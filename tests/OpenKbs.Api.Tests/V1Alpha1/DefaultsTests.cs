@@ -1,7 +1,7 @@
 using System.Reflection;
+using k8s;
 using OpenKbs.Api.Crds;
 using OpenKbs.Api.Schema;
-using k8s;
 
 namespace OpenKbs.Api.Tests.V1Alpha1;
 

@@ -69,6 +69,7 @@ internal static class Fixtures
             Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClass100, Aliases = ["shop.acme.example"], AcmCertificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45" },
             Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "api", Enabled = false }],
             ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }],
+            Access = new AccessSpec { Enabled = true, TokenLifetimeSeconds = 600, Mqtt = new MqttSpec { Enabled = true } },
             DeletionPolicy = ProjectDeletionPolicy.Delete,
         },
         Status = new ProjectStatus
@@ -100,6 +101,16 @@ internal static class Fixtures
             Cdn = new CdnStatus { DistributionId = "E2QWRUHEXAMPLE", DomainName = "d111111abcdef8.cloudfront.net", Status = "Deployed" },
             Schedules = [new ScheduleStatus { Name = "nightly", Arn = "arn:aws:scheduler:eu-central-1:111111111111:schedule/default/shop-nightly", State = "ENABLED" }],
             ApiKeys = [new ApiKeyStatus { Name = "partner", Fingerprint = "aaaaaaaa", Sha256 = Sha, SecretRef = new SecretKeyReference { Name = "shop-api-key-partner", Key = "apiKey" }, CreatedAt = Time }],
+            Access = new AccessStatus
+            {
+                TokenUrl = "https://shop.example.com/auth/token",
+                JwksUrl = "https://shop.example.com/auth/jwks.json",
+                SigningKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab",
+                FunctionName = "shop-shop-0a1b2c3d-_access",
+                FunctionUrl = "https://abc.lambda-url.eu-central-1.on.aws/",
+                LayerVersionArn = "arn:aws:lambda:eu-central-1:123456789012:layer:okbs-auth:1",
+                MqttEndpoint = "a1b2c3-ats.iot.eu-central-1.amazonaws.com",
+            },
             Usage = new UsageStatus { Period = "2026-11", UpdatedAt = Time, Functions = [new FunctionUsage { Name = "api", Invocations = 1000, Errors = 2, AvgDurationMs = 12.5 }] },
             ReleasedAt = Time,
             Conditions = [.. Conditions(ConditionTypes.Ready, ConditionTypes.FunctionsReady)],

@@ -1,19 +1,22 @@
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Access;
+using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
-using OpenKbs.Controllers.Projects.Components.Database;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
 /// <summary>
-/// All ten steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
+/// All eleven steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
 /// harness: the cross-step agreements hold (database statements in the execution role, sealed connection details in the functions,
 /// the distribution's OAC grant in the bucket policy, schedules targeting the real functions) and a drift check of the whole
 /// project costs reads only.
@@ -46,6 +49,20 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         // CDN -> the bucket policy grants exactly this distribution read access (storage step, next pass).
         var bucketPolicy = (await member.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = h.Names.Bucket })).Policy!;
         Assert.Contains($"distribution/{distribution}", bucketPolicy, StringComparison.Ordinal);
+
+        // Access -> CDN: /auth/* goes to the access function's URL through an origin access control of type lambda, and the
+        // function's resource policy lets exactly this distribution call the URL.
+        var config = (await member.CloudFront.GetDistributionAsync(new GetDistributionRequest { Id = distribution })).Distribution!.DistributionConfig!;
+        var functionUrl = h.Project.Status.Access!.FunctionUrl!;
+        var auth = Assert.Single(config.CacheBehaviors!.Items!);
+        Assert.Equal(("/auth/*", "https-only"), (auth.PathPattern, auth.ViewerProtocolPolicy));
+        var origin = Assert.Single(config.Origins!.Items!, o => o.Id == auth.TargetOriginId);
+        Assert.Equal(new Uri(functionUrl).Host, origin.DomainName);
+        var oacs = (await member.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!;
+        Assert.Contains(oacs, o => o.OriginAccessControlOriginType == "lambda" && o.Name == CdnRendering.FunctionOriginAccessControl(h.Names).Name);
+        var functionPolicy = (await member.Lambda.GetPolicyAsync(new GetPolicyRequest { FunctionName = AccessNames.Function(h.Names) })).Policy!;
+        Assert.Contains($"distribution/{distribution}", functionPolicy, StringComparison.Ordinal);
+        Assert.Contains("lambda:InvokeFunctionUrl", functionPolicy, StringComparison.Ordinal);
 
         // Functions -> schedules target the real function.
         var fn1 = (await member.Lambda.GetFunctionConfigurationAsync(new GetFunctionConfigurationRequest { FunctionName = h.Names.Function("fn1") })).FunctionArn;

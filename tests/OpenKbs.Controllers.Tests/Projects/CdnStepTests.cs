@@ -4,8 +4,8 @@ using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Testing.Moto;
 using OpenKbs.Controllers.Projects.Components.Cdn;
+using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

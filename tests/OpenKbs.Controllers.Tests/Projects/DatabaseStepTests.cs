@@ -2,9 +2,9 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Projects;
-using OpenKbs.Testing.Moto;
 using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Testing.Moto;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 

@@ -12,9 +12,10 @@ using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
-using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Artifact;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
@@ -215,13 +216,14 @@ internal sealed class ProjectStepHarness : IDisposable
         return h;
     }
 
-    /// <summary>All eleven steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
+    /// <summary>All twelve steps in recipe order (<see cref="ProjectSteps"/>; fresh instances).</summary>
     public IReadOnlyList<IProjectStep> AllSteps() => new ProjectSteps(
         new StorageStep(_loggers.CreateLogger<StorageStep>()),
         new ArtifactStep(Options),
         new DatabaseStep(_loggers.CreateLogger<DatabaseStep>()),
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(Secrets),
+        new AccessStep(_loggers.CreateLogger<AccessStep>()),
         new AuditStep(),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
@@ -238,6 +240,14 @@ internal sealed class ProjectStepHarness : IDisposable
         new ApiKeyStagingStep(Secrets),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
         new ApiKeysStep(Secrets),
+    ];
+
+    /// <summary><see cref="Steps"/> with the access step after the key staging (as in <see cref="ProjectSteps"/>).</summary>
+    public IReadOnlyList<IProjectStep> StepsWithAccess() =>
+    [
+        .. Steps().Take(4),
+        new AccessStep(_loggers.CreateLogger<AccessStep>()),
+        .. Steps().Skip(4),
     ];
 
     /// <summary>

@@ -49,7 +49,9 @@ public sealed class ProjectLifecycleTests(TwoTenantsFixture fixture) : IClassFix
 
         // Functions: nodejs24.x in the home region, configured from the spec.
         var functions = (await client.JsonAsync("lambda", "list-functions")).GetProperty("Functions").EnumerateArray().ToList();
-        Assert.Equal(a.Spec.Functions!.Count, functions.Count);
+        // The spec's functions plus the access function (docs/access.md: the example has API keys, so access is on).
+        Assert.Equal(a.Spec.Functions!.Count + 1, functions.Count);
+        Assert.Single(functions, f => f.GetProperty("FunctionName").GetString()!.EndsWith("_access", StringComparison.Ordinal));
         Assert.All(functions, f => Assert.Equal("nodejs24.x", f.GetProperty("Runtime").GetString()));
         Assert.All(functions, f => Assert.Contains($":{Region}:{client.AccountId}:function:", f.GetProperty("FunctionArn").GetString(), StringComparison.Ordinal));
         Assert.Contains(functions, f => f.GetProperty("FunctionName").GetString()!.EndsWith("-api", StringComparison.Ordinal) && f.GetProperty("MemorySize").GetInt32() == 256);

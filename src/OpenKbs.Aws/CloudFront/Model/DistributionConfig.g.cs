@@ -11,6 +11,7 @@ public sealed record DistributionConfig
     public string? DefaultRootObject { get; init; }
     public Origins? Origins { get; init; }
     public DefaultCacheBehavior? DefaultCacheBehavior { get; init; }
+    public CacheBehaviors? CacheBehaviors { get; init; }
     public string Comment { get; init; } = "";
     public string? PriceClass { get; init; }
     public bool Enabled { get; init; }

@@ -3,7 +3,7 @@
 #nullable enable
 namespace OpenKbs.Aws.CloudFront.Model;
 
-/// <summary>SigningProtocol sigv4, SigningBehavior always, OriginAccessControlOriginType s3.</summary>
+/// <summary>SigningProtocol sigv4, SigningBehavior always, OriginAccessControlOriginType s3 (a bucket) or lambda (a Function URL with AWS_IAM auth).</summary>
 public sealed record OriginAccessControlConfig
 {
     public string? Name { get; init; }

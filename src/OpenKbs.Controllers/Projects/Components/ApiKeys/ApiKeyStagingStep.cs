@@ -3,8 +3,8 @@ using System.Text.Json;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Crypto;
-using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared.Recipes;
 
 namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 

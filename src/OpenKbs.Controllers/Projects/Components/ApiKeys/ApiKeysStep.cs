@@ -1,8 +1,8 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using OpenKbs.Controllers.Projects.Components.Functions;
 
 namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 
@@ -23,7 +23,8 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
     public async Task<StepOutcome> RunAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var converged = context.Facts.Find<FunctionFacts>()?.Converged == true;
+        // The access function (docs/access.md) checks keys too: it must have the new set before hand-over and revocation.
+        var converged = context.Facts.Find<FunctionFacts>()?.Converged == true && context.Facts.Find<Access.AccessFacts>()?.Converged != false;
         if (context.Facts.Find<ApiKeyFacts>()?.Plan is not { } plan)
         {
             if (context.Spec.ApiKeys is not { Count: > 0 })

@@ -20,6 +20,7 @@ internal static class CdnRendering
     public const string CacheBehavior = "DefaultCacheBehavior";
     public const string Origin = "Origins";
     public const string Comment = "Comment";
+    public const string CacheBehaviors = "CacheBehaviors";
 
     /// <summary>The comment that marks the project's distribution: ListDistributions finds it by this after a lost create answer.</summary>
     public static string DistributionComment(ProjectNames names) => $"openkbs project {names.OriginAccessControl}";
@@ -34,8 +35,23 @@ internal static class CdnRendering
         OriginAccessControlOriginType = "s3",
     };
 
-    /// <summary>The desired config; <paramref name="enabled"/> false while a distribution is being switched off.</summary>
-    public static DistributionConfig Desired(ProjectNames names, CdnSpec spec, string bucket, string region, string originAccessControlId, bool enabled = true)
+    /// <summary>The origin access control of the access function's URL origin (docs/access.md): Lambda, SigV4, always signed.</summary>
+    public static OriginAccessControlConfig FunctionOriginAccessControl(ProjectNames names) => new()
+    {
+        Name = $"okbs-{names.Base(45)}-{names.Hash}-auth",
+        Description = $"OpenKBS project {names.Namespace}/{names.Name}: CloudFront calls the access function's URL",
+        SigningProtocol = "sigv4",
+        SigningBehavior = "always",
+        OriginAccessControlOriginType = "lambda",
+    };
+
+    /// <summary>The path CloudFront routes to the access function.</summary>
+    public const string AuthPath = "/auth/*";
+
+    /// <summary>The desired config; <paramref name="enabled"/> false while a distribution is being switched off. With
+    /// <paramref name="functionUrl"/> and its origin access control, <see cref="AuthPath"/> goes to the access function.</summary>
+    public static DistributionConfig Desired(ProjectNames names, CdnSpec spec, string bucket, string region, string originAccessControlId, bool enabled = true,
+        string? functionUrl = null, string? functionOriginAccessControlId = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(spec);
@@ -51,6 +67,11 @@ internal static class CdnRendering
             AcmCertificateArn = spec.AcmCertificateArn,
             Aliases = [.. (spec.Aliases ?? []).Order(StringComparer.Ordinal)],
         });
+
+        if (functionUrl is not null && functionOriginAccessControlId is not null)
+        {
+            config = WithAccessFunction(config, new Uri(functionUrl).Host, functionOriginAccessControlId);
+        }
 
         // Say explicitly that the default certificate is not used: a reader that assumes it when the field is absent (moto
         // does) would otherwise report the default certificate, and drift checks would rewrite the distribution forever.
@@ -98,11 +119,19 @@ internal static class CdnRendering
         }
 
         var origins = current.Origins?.Items ?? [];
-        var want = desired.Origins!.Items![0];
-        if (origins.Count != 1 || origins[0].Id != want.Id || origins[0].DomainName != want.DomainName
-            || (origins[0].OriginAccessControlId is { } oac && oac != want.OriginAccessControlId))
+        var wanted = desired.Origins!.Items!;
+        if (origins.Count != wanted.Count || origins.Zip(wanted).Any(p => p.First.Id != p.Second.Id || p.First.DomainName != p.Second.DomainName
+            || (p.First.OriginAccessControlId is { } oac && oac != p.Second.OriginAccessControlId)))
         {
             paths.Add(Origin);
+        }
+
+        var behaviours = current.CacheBehaviors?.Items ?? [];
+        var wantedBehaviours = desired.CacheBehaviors?.Items ?? [];
+        if (behaviours.Count != wantedBehaviours.Count || behaviours.Zip(wantedBehaviours).Any(p => p.First.PathPattern != p.Second.PathPattern
+            || p.First.TargetOriginId != p.Second.TargetOriginId || p.First.ViewerProtocolPolicy != p.Second.ViewerProtocolPolicy))
+        {
+            paths.Add(CacheBehaviors);
         }
 
         if (current.Comment != desired.Comment)
@@ -111,6 +140,51 @@ internal static class CdnRendering
         }
 
         return paths;
+    }
+
+    /// <summary>
+    /// Adds the access function's URL as an HTTPS origin (signed by its origin access control) and the <see cref="AuthPath"/>
+    /// behaviour: every method, HTTPS only, no caching (managed CachingDisabled), the viewer's headers except Host (managed
+    /// AllViewerExceptHostHeader: a Function URL answers only to its own host name).
+    /// </summary>
+    private static DistributionConfig WithAccessFunction(DistributionConfig config, string host, string originAccessControlId)
+    {
+        const string originId = "access-function";
+        var origin = new Origin
+        {
+            Id = originId,
+            DomainName = host,
+            OriginPath = string.Empty,
+            CustomOriginConfig = new CustomOriginConfig
+            {
+                HTTPPort = 80,
+                HTTPSPort = 443,
+                OriginProtocolPolicy = "https-only",
+                OriginSslProtocols = new OriginSslProtocols { Quantity = 1, Items = ["TLSv1.2"] },
+            },
+            OriginAccessControlId = originAccessControlId,
+        };
+        var behaviour = new CacheBehavior
+        {
+            PathPattern = AuthPath,
+            TargetOriginId = originId,
+            ViewerProtocolPolicy = "https-only",
+            AllowedMethods = new AllowedMethods
+            {
+                Quantity = 7,
+                Items = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                CachedMethods = new CachedMethods { Quantity = 2, Items = ["GET", "HEAD"] },
+            },
+            Compress = true,
+            CachePolicyId = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            OriginRequestPolicyId = "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        };
+        List<Origin> origins = [.. config.Origins!.Items!, origin];
+        return config with
+        {
+            Origins = new Origins { Quantity = origins.Count, Items = origins },
+            CacheBehaviors = new CacheBehaviors { Quantity = 1, Items = [behaviour] },
+        };
     }
 
     /// <summary>Where clients reach the project: the first alias (the distribution answers there with TLSv1.2_2021), else its domain.</summary>

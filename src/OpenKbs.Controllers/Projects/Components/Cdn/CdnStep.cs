@@ -55,8 +55,10 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         var found = await FindAsync(context, cancellationToken);
         var oacId = found?.Distribution.DistributionConfig?.Origins?.Items is [{ OriginAccessControlId: { Length: > 0 } echoed }, ..]
             ? echoed
-            : await EnsureOriginAccessControlAsync(context, create: true, cancellationToken);
-        var desired = CdnRendering.Desired(names, spec, bucket, context.Region, oacId!, enabled);
+            : await EnsureOriginAccessControlAsync(context, CdnRendering.OriginAccessControl(names), create: true, cancellationToken);
+        var functionUrl = context.Facts.Find<Access.AccessFacts>()?.FunctionUrl; // /auth/* to the access function (docs/access.md)
+        var functionOac = functionUrl is null ? null : await EnsureOriginAccessControlAsync(context, CdnRendering.FunctionOriginAccessControl(names), create: true, cancellationToken);
+        var desired = CdnRendering.Desired(names, spec, bucket, context.Region, oacId!, enabled, functionUrl, functionOac);
 
         if (found is null)
         {
@@ -152,19 +154,22 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         var found = await FindAsync(context, cancellationToken);
         if (found is null)
         {
-            if (policy == ProjectDeletionPolicy.Delete && await EnsureOriginAccessControlAsync(context, create: false, cancellationToken) is { } oac)
+            foreach (var oacConfig in new[] { CdnRendering.OriginAccessControl(context.Names), CdnRendering.FunctionOriginAccessControl(context.Names) })
             {
-                try
+                if (policy == ProjectDeletionPolicy.Delete && await EnsureOriginAccessControlAsync(context, oacConfig, create: false, cancellationToken) is { } oac)
                 {
-                    var current = await cloudFront.GetOriginAccessControlAsync(new GetOriginAccessControlRequest { Id = oac }, cancellationToken);
-                    await cloudFront.DeleteOriginAccessControlAsync(new DeleteOriginAccessControlRequest { Id = oac, IfMatch = current.ETag }, cancellationToken);
-                }
-                catch (AwsServiceException ex) when (ex.IsConflict)
-                {
-                    return Wait(context, ConditionReasons.Deleting, $"origin access control {oac} is still in use");
-                }
-                catch (AwsServiceException ex) when (ex.IsNotFound)
-                {
+                    try
+                    {
+                        var current = await cloudFront.GetOriginAccessControlAsync(new GetOriginAccessControlRequest { Id = oac }, cancellationToken);
+                        await cloudFront.DeleteOriginAccessControlAsync(new DeleteOriginAccessControlRequest { Id = oac, IfMatch = current.ETag }, cancellationToken);
+                    }
+                    catch (AwsServiceException ex) when (ex.IsConflict)
+                    {
+                        return Wait(context, ConditionReasons.Deleting, $"origin access control {oac} is still in use");
+                    }
+                    catch (AwsServiceException ex) when (ex.IsNotFound)
+                    {
+                    }
                 }
             }
 
@@ -247,11 +252,11 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         }
     }
 
-    /// <summary>The project's origin access control id (by name), created when missing and <paramref name="create"/>.</summary>
-    private static async Task<string?> EnsureOriginAccessControlAsync(ProjectContext context, bool create, CancellationToken cancellationToken)
+    /// <summary>The id of the origin access control <paramref name="config"/> names, created when missing and <paramref name="create"/>.</summary>
+    private static async Task<string?> EnsureOriginAccessControlAsync(ProjectContext context, OriginAccessControlConfig config, bool create, CancellationToken cancellationToken)
     {
         var cloudFront = context.Aws.CloudFront;
-        var name = context.Names.OriginAccessControl;
+        var name = config.Name;
         var existing = (await cloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest(), cancellationToken)).OriginAccessControlList?.Items?
             .FirstOrDefault(o => o.Name == name)?.Id;
         if (existing is not null || !create)
@@ -261,7 +266,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
         try
         {
-            return (await cloudFront.CreateOriginAccessControlAsync(new CreateOriginAccessControlRequest { OriginAccessControlConfig = CdnRendering.OriginAccessControl(context.Names) }, cancellationToken))
+            return (await cloudFront.CreateOriginAccessControlAsync(new CreateOriginAccessControlRequest { OriginAccessControlConfig = config }, cancellationToken))
                 .OriginAccessControl!.Id;
         }
         catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.OriginAccessControlAlreadyExists)

@@ -3,9 +3,9 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Rds.Model;
+using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Projects.Components.Database;
 

@@ -1,19 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
-using LambdaEnvironment = OpenKbs.Aws.Lambda.Model.Environment;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Crypto;
 using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Controllers.Projects.Components.ApiKeys;
+using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Audit;
+using OpenKbs.Controllers.Projects.Components.ExecutionRole;
+using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using OpenKbs.Controllers.Projects.Components.ApiKeys;
-using OpenKbs.Controllers.Projects.Components.ExecutionRole;
-using OpenKbs.Controllers.Projects.Components.Artifact;
-using OpenKbs.Controllers.Projects.Components.Storage;
+using LambdaEnvironment = OpenKbs.Aws.Lambda.Model.Environment;
 
 namespace OpenKbs.Controllers.Projects.Components.Functions;
 
@@ -85,7 +85,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
         foreach (var function in functions)
         {
             var desired = Render(context, function, seals.Digests, role.RoleArn, artifact);
-            var (outcome, state) = await ConvergeAsync(context, desired, seals, cancellationToken);
+            var (outcome, state) = await ConvergeAsync(logger, context, desired, seals, cancellationToken);
             observed.Add(state);
             outcomes.Add(outcome);
             if (outcome.IsReady)
@@ -213,7 +213,8 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private async Task<(StepOutcome Outcome, FunctionStatus State)> ConvergeAsync(ProjectContext context, FunctionDesired desired, SealCache seals, CancellationToken cancellationToken)
+    /// <summary>Converges one function to <paramref name="desired"/> (also the access component's function: docs/access.md).</summary>
+    internal static async Task<(StepOutcome Outcome, FunctionStatus State)> ConvergeAsync(ILogger logger, ProjectContext context, FunctionDesired desired, SealCache seals, CancellationToken cancellationToken)
     {
         var lambda = context.Aws.Lambda;
         var state = new FunctionStatus { Name = desired.SpecName };
@@ -443,7 +444,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
     private static partial void LogDelta(ILogger logger, string key, string function, string delta);
 
     /// <summary>The sealed settings of one pass: digests up front, each envelope sealed at most once (only when a function needs it).</summary>
-    private sealed class SealCache(ProjectContext context, string keyArn, IReadOnlyDictionary<string, byte[]> settings)
+    internal sealed class SealCache(ProjectContext context, string keyArn, IReadOnlyDictionary<string, byte[]> settings)
     {
         private readonly Dictionary<string, string> _sealed = new(StringComparer.Ordinal);
 

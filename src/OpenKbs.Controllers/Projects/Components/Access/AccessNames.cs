@@ -1,0 +1,27 @@
+namespace OpenKbs.Controllers.Projects.Components.Access;
+
+/// <summary>
+/// The AWS names of a project's access objects, derived like <see cref="ProjectNames"/> (cleaned <c>{namespace}-{name}</c> cut
+/// to the limit, plus the uid hash). The function name deliberately does not start with <see cref="ProjectNames.FunctionPrefix"/>
+/// (an underscore where the prefix has '-'): the functions step deletes every function under that prefix that is not in the spec.
+/// </summary>
+internal static class AccessNames
+{
+    /// <summary>The access function (at most 22 + 1 + 8 + 7 = 38 characters).</summary>
+    public static string Function(ProjectNames names) => $"{names.Base(22)}-{names.Hash}_access";
+
+    /// <summary>The access function's own execution role (at most 64 characters): the client functions cannot sign tokens.</summary>
+    public static string Role(ProjectNames names) => $"okbs-{names.Base(43)}-{names.Hash}-access";
+
+    /// <summary>The inline policy of the access role.</summary>
+    public const string RolePolicy = "openkbs-access";
+
+    /// <summary>The alias of the project's RSA signing key.</summary>
+    public static string SigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing";
+
+    /// <summary>The <c>@openkbs/auth</c> layer of the project.</summary>
+    public static string Layer(ProjectNames names) => $"okbs-{names.Base(40)}-{names.Hash}-auth";
+
+    /// <summary>Where the access function's zip is kept in the project bucket, content-addressed.</summary>
+    public static string CodeKey(string sha256) => $"openkbs/access/sha256/{sha256}.zip";
+}

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Iam.Model;
+using OpenKbs.Aws.Kms.Model;
+using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Projects.Components.Access;
+using OpenKbs.Controllers.Tests.Support;
+using OpenKbs.Testing.Moto;
+using Xunit.Abstractions;
+
+namespace OpenKbs.Controllers.Tests.Projects;
+
+/// <summary>
+/// The issue-14 proof on the operator side (docs/access.md, "Tests"): the steps deploy a project with API keys against moto
+/// (with the sandbox realism); the access function's code and environment are then taken from Lambda as deployed (GetFunction:
+/// the environment, the CodeSha256 and the code location; moto's location is not downloadable, so the object it names is read
+/// from the project bucket and must hash to CodeSha256) and its handler runs with Node.js against the same moto, as its own
+/// execution role (STS AssumeRole). The current key gets a token that .NET's RSA verifies with the public key of the function's
+/// own JWKS (KMS GetPublicKey); a wrong key gets 401; after a new version the rotated-out key gets 401 and the new one a token. A Function URL opened behind the operator's back
+/// (AuthType NONE) is put back to AWS_IAM on the next pass.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>
+{
+    private static readonly string AccessDirectory = FindAccessDirectory();
+
+    [SkippableFact]
+    public async Task The_deployed_access_function_issues_tokens_dotnet_RSA_verifies_and_refuses_wrong_and_rotated_keys()
+    {
+        Skip.If(!Directory.Exists(Path.Combine(AccessDirectory, "node_modules", "@aws-sdk", "client-kms")),
+            "src/OpenKbs.Access/node_modules is missing (make access-test installs it: npm ci)");
+        var clock = Stopwatch.StartNew();
+        var spec = ProjectFixtures.Spec() with { Access = new AccessSpec { TokenLifetimeSeconds = 600 } };
+        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
+        var (artifact, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", artifact, sha);
+
+        var outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        var access = h.Project.Status!.Access!;
+        var functionName = AccessNames.Function(h.Names);
+        Assert.Equal(functionName, access.FunctionName);
+
+        // The signing key: RSA_2048, SIGN_VERIFY, enabled, the project's tags; the Function URL: IAM auth; the layer published once.
+        var key = (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.SigningKeyAlias(h.Names) })).KeyMetadata!;
+        Assert.Equal(("RSA_2048", "SIGN_VERIFY", "Enabled", access.SigningKeyId), (key.KeySpec, key.KeyUsage, key.KeyState, key.KeyId));
+        var keyTags = (await h.Member.Kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = key.Arn! })).Tags;
+        Assert.Contains(keyTags, t => t.TagKey == OpenKbs.Api.Labels.Uid && t.TagValue == h.Project.Metadata.Uid);
+        Assert.Equal("AWS_IAM", (await h.Member.Lambda.GetFunctionUrlConfigAsync(new GetFunctionUrlConfigRequest { FunctionName = functionName })).AuthType);
+        Assert.Single((await h.Member.Lambda.ListLayerVersionsAsync(new ListLayerVersionsRequest { LayerName = AccessNames.Layer(h.Names) })).LayerVersions);
+        var policy = (await h.Member.Iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = AccessNames.Role(h.Names), PolicyName = AccessNames.RolePolicy })).PolicyDocument!;
+        Assert.Contains("kms:Sign", policy, StringComparison.Ordinal);
+        var clientRole = (await h.Member.Iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = h.Names.ExecutionRole, PolicyName = Controllers.Projects.ProjectNames.ExecutionRolePolicy })).PolicyDocument!;
+        Assert.DoesNotContain("kms:Sign", clientRole, StringComparison.Ordinal); // client code cannot mint tokens
+
+        var first = await KeyAsync(h);
+        var wrong = first[..^1] + (first.EndsWith('A') ? 'B' : 'A');
+        var answers = await RunDeployedAsync(h, [Token(first), Token(wrong), Jwks()]);
+        Assert.Equal(200, (int)answers[0]!["statusCode"]!);
+        Assert.Equal((401, """{"error":"invalid credentials"}"""), ((int)answers[1]!["statusCode"]!, (string)answers[1]!["body"]!));
+        var token = (string)JsonNode.Parse((string)answers[0]!["body"]!)!["access_token"]!;
+        var claims = Verify(token, JsonNode.Parse((string)answers[2]!["body"]!)!, key.KeyId!);
+        Assert.Equal($"urn:openkbs:project:{h.Project.Metadata.Uid}", (string)claims["aud"]!);
+        Assert.Equal(("partner", "orders:read"), ((string)claims["sub"]!, (string)claims["scope"]!));
+        Assert.Equal(600, (long)claims["exp"]! - (long)claims["iat"]!);
+
+        // A new version rotates the keys: the function's environment changes; the old key is refused, the new one gets a token.
+        var (artifact2, sha2) = await h.UploadArtifactAsync("1.0.1", "export const handler = async () => ({ statusCode: 201 });");
+        h.Deploy("1.0.1", artifact2, sha2);
+        outcomes = await h.ConvergeAsync(maxPasses: 30, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        var second = await KeyAsync(h);
+        Assert.NotEqual(first, second);
+        answers = await RunDeployedAsync(h, [Token(first), Token(second), Jwks()]);
+        Assert.Equal(401, (int)answers[0]!["statusCode"]!);
+        Assert.Equal(200, (int)answers[1]!["statusCode"]!);
+        Verify((string)JsonNode.Parse((string)answers[1]!["body"]!)!["access_token"]!, JsonNode.Parse((string)answers[2]!["body"]!)!, key.KeyId!);
+        Assert.Single((await h.Member.Lambda.ListLayerVersionsAsync(new ListLayerVersionsRequest { LayerName = AccessNames.Layer(h.Names) })).LayerVersions);
+
+        // The drift check of the access step alone: reads only.
+        var audited = h.Audit.Records.Count;
+        var requests = h.Log.Operations.Count;
+        var drift = await h.PassAsync(h.StepsWithAccess);
+        Assert.All(drift.Values, o => Assert.True(o.IsReady, o.ToString()));
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+        output.WriteLine($"drift check (storage .. api keys with access): {h.Log.Operations.Count - requests} AWS requests, all reads");
+
+        // Drift: the Function URL opened to the public (AuthType NONE) behind the operator's back is put back to AWS_IAM.
+        await h.Member.Lambda.UpdateFunctionUrlConfigAsync(new UpdateFunctionUrlConfigRequest { FunctionName = functionName, AuthType = "NONE" });
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Equal("AWS_IAM", (await h.Member.Lambda.GetFunctionUrlConfigAsync(new GetFunctionUrlConfigRequest { FunctionName = functionName })).AuthType);
+        Assert.Contains(h.Events, e => e.Contains("put back to AWS_IAM", StringComparison.Ordinal));
+        output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static JsonObject Token(string apiKey) => Call("POST", "/auth/token", new JsonObject { ["x-api-key"] = apiKey });
+
+    private static JsonObject Jwks() => Call("GET", "/auth/jwks.json", []);
+
+    private static JsonObject Call(string method, string path, JsonObject headers) =>
+        new() { ["rawPath"] = path, ["headers"] = headers, ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = method } } };
+
+    /// <summary>The plaintext key "partner" as handed over in the Secret.</summary>
+    private static async Task<string> KeyAsync(ProjectStepHarness h) =>
+        (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!.Keys["partner"];
+
+    /// <summary>
+    /// Takes the access function from Lambda (GetFunction), checks the code against CodeSha256, unpacks it and runs its handler with
+    /// node for <paramref name="events"/>, with the deployed environment, as the function's execution role, against moto.
+    /// </summary>
+    private async Task<JsonArray> RunDeployedAsync(ProjectStepHarness h, JsonObject[] events)
+    {
+        var function = await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = AccessNames.Function(h.Names) });
+        var location = new Uri(function.Code!.Location!);
+        using var got = await h.Member.S3.GetObjectAsync(new GetObjectRequest { BucketName = h.Names.Bucket, Key = location.AbsolutePath.TrimStart('/') });
+        using var zip = new MemoryStream();
+        await got.ResponseStream.CopyToAsync(zip);
+        Assert.Equal(function.Configuration!.CodeSha256, Convert.ToBase64String(SHA256.HashData(zip.ToArray())));
+        var code = Directory.CreateTempSubdirectory("okbs-access-");
+        try
+        {
+            zip.Position = 0;
+            await ZipFile.ExtractToDirectoryAsync(zip, code.FullName);
+            var environment = new JsonObject();
+            foreach (var (name, value) in function.Configuration.Environment!.Variables!)
+            {
+                environment[name] = value;
+            }
+
+            var input = new JsonObject
+            {
+                ["code"] = code.FullName,
+                ["roleArn"] = function.Configuration.Role,
+                ["environment"] = environment,
+                ["events"] = new JsonArray([.. events]),
+            };
+            return JsonNode.Parse(await NodeAsync(input.ToJsonString()))!.AsArray();
+        }
+        finally
+        {
+            code.Delete(recursive: true);
+        }
+    }
+
+    private async Task<string> NodeAsync(string input)
+    {
+        // The driver assumes the function's role (moto maps the session to the client account), sets the deployed environment,
+        // then loads the deployed index.js. NODE_PATH stands in for the nodejs24.x runtime's own AWS SDK; @openkbs/auth comes
+        // from the deployed zip itself.
+        const string driver = """
+            const { STSClient, AssumeRoleCommand } = require('@aws-sdk/client-sts');
+            const input = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+            (async () => {
+              const { Credentials: c } = await new STSClient({}).send(new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: 'access-proof', DurationSeconds: 900 }));
+              Object.assign(process.env, input.environment, { AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken });
+              const access = require(require('node:path').join(input.code, 'index.js'));
+              const answers = [];
+              for (const event of input.events) answers.push(await access.handler(event));
+              process.stdout.write(JSON.stringify(answers));
+            })().catch((e) => { console.error(e); process.exit(1); });
+            """;
+        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-e");
+        start.ArgumentList.Add(driver);
+        start.Environment["NODE_PATH"] = Path.Combine(AccessDirectory, "node_modules");
+        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/');
+        start.Environment["AWS_REGION"] = ProjectStepHarness.Region;
+        start.Environment["AWS_ACCESS_KEY_ID"] = moto.AccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = moto.SecretAccessKey;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stderr);
+        output.WriteLine($"node: {(await stderr).Trim()}");
+        return await stdout;
+    }
+
+    /// <summary>Verifies an RS256 token with .NET's RSA and the JWKS key its kid names (which must be <paramref name="keyId"/>); a tampered copy must fail.</summary>
+    private static JsonNode Verify(string token, JsonNode jwks, string keyId)
+    {
+        var parts = token.Split('.');
+        var header = JsonNode.Parse(FromBase64Url(parts[0]))!;
+        Assert.Equal(("RS256", keyId), ((string)header["alg"]!, (string)header["kid"]!));
+        var jwk = jwks["keys"]!.AsArray().Single(k => (string)k!["kid"]! == keyId)!;
+        using var rsa = RSA.Create(new RSAParameters { Modulus = FromBase64Url((string)jwk["n"]!), Exponent = FromBase64Url((string)jwk["e"]!) });
+        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var signature = FromBase64Url(parts[2]);
+        Assert.True(rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        signed[^1] ^= 1;
+        Assert.False(rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return JsonNode.Parse(FromBase64Url(parts[1]))!;
+    }
+
+    private static byte[] FromBase64Url(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (text.Length % 4)) % 4));
+
+    private static string FindAccessDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "src", "OpenKbs.Access", "package.json")))
+            {
+                return Path.Combine(dir.FullName, "src", "OpenKbs.Access");
+            }
+        }
+
+        throw new InvalidOperationException("src/OpenKbs.Access not found above " + AppContext.BaseDirectory);
+    }
+}
