@@ -100,6 +100,10 @@ public static class OperatorPermissions
         [
             LambdaClient.CreateFunction, LambdaClient.GetFunction, LambdaClient.UpdateFunctionCode, LambdaClient.UpdateFunctionConfiguration,
             LambdaClient.DeleteFunction, LambdaClient.TagResource, LambdaClient.UntagResource,
+
+            // The project's access function: its Function URL (IAM auth) and the permission for the project's distribution.
+            LambdaClient.CreateFunctionUrlConfig, LambdaClient.UpdateFunctionUrlConfig, LambdaClient.DeleteFunctionUrlConfig,
+            LambdaClient.AddPermission, LambdaClient.RemovePermission,
         ];
         IReadOnlyList<AwsOperation> database =
         [
@@ -145,7 +149,8 @@ public static class OperatorPermissions
                 Conditions(("StringEquals", "iam:PassedToService", ["lambda.amazonaws.com", "scheduler.amazonaws.com"]))),
             Statement("ProbeAccessRole", [IamClient.GetRole], "iam", [$"arn:aws:iam::*:role/{options.MemberRoleName}"]),
             Statement("Functions", functions, "lambda", ["arn:aws:lambda:*:*:function:*"], regional),
-            Statement("ListFunctions", [LambdaClient.ListFunctions], "lambda", ["*"], regional),
+            Statement("ListFunctions", [LambdaClient.ListFunctions, LambdaClient.ListLayerVersions], "lambda", ["*"], regional),
+            Statement("AccessLayers", [LambdaClient.PublishLayerVersion], "lambda", [$"arn:aws:lambda:*:*:layer:{NamePrefix}*"], regional),
             Statement(
                 "Database",
                 database,

@@ -16,7 +16,7 @@ using Xunit.Abstractions;
 namespace OpenKbs.Controllers.Tests.Projects;
 
 /// <summary>
-/// All eleven steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
+/// All twelve steps in recipe order (<see cref="ProjectSteps"/>) against moto with the sandbox realism, on the storage/functions
 /// harness: the cross-step agreements hold (database statements in the execution role, sealed connection details in the functions,
 /// the distribution's OAC grant in the bucket policy, schedules targeting the real functions) and a drift check of the whole
 /// project costs reads only.
@@ -33,7 +33,7 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         var last = await h.ConvergeAsync(maxPasses: 40, All);
 
         Assert.DoesNotContain(last.Values, o => o.Kind == StepOutcomeKind.Terminal);
-        Assert.True(last.Count == 11 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.True(last.Count == 12 && last.Values.All(o => o.IsReady), string.Join("; ", last.Select(o => $"{o.Key}: {o.Value}")));
         var member = h.Member;
         var cluster = h.Project.Status!.Database!;
         var distribution = h.Project.Status.Cdn!.DistributionId!;
@@ -60,7 +60,7 @@ public sealed class AllStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFixtur
         Assert.Equal(new Uri(functionUrl).Host, origin.DomainName);
         var oacs = (await member.CloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest())).OriginAccessControlList!.Items!;
         Assert.Contains(oacs, o => o.OriginAccessControlOriginType == "lambda" && o.Name == CdnRendering.FunctionOriginAccessControl(h.Names).Name);
-        var functionPolicy = (await member.Lambda.GetPolicyAsync(new GetPolicyRequest { FunctionName = AccessNames.Function(h.Names) })).Policy!;
+        var functionPolicy = (await member.Lambda.GetPolicyAsync(new OpenKbs.Aws.Lambda.Model.GetPolicyRequest { FunctionName = AccessNames.Function(h.Names) })).Policy!;
         Assert.Contains($"distribution/{distribution}", functionPolicy, StringComparison.Ordinal);
         Assert.Contains("lambda:InvokeFunctionUrl", functionPolicy, StringComparison.Ordinal);
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
-using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
@@ -10,10 +9,10 @@ using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
 using OpenKbs.Controllers.Projects.Components.Functions;
+using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using IamTag = OpenKbs.Aws.Iam.Model.Tag;
 using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Access;
@@ -146,16 +145,11 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             return StepOutcome.Progressing(ConditionReasons.Deleting, $"function {functionName} is busy ({ex.ErrorCode})", context.Options.WaitForLambda, nameof(ProjectWaits.WaitForLambda));
         }
 
-        var iam = context.Aws.Iam;
+        var roles = new RoleManager(context.Aws.Iam);
         var role = AccessNames.Role(context.Names);
         try
         {
-            foreach (var name in (await iam.ListRolePoliciesAsync(new ListRolePoliciesRequest { RoleName = role }, cancellationToken)).PolicyNames)
-            {
-                await iam.DeleteRolePolicyAsync(new DeleteRolePolicyRequest { RoleName = role, PolicyName = name }, cancellationToken);
-            }
-
-            await iam.DeleteRoleAsync(new DeleteRoleRequest { RoleName = role }, cancellationToken);
+            await roles.DeleteAsync(role, cancellationToken);
         }
         catch (AwsServiceException ex) when (ex.IsNotFound)
         {
@@ -219,64 +213,23 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
     /// <summary>The access role (created when missing; trust and inline policy put back when they differ); null when it is another owner's.</summary>
     private static async Task<string?> EnsureRoleAsync(ProjectContext context, string projectKeyArn, string signingKeyArn, CancellationToken cancellationToken)
     {
-        var iam = context.Aws.Iam;
-        var roleName = AccessNames.Role(context.Names);
-        var trust = AccessRendering.TrustPolicy();
-        var policy = AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn);
-        Role role;
-        try
-        {
-            role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            try
-            {
-                role = (await iam.CreateRoleAsync(new CreateRoleRequest
-                {
-                    RoleName = roleName,
-                    AssumeRolePolicyDocument = trust,
-                    Description = $"OpenKBS: the access function of Project {context.Key} (sign tokens, open the API-key hashes)",
-                    Tags = [.. context.Tags.Select(t => new IamTag { Key = t.Key, Value = t.Value })],
-                }, cancellationToken)).Role!;
-            }
-            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.EntityAlreadyExists)
-            {
-                role = (await iam.GetRoleAsync(new GetRoleRequest { RoleName = roleName }, cancellationToken)).Role!;
-            }
-        }
-
-        var tags = role.Tags ?? (await iam.ListRoleTagsAsync(new ListRoleTagsRequest { RoleName = roleName }, cancellationToken)).Tags;
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        var roles = new RoleManager(context.Aws.Iam);
+        var desired = new RoleDesired(
+            AccessNames.Role(context.Names),
+            $"OpenKBS: the access function of Project {context.Key} (sign tokens, open the API-key hashes)",
+            AccessRendering.TrustPolicy(),
+            AccessNames.RolePolicy,
+            AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn),
+            context.Tags,
+            OnlyThisPolicy: true);
+        var role = await roles.GetAsync(desired.Name, cancellationToken) ?? await roles.CreateAsync(desired, cancellationToken);
+        var observed = await roles.ObserveAsync(role, desired, cancellationToken);
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
             return null;
         }
 
-        if (!PolicyDocuments.Equivalent(role.AssumeRolePolicyDocument, trust))
-        {
-            await iam.UpdateAssumeRolePolicyAsync(new UpdateAssumeRolePolicyRequest { RoleName = roleName, PolicyDocument = trust }, cancellationToken);
-        }
-
-        string? current = null;
-        try
-        {
-            current = (await iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = roleName, PolicyName = AccessNames.RolePolicy }, cancellationToken)).PolicyDocument;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (!PolicyDocuments.Equivalent(current, policy))
-        {
-            await iam.PutRolePolicyAsync(new PutRolePolicyRequest { RoleName = roleName, PolicyName = AccessNames.RolePolicy, PolicyDocument = policy }, cancellationToken);
-        }
-
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value).ToList();
-        if (missing.Count > 0)
-        {
-            await iam.TagRoleAsync(new TagRoleRequest { RoleName = roleName, Tags = [.. missing.Select(t => new IamTag { Key = t.Key, Value = t.Value })] }, cancellationToken);
-        }
-
+        await roles.ApplyAsync(desired, RoleDelta.Between(desired, observed), cancellationToken);
         return role.Arn!;
     }
 
