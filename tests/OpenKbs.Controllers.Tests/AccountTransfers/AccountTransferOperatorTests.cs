@@ -104,7 +104,7 @@ public sealed class AccountTransferOperatorTests(MotoServerFixture moto, CrdSand
         {
             Assert.True(document.RootElement.GetProperty("comparison").GetProperty("matches").GetBoolean(), document.RootElement.GetProperty("comparison").ToString());
             var before = document.RootElement.GetProperty("inventory").GetProperty("before");
-            Assert.Equal(2, before.GetProperty("functions").GetArrayLength());
+            Assert.Equal(3, before.GetProperty("functions").GetArrayLength()); // the two client functions and the project's access function
             Assert.True(before.GetProperty("buckets")[0].GetProperty("versions").GetInt64() >= 3);
             Assert.Equal("available", before.GetProperty("databaseClusters")[0].GetProperty("status").GetString());
         }

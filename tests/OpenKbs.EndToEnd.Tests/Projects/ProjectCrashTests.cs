@@ -83,14 +83,18 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
 
         var client = await world.ClientAsync(accountId);
         var what = $"seed {seed} ({chaos}), kills: {string.Join("; ", kills)}";
-        Assert.True((await client.KeysAsync()).Count == 1, $"{what}\nKMS keys: {string.Join(", ", await client.KeysAsync())}");
+        // Exactly the project key and the access signing key (docs/access.md), the spec's functions plus the access function.
+        var access = ready.Status!.Access;
+        var expectedKeys = new[] { ready.Status.Storage!.KmsKeyArn, access?.SigningKeyId }.OfType<string>().Select(k => k.Split('/')[^1]).Order(StringComparer.Ordinal).ToList();
+        var keys = (await client.KeysAsync()).Order(StringComparer.Ordinal).ToList();
+        Assert.True(keys.SequenceEqual(expectedKeys), $"{what}\nKMS keys: {string.Join(", ", keys)}; expected {string.Join(", ", expectedKeys)}");
         Assert.Single(await client.BucketsAsync());
-        Assert.Equal(ready.Spec.Functions!.Count, (await client.FunctionsAsync()).Count);
+        Assert.Equal(ready.Spec.Functions!.Count + (access?.FunctionName is null ? 0 : 1), (await client.FunctionsAsync()).Count);
         Assert.Single(await client.ClustersAsync());
         Assert.Single((await client.JsonAsync("rds", "describe-db-instances")).GetProperty("DBInstances").EnumerateArray());
         Assert.Single(await client.DistributionsAsync());
         var oacs = (await client.JsonAsync("cloudfront", "list-origin-access-controls")).GetProperty("OriginAccessControlList");
-        Assert.Single(oacs.TryGetProperty("Items", out var items) ? items.EnumerateArray().ToList() : []);
+        Assert.Equal(access?.FunctionUrl is null ? 1 : 2, (oacs.TryGetProperty("Items", out var items) ? items.EnumerateArray().ToList() : []).Count); // bucket (+ access function URL)
         Assert.Equal(ready.Spec.Schedules!.Count, (await client.SchedulesAsync()).Count);
         var groups = (await client.JsonAsync("scheduler", "list-schedule-groups")).GetProperty("ScheduleGroups").EnumerateArray()
             .Select(g => g.GetProperty("Name").GetString()).Where(n => n != "default").ToList();
