@@ -37,17 +37,7 @@ internal static class AccessRendering
     public static string SigningKeyPolicy(string accountId) => PolicyDocuments.Render(new JsonObject
     {
         ["Version"] = "2012-10-17",
-        ["Statement"] = new JsonArray
-        {
-            new JsonObject
-            {
-                ["Sid"] = "AccountAdministersTheKey",
-                ["Effect"] = "Allow",
-                ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{accountId}:root" },
-                ["Action"] = "kms:*",
-                ["Resource"] = "*",
-            },
-        },
+        ["Statement"] = new JsonArray { Storage.StorageRendering.AccountAdministersTheKey(accountId) },
     });
 
     /// <summary>Only Lambda may assume the access role (the same trust as the client functions' role).</summary>

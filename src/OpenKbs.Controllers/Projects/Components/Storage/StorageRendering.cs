@@ -25,14 +25,7 @@ internal static class StorageRendering
         ["Version"] = "2012-10-17",
         ["Statement"] = new JsonArray
         {
-            new JsonObject
-            {
-                ["Sid"] = "AccountAdministersTheKey",
-                ["Effect"] = "Allow",
-                ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{accountId}:root" },
-                ["Action"] = "kms:*",
-                ["Resource"] = "*",
-            },
+            AccountAdministersTheKey(accountId),
             new JsonObject
             {
                 ["Sid"] = "CloudFrontReadsThroughOriginAccessControl",
@@ -44,6 +37,16 @@ internal static class StorageRendering
             },
         },
     });
+
+    /// <summary>The statement every project key starts with: the account administers it (the AWS default, so IAM policies decide).</summary>
+    public static JsonObject AccountAdministersTheKey(string accountId) => new()
+    {
+        ["Sid"] = "AccountAdministersTheKey",
+        ["Effect"] = "Allow",
+        ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{accountId}:root" },
+        ["Action"] = "kms:*",
+        ["Resource"] = "*",
+    };
 
     /// <summary>The bucket policy: deny every non-TLS request; with a distribution, the OAC read grant for exactly that one.</summary>
     public static string BucketPolicy(string bucket, string accountId, string? distributionId) =>
