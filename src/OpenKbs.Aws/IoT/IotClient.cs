@@ -7,9 +7,6 @@ namespace OpenKbs.Aws.IoT;
 /// <summary>The hand-written IoT Core client (restJson1 over the shared pipeline; a read only, so nothing to audit).</summary>
 internal sealed class IotClient(AwsRequestPipeline pipeline, AwsCallScope scope) : AwsClientBase(pipeline, scope), IIotClient
 {
-    /// <summary>The data endpoint type: ATS-signed certificates (the legacy <c>iot:Data</c> type uses a Symantec CA).</summary>
-    public const string DataAts = "iot:Data-ATS";
-
     internal static readonly AwsOperation DescribeEndpoint = AwsOperation.Read(AwsServices.IoT, nameof(DescribeEndpoint));
 
     public Task<DescribeEndpointResponse> DescribeEndpointAsync(DescribeEndpointRequest request, CancellationToken cancellationToken = default)

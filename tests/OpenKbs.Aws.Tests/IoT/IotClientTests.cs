@@ -17,7 +17,7 @@ public sealed class IotClientTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task DescribeEndpoint_returns_the_ATS_data_endpoint_of_the_pinned_region()
     {
         using var host = new AwsTestHost(moto);
-        var endpoint = await Members.In(host).IoT.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointType = IotClient.DataAts });
+        var endpoint = await Members.In(host).IoT.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointType = IotEndpointTypes.DataAts });
         Assert.Matches(@"^[a-z0-9]+-ats\.iot\.eu-central-1\.amazonaws\.com$", endpoint.EndpointAddress);
         Assert.Empty(host.Audit.Records); // a read: nothing to audit
     }
