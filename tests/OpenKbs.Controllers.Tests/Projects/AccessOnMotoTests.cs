@@ -185,6 +185,11 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         Assert.DoesNotContain("sts:AssumeRole", Uri.UnescapeDataString(offPolicy), StringComparison.Ordinal);
         answers = await RunDeployedAsync(h, [Mqtt(deviceToken)]);
         Assert.Equal(404, (int)answers[0]!["statusCode"]!);
+
+        // Every call on and off (IoT role, DescribeEndpoint, deletion) is granted by the member access role's policy (docs/iam).
+        Assert.Contains(h.Calls.Calls, c => c.Action == "iot:DescribeEndpoint" && c.AccountId is not null);
+        var denied = h.Calls.NotGranted(AwsHost.Actor);
+        Assert.True(denied.Count == 0, string.Join("\n", denied));
     }
 
     private static JsonObject Mqtt(string? token) =>
