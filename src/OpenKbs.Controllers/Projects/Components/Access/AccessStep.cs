@@ -241,7 +241,6 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
     /// <summary>The access role (created when missing; trust and inline policy put back when they differ); null when it is another owner's.</summary>
     private static async Task<string?> EnsureRoleAsync(ProjectContext context, string projectKeyArn, string signingKeyArn, string? iotRoleArn, CancellationToken cancellationToken)
     {
-        var roles = new RoleManager(context.Aws.Iam);
         var desired = new RoleDesired(
             AccessNames.Role(context.Names),
             $"OpenKBS: the access function of Project {context.Key} (sign tokens, open the API-key hashes)",
@@ -250,21 +249,12 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn, iotRoleArn),
             context.Tags,
             OnlyThisPolicy: true);
-        var role = await roles.GetAsync(desired.Name, cancellationToken) ?? await roles.CreateAsync(desired, cancellationToken);
-        var observed = await roles.ObserveAsync(role, desired, cancellationToken);
-        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
-        {
-            return null;
-        }
-
-        await roles.ApplyAsync(desired, RoleDelta.Between(desired, observed), cancellationToken);
-        return role.Arn!;
+        return await ConvergeRoleAsync(context, desired, cancellationToken);
     }
 
     /// <summary>The IoT role (trust: the access role only; policy: the project's topic prefix only); null when it is another owner's.</summary>
     private static async Task<string?> EnsureIotRoleAsync(ProjectContext context, string accessRoleArn, CancellationToken cancellationToken)
     {
-        var roles = new RoleManager(context.Aws.Iam);
         var desired = new RoleDesired(
             AccessNames.IotRole(context.Names),
             $"OpenKBS: MQTT credentials of Project {context.Key} (assumed by its access function for 900 s; topics {AccessNames.TopicPrefix(context.Names)}* only)",
@@ -273,11 +263,18 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             AccessRendering.IotRolePolicy(context.Names, context.AccountId, context.Region),
             context.Tags,
             OnlyThisPolicy: true);
+        return await ConvergeRoleAsync(context, desired, cancellationToken);
+    }
+
+    /// <summary>A role of the access component created when missing, trust and policy put back when they differ; null when it is another owner's.</summary>
+    private static async Task<string?> ConvergeRoleAsync(ProjectContext context, RoleDesired desired, CancellationToken cancellationToken)
+    {
+        var roles = new RoleManager(context.Aws.Iam);
         var role = await roles.GetAsync(desired.Name, cancellationToken);
         if (role is null)
         {
             role = await roles.CreateAsync(desired, cancellationToken);
-            context.Event(EventType.Normal, ConditionReasons.Creating, $"MQTT role {desired.Name} created (topics {AccessNames.TopicPrefix(context.Names)}*)");
+            context.Event(EventType.Normal, ConditionReasons.Creating, $"role {desired.Name} created");
         }
 
         var observed = await roles.ObserveAsync(role, desired, cancellationToken);
