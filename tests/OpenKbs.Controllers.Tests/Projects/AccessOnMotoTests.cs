@@ -186,6 +186,19 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         answers = await RunDeployedAsync(h, [Mqtt(deviceToken)]);
         Assert.Equal(404, (int)answers[0]!["statusCode"]!);
 
+        // MQTT on again, then the Project deleted (policy Delete): the IoT role goes with the access role.
+        h.Project.Spec = h.Project.Spec with { Access = new AccessSpec { Mqtt = new MqttSpec { Enabled = true } } };
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        Assert.NotNull(h.Project.Status!.Access!.MqttEndpoint); // read again (moto answers a new host per call; AWS the same one)
+        Assert.NotNull((await h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = iotRoleName })).Role);
+        var (finalized, _) = await h.FinalizeAsync(h.StepsWithAccess().OfType<AccessStep>().Single(), ProjectDeletionPolicy.Delete);
+        Assert.True(finalized.IsReady, finalized.ToString());
+        foreach (var name in new[] { iotRoleName, AccessNames.Role(h.Names) })
+        {
+            Assert.True((await Assert.ThrowsAsync<OpenKbs.Aws.Core.AwsServiceException>(() => h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = name }))).IsNotFound);
+        }
+
         // Every call on and off (IoT role, DescribeEndpoint, deletion) is granted by the member access role's policy (docs/iam).
         Assert.Contains(h.Calls.Calls, c => c.Action == "iot:DescribeEndpoint" && c.AccountId is not null);
         var denied = h.Calls.NotGranted(AwsHost.Actor);
