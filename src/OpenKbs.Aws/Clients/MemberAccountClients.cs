@@ -1,6 +1,7 @@
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Pipeline;
@@ -26,6 +27,8 @@ internal sealed class MemberAccountClients(AwsRequestPipeline pipeline, AwsCallS
     public ICloudFrontClient CloudFront { get; } = new CloudFrontClient(pipeline, scope);
 
     public ISchedulerClient Scheduler { get; } = new SchedulerClient(pipeline, scope);
+
+    public IIotClient IoT { get; } = new IotClient(pipeline, scope);
 
     public ICloudWatchClient CloudWatch { get; } = new CloudWatchClient(pipeline, scope);
 

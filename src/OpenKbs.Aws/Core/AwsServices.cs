@@ -88,6 +88,16 @@ public static class AwsServices
         EndpointPrefix = "scheduler",
     };
 
+    /// <summary>IoT Core's control plane (the MQTT data endpoint is another host, reached by clients, never by the operator).</summary>
+    public static readonly AwsService IoT = new()
+    {
+        SigningName = "iot",
+        EndpointId = "IOT",
+        Protocol = AwsProtocol.RestJson1,
+        ApiVersion = "2015-05-28",
+        EndpointPrefix = "iot",
+    };
+
     public static readonly AwsService EventBridge = new()
     {
         SigningName = "events",
@@ -144,5 +154,5 @@ public static class AwsServices
 
     /// <summary>Every descriptor above.</summary>
     public static IReadOnlyList<AwsService> All { get; } =
-        [Organizations, Account, Iam, Sts, Lambda, Rds, CloudFront, Scheduler, EventBridge, CloudWatch, S3, Kms, CostExplorer];
+        [Organizations, Account, Iam, Sts, Lambda, Rds, CloudFront, Scheduler, IoT, EventBridge, CloudWatch, S3, Kms, CostExplorer];
 }

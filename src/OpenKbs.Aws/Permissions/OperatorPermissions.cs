@@ -3,6 +3,7 @@ using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Credentials;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Organizations;
@@ -177,6 +178,7 @@ public static class OperatorPermissions
             Statement("OriginAccessControls", originAccessControls, "cloudfront", ["arn:aws:cloudfront::*:origin-access-control/*"]),
             Statement("ListDistributions", [CloudFrontClient.ListDistributions, CloudFrontClient.ListOriginAccessControls], "cloudfront", ["*"]),
             Statement("FunctionMetrics", [CloudWatchClient.GetMetricData], "cloudwatch", ["*"], regional),
+            Statement("MqttEndpoint", [IotClient.DescribeEndpoint], "iot", ["*"], regional),
 
             // The AuditRun's infrastructure check reads (never writes) the project's configuration besides what the steps above read.
             Statement("AuditManagedPolicies", [IamClient.GetPolicy, IamClient.GetPolicyVersion], "iam", ["arn:aws:iam::*:policy/*"]),

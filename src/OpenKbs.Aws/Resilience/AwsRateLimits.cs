@@ -37,6 +37,7 @@ public static class AwsRateLimits
         new("sts", Control, 50, 100, "STS request quota is 600/s per account and region (shared); sessions are cached, 50/s is ample."),
         new("cloudfront", Control, 5, 10, "CloudFront control-plane quotas are low and unpublished per API; 5/s conservative, mutations are rare."),
         new("scheduler", Control, 20, 40, "EventBridge Scheduler API quotas (UNVERIFIED exact figures; documented as tens of TPS per account); 20/s conservative."),
+        new("iot", Control, 5, 10, "IoT Core DescribeEndpoint is called once per reconcile of an MQTT project; 5/s conservative (UNVERIFIED quota)."),
         new("events", Control, 10, 20, "EventBridge PutRule/PutTargets quotas (UNVERIFIED); 10/s conservative."),
         new("monitoring", Control, 25, 50, "CloudWatch GetMetricData 50 TPS per account and region; half of it."),
         new("kms", Control, 100, 200, "KMS shared cryptographic quota is thousands/s per account and region; 100/s is ample for envelope encryption."),

@@ -43,6 +43,7 @@ public sealed class MemberClientsGuardTests(MotoServerFixture moto)
         ["lambda:GetFunction"] = (false, c => c.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = "f" })),
         ["rds:CreateDBCluster"] = (true, c => c.Rds.CreateDBClusterAsync(new CreateDBClusterRequest { DBClusterIdentifier = "d", Engine = "aurora-postgresql" })),
         ["scheduler:CreateScheduleGroup"] = (true, c => c.Scheduler.CreateScheduleGroupAsync(new CreateScheduleGroupRequest { Name = "g" })),
+        ["iot:DescribeEndpoint"] = (false, c => c.IoT.DescribeEndpointAsync(new OpenKbs.Aws.IoT.Model.DescribeEndpointRequest { EndpointType = "iot:Data-ATS" })),
         ["cloudwatch:GetMetricData"] = (false, c => c.CloudWatch.GetMetricDataAsync(new GetMetricDataRequest { MetricDataQueries = LambdaUsageQuery.Build(["f"], 60), StartTime = DateTimeOffset.UnixEpoch, EndTime = DateTimeOffset.UnixEpoch.AddHours(1) })),
         ["s3:CreateBucket"] = (true, c => c.S3.CreateBucketAsync(new CreateBucketRequest { BucketName = "b" })),
         ["kms:CreateKey"] = (true, c => c.Kms.CreateKeyAsync(new KmsModel.CreateKeyRequest())),

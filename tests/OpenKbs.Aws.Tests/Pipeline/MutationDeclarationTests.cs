@@ -9,6 +9,7 @@ using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Pipeline;
 using OpenKbs.Aws.Rds;
 using OpenKbs.Aws.S3;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Scheduler;
 using OpenKbs.Aws.Sts;
 
@@ -52,6 +53,7 @@ public sealed class MutationDeclarationTests
     [InlineData(typeof(IRdsClient), typeof(RdsClient))]
     [InlineData(typeof(ICloudFrontClient), typeof(CloudFrontClient))]
     [InlineData(typeof(ISchedulerClient), typeof(SchedulerClient))]
+    [InlineData(typeof(IIotClient), typeof(IotClient))]
     [InlineData(typeof(ICloudWatchClient), typeof(CloudWatchClient))]
     [InlineData(typeof(IS3Client), typeof(S3Client))]
     [InlineData(typeof(IKmsClient), typeof(KmsClient))]

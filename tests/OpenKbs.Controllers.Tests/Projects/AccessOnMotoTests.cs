@@ -98,6 +98,119 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         output.WriteLine($"whole test {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
+    [SkippableFact]
+    public async Task With_mqtt_the_IoT_role_allows_only_the_topic_prefix_and_the_deployed_function_presigns_a_15_minute_wss_url()
+    {
+        Skip.If(!Directory.Exists(Path.Combine(AccessDirectory, "node_modules", "@aws-sdk", "client-kms")),
+            "src/OpenKbs.Access/node_modules is missing (make access-test installs it: npm ci)");
+        var spec = ProjectFixtures.Spec() with
+        {
+            ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }, new ApiKeySpec { Name = "device", Permissions = ["mqtt:connect"] }],
+            Access = new AccessSpec { Mqtt = new MqttSpec { Enabled = true } },
+        };
+        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
+        var (artifact, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", artifact, sha);
+        var outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+
+        // The IoT role: trusted by the access role only, exactly one inline policy (the topic prefix), nothing attached.
+        var endpoint = h.Project.Status!.Access!.MqttEndpoint;
+        Assert.Matches(@"^[a-z0-9]+-ats\.iot\.eu-central-1\.amazonaws\.com$", endpoint);
+        var iotRoleName = AccessNames.IotRole(h.Names);
+        var iotRole = (await h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = iotRoleName })).Role!;
+        var accessRole = (await h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = AccessNames.Role(h.Names) })).Role!;
+        var trust = JsonNode.Parse(Uri.UnescapeDataString(iotRole.AssumeRolePolicyDocument!))!["Statement"]!.AsArray();
+        Assert.Equal(accessRole.Arn, (string)Assert.Single(trust)!["Principal"]!["AWS"]!);
+        Assert.Equal([AccessNames.IotRolePolicy], (await h.Member.Iam.ListRolePoliciesAsync(new ListRolePoliciesRequest { RoleName = iotRoleName })).PolicyNames);
+        Assert.Empty((await h.Member.Iam.ListAttachedRolePoliciesAsync(new ListAttachedRolePoliciesRequest { RoleName = iotRoleName })).AttachedPolicies);
+        var prefix = AccessNames.TopicPrefix(h.Names);
+        Assert.Equal($"openkbs/{h.Names.Base(40)}-{h.Names.Hash}/", prefix);
+        var iot = $"arn:aws:iot:{ProjectStepHarness.Region}:{h.Member.AccountId}";
+        var statements = JsonNode.Parse(Uri.UnescapeDataString((await h.Member.Iam.GetRolePolicyAsync(
+            new GetRolePolicyRequest { RoleName = iotRoleName, PolicyName = AccessNames.IotRolePolicy })).PolicyDocument!))!["Statement"]!.AsArray();
+        var grants = statements.SelectMany(s => Strings(s!["Action"]!).Select(a => (a, (string)s["Resource"]!))).OrderBy(g => g.a, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("iot:Connect", $"{iot}:client/okbs-*"), ("iot:Publish", $"{iot}:topic/{prefix}*"), ("iot:Receive", $"{iot}:topic/{prefix}*"), ("iot:Subscribe", $"{iot}:topicfilter/{prefix}*")],
+            grants);
+        Assert.All(statements, s => Assert.Equal("Allow", (string)s!["Effect"]!));
+
+        // The access role may assume exactly that role; the function's environment names the endpoint, the role and the prefix.
+        var accessPolicy = JsonNode.Parse(Uri.UnescapeDataString((await h.Member.Iam.GetRolePolicyAsync(
+            new GetRolePolicyRequest { RoleName = AccessNames.Role(h.Names), PolicyName = AccessNames.RolePolicy })).PolicyDocument!))!["Statement"]!.AsArray();
+        var assume = Assert.Single(accessPolicy, s => Strings(s!["Action"]!).Contains("sts:AssumeRole"))!;
+        Assert.Equal(iotRole.Arn, (string)assume["Resource"]!);
+        var variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = AccessNames.Function(h.Names) })).Configuration!.Environment!.Variables!;
+        Assert.Equal((endpoint, iotRole.Arn, prefix), (variables["OPENKBS_IOT_ENDPOINT"], variables["OPENKBS_IOT_ROLE_ARN"], variables["OPENKBS_IOT_TOPIC_PREFIX"]));
+
+        // The deployed function: a device token with mqtt:connect gets a presigned wss URL for that endpoint from 900 s credentials;
+        // a token without the scope gets 403, no token 401.
+        var device = (await h.Secrets.ReadAsync(h.Namespace, h.Names.ApiKeySecret, default))!.Keys["device"];
+        var partner = await KeyAsync(h);
+        var tokens = await RunDeployedAsync(h, [Token(device), Token(partner)]);
+        var deviceToken = (string)JsonNode.Parse((string)tokens[0]!["body"]!)!["access_token"]!;
+        var partnerToken = (string)JsonNode.Parse((string)tokens[1]!["body"]!)!["access_token"]!;
+        var asked = DateTimeOffset.UtcNow;
+        var answers = await RunDeployedAsync(h, [Mqtt(deviceToken), Mqtt(partnerToken), Mqtt(null)]);
+        Assert.Equal((200, 403, 401), ((int)answers[0]!["statusCode"]!, (int)answers[1]!["statusCode"]!, (int)answers[2]!["statusCode"]!));
+        var body = JsonNode.Parse((string)answers[0]!["body"]!)!;
+        var url = new Uri((string)body["url"]!);
+        Assert.Equal(("wss", endpoint, "/mqtt"), (url.Scheme, url.Host, url.AbsolutePath));
+        var query = url.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]), StringComparer.Ordinal);
+        Assert.InRange(int.Parse(query["X-Amz-Expires"], System.Globalization.CultureInfo.InvariantCulture), 1, 900);
+        Assert.Equal("AWS4-HMAC-SHA256", query["X-Amz-Algorithm"]);
+        Assert.EndsWith($"/{ProjectStepHarness.Region}/iotdevicegateway/aws4_request", query["X-Amz-Credential"], StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(query["X-Amz-Security-Token"])); // session credentials, not the role's own keys
+        var expires = DateTimeOffset.Parse((string)body["expires_at"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - asked, TimeSpan.FromSeconds(800), TimeSpan.FromSeconds(960)); // the 900 s AssumeRole
+        Assert.Equal((prefix, "okbs-device-"), ((string)body["topic_prefix"]!, (string)body["client_id_prefix"]!));
+
+        // The drift check with MQTT costs reads only (the endpoint is kept in status: no IoT call).
+        var audited = h.Audit.Records.Count;
+        var requests = h.Log.Operations.Count;
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+        Assert.DoesNotContain(h.Log.Operations.Skip(requests), o => o.Contains("DescribeEndpoint", StringComparison.Ordinal));
+
+        // MQTT off: the role goes, the variables go, the access role may assume nothing, the endpoint leaves status.
+        h.Project.Spec = h.Project.Spec with { Access = new AccessSpec { Mqtt = new MqttSpec { Enabled = false } } };
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        var gone = await Assert.ThrowsAsync<OpenKbs.Aws.Core.AwsServiceException>(() => h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = iotRoleName }));
+        Assert.True(gone.IsNotFound);
+        Assert.Null(h.Project.Status!.Access!.MqttEndpoint);
+        variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = AccessNames.Function(h.Names) })).Configuration!.Environment!.Variables!;
+        Assert.DoesNotContain(variables.Keys, k => k.StartsWith("OPENKBS_IOT_", StringComparison.Ordinal));
+        var offPolicy = (await h.Member.Iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = AccessNames.Role(h.Names), PolicyName = AccessNames.RolePolicy })).PolicyDocument!;
+        Assert.DoesNotContain("sts:AssumeRole", Uri.UnescapeDataString(offPolicy), StringComparison.Ordinal);
+        answers = await RunDeployedAsync(h, [Mqtt(deviceToken)]);
+        Assert.Equal(404, (int)answers[0]!["statusCode"]!);
+
+        // MQTT on again, then the Project deleted (policy Delete): the IoT role goes with the access role.
+        h.Project.Spec = h.Project.Spec with { Access = new AccessSpec { Mqtt = new MqttSpec { Enabled = true } } };
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        Assert.NotNull(h.Project.Status!.Access!.MqttEndpoint); // read again (moto answers a new host per call; AWS the same one)
+        Assert.NotNull((await h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = iotRoleName })).Role);
+        var (finalized, _) = await h.FinalizeAsync(h.StepsWithAccess().OfType<AccessStep>().Single(), ProjectDeletionPolicy.Delete);
+        Assert.True(finalized.IsReady, finalized.ToString());
+        foreach (var name in new[] { iotRoleName, AccessNames.Role(h.Names) })
+        {
+            Assert.True((await Assert.ThrowsAsync<OpenKbs.Aws.Core.AwsServiceException>(() => h.Member.Iam.GetRoleAsync(new GetRoleRequest { RoleName = name }))).IsNotFound);
+        }
+
+        // Every call on and off (IoT role, DescribeEndpoint, deletion) is granted by the member access role's policy (docs/iam).
+        Assert.Contains(h.Calls.Calls, c => c.Action == "iot:DescribeEndpoint" && c.AccountId is not null);
+        var denied = h.Calls.NotGranted(AwsHost.Actor);
+        Assert.True(denied.Count == 0, string.Join("\n", denied));
+    }
+
+    private static JsonObject Mqtt(string? token) =>
+        Call("POST", "/auth/mqtt", token is null ? [] : new JsonObject { ["authorization"] = $"Bearer {token}" });
+
+    private static IEnumerable<string> Strings(JsonNode node) =>
+        node is JsonArray array ? array.Select(a => (string)a!) : [(string)node!];
+
     private static JsonObject Token(string apiKey) => Call("POST", "/auth/token", new JsonObject { ["x-api-key"] = apiKey });
 
     private static JsonObject Jwks() => Call("GET", "/auth/jwks.json", []);

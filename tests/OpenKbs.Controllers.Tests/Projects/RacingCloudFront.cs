@@ -7,6 +7,7 @@ using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Rds;
 using OpenKbs.Aws.S3;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Scheduler;
 using OpenKbs.Aws.Sts;
 
@@ -37,6 +38,8 @@ internal sealed class RacingCloudFront(IMemberAccountClients inner, Func<Task> r
     public ICloudFrontClient CloudFront => this;
 
     public ISchedulerClient Scheduler => inner.Scheduler;
+
+    public IIotClient IoT => inner.IoT;
 
     public ICloudWatchClient CloudWatch => inner.CloudWatch;
 

@@ -16,6 +16,18 @@ internal static class AccessNames
     /// <summary>The inline policy of the access role.</summary>
     public const string RolePolicy = "openkbs-access";
 
+    /// <summary>The per-project IoT role the access function assumes for MQTT credentials (at most 5 + 40 + 1 + 8 + 5 = 59 characters).</summary>
+    public static string IotRole(ProjectNames names) => $"okbs-{names.Base(40)}-{names.Hash}-mqtt";
+
+    /// <summary>The inline policy of the IoT role.</summary>
+    public const string IotRolePolicy = "openkbs-mqtt";
+
+    /// <summary>
+    /// The project's MQTT topic prefix, <c>openkbs/{namespace-name}-{hash}/</c>: readable, and unique in the account through the
+    /// uid hash (two projects never share a prefix, even when a cleaned and cut name collides).
+    /// </summary>
+    public static string TopicPrefix(ProjectNames names) => $"openkbs/{names.Base(40)}-{names.Hash}/";
+
     /// <summary>The alias of the project's RSA signing key.</summary>
     public static string SigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing";
 

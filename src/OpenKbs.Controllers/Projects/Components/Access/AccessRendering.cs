@@ -15,6 +15,13 @@ internal static class AccessRendering
 
     public const string SigningKeyVariable = "OPENKBS_SIGNING_KEY";
     public const string LifetimeVariable = "OPENKBS_TOKEN_LIFETIME_SECONDS";
+    public const string IotEndpointVariable = "OPENKBS_IOT_ENDPOINT";
+    public const string IotRoleVariable = "OPENKBS_IOT_ROLE_ARN";
+    public const string IotTopicPrefixVariable = "OPENKBS_IOT_TOPIC_PREFIX";
+
+    /// <summary>The client-id prefix of MQTT connections: the access function names each AssumeRole session <c>okbs-{sub}</c>
+    /// and hands out <c>okbs-{sub}-</c> as the client-id prefix (src/OpenKbs.Access/function/index.js).</summary>
+    public const string ClientIdPrefix = "okbs-";
 
     /// <summary>The Lambda runtime of the access function (ships <c>@aws-sdk/client-kms</c> and <c>@aws-sdk/client-sts</c>).</summary>
     public const string Runtime = LambdaRuntimes.NodeJs24;
@@ -25,6 +32,9 @@ internal static class AccessRendering
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Access?.Enabled ?? spec.ApiKeys is { Count: > 0 };
     }
+
+    /// <summary>Whether the access function offers MQTT (<c>spec.access.mqtt.enabled</c>, only with access itself).</summary>
+    public static bool MqttEnabled(ProjectSpec spec) => Enabled(spec) && spec.Access?.Mqtt?.Enabled == true;
 
     /// <summary><c>spec.access.tokenLifetimeSeconds</c> clamped to 60..900 (admission already refuses anything else).</summary>
     public static int TokenLifetime(ProjectSpec spec)
@@ -48,11 +58,11 @@ internal static class AccessRendering
     /// (encryption-context condition), <c>kms:Sign</c> and <c>kms:GetPublicKey</c> on the signing key. Nothing else: no bucket,
     /// no database secret. The client functions' role never gets <c>kms:Sign</c>, so client code cannot mint tokens.
     /// </summary>
-    public static string RolePolicy(ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn)
+    public static string RolePolicy(ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn, string? iotRoleArn = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         var logGroup = $"arn:aws:logs:{region}:{accountId}:log-group:/aws/lambda/{AccessNames.Function(names)}";
-        return PolicyDocuments.Render(new JsonObject
+        var policy = new JsonObject
         {
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray
@@ -88,16 +98,86 @@ internal static class AccessRendering
                     ["Resource"] = signingKeyArn,
                 },
             },
+        };
+        if (iotRoleArn is not null)
+        {
+            policy["Statement"]!.AsArray().Add(new JsonObject
+            {
+                ["Sid"] = "AssumeMqttRole",
+                ["Effect"] = "Allow",
+                ["Action"] = "sts:AssumeRole",
+                ["Resource"] = iotRoleArn,
+            });
+        }
+
+        return PolicyDocuments.Render(policy);
+    }
+
+    /// <summary>Only the access function's role may assume the IoT role (no service, no other principal of the account).</summary>
+    public static string IotTrustPolicy(string accessRoleArn) => PolicyDocuments.Render(new JsonObject
+    {
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new JsonArray
+        {
+            new JsonObject
+            {
+                ["Sid"] = "AccessFunctionOnly",
+                ["Effect"] = "Allow",
+                ["Principal"] = new JsonObject { ["AWS"] = accessRoleArn },
+                ["Action"] = "sts:AssumeRole",
+            },
+        },
+    });
+
+    /// <summary>
+    /// The IoT role: connect with a client id under <see cref="ClientIdPrefix"/>, publish and receive on topics under
+    /// <see cref="AccessNames.TopicPrefix"/>, subscribe to topic filters under it. Nothing else: no retained messages outside
+    /// the prefix, no shadows, no other IoT action.
+    /// </summary>
+    public static string IotRolePolicy(ProjectNames names, string accountId, string region)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var iot = $"arn:aws:iot:{region}:{accountId}";
+        var prefix = AccessNames.TopicPrefix(names);
+        return PolicyDocuments.Render(new JsonObject
+        {
+            ["Version"] = "2012-10-17",
+            ["Statement"] = new JsonArray
+            {
+                new JsonObject { ["Sid"] = "Connect", ["Effect"] = "Allow", ["Action"] = "iot:Connect", ["Resource"] = $"{iot}:client/{ClientIdPrefix}*" },
+                new JsonObject
+                {
+                    ["Sid"] = "ProjectTopics",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new JsonArray("iot:Publish", "iot:Receive"),
+                    ["Resource"] = $"{iot}:topic/{prefix}*",
+                },
+                new JsonObject { ["Sid"] = "ProjectTopicFilters", ["Effect"] = "Allow", ["Action"] = "iot:Subscribe", ["Resource"] = $"{iot}:topicfilter/{prefix}*" },
+            },
         });
     }
 
     /// <summary>
     /// The access function as the functions step converges it (<see cref="FunctionsStep.ConvergeAsync"/>): handler
-    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key and the lifetime.
+    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key and the lifetime;
+    /// with MQTT the IoT data endpoint, the IoT role and the topic prefix.
     /// </summary>
-    public static FunctionDesired Function(ProjectContext context, string roleArn, string signingKeyArn, ArtifactLocation code, IReadOnlyDictionary<string, string> digests)
+    public static FunctionDesired Function(
+        ProjectContext context, string roleArn, string signingKeyArn, ArtifactLocation code, IReadOnlyDictionary<string, string> digests, MqttTarget? mqtt = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [SigningKeyVariable] = signingKeyArn,
+            [LifetimeVariable] = TokenLifetime(context.Spec).ToString(CultureInfo.InvariantCulture),
+        };
+        if (mqtt is not null)
+        {
+            environment[IotEndpointVariable] = mqtt.Endpoint;
+            environment[IotRoleVariable] = mqtt.RoleArn;
+            environment[IotTopicPrefixVariable] = AccessNames.TopicPrefix(context.Names);
+        }
+
         var spec = new FunctionSpec
         {
             Name = "access",
@@ -105,11 +185,7 @@ internal static class AccessRendering
             Runtime = Runtime,
             MemoryMb = 256,
             TimeoutSeconds = 10,
-            Environment = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [SigningKeyVariable] = signingKeyArn,
-                [LifetimeVariable] = TokenLifetime(context.Spec).ToString(CultureInfo.InvariantCulture),
-            },
+            Environment = environment,
         };
         return FunctionsStep.Render(context, spec, digests, roleArn, code) with { FunctionName = AccessNames.Function(context.Names) };
     }
@@ -124,3 +200,6 @@ internal static class AccessRendering
             : null;
     }
 }
+
+/// <summary>What the access function needs for <c>POST /auth/mqtt</c>: the account's IoT data endpoint (host) and the IoT role.</summary>
+internal sealed record MqttTarget(string Endpoint, string RoleArn);

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.IoT;
+using OpenKbs.Aws.IoT.Model;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
@@ -27,7 +29,8 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// (published only when its content SHA-256 changed). The Function URL goes to later steps (<see cref="AccessFacts"/>).
 /// With a distribution in status, the function's resource policy lets exactly that distribution call the URL. A drift check
 /// costs reads only: DescribeKey, ListResourceTags, GetRole, GetRolePolicy, HeadObject, GetFunction, GetFunctionUrlConfig,
-/// GetPolicy (with a CDN), ListLayerVersions.
+/// GetPolicy (with a CDN), ListLayerVersions; with MQTT the IoT role's reads (GetRole, GetRolePolicy, ListRolePolicies,
+/// ListAttachedRolePolicies) and no IoT call: the data endpoint, read once with DescribeEndpoint, is kept in <c>status.access.mqttEndpoint</c>.
 /// </summary>
 internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 {
@@ -45,6 +48,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             if (context.Status.Access is not null)
             {
                 await DeleteUrlAsync(context, functionName, cancellationToken);
+                await DeleteIotRoleAsync(context, cancellationToken);
                 context.Status.Access = null;
             }
 
@@ -67,17 +71,39 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
                 $"the signing key {signing.KeyId} is {signing.KeyState}: no token can be signed; enable it again (KMS) or cancel its deletion");
         }
 
-        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, cancellationToken);
+        var mqtt = AccessRendering.MqttEnabled(context.Spec);
+        var iotRoleArn = mqtt ? $"arn:aws:iam::{context.AccountId}:role/{AccessNames.IotRole(names)}" : null;
+        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, iotRoleArn, cancellationToken);
         if (roleArn is null)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
                 $"role {AccessNames.Role(names)} belongs to another owner, not to this Project; nothing was changed");
         }
 
+        MqttTarget? mqttTarget = null;
+        if (mqtt)
+        {
+            if (await EnsureIotRoleAsync(context, roleArn, cancellationToken) is not { } iotRole)
+            {
+                return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
+                    $"role {AccessNames.IotRole(names)} belongs to another owner, not to this Project; MQTT was not set up");
+            }
+
+            // The data endpoint of an account never changes: read once, then kept in status (no read per drift check).
+            access.MqttEndpoint ??= (await context.Aws.IoT.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointType = IotEndpointTypes.DataAts }, cancellationToken)).EndpointAddress
+                ?? throw new InvalidOperationException("IoT DescribeEndpoint answered without an endpoint address");
+            mqttTarget = new MqttTarget(access.MqttEndpoint, iotRole);
+        }
+        else if (access.MqttEndpoint is not null)
+        {
+            await DeleteIotRoleAsync(context, cancellationToken);
+            access.MqttEndpoint = null;
+        }
+
         var code = await EnsureCodeAsync(context, bucket, cancellationToken);
         var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyStagingStep.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         var seals = new FunctionsStep.SealCache(context, storage.KeyArn, settings);
-        var desired = AccessRendering.Function(context, roleArn, signing.Arn!, code, seals.Digests);
+        var desired = AccessRendering.Function(context, roleArn, signing.Arn!, code, seals.Digests, mqttTarget);
         var (outcome, state) = await FunctionsStep.ConvergeAsync(logger, context, desired, seals, cancellationToken);
         access.FunctionName = functionName;
         access.SigningKeyId = signing.KeyId;
@@ -96,7 +122,8 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         }
 
         access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
-        return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}")
+        var mqttNote = mqttTarget is null ? string.Empty : $"; MQTT on {mqttTarget.Endpoint} under {AccessNames.TopicPrefix(names)}";
+        return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}{mqttNote}")
             .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true));
     }
 
@@ -155,6 +182,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         {
         }
 
+        await DeleteIotRoleAsync(context, cancellationToken);
         context.Status.Access = null;
         return StepOutcome.Ready($"access function {functionName} and its role deleted; the signing key and the layer versions stay (no client data; a key is deleted only by a person, with KMS's waiting period)");
     }
@@ -211,18 +239,44 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
     }
 
     /// <summary>The access role (created when missing; trust and inline policy put back when they differ); null when it is another owner's.</summary>
-    private static async Task<string?> EnsureRoleAsync(ProjectContext context, string projectKeyArn, string signingKeyArn, CancellationToken cancellationToken)
+    private static async Task<string?> EnsureRoleAsync(ProjectContext context, string projectKeyArn, string signingKeyArn, string? iotRoleArn, CancellationToken cancellationToken)
     {
-        var roles = new RoleManager(context.Aws.Iam);
         var desired = new RoleDesired(
             AccessNames.Role(context.Names),
             $"OpenKBS: the access function of Project {context.Key} (sign tokens, open the API-key hashes)",
             AccessRendering.TrustPolicy(),
             AccessNames.RolePolicy,
-            AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn),
+            AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn, iotRoleArn),
             context.Tags,
             OnlyThisPolicy: true);
-        var role = await roles.GetAsync(desired.Name, cancellationToken) ?? await roles.CreateAsync(desired, cancellationToken);
+        return await ConvergeRoleAsync(context, desired, cancellationToken);
+    }
+
+    /// <summary>The IoT role (trust: the access role only; policy: the project's topic prefix only); null when it is another owner's.</summary>
+    private static async Task<string?> EnsureIotRoleAsync(ProjectContext context, string accessRoleArn, CancellationToken cancellationToken)
+    {
+        var desired = new RoleDesired(
+            AccessNames.IotRole(context.Names),
+            $"OpenKBS: MQTT credentials of Project {context.Key} (assumed by its access function for 900 s; topics {AccessNames.TopicPrefix(context.Names)}* only)",
+            AccessRendering.IotTrustPolicy(accessRoleArn),
+            AccessNames.IotRolePolicy,
+            AccessRendering.IotRolePolicy(context.Names, context.AccountId, context.Region),
+            context.Tags,
+            OnlyThisPolicy: true);
+        return await ConvergeRoleAsync(context, desired, cancellationToken);
+    }
+
+    /// <summary>A role of the access component created when missing, trust and policy put back when they differ; null when it is another owner's.</summary>
+    private static async Task<string?> ConvergeRoleAsync(ProjectContext context, RoleDesired desired, CancellationToken cancellationToken)
+    {
+        var roles = new RoleManager(context.Aws.Iam);
+        var role = await roles.GetAsync(desired.Name, cancellationToken);
+        if (role is null)
+        {
+            role = await roles.CreateAsync(desired, cancellationToken);
+            context.Event(EventType.Normal, ConditionReasons.Creating, $"role {desired.Name} created");
+        }
+
         var observed = await roles.ObserveAsync(role, desired, cancellationToken);
         if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
@@ -231,6 +285,32 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 
         await roles.ApplyAsync(desired, RoleDelta.Between(desired, observed), cancellationToken);
         return role.Arn!;
+    }
+
+    /// <summary>Removes the IoT role when it is there and this Project's (MQTT turned off, access turned off, or deletion).</summary>
+    private static async Task DeleteIotRoleAsync(ProjectContext context, CancellationToken cancellationToken)
+    {
+        var roles = new RoleManager(context.Aws.Iam);
+        var name = AccessNames.IotRole(context.Names);
+        if (await roles.GetAsync(name, cancellationToken) is not { } role)
+        {
+            return;
+        }
+
+        var uid = (await roles.TagsAsync(role, cancellationToken)).FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
+        if (uid is not null && uid != context.Project.Metadata.Uid)
+        {
+            return;
+        }
+
+        try
+        {
+            await roles.DeleteAsync(name, cancellationToken);
+            context.Event(EventType.Normal, ConditionReasons.Deleting, $"MQTT role {name} deleted");
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+        }
     }
 
     /// <summary>The access function's zip in the project bucket (content-addressed: uploaded once per operator build).</summary>
