@@ -147,6 +147,12 @@ public static class AwsErrorCodes
                 terminal: ["ValidationException", "ServiceQuotaExceededException", "AccessDeniedException"],
                 throttling: ["ThrottlingException"],
                 transient: ["InternalServerException"]),
+            ["iot"] = Table(
+                notFound: ["ResourceNotFoundException"],
+                conflict: ["ConflictingResourceUpdateException", "ResourceAlreadyExistsException"],
+                terminal: ["InvalidRequestException", "UnauthorizedException", "LimitExceededException"],
+                throttling: ["ThrottlingException"],
+                transient: ["InternalFailureException", "ServiceUnavailableException"]),
             ["monitoring"] = Table(
                 notFound: ["ResourceNotFound", "ResourceNotFoundException"],
                 conflict: ["ConcurrentModificationException"],
