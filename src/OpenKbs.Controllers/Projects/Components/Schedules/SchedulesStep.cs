@@ -204,12 +204,15 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
         var delta = RoleDelta.Between(desired, observed);
         await roles.ApplyAsync(desired, delta, cancellationToken);
-        changes.AddRange(delta.Changes.Select(c => c switch
+        if (delta.Trust)
         {
-            "trust policy" => "scheduler role trust",
-            "permissions" => "scheduler role permissions",
-            _ => $"scheduler role {c}",
-        }));
+            changes.Add("scheduler role trust");
+        }
+
+        if (delta.Policy)
+        {
+            changes.Add("scheduler role permissions");
+        }
         return (role.Arn, null);
     }
 

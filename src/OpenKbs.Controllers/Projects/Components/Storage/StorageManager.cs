@@ -18,18 +18,9 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
     /// <summary>Reads every setting the operator manages (six reads; one when the bucket does not exist).</summary>
     public async Task<BucketObservation> ObserveBucketAsync(string bucket, CancellationToken cancellationToken)
     {
-        IReadOnlyList<S3Tag> tags;
-        try
-        {
-            tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
+        if (await ReadBucketTagsAsync(bucket, cancellationToken) is not { } tags)
         {
             return BucketObservation.Missing;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
-        {
-            tags = [];
         }
 
         return new BucketObservation(
@@ -42,7 +33,7 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
             (await ReadOrNullAsync(() => s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)))?.Policy);
     }
 
-    /// <summary>Only the bucket's tags (the release path), or null when there is no bucket.</summary>
+    /// <summary>The bucket's tags (empty when it has none), or null when there is no bucket.</summary>
     public async Task<IReadOnlyList<S3Tag>?> ReadBucketTagsAsync(string bucket, CancellationToken cancellationToken)
     {
         try

@@ -165,7 +165,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         }
 
         var missing = context.Tags.Where(t => observed.Tags.FirstOrDefault(c => c.Key == t.Key).Value != t.Value).ToList();
-        if (ProjectTags.Merge(observed.Tags, context.Tags) is not null && missing.Count > 0)
+        if (missing.Count > 0)
         {
             await manager.TagKeyAsync(arn, missing, cancellationToken);
         }
