@@ -14,7 +14,7 @@ build:
 	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -nologo -clp:ErrorsOnly
 
 test: build wirecheck-deps eslint-baseline-deps access-test helmrender-deps
-	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build -nologo
+	DOTNET=$(DOTNET) ./hack/test.sh $(SOLUTION) -c $(CONFIG) --no-build -nologo
 
 # Long seeded fault runs kept out of `make test`: 50 SIGKILL crash runs while 10 accounts are created, the
 # creation-slot utilisation measurement (figures in docs/performance.md), and 10 Project crash runs (3 kills each, every
