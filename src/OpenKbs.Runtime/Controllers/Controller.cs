@@ -32,6 +32,9 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private readonly TerminalMemo _terminal = new();
     private readonly int _workers;
     private readonly int _urgentWorkers;
+    /// <summary>How soon a pass whose status write was refused as stale looks again (the informer delivers within milliseconds).</summary>
+    private static readonly TimeSpan StaleStatusRetry = TimeSpan.FromMilliseconds(250);
+
     private readonly TimeSpan _reconcileTimeout;
     private readonly TimeSpan _backoffBase;
     private readonly TimeSpan _backoffCap;
@@ -320,7 +323,15 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
                 return result;
             }
 
-            var write = await _status.WriteAsync(resource, after, abort).ConfigureAwait(false);
+            var write = await _status.WriteAsync(resource, after, StatusPublisher.BasisOf(resource, before), abort).ConfigureAwait(false);
+            if (write.Stale)
+            {
+                // The pass ran on a view older than the status on the server (the cache had not delivered the last write
+                // yet): nothing was written; look again once the cache has caught up.
+                LogStatusStale(_logger, context.Key.ToString());
+                return ReconcileResult.RequeueAfter(StaleStatusRetry, "StatusStale");
+            }
+
             if (write.Conflicts > 0)
             {
                 LogStatusConflicts(_logger, context.Key.ToString(), write.Conflicts);
@@ -431,6 +442,9 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile of {Key} aborted (leadership lost or shutdown)")]
     private static partial void LogAborted(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status of {Key} not written: the pass ran on a view older than the status on the server; looking again")]
+    private static partial void LogStatusStale(ILogger logger, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status of {Key} written after {Conflicts} conflict(s)")]
     private static partial void LogStatusConflicts(ILogger logger, string key, int conflicts);

@@ -38,7 +38,7 @@ public sealed class StatusCheckpoints<TResource>(IKubernetes kubernetes) : IStat
         StatusWrite write;
         try
         {
-            write = await Publisher.WriteAsync(resource, Publisher.Snapshot(resource), cancellationToken).ConfigureAwait(false);
+            write = await Publisher.WriteAsync(resource, Publisher.Snapshot(resource), basisJson: null, cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException ex) when (ex.IsConflict)
         {

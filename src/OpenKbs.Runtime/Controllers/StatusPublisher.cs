@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -7,11 +8,20 @@ namespace OpenKbs.Runtime.Controllers;
 
 /// <summary>
 /// Writes a reconcile's status: one PUT to the status subresource, only when the status JSON changed (semantic
-/// comparison), with the resourceVersion as precondition. On 409 it re-reads the latest object and re-applies the
-/// computed status, a bounded number of times. It never writes the spec.
+/// comparison), with the resourceVersion as precondition. On 409 it re-reads the latest object: when only the spec or
+/// metadata moved (the latest status is still the one the pass computed from, its basis) it re-applies the computed
+/// status, a bounded number of times; when the status itself moved (a write this pass never saw, typically the previous
+/// pass's own final write that the informer cache had not delivered yet) it writes nothing and reports the write stale,
+/// so a pass computed from an old view never overwrites newer knowledge. It never writes the spec.
 /// </summary>
 internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor descriptor, StatusShape shape, int conflictRetries)
 {
+    /// <summary>The status last written for an in-memory copy (a mid-pass checkpoint): the basis its later writes are judged against.</summary>
+    private static readonly ConditionalWeakTable<object, Basis> s_written = new();
+
+    /// <summary>The status the server held when this copy's pass last knew it: its last checkpoint, else <paramref name="initial"/>.</summary>
+    public static string? BasisOf(object resource, string? initial) => s_written.TryGetValue(resource, out var basis) ? basis.Json : initial;
+
     /// <summary>The status as JSON text (null when absent).</summary>
     public string? Snapshot(IKubernetesObject<V1ObjectMeta> resource)
     {
@@ -68,8 +78,11 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
         return !JsonNode.DeepEquals(JsonNode.Parse(before), JsonNode.Parse(after));
     }
 
-    /// <summary>Publishes <paramref name="statusJson"/>. Returns how many conflicts were retried; throws when they never stop.</summary>
-    public async Task<StatusWrite> WriteAsync(IKubernetesObject<V1ObjectMeta> resource, string? statusJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="statusJson"/>, computed from a copy whose status was <paramref name="basisJson"/>. Returns how
+    /// many conflicts were retried and whether the write was refused as stale; throws when conflicts never stop.
+    /// </summary>
+    public async Task<StatusWrite> WriteAsync(IKubernetesObject<V1ObjectMeta> resource, string? statusJson, string? basisJson, CancellationToken cancellationToken)
     {
         var key = ObjectKey.From(resource);
         var status = statusJson is null ? null : JsonNode.Parse(statusJson);
@@ -83,6 +96,7 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
             try
             {
                 var written = await api.ReplaceStatusAsync(descriptor, key, body, cancellationToken).ConfigureAwait(false);
+                s_written.AddOrUpdate(resource, new Basis(statusJson));
                 return new StatusWrite(true, attempt, false, written["metadata"]?["resourceVersion"]?.GetValue<string>());
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
@@ -100,9 +114,15 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
                     return new StatusWrite(false, attempt + 1, true);
                 }
 
-                if (!Changed(body["status"]?.ToJsonString(), statusJson))
+                var latest = body["status"]?.ToJsonString();
+                if (!Changed(latest, statusJson))
                 {
                     return new StatusWrite(false, attempt + 1, false);
+                }
+
+                if (Changed(latest, basisJson))
+                {
+                    return new StatusWrite(false, attempt + 1, false) { Stale = true };
                 }
 
                 body["status"] = status?.DeepClone();
@@ -111,5 +131,14 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
     }
 }
 
-/// <summary>Result of a status write: whether a PUT succeeded, how many 409s were retried, whether the object was gone, the new resourceVersion.</summary>
-internal readonly record struct StatusWrite(bool Written, int Conflicts, bool Gone, string? ResourceVersion = null);
+/// <summary>
+/// Result of a status write: whether a PUT succeeded, how many 409s were retried, whether the object was gone, the new
+/// resourceVersion, and whether it was refused because the status on the server moved since the pass's view (stale).
+/// </summary>
+internal readonly record struct StatusWrite(bool Written, int Conflicts, bool Gone, string? ResourceVersion = null)
+{
+    public bool Stale { get; init; }
+}
+
+/// <summary>A status JSON (null when absent) remembered for an in-memory copy.</summary>
+internal sealed record Basis(string? Json);

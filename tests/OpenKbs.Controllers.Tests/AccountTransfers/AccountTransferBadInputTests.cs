@@ -74,6 +74,14 @@ public sealed class AccountTransferBadInputTests(MotoServerFixture moto, CrdSand
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(accepts, op.Log.Count("AcceptPrimaryEmailUpdate"));
 
+        // The refusal's status write lost (a crash after AWS answered): the step says from what it knows that the code was
+        // refused, and the code is still not sent again.
+        var verify = (await WaitTransferAsync(ns, "acme-handover", _ => true)).Status!.Steps!.ToList().FindIndex(s => s.Name == TransferStepName.VerifyEmail);
+        await KubectlAsync(null, "-n", ns, "patch", "accounttransfer", "acme-handover", "--subresource=status", "--type", "json", "-p",
+            $"[{{\"op\":\"replace\",\"path\":\"/status/steps/{verify}/message\",\"value\":\"AWS emailed a verification code to it@acme.example.\"}}]");
+        await WaitMessageAsync(ns, "acme-handover", TransferStepName.VerifyEmail, "AWS refused the code in Secret " + ns + "/acme-code (key code) when it was sent");
+        Assert.Equal(accepts, op.Log.Count("AcceptPrimaryEmailUpdate"));
+
         await PutCodeAsync(ns, second);
         var transfer = await WaitTransferAsync(ns, "acme-handover", t => Step(t, TransferStepName.VerifyEmail)?.State == TransferStepState.Succeeded);
         var stored = KubernetesJson.Serialize(transfer) + string.Join('\n', (await sandbox.Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Select(e => e.Message));

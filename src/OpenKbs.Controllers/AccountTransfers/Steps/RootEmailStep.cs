@@ -112,8 +112,12 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
 
         if (version == pass.Status.CodeSecretVersion)
         {
-            // This very code was sent before and refused: never again. The step's message still says why.
-            return Halt(pass);
+            // This very code was sent before and refused: never again. The step's message says why, unless the pass that
+            // sent it stopped before its status was written (a crash after the answer): then say it from what is known.
+            var message = TransferPlan.Get(pass.Status, TransferStepName.VerifyEmail).Message;
+            return message is not null && (message.StartsWith("AWS refused the code", StringComparison.Ordinal) || message.StartsWith("the code in Secret", StringComparison.Ordinal))
+                ? Halt(pass)
+                : Wait(pass, $"AWS refused the code in Secret {pass.Namespace}/{reference.Name} (key {reference.Key}) when it was sent: it is not the code of the latest email to {email}, or it expired. {put}");
         }
 
         var code = Encoding.UTF8.GetString(bytes).Trim();
