@@ -35,6 +35,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     /// <summary>How soon a pass whose status write was refused as stale looks again (the informer delivers within milliseconds).</summary>
     private static readonly TimeSpan StaleStatusRetry = TimeSpan.FromMilliseconds(250);
 
+    private readonly KubeApiClient _api;
     private readonly TimeSpan _reconcileTimeout;
     private readonly TimeSpan _backoffBase;
     private readonly TimeSpan _backoffCap;
@@ -59,6 +60,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
         ILoggerFactory loggers)
     {
         _registration = registration;
+        _api = api;
         _informer = informers.Get(typeof(TResource));
         _scopes = services.GetRequiredService<IServiceScopeFactory>();
         _events = events;
@@ -232,7 +234,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
     private async Task ProcessAsync(WorkQueue queue, WorkItem item, CancellationToken abort)
     {
         var key = item.Key;
-        var entry = _informer.Store.Get(key);
+        var entry = await CurrentAsync(key, abort).ConfigureAwait(false);
         if (entry is null)
         {
             // Gone from the cache: deletion already ran through the finalizer, nothing to do.
@@ -309,6 +311,39 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
             }
 
             Schedule(queue, entry.Summary, result, elapsed);
+        }
+    }
+
+    /// <summary>
+    /// The object a pass starts from: the informer's copy, unless this process wrote the object's status since that copy
+    /// (the watch has not delivered the write yet); then one live read, so a pass never decides from an older status than
+    /// the one it wrote itself (a crash-safety marker it would not see, a message it would overwrite).
+    /// </summary>
+    private async Task<CacheEntry?> CurrentAsync(ObjectKey key, CancellationToken abort)
+    {
+        var cached = _informer.Store.Get(key);
+        if (cached is null || StatusPublisher.PendingWrite(_registration.Descriptor, key) is not { } written)
+        {
+            return cached;
+        }
+
+        if (cached.Summary.ResourceVersion == written)
+        {
+            StatusPublisher.Delivered(_registration.Descriptor, key, written);
+            return cached;
+        }
+
+        try
+        {
+            var live = await _api.GetAsync(_registration.Descriptor, key, abort).ConfigureAwait(false);
+            StatusPublisher.Delivered(_registration.Descriptor, key, written);
+            LogLiveRead(_logger, key.ToString(), cached.Summary.ResourceVersion, written);
+            return CacheEntry.From(live);
+        }
+        catch (KubeApiException ex) when (ex.IsNotFound)
+        {
+            StatusPublisher.Delivered(_registration.Descriptor, key, written);
+            return null;
         }
     }
 
@@ -442,6 +477,9 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile of {Key} aborted (leadership lost or shutdown)")]
     private static partial void LogAborted(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Key}: the cache holds resourceVersion {Cached}, older than this process's status write {Written}; the pass starts from a live read")]
+    private static partial void LogLiveRead(ILogger logger, string key, string cached, string written);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status of {Key} not written: the pass ran on a view older than the status on the server; looking again")]
     private static partial void LogStatusStale(ILogger logger, string key);

@@ -19,6 +19,20 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
     /// <summary>The status last written for an in-memory copy (a mid-pass checkpoint): the basis its later writes are judged against.</summary>
     private static readonly ConditionalWeakTable<object, Basis> s_written = new();
 
+    /// <summary>
+    /// The resourceVersion of this process's last status write per object (end-of-pass or checkpoint). A pass must not start
+    /// from an informer copy older than it: the controller reads the object live while the cache has not delivered it.
+    /// Process-wide because checkpoints and the end-of-pass write come from different publishers of the same kind.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ResourceDescriptor Kind, ObjectKey Key), string> s_lastWritten = new();
+
+    /// <summary>The resourceVersion this process last wrote for <paramref name="key"/>, if the cache may not have delivered it yet.</summary>
+    public static string? PendingWrite(ResourceDescriptor kind, ObjectKey key) => s_lastWritten.TryGetValue((kind, key), out var version) ? version : null;
+
+    /// <summary>Forgets <paramref name="version"/> as the pending write of <paramref name="key"/> (the cache or a live read has it).</summary>
+    public static void Delivered(ResourceDescriptor kind, ObjectKey key, string version) =>
+        s_lastWritten.TryRemove(new KeyValuePair<(ResourceDescriptor, ObjectKey), string>((kind, key), version));
+
     /// <summary>The status the server held when this copy's pass last knew it: its last checkpoint, else <paramref name="initial"/>.</summary>
     public static string? BasisOf(object resource, string? initial) => s_written.TryGetValue(resource, out var basis) ? basis.Json : initial;
 
@@ -97,7 +111,13 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
             {
                 var written = await api.ReplaceStatusAsync(descriptor, key, body, cancellationToken).ConfigureAwait(false);
                 s_written.AddOrUpdate(resource, new Basis(statusJson));
-                return new StatusWrite(true, attempt, false, written["metadata"]?["resourceVersion"]?.GetValue<string>());
+                var version = written["metadata"]?["resourceVersion"]?.GetValue<string>();
+                if (version is not null)
+                {
+                    s_lastWritten[(descriptor, key)] = version;
+                }
+
+                return new StatusWrite(true, attempt, false, version);
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
             {

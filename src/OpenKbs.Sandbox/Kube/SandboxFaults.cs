@@ -7,11 +7,14 @@ namespace OpenKbs.Sandbox.Kube;
 /// Fault injection for tests: the next requests that match a method and a path pattern are answered with a proper
 /// Kubernetes Status error (e.g. 409 Conflict, 429 TooManyRequests with Retry-After, 500 InternalError, 503, 504)
 /// instead of being served. Patterns are .NET regular expressions matched against the path and against path+query.
+/// Also a lagging watch: live watch events of matching resources are written only after a delay (an informer behind the
+/// API server, as under load or across a slow network).
 /// </summary>
 public sealed class SandboxFaults
 {
     private readonly object _gate = new();
     private readonly List<Rule> _rules = [];
+    private (Regex Plural, TimeSpan Delay)? _watchLag;
 
     /// <summary>Number of injected failures not yet consumed.</summary>
     public int Pending
@@ -39,12 +42,32 @@ public sealed class SandboxFaults
         }
     }
 
-    /// <summary>Removes every pending fault.</summary>
+    /// <summary>Delays each live watch event of the resources whose plural matches <paramref name="pluralRegex"/> by <paramref name="delay"/>, until <see cref="Clear"/>.</summary>
+    public void DelayWatchEvents(string pluralRegex, TimeSpan delay)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pluralRegex);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        lock (_gate)
+        {
+            _watchLag = (new Regex(pluralRegex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), delay);
+        }
+    }
+
+    /// <summary>Removes every pending fault and the watch lag.</summary>
     public void Clear()
     {
         lock (_gate)
         {
             _rules.Clear();
+            _watchLag = null;
+        }
+    }
+
+    internal TimeSpan WatchLag(string plural)
+    {
+        lock (_gate)
+        {
+            return _watchLag is { } lag && lag.Plural.IsMatch(plural) ? lag.Delay : TimeSpan.Zero;
         }
     }
 

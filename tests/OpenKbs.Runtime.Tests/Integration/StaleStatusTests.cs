@@ -63,6 +63,29 @@ public sealed class StaleStatusTests(RuntimeSandbox sandbox)
         Assert.Equal(("final", 1), await StatusAsync(view));
     }
 
+    [Fact]
+    public async Task A_pass_never_starts_from_a_cache_older_than_the_status_this_process_wrote()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("rt");
+        var log = new ReconcileLog();
+        await using var op = await TestOperator.StartAsync(sandbox, ns, log);
+        sandbox.Server.Faults.DelayWatchEvents("^widgets$", TimeSpan.FromSeconds(1)); // the informer lags 1 s; the passes come every 50 ms
+        try
+        {
+            var counting = Widget.Create(ns, "counting", "red");
+            counting.Spec.Mode = "count";
+            await sandbox.Client.CreateAsync(counting);
+
+            var done = await sandbox.Client.WaitForWidgetAsync(ns, "counting", w => w.Status?.SeenColor == "red", "counted to five");
+            Assert.Equal(5, done.Status!.Passes);
+            Assert.Equal(5, log.For("counting").Count); // each pass started from the status the one before wrote: none wasted, none lost
+        }
+        finally
+        {
+            sandbox.Server.Faults.Clear();
+        }
+    }
+
     private async Task<(StatusPublisher Publisher, Widget View)> ViewAsync(string name)
     {
         var ns = await sandbox.CreateNamespaceAsync("rt");

@@ -3,7 +3,10 @@ using OpenKbs.Runtime.Tests.Widgets;
 
 namespace OpenKbs.Runtime.Tests.Integration;
 
-/// <summary>Reconciles Widgets as spec.mode says: "" (ready), "terminal", "finalizer", "slow", "blocked" (waits at the <see cref="WidgetGate"/>).</summary>
+/// <summary>
+/// Reconciles Widgets as spec.mode says: "" (ready), "terminal", "finalizer", "slow", "blocked" (waits at the
+/// <see cref="WidgetGate"/>), "count" (looks again after 50 ms until its status counts five passes).
+/// </summary>
 public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime, WidgetGate gate) : IReconciler<Widget>
 {
     public const string Finalizer = "test.openkbs.com/cleanup";
@@ -49,6 +52,8 @@ public sealed class TestReconciler(ReconcileLog log, IRuntimeStatus runtime, Wid
             case "blocked":
                 await gate.WaitAsync(ct);
                 break;
+            case "count" when status.Passes < 5:
+                return ReconcileResult.RequeueAfter(TimeSpan.FromMilliseconds(50), "Counting");
         }
 
         status.SeenColor = widget.Spec.Color;

@@ -121,6 +121,11 @@ internal sealed partial class ApiRequestHandler
             {
                 while (reader.TryRead(out var frame))
                 {
+                    if (frame.Type != WatchEventType.Bookmark && faults.WatchLag(type.Plural) is { Ticks: > 0 } lag)
+                    {
+                        await Task.Delay(lag, timeoutCts.Token);
+                    }
+
                     await WriteFrameAsync(context, type, encoder, frame);
                 }
 
