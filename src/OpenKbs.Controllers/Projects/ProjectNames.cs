@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 
 namespace OpenKbs.Controllers.Projects;
@@ -28,6 +29,13 @@ internal sealed record ProjectNames
 
     /// <summary>8 hex characters of SHA-256(uid).</summary>
     public string Hash { get; }
+
+    /// <summary>
+    /// The KMS encryption context of an envelope this Project owns (<see cref="Aws.Crypto.EnvelopeContext.ForOwner"/> with kind Project): a
+    /// sealed function setting (purpose = its variable name) or the staged API keys. Sealed for this uid, it opens for no other.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EnvelopeContext(string purpose) =>
+        Aws.Crypto.EnvelopeContext.ForOwner(Namespace, Project.KubeKind, Name, Uid, purpose);
 
     /// <summary>The S3 bucket (3-63 lowercase letters, digits and '-'; global namespace).</summary>
     public string Bucket => $"okbs-{Base(49)}-{Hash}";

@@ -70,4 +70,20 @@ public sealed class ProjectNamesTests
         Assert.NotEqual(DeploymentIds.For("1.0.0", ProjectFixtures.Sha), DeploymentIds.For("1.0.1", ProjectFixtures.Sha));
         Assert.NotEqual(DeploymentIds.For("1.0.0", ProjectFixtures.Sha), DeploymentIds.For("1.0.0", new string('a', 64)));
     }
+
+    [Fact]
+    public void An_envelope_context_binds_the_Project_by_namespace_name_uid_and_purpose()
+    {
+        var names = ProjectNames.For("acme", "shop", "0b3a4c2e-1111-2222-3333-444455556666");
+
+        Assert.Equal(
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["openkbs.com/owner"] = "acme/Project/shop",
+                ["openkbs.com/uid"] = "0b3a4c2e-1111-2222-3333-444455556666",
+                ["openkbs.com/purpose"] = "OPENKBS_API_KEYS",
+            },
+            names.EnvelopeContext("OPENKBS_API_KEYS"));
+        Assert.NotEqual(names.EnvelopeContext("OPENKBS_API_KEYS"), ProjectNames.For("acme", "shop", "another-uid").EnvelopeContext("OPENKBS_API_KEYS"));
+    }
 }

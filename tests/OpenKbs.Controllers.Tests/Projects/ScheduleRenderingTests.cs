@@ -13,35 +13,6 @@ public sealed class ScheduleRenderingTests
     private static UpdateScheduleRequest Desired(ScheduleSpec? schedule = null) =>
         ScheduleRendering.Desired("group", schedule ?? new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "api" }, Function, Role);
 
-    private static GetScheduleResponse Current(UpdateScheduleRequest d) => new()
-    {
-        Name = d.Name,
-        GroupName = d.GroupName,
-        ScheduleExpression = d.ScheduleExpression,
-        ScheduleExpressionTimezone = d.ScheduleExpressionTimezone,
-        State = d.State,
-        FlexibleTimeWindow = d.FlexibleTimeWindow,
-        Target = d.Target,
-    };
-
-    public static TheoryData<string, Func<GetScheduleResponse, GetScheduleResponse>, string[]> Deltas => new()
-    {
-        { "unchanged", c => c, [] },
-        { "expression", c => c with { ScheduleExpression = "rate(5 minutes)" }, [ScheduleRendering.Expression] },
-        { "time zone", c => c with { ScheduleExpressionTimezone = "UTC" }, [ScheduleRendering.Timezone] },
-        { "disabled behind our back", c => c with { State = "DISABLED" }, [ScheduleRendering.State] },
-        { "another target", c => c with { Target = c.Target! with { Arn = Function + "x" } }, [ScheduleRendering.Target] },
-        { "flexible window", c => c with { FlexibleTimeWindow = new FlexibleTimeWindow { Mode = "FLEXIBLE", MaximumWindowInMinutes = 15 } }, [ScheduleRendering.FlexibleTimeWindow] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Deltas))]
-    public void Delta_names_the_paths_that_differ(string name, Func<GetScheduleResponse, GetScheduleResponse> current, string[] expected)
-    {
-        Assert.False(string.IsNullOrEmpty(name));
-        Assert.Equal(expected, ScheduleRendering.Delta(current(Current(Desired())), Desired()));
-    }
-
     [Theory]
     [InlineData(null, null, "UTC", "ENABLED")]
     [InlineData("Europe/Paris", false, "Europe/Paris", "DISABLED")]

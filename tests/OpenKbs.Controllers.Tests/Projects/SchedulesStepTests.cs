@@ -56,7 +56,7 @@ public sealed class SchedulesStepTests(MotoServerFixture moto) : IAsyncLifetime
         await host.Member.Scheduler.UpdateScheduleAsync(ScheduleRendering.Desired(names.ScheduleGroup, Two[0] with { Expression = "rate(1 day)" }, nightly.Target.Arn!, nightly.Target.RoleArn!));
         Assert.True((await step.RunAsync(host.Context(Functions), CancellationToken.None)).IsReady);
         Assert.Equal("cron(0 2 * * ? *)", (await host.Member.Scheduler.GetScheduleAsync(new GetScheduleRequest { Name = "nightly", GroupName = names.ScheduleGroup })).ScheduleExpression);
-        Assert.Contains(host.Events, e => e.Contains(ScheduleRendering.Expression, StringComparison.Ordinal));
+        Assert.Contains(host.Events, e => e.Contains(ScheduleDelta.Expression, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Crypto;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
 
@@ -15,6 +12,8 @@ namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 /// function accepts them. Keys whose names left the spec are removed from the Secret here, before the functions stop accepting
 /// them. The accepted set goes to the functions step as sealed setting <see cref="Variable"/>.
 /// The ordering (docs/project.md, "Key rotation"): stage → functions accept old ∪ new → hand over (Secret) → revoke old (functions).
+/// The step decides; <see cref="ApiKeyDelta.Between"/> names the keys needed and removed; <see cref="ApiKeyManager"/> seals and
+/// opens the staged keys with KMS; <see cref="IApiKeySecretStore"/> reads and writes the Secret.
 /// </summary>
 internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectStep
 {
@@ -46,17 +45,21 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
 
         var deployment = context.DeploymentId;
         secret ??= new ApiKeySecret { Name = context.Names.ApiKeySecret };
-        var clear = secret.Keys.Where(k => spec.ContainsKey(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
-        var needed = spec.Keys.Where(n => secret.Deployment != deployment || !clear.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        var delta = ApiKeyDelta.Between(spec.Keys, deployment, secret);
+        var clear = delta.Kept;
 
         IReadOnlyDictionary<string, string> staged = new Dictionary<string, string>();
         string? sealedStaged = null;
-        if (needed.Count > 0)
+        if (delta.Needed.Count > 0)
         {
+            var manager = new ApiKeyManager(context.Aws.Kms);
+            var envelopeContext = context.Names.EnvelopeContext(StagedPurpose);
+
+            // An envelope that does not open (tampered with, sealed for another owner) was never handed over: new keys are staged.
             var previous = secret.Staged is not null && secret.StagedDeployment == deployment
-                ? await OpenStagedAsync(context, secret.Staged, cancellationToken)
+                ? await manager.OpenStagedAsync(secret.Staged, envelopeContext, cancellationToken)
                 : null;
-            if (previous is not null && previous.Count == needed.Count && needed.All(previous.ContainsKey))
+            if (delta.IsStagedBy(previous))
             {
                 // A restart mid-rotation: the keys staged before are the ones to deploy (never a second set).
                 staged = previous;
@@ -64,8 +67,8 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
             }
             else
             {
-                staged = needed.ToDictionary(n => n, _ => ApiKeyMaterial.Generate(), StringComparer.Ordinal);
-                sealedStaged = await SealStagedAsync(context, key.KeyArn, staged, cancellationToken);
+                staged = delta.Needed.ToDictionary(n => n, _ => ApiKeyMaterial.Generate(), StringComparer.Ordinal);
+                sealedStaged = await manager.SealStagedAsync(key.KeyArn, staged, envelopeContext, cancellationToken);
             }
         }
 
@@ -99,44 +102,6 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
         Task.FromResult(StepOutcome.Ready("the Secret is owned by the Project and goes with it"));
-
-    internal static IReadOnlyDictionary<string, string> EnvelopeContext(ProjectContext context, string purpose) =>
-        Aws.Crypto.EnvelopeContext.ForOwner(context.Project.Metadata.NamespaceProperty, Project.KubeKind, context.Project.Metadata.Name, context.Project.Metadata.Uid!, purpose);
-
-    private static async Task<string> SealStagedAsync(ProjectContext context, string keyArn, IReadOnlyDictionary<string, string> staged, CancellationToken cancellationToken)
-    {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(staged.ToDictionary(k => k.Key, k => k.Value), StringComparer.Ordinal));
-        try
-        {
-            return await EnvelopeCipher.SealAsync(context.Aws.Kms, keyArn, payload, EnvelopeContext(context, StagedPurpose), cancellationToken);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(payload);
-        }
-    }
-
-    private static async Task<IReadOnlyDictionary<string, string>?> OpenStagedAsync(ProjectContext context, string envelope, CancellationToken cancellationToken)
-    {
-        byte[]? payload = null;
-        try
-        {
-            payload = await EnvelopeCipher.OpenAsync(context.Aws.Kms, envelope, EnvelopeContext(context, StagedPurpose), cancellationToken);
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(payload);
-        }
-        catch (CryptographicException)
-        {
-            // Tampered with or sealed for another owner: never handed over, so new keys are staged instead.
-            return null;
-        }
-        finally
-        {
-            if (payload is not null)
-            {
-                CryptographicOperations.ZeroMemory(payload);
-            }
-        }
-    }
 
     private static bool SameContent(ApiKeySecret current, ApiKeySecret desired) =>
         current.ResourceVersion is not null

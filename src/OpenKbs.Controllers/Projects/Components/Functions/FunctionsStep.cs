@@ -459,7 +459,7 @@ internal sealed partial class FunctionsStep(ILogger<FunctionsStep> logger, Audit
                     context.Aws.Kms,
                     keyArn,
                     settings[name],
-                    ApiKeyStagingStep.EnvelopeContext(context, name),
+                    context.Names.EnvelopeContext(name),
                     cancellationToken);
                 _sealed[name] = envelope;
             }

@@ -7,7 +7,7 @@ namespace OpenKbs.Controllers.Projects.Components.Schedules;
 /// <summary>
 /// EventBridge Scheduler schedules of a Project as pure functions (table-tested): the scheduler role's documents (only
 /// scheduler.amazonaws.com of this account may assume it; it may invoke exactly the functions the schedules name), the desired
-/// schedule and the delta of a current one (UpdateSchedule is a full replace, so any path sends the whole desired schedule).
+/// schedule and its create request. What differs from a current schedule is <see cref="ScheduleDelta"/>'s.
 /// </summary>
 internal static class ScheduleRendering
 {
@@ -15,13 +15,6 @@ internal static class ScheduleRendering
     public const string RolePolicyName = "openkbs-invoke-functions";
 
     public const string DefaultTimezone = "UTC";
-
-    // Delta paths.
-    public const string Expression = "Spec.Expression";
-    public const string Timezone = "Spec.Timezone";
-    public const string State = "Spec.Enabled";
-    public const string Target = "Target";
-    public const string FlexibleTimeWindow = "FlexibleTimeWindow";
 
     /// <summary>Only EventBridge Scheduler, acting for schedules of this account, may assume the role.</summary>
     public static string TrustPolicy(string accountId) => PolicyDocuments.Render(new JsonObject
@@ -93,39 +86,5 @@ internal static class ScheduleRendering
             Target = desired.Target,
             Description = desired.Description,
         };
-    }
-
-    /// <summary>The paths where <paramref name="current"/> differs from <paramref name="desired"/>.</summary>
-    public static IReadOnlyList<string> Delta(GetScheduleResponse current, UpdateScheduleRequest desired)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(desired);
-        var paths = new List<string>();
-        if (current.ScheduleExpression != desired.ScheduleExpression)
-        {
-            paths.Add(Expression);
-        }
-
-        if ((current.ScheduleExpressionTimezone ?? DefaultTimezone) != desired.ScheduleExpressionTimezone)
-        {
-            paths.Add(Timezone);
-        }
-
-        if (current.State != desired.State)
-        {
-            paths.Add(State);
-        }
-
-        if (current.Target is null || current.Target.Arn != desired.Target.Arn || current.Target.RoleArn != desired.Target.RoleArn || current.Target.Input != desired.Target.Input)
-        {
-            paths.Add(Target);
-        }
-
-        if (current.FlexibleTimeWindow?.Mode != desired.FlexibleTimeWindow.Mode)
-        {
-            paths.Add(FlexibleTimeWindow);
-        }
-
-        return paths;
     }
 }

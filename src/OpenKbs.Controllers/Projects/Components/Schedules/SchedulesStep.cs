@@ -1,13 +1,10 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Core;
-using OpenKbs.Aws.Scheduler.Model;
 using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using SchedulerTag = OpenKbs.Aws.Scheduler.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Schedules;
 
@@ -16,9 +13,10 @@ namespace OpenKbs.Controllers.Projects.Components.Schedules;
 /// <c>timezone</c>, state from <c>enabled</c>, no flexible window) invoking <see cref="FunctionFacts.Arns"/> (set by the
 /// functions step, which runs before) through role <see cref="ProjectNames.SchedulerRole"/> (<see cref="ScheduleRendering"/>: trusts
 /// scheduler.amazonaws.com for this account only; may invoke exactly the functions the schedules name). Each schedule is read and
-/// compared; one that differs is replaced with UpdateSchedule (a full replace); schedules in the group that left the spec are
-/// deleted. Status <c>schedules</c> (name, ARN, state). Finalize: Retain tags the group and role released; Delete deletes the
-/// group (with its schedules) and the role.
+/// compared (<see cref="ScheduleDelta.Between"/>); one that differs is replaced with UpdateSchedule (a full replace); schedules in
+/// the group that left the spec are deleted. Status <c>schedules</c> (name, ARN, state). Finalize: Retain tags the group and role
+/// released; Delete deletes the group (with its schedules) and the role. The step decides (ownership, events, status);
+/// <see cref="ScheduleManager"/> and <see cref="RoleManager"/> observe and apply.
 /// </summary>
 internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IProjectStep
 {
@@ -43,13 +41,12 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                 context.Options.WaitForLambda, nameof(ProjectWaits.WaitForLambda));
         }
 
-        var scheduler = context.Aws.Scheduler;
+        var manager = new ScheduleManager(context.Aws.Scheduler);
         var group = context.Names.ScheduleGroup;
-        var changes = new List<string>();
         string? roleArn = null;
         if (schedules.Count > 0)
         {
-            var role = await EnsureRoleAsync(context, [.. schedules.Select(s => arns[s.Function])], changes, cancellationToken);
+            var role = await EnsureRoleAsync(context, [.. schedules.Select(s => arns[s.Function])], cancellationToken);
             if (role.Outcome is { } stop)
             {
                 return stop;
@@ -58,60 +55,43 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
             roleArn = role.Arn;
         }
 
-        var groupArn = await EnsureGroupAsync(context, changes, cancellationToken);
-        if (groupArn.Outcome is { } conflict)
+        if (await EnsureGroupAsync(context, manager, cancellationToken) is { } conflict)
         {
             return conflict;
         }
 
-        var existing = (await scheduler.ListSchedulesAsync(new ListSchedulesRequest { GroupName = group }, cancellationToken)).Schedules
-            .Where(s => s.Name is not null).ToDictionary(s => s.Name!, StringComparer.Ordinal);
+        var existing = await manager.ListScheduleNamesAsync(group, cancellationToken);
         var status = new List<ScheduleStatus>();
         foreach (var schedule in schedules)
         {
             var desired = ScheduleRendering.Desired(group, schedule, arns[schedule.Function], roleArn!);
             string? arn;
-            if (!existing.ContainsKey(schedule.Name))
+            if (!existing.Contains(schedule.Name))
             {
-                try
-                {
-                    arn = (await scheduler.CreateScheduleAsync(ScheduleRendering.Create(desired), cancellationToken)).ScheduleArn;
-                    changes.Add($"{schedule.Name} created");
-                }
-                catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
-                {
-                    // Created by an earlier pass whose answer was lost: replace it with the desired state.
-                    arn = (await scheduler.UpdateScheduleAsync(desired, cancellationToken)).ScheduleArn;
-                }
+                var (created, createdArn) = await manager.CreateScheduleAsync(desired, cancellationToken);
+
+                // Not created: an earlier pass created it and its answer was lost; replace it with the desired state.
+                arn = created ? createdArn : await manager.UpdateScheduleAsync(desired, cancellationToken);
             }
             else
             {
-                var current = await scheduler.GetScheduleAsync(new GetScheduleRequest { Name = schedule.Name, GroupName = group }, cancellationToken);
-                arn = current.Arn;
-                var delta = ScheduleRendering.Delta(current, desired);
-                if (delta.Count > 0)
+                var observed = await manager.ObserveScheduleAsync(group, schedule.Name, cancellationToken);
+                arn = observed.Arn;
+                var delta = ScheduleDelta.Between(desired, observed);
+                if (!delta.IsEmpty)
                 {
-                    LogDelta(logger, context.Key.ToString(), schedule.Name, string.Join(", ", delta));
-                    arn = (await scheduler.UpdateScheduleAsync(desired, cancellationToken)).ScheduleArn ?? arn;
-                    changes.Add($"{schedule.Name}: {string.Join(", ", delta)}");
-                    context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"schedule {schedule.Name}: put back {string.Join(", ", delta)}");
+                    LogDelta(logger, context.Key.ToString(), schedule.Name, delta.ToString());
+                    arn = await manager.UpdateScheduleAsync(desired, cancellationToken) ?? arn;
+                    context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"schedule {schedule.Name}: put back {delta}");
                 }
             }
 
             status.Add(new ScheduleStatus { Name = schedule.Name, Arn = arn, State = desired.State });
         }
 
-        foreach (var name in existing.Keys.Where(n => schedules.All(s => s.Name != n)).Order(StringComparer.Ordinal))
+        foreach (var name in existing.Where(n => schedules.All(s => s.Name != n)).Order(StringComparer.Ordinal))
         {
-            try
-            {
-                await scheduler.DeleteScheduleAsync(new DeleteScheduleRequest { Name = name, GroupName = group }, cancellationToken);
-            }
-            catch (AwsServiceException ex) when (ex.IsNotFound)
-            {
-            }
-
-            changes.Add($"{name} deleted");
+            await manager.DeleteScheduleAsync(group, name, cancellationToken);
             context.Event(EventType.Normal, ConditionReasons.Deleting, $"schedule {name} deleted: it is no longer in the spec");
         }
 
@@ -127,31 +107,24 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var scheduler = context.Aws.Scheduler;
+        var manager = new ScheduleManager(context.Aws.Scheduler);
         var group = context.Names.ScheduleGroup;
         var roleName = context.Names.SchedulerRole;
-        GetScheduleGroupResponse? existing;
-        try
-        {
-            existing = await scheduler.GetScheduleGroupAsync(new GetScheduleGroupRequest { Name = group }, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            existing = null;
-        }
+        var uid = context.Project.Metadata.Uid;
+        var existing = await manager.ObserveGroupAsync(group, cancellationToken);
+        var groupOurs = existing is not null && existing.OwnerOtherThan(uid) is null;
 
         var roles = new RoleManager(context.Aws.Iam);
         var role = await roles.GetAsync(roleName, cancellationToken);
         var roleTags = role is null ? [] : await roles.TagsAsync(role, cancellationToken);
-        var roleOurs = role is not null && Ours(roleTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value, context);
-        var groupTags = existing?.Arn is { } arn ? (await scheduler.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = arn }, cancellationToken)).Tags : [];
-        var groupOurs = existing is not null && Ours(groupTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value, context);
+        var roleUid = roleTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
+        var roleOurs = role is not null && (roleUid is null || roleUid == uid);
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (existing?.Arn is not null && groupOurs && groupTags.All(t => t.Key != Labels.Released))
+            if (existing is not null && groupOurs && !existing.Released)
             {
-                await scheduler.TagResourceAsync(new TagResourceRequest { ResourceArn = existing.Arn, Tags = [new SchedulerTag { Key = Labels.Released, Value = Stamp(context) }] }, cancellationToken);
+                await manager.TagGroupAsync(existing.Arn, Labels.Released, Stamp(context), cancellationToken);
             }
 
             if (role is not null && roleOurs && roleTags.All(t => t.Key != Labels.Released))
@@ -164,7 +137,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
         if (existing is not null && groupOurs)
         {
-            await scheduler.DeleteScheduleGroupAsync(new DeleteScheduleGroupRequest { Name = group }, cancellationToken);
+            await manager.DeleteGroupAsync(group, cancellationToken);
             context.Event(EventType.Normal, ConditionReasons.Deleting, $"deletionPolicy Delete: schedule group {group} and its schedules deleted");
         }
 
@@ -177,7 +150,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
         return StepOutcome.Ready("schedules, their group and the scheduler role deleted");
     }
 
-    private static async Task<(string? Arn, StepOutcome? Outcome)> EnsureRoleAsync(ProjectContext context, IReadOnlyList<string> functionArns, List<string> changes, CancellationToken cancellationToken)
+    private static async Task<(string? Arn, StepOutcome? Outcome)> EnsureRoleAsync(ProjectContext context, IReadOnlyList<string> functionArns, CancellationToken cancellationToken)
     {
         var roles = new RoleManager(context.Aws.Iam);
         var desired = new RoleDesired(
@@ -188,13 +161,7 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
             ScheduleRendering.RolePolicy(functionArns),
             context.Tags,
             OnlyThisPolicy: false);
-        var role = await roles.GetAsync(desired.Name, cancellationToken);
-        if (role is null)
-        {
-            role = await roles.CreateAsync(desired, cancellationToken);
-            changes.Add("scheduler role created");
-        }
-
+        var role = await roles.GetAsync(desired.Name, cancellationToken) ?? await roles.CreateAsync(desired, cancellationToken);
         var observed = await roles.ObserveAsync(role, desired, cancellationToken);
         if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is { } owner)
         {
@@ -202,69 +169,29 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
                 $"role {desired.Name} belongs to {owner}, not to this Project; nothing was changed"));
         }
 
-        var delta = RoleDelta.Between(desired, observed);
-        await roles.ApplyAsync(desired, delta, cancellationToken);
-        if (delta.Trust)
-        {
-            changes.Add("scheduler role trust");
-        }
-
-        if (delta.Policy)
-        {
-            changes.Add("scheduler role permissions");
-        }
+        await roles.ApplyAsync(desired, RoleDelta.Between(desired, observed), cancellationToken);
         return (role.Arn, null);
     }
 
-    private static async Task<(string? Arn, StepOutcome? Outcome)> EnsureGroupAsync(ProjectContext context, List<string> changes, CancellationToken cancellationToken)
+    /// <summary>Creates the group or puts its owner tags back; a Terminal outcome when another owner's group has the name.</summary>
+    private static async Task<StepOutcome?> EnsureGroupAsync(ProjectContext context, ScheduleManager manager, CancellationToken cancellationToken)
     {
-        var scheduler = context.Aws.Scheduler;
         var group = context.Names.ScheduleGroup;
-        string arn;
-        try
+        if (await manager.ObserveGroupAsync(group, cancellationToken) is not { } observed)
         {
-            arn = (await scheduler.GetScheduleGroupAsync(new GetScheduleGroupRequest { Name = group }, cancellationToken)).Arn!;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            try
-            {
-                arn = (await scheduler.CreateScheduleGroupAsync(
-                    new CreateScheduleGroupRequest { Name = group, Tags = [.. context.Tags.Select(t => new SchedulerTag { Key = t.Key, Value = t.Value })] },
-                    cancellationToken)).ScheduleGroupArn!;
-            }
-            catch (AwsServiceException exists) when (exists.ErrorCode == AwsErrorCode.ConflictException)
-            {
-                arn = (await scheduler.GetScheduleGroupAsync(new GetScheduleGroupRequest { Name = group }, cancellationToken)).Arn!;
-            }
-
-            changes.Add("group created");
-            return (arn, null);
+            await manager.CreateGroupAsync(group, context.Tags, cancellationToken);
+            return null;
         }
 
-        var tags = (await scheduler.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = arn }, cancellationToken)).Tags;
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is { } owner)
         {
-            return (null, StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
-                $"schedule group {group} belongs to {tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? uid}, not to this Project; nothing was changed"));
+            return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
+                $"schedule group {group} belongs to {owner}, not to this Project; nothing was changed");
         }
 
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value).Select(t => new SchedulerTag { Key = t.Key, Value = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await scheduler.TagResourceAsync(new TagResourceRequest { ResourceArn = arn, Tags = missing }, cancellationToken);
-        }
-
-        if (tags.Any(t => t.Key == Labels.Released))
-        {
-            await scheduler.UntagResourceAsync(new UntagResourceRequest { ResourceArn = arn, TagKeys = [Labels.Released] }, cancellationToken);
-        }
-
-        return (arn, null);
+        await manager.ApplyGroupAsync(observed.Arn, ScheduleGroupDelta.Between(context.Tags, observed), cancellationToken);
+        return null;
     }
-
-    /// <summary>Untagged (never tagged by anyone) or tagged with this Project's uid.</summary>
-    private static bool Ours(string? uid, ProjectContext context) => uid is null || uid == context.Project.Metadata.Uid;
 
     private static string Stamp(ProjectContext context) =>
         context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
