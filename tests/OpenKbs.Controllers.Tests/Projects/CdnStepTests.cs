@@ -83,7 +83,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(updates + 1, host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal)));
         var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal(("PriceClass_200", "redirect-to-https"), (restored.PriceClass, restored.DefaultCacheBehavior!.ViewerProtocolPolicy));
-        Assert.Contains(host.Events, e => e.Contains(CdnRendering.PriceClass, StringComparison.Ordinal) && e.Contains(CdnRendering.CacheBehavior, StringComparison.Ordinal));
+        Assert.Contains(host.Events, e => e.Contains(CdnDelta.PriceClass, StringComparison.Ordinal) && e.Contains(CdnDelta.CacheBehavior, StringComparison.Ordinal));
     }
 
     [Fact]
