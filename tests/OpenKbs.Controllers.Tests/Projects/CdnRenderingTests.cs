@@ -26,34 +26,6 @@ public sealed class CdnRenderingTests
         Assert.Equal(("PriceClass_100", true, CdnRendering.DistributionComment(Names)), (config.PriceClass, config.Enabled, config.Comment));
     }
 
-    public static TheoryData<string, Func<DistributionConfig, DistributionConfig>, string[]> Deltas => new()
-    {
-        { "unchanged", c => c, [] },
-        { "moto omits the origin access control id", c => c with { Origins = new Origins { Quantity = 1, Items = [c.Origins!.Items![0] with { OriginAccessControlId = null, S3OriginConfig = null }] } }, [] },
-        { "origin access control removed", c => c with { Origins = new Origins { Quantity = 1, Items = [c.Origins!.Items![0] with { OriginAccessControlId = string.Empty }] } }, [CdnRendering.Origin] },
-        { "disabled behind our back", c => c with { Enabled = false }, [CdnRendering.Enabled] },
-        { "default certificate (TLSv1)", c => c with { ViewerCertificate = new ViewerCertificate { CloudFrontDefaultCertificate = true, MinimumProtocolVersion = "TLSv1" } }, [CdnRendering.ViewerCertificate] },
-        { "weaker policy", c => c with { ViewerCertificate = c.ViewerCertificate! with { MinimumProtocolVersion = "TLSv1.1_2016" } }, [CdnRendering.ViewerCertificate] },
-        { "plain HTTP allowed", c => c with { DefaultCacheBehavior = c.DefaultCacheBehavior! with { ViewerProtocolPolicy = "allow-all" } }, [CdnRendering.CacheBehavior] },
-        { "price class and aliases", c => c with { PriceClass = "PriceClass_All", Aliases = new Aliases { Quantity = 1, Items = ["shop.example"] } }, [CdnRendering.Aliases, CdnRendering.PriceClass] },
-        { "alias order does not matter", c => c with { Aliases = new Aliases { Quantity = 2, Items = ["www.shop.example", "shop.example"] } }, [] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Deltas))]
-    public void Delta_names_the_paths_that_differ(string name, Func<DistributionConfig, DistributionConfig> current, string[] expected)
-    {
-        Assert.False(string.IsNullOrEmpty(name));
-        Assert.Equal(expected, CdnRendering.Delta(current(Desired()), Desired()));
-    }
-
-    [Fact]
-    public void Switching_the_CDN_off_is_a_delta_of_Enabled_only()
-    {
-        var off = CdnRendering.Desired(Names, Spec, "okbs-tenants-shop-12345678", "eu-central-1", "E2OAC", enabled: false);
-        Assert.Equal([CdnRendering.Enabled], CdnRendering.Delta(Desired(), off));
-    }
-
     [Fact]
     public void The_endpoint_is_the_first_alias()
     {
@@ -67,6 +39,6 @@ public sealed class CdnRenderingTests
     [InlineData(null, null)]
     public void A_lost_create_answer_is_recovered_from_the_id_AWS_names(string? message, string? id)
     {
-        Assert.Equal(id, OpenKbs.Controllers.Projects.Components.Cdn.CdnStep.ExistingId(message));
+        Assert.Equal(id, CdnManager.ExistingId(message));
     }
 }

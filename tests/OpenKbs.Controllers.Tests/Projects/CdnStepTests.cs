@@ -54,6 +54,25 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_the_access_function_both_origin_access_controls_come_from_one_list_and_a_drift_check_costs_three_reads()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+        var access = new OpenKbs.Controllers.Projects.Components.Access.AccessFacts("https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-central-1.on.aws/", null, true);
+        Assert.True((await host.ConvergeAsync(step, c => c.Facts.Add(access))).Outcome.IsReady);
+        var config = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = host.Project.Status!.Cdn!.DistributionId! })).DistributionConfig!;
+        Assert.Equal(CdnRendering.AuthPath, Assert.Single(config.CacheBehaviors!.Items!).PathPattern);
+        var requests = host.Log.Operations.Count;
+
+        Assert.True((await step.RunAsync(host.Context(c => c.Facts.Add(access)), CancellationToken.None)).IsReady);
+
+        // GetDistribution, ListTagsForResource and one ListOriginAccessControls (moto echoes no OAC id) for both names.
+        var reads = host.Log.Operations.Skip(requests).ToList();
+        Assert.Equal(3, reads.Count);
+        Assert.Equal(1, reads.Count(o => o == "GET /2020-05-31/origin-access-control"));
+    }
+
+    [Fact]
     public async Task A_changed_distribution_is_put_back_with_If_Match_of_the_current_ETag()
     {
         using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate, PriceClass = CdnPriceClasses.PriceClass200 });
@@ -83,7 +102,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(updates + 1, host.Log.Operations.Count(o => o.StartsWith("PUT ", StringComparison.Ordinal)));
         var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal(("PriceClass_200", "redirect-to-https"), (restored.PriceClass, restored.DefaultCacheBehavior!.ViewerProtocolPolicy));
-        Assert.Contains(host.Events, e => e.Contains(CdnRendering.PriceClass, StringComparison.Ordinal) && e.Contains(CdnRendering.CacheBehavior, StringComparison.Ordinal));
+        Assert.Contains(host.Events, e => e.Contains(CdnDelta.PriceClass, StringComparison.Ordinal) && e.Contains(CdnDelta.CacheBehavior, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -9,45 +9,12 @@ public sealed class DatabaseRenderingTests
 {
     private static readonly ProjectNames Names = ProjectNames.For("tenants", "shop", "uid-shop");
 
-    private static DBCluster Matching() => new()
-    {
-        BackupRetentionPeriod = 7,
-        DeletionProtection = true,
-        CopyTagsToSnapshot = true,
-        ServerlessV2ScalingConfiguration = new ServerlessV2ScalingConfigurationInfo { MinCapacity = 0.5, MaxCapacity = 2 },
-        MasterUserSecret = new MasterUserSecret { SecretArn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!cluster-1" },
-    };
-
-    public static TheoryData<string, Func<DBCluster, DBCluster>, DatabaseSpec, string[]> Deltas => new()
-    {
-        { "unchanged", c => c, new DatabaseSpec { Enabled = true }, [] },
-        { "retention changed behind our back", c => c with { BackupRetentionPeriod = 1 }, new DatabaseSpec { Enabled = true }, [DatabaseRendering.BackupRetentionDays] },
-        { "retention raised in the spec", c => c, new DatabaseSpec { Enabled = true, BackupRetentionDays = 35 }, [DatabaseRendering.BackupRetentionDays] },
-        { "protection turned off behind our back", c => c with { DeletionProtection = false }, new DatabaseSpec { Enabled = true }, [DatabaseRendering.DeletionProtection] },
-        { "protection off in the spec", c => c, new DatabaseSpec { Enabled = true, DeletionProtection = false }, [DatabaseRendering.DeletionProtection] },
-        { "capacity", c => c, new DatabaseSpec { Enabled = true, MaxCapacity = 8 }, [DatabaseRendering.Capacity] },
-        { "password no longer managed by AWS", c => c with { MasterUserSecret = null }, new DatabaseSpec { Enabled = true }, [DatabaseRendering.ManagedPassword] },
-        {
-            "several",
-            c => c with { BackupRetentionPeriod = 3, CopyTagsToSnapshot = false },
-            new DatabaseSpec { Enabled = true, MinCapacity = 0 },
-            [DatabaseRendering.BackupRetentionDays, DatabaseRendering.Capacity, DatabaseRendering.CopyTagsToSnapshot]
-        },
-    };
-
-    [Theory]
-    [MemberData(nameof(Deltas))]
-    public void Delta_names_the_paths_that_differ(string name, Func<DBCluster, DBCluster> current, DatabaseSpec spec, string[] expected)
-    {
-        Assert.False(string.IsNullOrEmpty(name));
-        Assert.Equal(expected, DatabaseRendering.Delta(current(Matching()), spec));
-    }
-
     [Fact]
     public void Modify_carries_exactly_the_differing_fields()
     {
         var spec = new DatabaseSpec { Enabled = true, BackupRetentionDays = 14, MaxCapacity = 4 };
-        var modify = DatabaseRendering.Modify(Names, spec, "arn:aws:kms:eu-central-1:123456789012:key/k", [DatabaseRendering.BackupRetentionDays]);
+        var desired = DatabaseRendering.Desired(Names, spec, "arn:aws:kms:eu-central-1:123456789012:key/k", new Dictionary<string, string>());
+        var modify = DatabaseRendering.Modify(desired, [DatabaseDelta.BackupRetentionDays]);
         Assert.Equal((14, (bool?)null, (ServerlessV2ScalingConfiguration?)null, (bool?)null, true), (modify.BackupRetentionPeriod, modify.DeletionProtection, modify.ServerlessV2ScalingConfiguration, modify.ManageMasterUserPassword, modify.ApplyImmediately));
     }
 
@@ -64,7 +31,14 @@ public sealed class DatabaseRenderingTests
     [Fact]
     public void The_sealed_setting_and_role_statements_name_exact_resources_and_no_password()
     {
-        var cluster = Matching() with { Endpoint = "c.cluster-x.eu-central-1.rds.amazonaws.com", ReaderEndpoint = "c.cluster-ro-x", Port = 5432, DBClusterArn = "arn:aws:rds:eu-central-1:123456789012:cluster:c" };
+        var cluster = new DBCluster
+        {
+            MasterUserSecret = new MasterUserSecret { SecretArn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!cluster-1" },
+            Endpoint = "c.cluster-x.eu-central-1.rds.amazonaws.com",
+            ReaderEndpoint = "c.cluster-ro-x",
+            Port = 5432,
+            DBClusterArn = "arn:aws:rds:eu-central-1:123456789012:cluster:c",
+        };
         var setting = System.Text.Encoding.UTF8.GetString(DatabaseRendering.Setting(cluster));
         Assert.Equal(
             """{"engine":"aurora-postgresql","host":"c.cluster-x.eu-central-1.rds.amazonaws.com","readerHost":"c.cluster-ro-x","port":5432,"database":"app","username":"openkbs_admin","secretArn":"arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!cluster-1","clusterArn":"arn:aws:rds:eu-central-1:123456789012:cluster:c"}""",

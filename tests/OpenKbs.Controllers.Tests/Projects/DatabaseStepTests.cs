@@ -76,7 +76,7 @@ public sealed class DatabaseStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Equal(modifies + 1, host.Log.Count("ModifyDBCluster"));
         var cluster = (await host.Member.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = names.DatabaseCluster })).DBClusters.Single();
         Assert.Equal((7, true), (cluster.BackupRetentionPeriod, cluster.DeletionProtection));
-        Assert.Contains(host.Events, e => e.Contains(DatabaseRendering.BackupRetentionDays, StringComparison.Ordinal) && e.Contains(DatabaseRendering.DeletionProtection, StringComparison.Ordinal));
+        Assert.Contains(host.Events, e => e.Contains(DatabaseDelta.BackupRetentionDays, StringComparison.Ordinal) && e.Contains(DatabaseDelta.DeletionProtection, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -7,21 +7,11 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// <summary>
 /// The project's CloudFront distribution as pure functions (table-tested): the desired DistributionConfig (built by
 /// <see cref="CloudFrontDistributions.ForS3Origin"/>: the project bucket through origin access control, redirect-to-https,
-/// TLSv1.2_2021 with the spec's ACM certificate and aliases, the price class) and the delta of a current config, naming the paths
-/// that differ. One UpdateDistribution (If-Match) carries them all.
+/// TLSv1.2_2021 with the spec's ACM certificate and aliases, the price class) that <see cref="CdnDelta"/> compares with the
+/// current config, and the origin access controls.
 /// </summary>
 internal static class CdnRendering
 {
-    // Delta paths.
-    public const string Enabled = "Enabled";
-    public const string Aliases = "Aliases";
-    public const string ViewerCertificate = "ViewerCertificate";
-    public const string PriceClass = "PriceClass";
-    public const string CacheBehavior = "DefaultCacheBehavior";
-    public const string Origin = "Origins";
-    public const string Comment = "Comment";
-    public const string CacheBehaviors = "CacheBehaviors";
-
     /// <summary>The comment that marks the project's distribution: ListDistributions finds it by this after a lost create answer.</summary>
     public static string DistributionComment(ProjectNames names) => $"openkbs project {names.OriginAccessControl}";
 
@@ -78,68 +68,6 @@ internal static class CdnRendering
         return config.ViewerCertificate is { ACMCertificateArn.Length: > 0 } custom
             ? config with { ViewerCertificate = custom with { CloudFrontDefaultCertificate = false } }
             : config;
-    }
-
-    /// <summary>
-    /// The paths where <paramref name="current"/> differs from <paramref name="desired"/>. An origin that does not report its
-    /// origin access control id (moto omits it) is not counted as drift; an empty one (removed) is.
-    /// </summary>
-    public static IReadOnlyList<string> Delta(DistributionConfig current, DistributionConfig desired)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(desired);
-        var paths = new List<string>();
-        if (current.Enabled != desired.Enabled)
-        {
-            paths.Add(Enabled);
-        }
-
-        var currentAliases = (current.Aliases?.Items ?? []).Order(StringComparer.Ordinal);
-        if (!currentAliases.SequenceEqual((desired.Aliases?.Items ?? []).Order(StringComparer.Ordinal), StringComparer.Ordinal))
-        {
-            paths.Add(Aliases);
-        }
-
-        var (c, d) = (current.ViewerCertificate, desired.ViewerCertificate!);
-        if (c is null || (c.CloudFrontDefaultCertificate ?? false) != (d.CloudFrontDefaultCertificate ?? false) || c.ACMCertificateArn != d.ACMCertificateArn
-            || c.MinimumProtocolVersion != d.MinimumProtocolVersion || (d.SSLSupportMethod is not null && c.SSLSupportMethod != d.SSLSupportMethod))
-        {
-            paths.Add(ViewerCertificate);
-        }
-
-        if (current.PriceClass != desired.PriceClass)
-        {
-            paths.Add(PriceClass);
-        }
-
-        var (cb, db) = (current.DefaultCacheBehavior, desired.DefaultCacheBehavior!);
-        if (cb is null || cb.ViewerProtocolPolicy != db.ViewerProtocolPolicy || cb.TargetOriginId != db.TargetOriginId || cb.CachePolicyId != db.CachePolicyId)
-        {
-            paths.Add(CacheBehavior);
-        }
-
-        var origins = current.Origins?.Items ?? [];
-        var wanted = desired.Origins!.Items!;
-        if (origins.Count != wanted.Count || origins.Zip(wanted).Any(p => p.First.Id != p.Second.Id || p.First.DomainName != p.Second.DomainName
-            || (p.First.OriginAccessControlId is { } oac && oac != p.Second.OriginAccessControlId)))
-        {
-            paths.Add(Origin);
-        }
-
-        var behaviours = current.CacheBehaviors?.Items ?? [];
-        var wantedBehaviours = desired.CacheBehaviors?.Items ?? [];
-        if (behaviours.Count != wantedBehaviours.Count || behaviours.Zip(wantedBehaviours).Any(p => p.First.PathPattern != p.Second.PathPattern
-            || p.First.TargetOriginId != p.Second.TargetOriginId || p.First.ViewerProtocolPolicy != p.Second.ViewerProtocolPolicy))
-        {
-            paths.Add(CacheBehaviors);
-        }
-
-        if (current.Comment != desired.Comment)
-        {
-            paths.Add(Comment);
-        }
-
-        return paths;
     }
 
     /// <summary>

@@ -18,7 +18,9 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// InProgress: Progressing (<see cref="ProjectWaits.WaitForDistribution"/>). An enabled CDN without a certificate is refused at
 /// admission (CloudFront's default certificate forces TLSv1); if admission was bypassed the step is Terminal and creates nothing.
 /// Turning the CDN off disables the distribution (kept). Finalize: Retain tags it released; Delete disables it, waits until
-/// Deployed, deletes it with If-Match, then deletes the origin access control.
+/// Deployed, deletes it with If-Match, then deletes the origin access controls. The step decides; <see cref="CdnManager"/> observes
+/// and applies; <see cref="CdnDelta.Between"/> names the paths that differ. The origin access controls are listed once per pass,
+/// and only when the distribution does not echo its bucket origin's id or the access function needs its own.
 /// </summary>
 internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 {
@@ -50,17 +52,21 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project bucket", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
 
-        var cloudFront = context.Aws.CloudFront;
+        var manager = Manager(context);
         var names = context.Names;
-        var found = await FindAsync(context, cancellationToken);
-        var oacId = found?.Distribution.DistributionConfig?.Origins?.Items is [{ OriginAccessControlId: { Length: > 0 } echoed }, ..]
-            ? echoed
-            : await EnsureOriginAccessControlAsync(context, CdnRendering.OriginAccessControl(names), create: true, cancellationToken);
+        var observed = await ObserveAsync(context, manager, cancellationToken);
         var functionUrl = context.Facts.Find<Access.AccessFacts>()?.FunctionUrl; // /auth/* to the access function (docs/access.md)
-        var functionOac = functionUrl is null ? null : await EnsureOriginAccessControlAsync(context, CdnRendering.FunctionOriginAccessControl(names), create: true, cancellationToken);
-        var desired = CdnRendering.Desired(names, spec, bucket, context.Region, oacId!, enabled, functionUrl, functionOac);
+        var echoed = observed.EchoedOriginAccessControlId;
+        if (echoed is null || functionUrl is not null)
+        {
+            observed = await manager.ObserveOriginAccessControlsAsync(observed, cancellationToken);
+        }
 
-        if (found is null)
+        var oacId = echoed ?? await EnsureOriginAccessControlAsync(manager, observed, CdnRendering.OriginAccessControl(names), cancellationToken);
+        var functionOac = functionUrl is null ? null : await EnsureOriginAccessControlAsync(manager, observed, CdnRendering.FunctionOriginAccessControl(names), cancellationToken);
+        var desired = new CdnDesired(CdnRendering.Desired(names, spec, bucket, context.Region, oacId, enabled, functionUrl, functionOac), context.Tags);
+
+        if (observed.Distribution is not { } distribution)
         {
             if (!enabled)
             {
@@ -68,25 +74,12 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                 return StepOutcome.Disabled("no CDN: spec.cdn.enabled is not true (the distribution no longer exists)");
             }
 
-            Distribution created;
-            try
-            {
-                created = (await cloudFront.CreateDistributionWithTagsAsync(
-                    new CreateDistributionWithTagsRequest
-                    {
-                        DistributionConfigWithTags = new DistributionConfigWithTags
-                        {
-                            DistributionConfig = desired,
-                            Tags = new Tags { Items = [.. context.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })] },
-                        },
-                    },
-                    cancellationToken)).Distribution!;
-            }
-            catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.DistributionAlreadyExists)
+            var (created, existing) = await manager.CreateAsync(desired, cancellationToken);
+            if (created is null)
             {
                 // The CallerReference is ours: an earlier create's answer was lost. AWS names the existing distribution
                 // ("... Already exists: ID"); record it (checkpoint) and read it next pass.
-                if (ExistingId(ex.AwsMessage) is { } existing)
+                if (existing is not null)
                 {
                     (context.Status.Cdn ??= new CdnStatus()).DistributionId = existing;
                     await context.SaveStatusAsync(cancellationToken);
@@ -102,41 +95,37 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return Wait(context, ConditionReasons.Creating, $"distribution {created.Id} is deploying");
         }
 
-        var (distribution, etag) = found.Value;
         var id = distribution.Id!;
-        var arn = Arn(context, id);
-        var tags = (await cloudFront.ListTagsForResourceAsync(new ListTagsForResourceRequest { Resource = arn }, cancellationToken)).Tags?.Items ?? [];
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is { } owner)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
-                $"distribution {id} belongs to {tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? uid}, not to this Project; nothing was changed");
+                $"distribution {id} belongs to {owner}, not to this Project; nothing was changed");
         }
 
         Record(context, spec, distribution);
         var current = distribution.DistributionConfig!;
-        var delta = CdnRendering.Delta(current, desired);
-        if (delta.Count > 0)
+        var delta = CdnDelta.Between(desired, observed);
+        var rewritten = delta.Paths.Count > 0;
+        if (rewritten)
         {
-            LogDelta(logger, context.Key.ToString(), id, string.Join(", ", delta));
+            LogDelta(logger, context.Key.ToString(), id, delta.ToString());
             try
             {
-                var updated = await cloudFront.UpdateDistributionAsync(
-                    new UpdateDistributionRequest { Id = id, IfMatch = etag!, DistributionConfig = desired with { CallerReference = current.CallerReference ?? desired.CallerReference } },
-                    cancellationToken);
-                Record(context, spec, updated.Distribution ?? distribution);
+                var updated = await manager.UpdateAsync(id, observed.ETag!, desired.Config with { CallerReference = current.CallerReference ?? desired.Config.CallerReference }, cancellationToken);
+                Record(context, spec, updated ?? distribution);
             }
             catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.InvalidIfMatchVersion)
             {
                 return StepOutcome.Progressing(ConditionReasons.Updating, $"distribution {id} changed since it was read (ETag); re-reading", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
             }
 
-            context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"distribution {id}: put back {string.Join(", ", delta)}");
+            context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"distribution {id}: put back {delta}");
         }
 
-        await TagAsync(context, arn, tags, cancellationToken);
-        if (delta.Count > 0 || distribution.Status != "Deployed")
+        await manager.ApplyTagsAsync(id, delta, cancellationToken);
+        if (rewritten || distribution.Status != "Deployed")
         {
-            return Wait(context, ConditionReasons.Updating, $"distribution {id} is deploying{(delta.Count > 0 ? $" ({string.Join(", ", delta)})" : string.Empty)}");
+            return Wait(context, ConditionReasons.Updating, $"distribution {id} is deploying{(rewritten ? $" ({delta})" : string.Empty)}");
         }
 
         if (!enabled)
@@ -144,31 +133,33 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return StepOutcome.Disabled($"spec.cdn.enabled is not true: distribution {id} is disabled and kept");
         }
 
-        return StepOutcome.Ready($"distribution {id} ({distribution.DomainName}) deployed: HTTPS only, TLSv1.2_2021 for {string.Join(", ", spec.Aliases!)}, {desired.PriceClass}, bucket through origin access control");
+        return StepOutcome.Ready($"distribution {id} ({distribution.DomainName}) deployed: HTTPS only, TLSv1.2_2021 for {string.Join(", ", spec.Aliases!)}, {desired.Config.PriceClass}, bucket through origin access control");
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var cloudFront = context.Aws.CloudFront;
-        var found = await FindAsync(context, cancellationToken);
-        if (found is null)
+        var manager = Manager(context);
+        var observed = await ObserveAsync(context, manager, cancellationToken);
+        if (observed.Distribution is not { } distribution)
         {
-            foreach (var oacConfig in new[] { CdnRendering.OriginAccessControl(context.Names), CdnRendering.FunctionOriginAccessControl(context.Names) })
+            if (policy == ProjectDeletionPolicy.Delete)
             {
-                if (policy == ProjectDeletionPolicy.Delete && await EnsureOriginAccessControlAsync(context, oacConfig, create: false, cancellationToken) is { } oac)
+                observed = await manager.ObserveOriginAccessControlsAsync(observed, cancellationToken);
+                foreach (var oacConfig in new[] { CdnRendering.OriginAccessControl(context.Names), CdnRendering.FunctionOriginAccessControl(context.Names) })
                 {
+                    if (observed.OriginAccessControlId(oacConfig.Name) is not { } oac)
+                    {
+                        continue;
+                    }
+
                     try
                     {
-                        var current = await cloudFront.GetOriginAccessControlAsync(new GetOriginAccessControlRequest { Id = oac }, cancellationToken);
-                        await cloudFront.DeleteOriginAccessControlAsync(new DeleteOriginAccessControlRequest { Id = oac, IfMatch = current.ETag }, cancellationToken);
+                        await manager.DeleteOriginAccessControlAsync(oac, cancellationToken);
                     }
                     catch (AwsServiceException ex) when (ex.IsConflict)
                     {
                         return Wait(context, ConditionReasons.Deleting, $"origin access control {oac} is still in use");
-                    }
-                    catch (AwsServiceException ex) when (ex.IsNotFound)
-                    {
                     }
                 }
             }
@@ -177,20 +168,18 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return StepOutcome.Ready("no distribution");
         }
 
-        var (distribution, etag) = found.Value;
         var id = distribution.Id!;
-        var arn = Arn(context, id);
-        var tags = (await cloudFront.ListTagsForResourceAsync(new ListTagsForResourceRequest { Resource = arn }, cancellationToken)).Tags?.Items ?? [];
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        var etag = observed.ETag;
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
             return StepOutcome.Ready($"distribution {id} belongs to another owner and was left alone");
         }
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (tags.All(t => t.Key != Labels.Released))
+            if (observed.Tags.All(t => t.Key != Labels.Released))
             {
-                await cloudFront.TagResourceAsync(new TagResourceRequest { Resource = arn, Tags = new Tags { Items = [new Tag { Key = Labels.Released, Value = Stamp(context) }] } }, cancellationToken);
+                await manager.TagAsync(id, Labels.Released, Stamp(context), cancellationToken);
             }
 
             return StepOutcome.Ready($"distribution {id} kept (tagged {Labels.Released})");
@@ -201,7 +190,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         {
             if (config.Enabled)
             {
-                await cloudFront.UpdateDistributionAsync(new UpdateDistributionRequest { Id = id, IfMatch = etag!, DistributionConfig = config with { Enabled = false } }, cancellationToken);
+                await manager.UpdateAsync(id, etag!, config with { Enabled = false }, cancellationToken);
                 context.Event(EventType.Normal, ConditionReasons.Deleting, $"deletionPolicy Delete: distribution {id} disabled; deleting once deployed");
                 return Wait(context, ConditionReasons.Deleting, $"distribution {id} is being disabled");
             }
@@ -211,7 +200,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                 return Wait(context, ConditionReasons.Deleting, $"distribution {id} is {distribution.Status}; deleting once deployed");
             }
 
-            await cloudFront.DeleteDistributionAsync(new DeleteDistributionRequest { Id = id, IfMatch = etag! }, cancellationToken);
+            await manager.DeleteAsync(id, etag!, cancellationToken);
         }
         catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.PreconditionFailed or AwsErrorCode.DistributionNotDisabled or AwsErrorCode.InvalidIfMatchVersion)
         {
@@ -223,72 +212,24 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         return StepOutcome.Progressing(ConditionReasons.Deleting, $"distribution {id} deleted; the origin access control next", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
     }
 
-    /// <summary>The project's distribution with its ETag: by the id in status, else by its comment (an earlier answer was lost).</summary>
-    private static async Task<(Distribution Distribution, string? ETag)?> FindAsync(ProjectContext context, CancellationToken cancellationToken)
-    {
-        var cloudFront = context.Aws.CloudFront;
-        var id = context.Status.Cdn?.DistributionId;
-        if (id is null)
-        {
-            var comment = CdnRendering.DistributionComment(context.Names);
-            id = (await cloudFront.ListDistributionsAsync(new ListDistributionsRequest(), cancellationToken)).DistributionList?.Items?
-                .FirstOrDefault(d => d.Comment == comment)?.Id;
-            if (id is null)
-            {
-                return null;
-            }
-        }
+    private static CdnManager Manager(ProjectContext context) => new(context.Aws.CloudFront, context.AccountId);
 
-        try
+    /// <summary>The project's distribution: by the id in status, else by its comment (an earlier answer was lost). One deleted
+    /// behind our back is forgotten (and with it its bucket grant): the next pass creates a new one.</summary>
+    private static async Task<CdnObservation> ObserveAsync(ProjectContext context, CdnManager manager, CancellationToken cancellationToken)
+    {
+        var observed = await manager.ObserveAsync(context.Status.Cdn?.DistributionId, CdnRendering.DistributionComment(context.Names), cancellationToken);
+        if (observed.IsGone)
         {
-            var response = await cloudFront.GetDistributionAsync(new GetDistributionRequest { Id = id }, cancellationToken);
-            return (response.Distribution!, response.ETag);
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            // Deleted behind our back: forget it (and its bucket grant); the next pass creates a new one.
             context.Status.Cdn = null;
-            return null;
         }
+
+        return observed;
     }
 
-    /// <summary>The id of the origin access control <paramref name="config"/> names, created when missing and <paramref name="create"/>.</summary>
-    private static async Task<string?> EnsureOriginAccessControlAsync(ProjectContext context, OriginAccessControlConfig config, bool create, CancellationToken cancellationToken)
-    {
-        var cloudFront = context.Aws.CloudFront;
-        var name = config.Name;
-        var existing = (await cloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest(), cancellationToken)).OriginAccessControlList?.Items?
-            .FirstOrDefault(o => o.Name == name)?.Id;
-        if (existing is not null || !create)
-        {
-            return existing;
-        }
-
-        try
-        {
-            return (await cloudFront.CreateOriginAccessControlAsync(new CreateOriginAccessControlRequest { OriginAccessControlConfig = config }, cancellationToken))
-                .OriginAccessControl!.Id;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.OriginAccessControlAlreadyExists)
-        {
-            return (await cloudFront.ListOriginAccessControlsAsync(new ListOriginAccessControlsRequest(), cancellationToken)).OriginAccessControlList?.Items?
-                .First(o => o.Name == name).Id;
-        }
-    }
-
-    private static async Task TagAsync(ProjectContext context, string arn, IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
-    {
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value).Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await context.Aws.CloudFront.TagResourceAsync(new TagResourceRequest { Resource = arn, Tags = new Tags { Items = missing } }, cancellationToken);
-        }
-
-        if (tags.Any(t => t.Key == Labels.Released))
-        {
-            await context.Aws.CloudFront.UntagResourceAsync(new UntagResourceRequest { Resource = arn, TagKeys = new TagKeys { Items = [Labels.Released] } }, cancellationToken);
-        }
-    }
+    /// <summary>The id of the origin access control <paramref name="config"/> names, created when the observation has none.</summary>
+    private static async Task<string> EnsureOriginAccessControlAsync(CdnManager manager, CdnObservation observed, OriginAccessControlConfig config, CancellationToken cancellationToken) =>
+        observed.OriginAccessControlId(config.Name) ?? await manager.CreateOriginAccessControlAsync(config, cancellationToken);
 
     private static void Record(ProjectContext context, CdnSpec spec, Distribution distribution)
     {
@@ -298,22 +239,6 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         status.Status = distribution.Status;
         context.Status.Endpoint = spec.Enabled ? CdnRendering.Endpoint(spec, status.DomainName) : null;
     }
-
-    /// <summary>The id AWS names in a DistributionAlreadyExists message (<c>... Already exists: E2QWRUHEXAMPLE</c>).</summary>
-    internal static string? ExistingId(string? message)
-    {
-        const string marker = "Already exists: ";
-        var at = message?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var id = new string([.. message![(at + marker.Length)..].TakeWhile(char.IsAsciiLetterOrDigit)]);
-        return id.Length > 0 ? id : null;
-    }
-
-    private static string Arn(ProjectContext context, string id) => $"arn:aws:cloudfront::{context.AccountId}:distribution/{id}";
 
     private static StepOutcome Wait(ProjectContext context, string reason, string message) =>
         StepOutcome.Progressing(reason, message, context.Options.WaitForDistribution, nameof(ProjectWaits.WaitForDistribution));

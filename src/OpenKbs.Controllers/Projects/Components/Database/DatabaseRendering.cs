@@ -6,9 +6,9 @@ using OpenKbs.Aws.Rds.Model;
 namespace OpenKbs.Controllers.Projects.Components.Database;
 
 /// <summary>
-/// The Aurora PostgreSQL Serverless v2 cluster of a Project as pure functions (table-tested): the create request, the delta of an
-/// existing cluster (paths such as <c>Spec.BackupRetentionDays</c>, each one field of a single ModifyDBCluster), the sealed
-/// connection settings and the execution role's statements. No password appears anywhere: the master password is managed by AWS
+/// The Aurora PostgreSQL Serverless v2 cluster of a Project as pure functions (table-tested): the create request, the desired
+/// settings <see cref="DatabaseDelta"/> compares, the one ModifyDBCluster carrying a delta's paths, the sealed connection settings
+/// and the execution role's statements. No password appears anywhere: the master password is managed by AWS
 /// (ManageMasterUserPassword) and its secret is encrypted with the project key.
 /// </summary>
 internal static class DatabaseRendering
@@ -25,13 +25,6 @@ internal static class DatabaseRendering
     public const double DefaultMinCapacity = 0.5;
     public const double DefaultMaxCapacity = 2;
     public const int DefaultBackupRetentionDays = 7;
-
-    // Delta paths.
-    public const string BackupRetentionDays = "Spec.BackupRetentionDays";
-    public const string DeletionProtection = "Spec.DeletionProtection";
-    public const string Capacity = "Spec.Capacity";
-    public const string ManagedPassword = "MasterUserSecret";
-    public const string CopyTagsToSnapshot = "CopyTagsToSnapshot";
 
     public static double MinCapacity(DatabaseSpec spec) => spec.MinCapacity ?? DefaultMinCapacity;
 
@@ -72,55 +65,33 @@ internal static class DatabaseRendering
         Tags = [.. tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
     };
 
-    /// <summary>The paths where <paramref name="cluster"/> differs from <paramref name="spec"/> (what ModifyDBCluster can change).</summary>
-    public static IReadOnlyList<string> Delta(DBCluster cluster, DatabaseSpec spec)
+    /// <summary>What the cluster must be: the spec's values with their defaults, the project key and the owner tags.</summary>
+    public static DatabaseDesired Desired(ProjectNames names, DatabaseSpec spec, string keyArn, IReadOnlyDictionary<string, string> tags)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(spec);
-        var paths = new List<string>();
-        if (cluster.BackupRetentionPeriod != Retention(spec))
-        {
-            paths.Add(BackupRetentionDays);
-        }
-
-        if ((cluster.DeletionProtection ?? false) != spec.DeletionProtection)
-        {
-            paths.Add(DeletionProtection);
-        }
-
-        var scaling = cluster.ServerlessV2ScalingConfiguration;
-        if (scaling?.MinCapacity != MinCapacity(spec) || scaling?.MaxCapacity != MaxCapacity(spec))
-        {
-            paths.Add(Capacity);
-        }
-
-        if (string.IsNullOrEmpty(cluster.MasterUserSecret?.SecretArn))
-        {
-            paths.Add(ManagedPassword);
-        }
-
-        if (cluster.CopyTagsToSnapshot == false)
-        {
-            paths.Add(CopyTagsToSnapshot);
-        }
-
-        return paths;
+        return new DatabaseDesired(names.DatabaseCluster, keyArn, Retention(spec), spec.DeletionProtection, MinCapacity(spec), MaxCapacity(spec), tags);
     }
 
-    /// <summary>One ModifyDBCluster carrying exactly the fields of <paramref name="paths"/>, applied immediately.</summary>
-    public static ModifyDBClusterRequest Modify(ProjectNames names, DatabaseSpec spec, string keyArn, IReadOnlyList<string> paths) => new()
+    /// <summary>One ModifyDBCluster carrying exactly the fields of <paramref name="paths"/> (<see cref="DatabaseDelta"/>), applied immediately.</summary>
+    public static ModifyDBClusterRequest Modify(DatabaseDesired desired, IReadOnlyCollection<string> paths)
     {
-        DBClusterIdentifier = names.DatabaseCluster,
-        ApplyImmediately = true,
-        BackupRetentionPeriod = paths.Contains(BackupRetentionDays) ? Retention(spec) : null,
-        DeletionProtection = paths.Contains(DeletionProtection) ? spec.DeletionProtection : null,
-        ServerlessV2ScalingConfiguration = paths.Contains(Capacity)
-            ? new ServerlessV2ScalingConfiguration { MinCapacity = MinCapacity(spec), MaxCapacity = MaxCapacity(spec) }
-            : null,
-        ManageMasterUserPassword = paths.Contains(ManagedPassword) ? true : null,
-        MasterUserSecretKmsKeyId = paths.Contains(ManagedPassword) ? keyArn : null,
-        CopyTagsToSnapshot = paths.Contains(CopyTagsToSnapshot) ? true : null,
-    };
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(paths);
+        return new()
+        {
+            DBClusterIdentifier = desired.Cluster,
+            ApplyImmediately = true,
+            BackupRetentionPeriod = paths.Contains(DatabaseDelta.BackupRetentionDays) ? desired.BackupRetentionDays : null,
+            DeletionProtection = paths.Contains(DatabaseDelta.DeletionProtection) ? desired.DeletionProtection : null,
+            ServerlessV2ScalingConfiguration = paths.Contains(DatabaseDelta.Capacity)
+                ? new ServerlessV2ScalingConfiguration { MinCapacity = desired.MinCapacity, MaxCapacity = desired.MaxCapacity }
+                : null,
+            ManageMasterUserPassword = paths.Contains(DatabaseDelta.ManagedPassword) ? true : null,
+            MasterUserSecretKmsKeyId = paths.Contains(DatabaseDelta.ManagedPassword) ? desired.KeyArn : null,
+            CopyTagsToSnapshot = paths.Contains(DatabaseDelta.CopyTagsToSnapshot) ? true : null,
+        };
+    }
 
     /// <summary>The connection details the functions get (sealed): endpoints, port, database, user, the secret's and the cluster's
     /// ARNs. Deterministic bytes (fixed member order, compact), so the functions step's digest changes only when a value does.</summary>

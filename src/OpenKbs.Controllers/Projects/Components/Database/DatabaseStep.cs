@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
@@ -24,6 +23,7 @@ namespace OpenKbs.Controllers.Projects.Components.Database;
 /// unchanged cluster still costs two reads. status.database carries the PITR window (retention days, earliest and latest restorable
 /// time), the writer and the standby (instance, zone, status). Finalize: Retain tags the cluster released; Delete turns deletion
 /// protection off, deletes the writer, then deletes the cluster with a final snapshot (never <c>SkipFinalSnapshot</c>).
+/// The step decides; <see cref="DatabaseManager"/> observes and applies; <see cref="DatabaseDelta.Between"/> names the paths that differ.
 /// </summary>
 internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProjectStep
 {
@@ -47,30 +47,26 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             return StepOutcome.Progressing(ProjectReasons.WaitingForDependency, "waiting for the project key", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
         }
 
-        var rds = context.Aws.Rds;
+        var manager = new DatabaseManager(context.Aws.Rds);
         var names = context.Names;
-        var cluster = await DescribeClusterAsync(context, cancellationToken);
-        if (cluster is null)
+        var observed = await manager.ObserveAsync(names.DatabaseCluster, cancellationToken);
+        if (observed.Cluster is not { } cluster)
         {
-            try
+            var created = await manager.CreateClusterAsync(DatabaseRendering.CreateCluster(names, spec, key.KeyArn, context.Tags), cancellationToken);
+            if (created is not null)
             {
-                cluster = (await rds.CreateDBClusterAsync(DatabaseRendering.CreateCluster(names, spec, key.KeyArn, context.Tags), cancellationToken)).DBCluster;
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"Aurora PostgreSQL Serverless v2 cluster {names.DatabaseCluster} created in {context.Region}");
             }
-            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBClusterAlreadyExistsFault)
-            {
-                // An earlier pass created it and lost the answer: describe it next pass.
-            }
 
-            Record(context, cluster);
+            // null when an earlier pass created it and lost the answer: described next pass.
+            Record(context, created?.DBCluster);
             return Wait(context, ConditionReasons.Creating, $"cluster {names.DatabaseCluster} is creating");
         }
 
-        var owner = cluster.TagList?.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
-        if (owner is not null && owner != context.Project.Metadata.Uid)
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is { } owner)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
-                $"cluster {names.DatabaseCluster} belongs to {cluster.TagList!.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? owner}, not to this Project; nothing was changed");
+                $"cluster {names.DatabaseCluster} belongs to {owner}, not to this Project; nothing was changed");
         }
 
         if (cluster.StorageEncrypted != true)
@@ -81,35 +77,33 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
 
         Record(context, cluster);
         var facts = Contribution(cluster);
-        await TagAsync(context, cluster, cancellationToken);
+        var desired = DatabaseRendering.Desired(names, spec, key.KeyArn, context.Tags);
+        var delta = DatabaseDelta.Between(desired, observed);
+        if (delta.TagsDiffer && cluster.DBClusterArn is { } arn)
+        {
+            await manager.ApplyTagsAsync(arn, delta, cancellationToken);
+        }
+
         if (cluster.Status != "available")
         {
             return Wait(context, cluster.Status == "creating" ? ConditionReasons.Creating : ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is {cluster.Status}").With(facts);
         }
 
-        var delta = DatabaseRendering.Delta(cluster, spec);
-        if (delta.Count > 0)
+        if (delta.Paths.Count > 0)
         {
-            LogDelta(logger, context.Key.ToString(), names.DatabaseCluster, string.Join(", ", delta));
-            await rds.ModifyDBClusterAsync(DatabaseRendering.Modify(names, spec, key.KeyArn, delta), cancellationToken);
-            context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"cluster {names.DatabaseCluster}: put back {string.Join(", ", delta)}");
-            return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({string.Join(", ", delta)})").With(facts);
+            LogDelta(logger, context.Key.ToString(), names.DatabaseCluster, delta.ToString());
+            await manager.ModifyAsync(desired, delta, cancellationToken);
+            context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"cluster {names.DatabaseCluster}: put back {delta}");
+            return Wait(context, ConditionReasons.Updating, $"cluster {names.DatabaseCluster} is modifying ({delta})").With(facts);
         }
 
         // One read for every instance of the cluster: the writer and the standby (roles from the cluster's members).
-        var instances = (await rds.DescribeDBInstancesAsync(
-            new DescribeDBInstancesRequest { Filters = [new Filter { Name = "db-cluster-id", Values = [names.DatabaseCluster] }] }, cancellationToken)).DBInstances
-            .Where(i => i.DBClusterIdentifier == names.DatabaseCluster)
-            .ToList();
+        var instances = (await manager.ObserveMembersAsync(observed, cancellationToken)).Instances!;
         if (DatabaseMembers.Own(names, instances).Count == 0)
         {
-            try
+            if (await manager.CreateInstanceAsync(DatabaseRendering.CreateWriter(names, context.Tags), cancellationToken))
             {
-                await rds.CreateDBInstanceAsync(DatabaseRendering.CreateWriter(names, context.Tags), cancellationToken);
                 context.Event(EventType.Normal, ConditionReasons.Creating, $"serverless writer {names.DatabaseInstance} created in cluster {names.DatabaseCluster}");
-            }
-            catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
-            {
             }
 
             return Wait(context, ConditionReasons.Creating, $"writer {names.DatabaseInstance} is creating").With(facts);
@@ -126,18 +120,14 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
         switch (standby.Action)
         {
             case StandbyAction.Create:
-                try
+                if (await manager.CreateInstanceAsync(DatabaseMembers.CreateStandby(names, standby.Instance!, standby.AvailabilityZone!, context.Tags), cancellationToken))
                 {
-                    await rds.CreateDBInstanceAsync(DatabaseMembers.CreateStandby(names, standby.Instance!, standby.AvailabilityZone!, context.Tags), cancellationToken);
                     context.Event(EventType.Normal, ConditionReasons.Creating, standby.Message);
-                }
-                catch (AwsServiceException ex) when (ex.ErrorCode is AwsErrorCode.DBInstanceAlreadyExists or AwsErrorCode.DBInstanceAlreadyExistsFault)
-                {
                 }
 
                 return Wait(context, ConditionReasons.Creating, standby.Message).With(facts);
             case StandbyAction.Remove:
-                await rds.DeleteDBInstanceAsync(new DeleteDBInstanceRequest { DBInstanceIdentifier = standby.Instance! }, cancellationToken);
+                await manager.DeleteInstanceAsync(standby.Instance!, cancellationToken);
                 context.Event(EventType.Normal, ProjectReasons.DriftCorrected, standby.Message);
                 return Wait(context, ConditionReasons.Updating, standby.Message).With(facts);
             case StandbyAction.Wait:
@@ -154,24 +144,24 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var rds = context.Aws.Rds;
+        var manager = new DatabaseManager(context.Aws.Rds);
         var names = context.Names;
-        var cluster = await DescribeClusterAsync(context, cancellationToken);
-        if (cluster is null)
+        var observed = await manager.ObserveAsync(names.DatabaseCluster, cancellationToken);
+        if (observed.Cluster is not { } cluster)
         {
             return StepOutcome.Ready("no database cluster");
         }
 
-        if (cluster.TagList?.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
             return StepOutcome.Ready($"cluster {names.DatabaseCluster} belongs to another owner and was left alone");
         }
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (cluster.TagList?.Any(t => t.Key == Labels.Released) != true)
+            if (observed.Tags.All(t => t.Key != Labels.Released))
             {
-                await rds.AddTagsToResourceAsync(new AddTagsToResourceRequest { ResourceName = cluster.DBClusterArn!, Tags = [new Tag { Key = Labels.Released, Value = Stamp(context) }] }, cancellationToken);
+                await manager.TagAsync(cluster.DBClusterArn!, Labels.Released, Stamp(context), cancellationToken);
             }
 
             return StepOutcome.Ready($"cluster {names.DatabaseCluster} kept (tagged {Labels.Released})");
@@ -189,45 +179,29 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
 
         if (cluster.DeletionProtection == true)
         {
-            await rds.ModifyDBClusterAsync(new ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, DeletionProtection = false, ApplyImmediately = true }, cancellationToken);
+            await manager.TurnOffDeletionProtectionAsync(names.DatabaseCluster, cancellationToken);
             context.Event(EventType.Normal, ConditionReasons.Deleting, $"deletionPolicy Delete: deletion protection of cluster {names.DatabaseCluster} turned off");
             return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster}: deletion protection turned off");
         }
 
-        var members = (await rds.DescribeDBInstancesAsync(
-            new DescribeDBInstancesRequest { Filters = [new Filter { Name = "db-cluster-id", Values = [names.DatabaseCluster] }] }, cancellationToken)).DBInstances
-            .Where(i => i.DBClusterIdentifier == names.DatabaseCluster)
-            .ToList();
+        var members = (await manager.ObserveMembersAsync(observed, cancellationToken)).Instances!;
         if (members.Count > 0)
         {
             foreach (var instance in members.Where(i => i.DBInstanceStatus != "deleting"))
             {
-                await rds.DeleteDBInstanceAsync(new DeleteDBInstanceRequest { DBInstanceIdentifier = instance.DBInstanceIdentifier! }, cancellationToken);
+                await manager.DeleteInstanceAsync(instance.DBInstanceIdentifier!, cancellationToken);
             }
 
             return Wait(context, ConditionReasons.Deleting, $"instances of cluster {names.DatabaseCluster} are deleting");
         }
 
         var snapshot = DatabaseRendering.FinalSnapshot(names, context.Now);
-        await rds.DeleteDBClusterAsync(new DeleteDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, SkipFinalSnapshot = false, FinalDBSnapshotIdentifier = snapshot }, cancellationToken);
+        await manager.DeleteClusterAsync(names.DatabaseCluster, snapshot, cancellationToken);
         context.Event(EventType.Normal, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} deleted after final snapshot {snapshot} (the snapshot is kept)");
         return Wait(context, ConditionReasons.Deleting, $"cluster {names.DatabaseCluster} is deleting; final snapshot {snapshot}");
     }
 
     private const string TerminalDatabaseNotEncrypted = "TerminalDatabaseNotEncrypted";
-
-    private static async Task<DBCluster?> DescribeClusterAsync(ProjectContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await context.Aws.Rds.DescribeDBClustersAsync(new DescribeDBClustersRequest { DBClusterIdentifier = context.Names.DatabaseCluster }, cancellationToken))
-                .DBClusters.FirstOrDefault(c => c.DBClusterIdentifier == context.Names.DatabaseCluster);
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
-    }
 
     private static StepOutcome Wait(ProjectContext context, string reason, string message) =>
         StepOutcome.Progressing(reason, message, context.Options.WaitForDatabase, nameof(ProjectWaits.WaitForDatabase));
@@ -273,26 +247,6 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             : new DatabaseFacts(
                 new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { [DatabaseRendering.SettingName] = DatabaseRendering.Setting(cluster) },
                 [.. DatabaseRendering.RoleStatements(cluster)]);
-
-    private static async Task TagAsync(ProjectContext context, DBCluster cluster, CancellationToken cancellationToken)
-    {
-        var current = (cluster.TagList ?? []).Select(t => KeyValuePair.Create(t.Key ?? string.Empty, t.Value ?? string.Empty)).ToList();
-        if (ProjectTags.Merge(current, context.Tags) is null || cluster.DBClusterArn is null)
-        {
-            return;
-        }
-
-        var missing = context.Tags.Where(t => current.FirstOrDefault(c => c.Key == t.Key).Value != t.Value).Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await context.Aws.Rds.AddTagsToResourceAsync(new AddTagsToResourceRequest { ResourceName = cluster.DBClusterArn, Tags = missing }, cancellationToken);
-        }
-
-        if (current.Any(t => t.Key == Labels.Released))
-        {
-            await context.Aws.Rds.RemoveTagsFromResourceAsync(new RemoveTagsFromResourceRequest { ResourceName = cluster.DBClusterArn, TagKeys = [Labels.Released] }, cancellationToken);
-        }
-    }
 
     private static string Stamp(ProjectContext context) =>
         context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
