@@ -112,7 +112,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         if (!outcome.IsReady)
         {
             // Lambda refuses URL changes while the function is Pending or updating (409): the URL and the layer follow once it is done.
-            return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false));
+            return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false, access.LayerVersionArn, access.JwksUrl));
         }
 
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
@@ -124,7 +124,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
         var mqttNote = mqttTarget is null ? string.Empty : $"; MQTT on {mqttTarget.Endpoint} under {AccessNames.TopicPrefix(names)}";
         return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}{mqttNote}")
-            .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true));
+            .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true, access.LayerVersionArn, access.JwksUrl));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
@@ -13,7 +14,8 @@ namespace OpenKbs.Controllers.Projects.Components.Functions;
 
 /// <summary>
 /// FunctionsReady: one Lambda function per spec function (<see cref="ProjectNames.Function"/>), code from the verified
-/// artifact copy, configuration and tags from the spec, sealed settings as KMS envelopes. The step decides (which functions,
+/// artifact copy, configuration and tags from the spec, sealed settings as KMS envelopes; with client access on, the project's
+/// <c>@openkbs/auth</c> layer and its JWKS URL (<see cref="WithClientAccess"/>). The step decides (which functions,
 /// the audit gate, pruning, the aggregate outcome and status); each function is converged by <see cref="FunctionConvergence"/>
 /// (Lambda's update states, code before configuration); <see cref="FunctionManager"/> observes and applies;
 /// <see cref="FunctionDelta.Between"/> names the paths that differ. Functions of the project that left the spec are deleted
@@ -29,6 +31,9 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
 
     /// <summary>The suffix of a sealed setting's digest variable.</summary>
     public const string DigestSuffix = "_DIGEST";
+
+    /// <summary>Plain variable with client access on: where <c>@openkbs/auth</c> fetches the project's public keys (docs/access.md).</summary>
+    public const string JwksUrlVariable = "OPENKBS_JWKS_URL";
 
     public string Name => "functions";
 
@@ -72,12 +77,13 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
 
         var seals = new SealCache(context, context.Facts.Require<StorageFacts>().KeyArn, SealedSettings(context.Facts));
         var convergence = new FunctionConvergence(manager, logger);
+        var access = context.Facts.Find<AccessFacts>();
         var arns = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var observed = new List<FunctionStatus>();
         var ready = 0;
         foreach (var function in functions)
         {
-            var desired = Render(context, function, seals.Digests, role.RoleArn, artifact);
+            var desired = WithClientAccess(Render(context, function, seals.Digests, role.RoleArn, artifact), access);
             var (outcome, state) = await convergence.ConvergeAsync(context, desired, seals, cancellationToken);
             observed.Add(state);
             outcomes.Add(outcome);
@@ -188,6 +194,28 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
             Tags = context.Tags,
             Code = artifact,
         };
+    }
+
+    /// <summary>
+    /// A client function with client access on (the access step returned <see cref="AccessFacts"/>, only when access is enabled):
+    /// the project's current <c>@openkbs/auth</c> layer version and <see cref="JwksUrlVariable"/>, each once known; the audience
+    /// comes from <see cref="UidVariable"/>. Without access facts neither, so turning access off removes both.
+    /// </summary>
+    internal static FunctionDesired WithClientAccess(FunctionDesired desired, AccessFacts? access)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        if (access is null)
+        {
+            return desired;
+        }
+
+        var environment = new SortedDictionary<string, string>(desired.Environment.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        if (access.JwksUrl is { } jwks)
+        {
+            environment[JwksUrlVariable] = jwks;
+        }
+
+        return desired with { Environment = environment, Layers = access.LayerVersionArn is { } layer ? [layer] : [] };
     }
 
     private static async Task<StepOutcome> DeleteLeftoverAsync(ProjectContext context, FunctionManager manager, string functionName, CancellationToken cancellationToken)
