@@ -19,12 +19,13 @@ internal sealed class LambdaClient(AwsRequestPipeline pipeline, AwsCallScope sco
     private static readonly AwsService Service = AwsServices.Lambda;
 
     // Dependent actions (Service Authorization Reference): the execution role is passed (iam:PassRole); code from S3 is read with
-    // the caller's permissions (s3:GetObject/GetObjectVersion, plus kms:Decrypt of an SSE-KMS object); tags at creation.
-    internal static readonly AwsOperation CreateFunction = AwsOperation.Write(Service, nameof(CreateFunction)) with { Iam = ["lambda:CreateFunction", "lambda:TagResource", "iam:PassRole", "s3:GetObject", "s3:GetObjectVersion"] };
+    // the caller's permissions (s3:GetObject/GetObjectVersion, plus kms:Decrypt of an SSE-KMS object); tags at creation; a
+    // layer is attached with lambda:GetLayerVersion on the layer version (CreateFunction and UpdateFunctionConfiguration).
+    internal static readonly AwsOperation CreateFunction = AwsOperation.Write(Service, nameof(CreateFunction)) with { Iam = ["lambda:CreateFunction", "lambda:TagResource", "lambda:GetLayerVersion", "iam:PassRole", "s3:GetObject", "s3:GetObjectVersion"] };
     internal static readonly AwsOperation GetFunction = AwsOperation.Read(Service, nameof(GetFunction), family: nameof(GetFunction));
     internal static readonly AwsOperation GetFunctionConfiguration = AwsOperation.Read(Service, nameof(GetFunctionConfiguration));
     internal static readonly AwsOperation UpdateFunctionCode = AwsOperation.Write(Service, nameof(UpdateFunctionCode)) with { Iam = ["lambda:UpdateFunctionCode", "s3:GetObject", "s3:GetObjectVersion"] };
-    internal static readonly AwsOperation UpdateFunctionConfiguration = AwsOperation.Write(Service, nameof(UpdateFunctionConfiguration)) with { Iam = ["lambda:UpdateFunctionConfiguration", "iam:PassRole"] };
+    internal static readonly AwsOperation UpdateFunctionConfiguration = AwsOperation.Write(Service, nameof(UpdateFunctionConfiguration)) with { Iam = ["lambda:UpdateFunctionConfiguration", "lambda:GetLayerVersion", "iam:PassRole"] };
     internal static readonly AwsOperation DeleteFunction = AwsOperation.Write(Service, nameof(DeleteFunction));
     internal static readonly AwsOperation ListFunctions = AwsOperation.Read(Service, nameof(ListFunctions));
     internal static readonly AwsOperation TagResource = AwsOperation.Write(Service, nameof(TagResource));

@@ -153,6 +153,13 @@ public static class OperatorPermissions
             Statement("ListFunctions", [LambdaClient.ListFunctions, LambdaClient.ListLayerVersions], "lambda", ["*"], regional),
             Statement("AccessLayers", [LambdaClient.PublishLayerVersion], "lambda", [$"arn:aws:lambda:*:*:layer:{NamePrefix}*"], regional),
             Statement(
+                "AttachAccessLayers",
+                [LambdaClient.CreateFunction, LambdaClient.UpdateFunctionConfiguration],
+                "lambda",
+                [$"arn:aws:lambda:*:*:layer:{NamePrefix}*:*"],
+                regional,
+                only: ["lambda:GetLayerVersion"]),
+            Statement(
                 "Database",
                 database,
                 "rds",
@@ -221,9 +228,11 @@ public static class OperatorPermissions
         IReadOnlyList<AwsOperation> operations,
         string service,
         IReadOnlyList<string> resources,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>? conditions = null)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>? conditions = null,
+        IReadOnlyList<string>? only = null)
     {
         var actions = operations.SelectMany(o => o.IamActions).Where(a => a.StartsWith(service + ":", StringComparison.Ordinal))
+            .Where(a => only is null || only.Contains(a, StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (actions.Count == 0)
         {

@@ -66,6 +66,7 @@ public sealed class IamPolicyTests
         Assert.Equal(["s3:PutEncryptionConfiguration"], needs["s3:PutBucketEncryption"]);
         Assert.Equal(["cloudfront:CreateDistribution", "cloudfront:TagResource"], needs["cloudfront:CreateDistributionWithTags"]);
         Assert.Contains("iam:PassRole", needs["lambda:CreateFunction"]);
+        Assert.Contains("lambda:GetLayerVersion", needs["lambda:UpdateFunctionConfiguration"]);
         Assert.Contains("iam:PassRole", needs["scheduler:CreateSchedule"]);
         Assert.Contains("rds:CreateDBClusterSnapshot", needs["rds:DeleteDBCluster"]);
         Assert.Empty(needs["sts:GetCallerIdentity"]);
@@ -85,6 +86,8 @@ public sealed class IamPolicyTests
     [InlineData("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", "us-east-1", false)]
     [InlineData("lambda:CreateFunction", "arn:aws:lambda:eu-central-1:123456789012:function:acme-shop-1a2b3c4d-api", "eu-central-1", true)]
     [InlineData("lambda:CreateFunction", "arn:aws:lambda:us-east-1:123456789012:function:acme-shop-1a2b3c4d-api", "us-east-1", false)]
+    [InlineData("lambda:GetLayerVersion", "arn:aws:lambda:eu-central-1:123456789012:layer:okbs-acme-shop-1a2b3c4d-auth:3", "eu-central-1", true)] // attach the @openkbs/auth layer
+    [InlineData("lambda:GetLayerVersion", "arn:aws:lambda:eu-central-1:123456789012:layer:someone-elses-layer:1", "eu-central-1", false)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:okbs-acme-shop-1a2b3c4d", "eu-central-1", true)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:production", "eu-central-1", false)]
     [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:eu-central-1:123456789012:key/1234", "eu-central-1", false)]

@@ -1,14 +1,11 @@
 using OpenKbs.Api;
-using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
-using OpenKbs.Controllers.Projects.Components.Artifact;
-using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
-/// <summary>The pure parts of this room's steps: policy comparison, tag merging, deltas, lifecycle, the API-key payload.</summary>
+/// <summary>The pure parts of this room's steps: policy comparison, tag merging, lifecycle, the API-key payload (function deltas: FunctionDeltaTests).</summary>
 public sealed class ProjectRenderingTests
 {
     public static TheoryData<string?, string, bool> Policies => new()
@@ -52,71 +49,6 @@ public sealed class ProjectRenderingTests
             Assert.All(current.Where(t => t.Key != Labels.Released), t => Assert.Equal(t.Value, merged[t.Key]));
             Assert.All(Owner, t => Assert.Equal(t.Value, merged[t.Key]));
         }
-    }
-
-    private static readonly ArtifactLocation Code = new() { Bucket = "b", Key = "k", Sha256 = new string('a', 64) };
-
-    private static FunctionDesired Desired() => new()
-    {
-        SpecName = "api",
-        FunctionName = "ns-shop-1234abcd-api",
-        Runtime = "nodejs24.x",
-        Handler = "api.handler",
-        MemorySize = 128,
-        Timeout = 3,
-        Role = "arn:aws:iam::111122223333:role/r",
-        Environment = new Dictionary<string, string> { ["A"] = "1", ["OPENKBS_API_KEYS_DIGEST"] = "d1" },
-        SealedVariables = ["OPENKBS_API_KEYS"],
-        Tags = Owner,
-        Code = Code,
-    };
-
-    private static FunctionConfiguration Current() => new()
-    {
-        CodeSha256 = Code.CodeSha256,
-        Runtime = "nodejs24.x",
-        Handler = "api.handler",
-        MemorySize = 128,
-        Timeout = 3,
-        Role = "arn:aws:iam::111122223333:role/r",
-        Environment = new EnvironmentResponse { Variables = new Dictionary<string, string> { ["A"] = "1", ["OPENKBS_API_KEYS_DIGEST"] = "d1", ["OPENKBS_API_KEYS"] = "envelope" } },
-    };
-
-    public static TheoryData<string, string[]> FunctionCases => new()
-    {
-        { "unchanged", [] },
-        { "code", [FunctionDelta.Code] },
-        { "memory", [FunctionDelta.MemorySize] },
-        { "runtime+handler", [FunctionDelta.Runtime, FunctionDelta.Handler] },
-        { "sealed value changed (digest)", [FunctionDelta.Environment] },
-        { "sealed variable removed", [FunctionDelta.Environment] },
-        { "extra variable", [FunctionDelta.Environment] },
-        { "released tag", [FunctionDelta.Tags] },
-        { "defaults unset", [] },
-    };
-
-    [Theory]
-    [MemberData(nameof(FunctionCases))]
-    public void Function_delta_names_the_paths_that_differ(string change, string[] paths)
-    {
-        var current = Current();
-        var tags = new Dictionary<string, string>(Owner);
-        var variables = new Dictionary<string, string>(current.Environment!.Variables!);
-        switch (change)
-        {
-            case "code": current = current with { CodeSha256 = "other" }; break;
-            case "memory": current = current with { MemorySize = 1024 }; break;
-            case "runtime+handler": current = current with { Runtime = "nodejs22.x", Handler = "x.handler" }; break;
-            case "sealed value changed (digest)": variables["OPENKBS_API_KEYS_DIGEST"] = "d0"; break;
-            case "sealed variable removed": variables.Remove("OPENKBS_API_KEYS"); break;
-            case "extra variable": variables["B"] = "2"; break;
-            case "released tag": tags[Labels.Released] = "2026-01-01T00:00:00Z"; break;
-            case "defaults unset": current = current with { MemorySize = null, Timeout = null }; break;
-        }
-
-        current = current with { Environment = new EnvironmentResponse { Variables = variables } };
-
-        Assert.Equal(paths, FunctionDelta.Compute(current, tags, Desired()));
     }
 
     public static TheoryData<int?, int> Retention => new() { { null, StorageRendering.DefaultRetentionDays }, { 1, 1 }, { 365, 365 } };

@@ -158,7 +158,7 @@ internal static class AccessRendering
     }
 
     /// <summary>
-    /// The access function as the functions step converges it (<see cref="FunctionsStep.ConvergeAsync"/>): handler
+    /// The access function as the functions component converges it (<see cref="FunctionConvergence"/>): handler
     /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key and the lifetime;
     /// with MQTT the IoT data endpoint, the IoT role and the topic prefix.
     /// </summary>

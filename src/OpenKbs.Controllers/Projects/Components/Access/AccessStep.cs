@@ -24,7 +24,7 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// SIGN_VERIFY KMS key (alias <see cref="AccessNames.SigningKeyAlias"/>, owner tags; recorded in <c>status.access.signingKeyId</c>
 /// right after it is created), the access function's own role (<see cref="AccessRendering.RolePolicy"/>), the function itself
 /// (the operator's embedded JavaScript, <see cref="AccessBundle"/>, copied content-addressed into the project bucket and converged
-/// by <see cref="FunctionsStep.ConvergeAsync"/> like a client function, with only the sealed API-key hashes), its Function URL
+/// by <see cref="FunctionConvergence"/> like a client function, with only the sealed API-key hashes), its Function URL
 /// (AuthType AWS_IAM: reachable only signed, i.e. through the CDN's origin access control) and the <c>@openkbs/auth</c> layer
 /// (published only when its content SHA-256 changed). The Function URL goes to later steps (<see cref="AccessFacts"/>).
 /// With a distribution in status, the function's resource policy lets exactly that distribution call the URL. A drift check
@@ -102,9 +102,9 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 
         var code = await EnsureCodeAsync(context, bucket, cancellationToken);
         var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyStagingStep.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        var seals = new FunctionsStep.SealCache(context, storage.KeyArn, settings);
+        var seals = new SealCache(context, storage.KeyArn, settings);
         var desired = AccessRendering.Function(context, roleArn, signing.Arn!, code, seals.Digests, mqttTarget);
-        var (outcome, state) = await FunctionsStep.ConvergeAsync(logger, context, desired, seals, cancellationToken);
+        var (outcome, state) = await new FunctionConvergence(new FunctionManager(context.Aws.Lambda), logger).ConvergeAsync(context, desired, seals, cancellationToken);
         access.FunctionName = functionName;
         access.SigningKeyId = signing.KeyId;
         access.TokenUrl = AccessRendering.Url(context, "/auth/token");
@@ -112,7 +112,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         if (!outcome.IsReady)
         {
             // Lambda refuses URL changes while the function is Pending or updating (409): the URL and the layer follow once it is done.
-            return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false));
+            return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false, access.LayerVersionArn, access.JwksUrl));
         }
 
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
@@ -124,7 +124,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
         var mqttNote = mqttTarget is null ? string.Empty : $"; MQTT on {mqttTarget.Endpoint} under {AccessNames.TopicPrefix(names)}";
         return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}{mqttNote}")
-            .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true));
+            .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true, access.LayerVersionArn, access.JwksUrl));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)

@@ -1,12 +1,11 @@
-using OpenKbs.Aws.Lambda.Model;
-
 namespace OpenKbs.Controllers.Projects.Components.Functions;
 
 /// <summary>
-/// The paths in which a function differs from <see cref="FunctionDesired"/> (ACK-style): <c>Tags</c> → TagResource/UntagResource,
-/// <c>Code</c> → UpdateFunctionCode, everything else → one UpdateFunctionConfiguration. Pure, so table-tested.
+/// The paths in which a function differs from <see cref="FunctionDesired"/> (ACK-style delta): <see cref="Tags"/> →
+/// TagResource/UntagResource, <see cref="Code"/> → UpdateFunctionCode, every other path (<see cref="ConfigurationPaths"/>) →
+/// one UpdateFunctionConfiguration. Computed by <see cref="Between"/>, a pure function of what is wanted and what was observed.
 /// </summary>
-internal static class FunctionDelta
+internal sealed record FunctionDelta
 {
     public const string Code = "Code";
     public const string Runtime = "Runtime";
@@ -15,62 +14,63 @@ internal static class FunctionDelta
     public const string Timeout = "Timeout";
     public const string Role = "Role";
     public const string Environment = "Environment";
+    public const string Layers = "Layers";
     public const string Tags = "Tags";
 
     /// <summary>The configuration paths (one UpdateFunctionConfiguration call).</summary>
-    public static readonly IReadOnlyList<string> ConfigurationPaths = [Runtime, Handler, MemorySize, Timeout, Role, Environment];
+    public static readonly IReadOnlyList<string> ConfigurationPaths = [Runtime, Handler, MemorySize, Timeout, Role, Environment, Layers];
 
-    public static IReadOnlyList<string> Compute(FunctionConfiguration current, IReadOnlyDictionary<string, string>? currentTags, FunctionDesired desired)
+    public List<string> Paths { get; } = [];
+
+    /// <summary>The owner tags that are missing or differ (written with TagResource when <see cref="Tags"/> differs).</summary>
+    public IReadOnlyDictionary<string, string> MissingTags { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>True when the released tag must go (UntagResource).</summary>
+    public bool ClearReleased { get; private init; }
+
+    public bool IsEmpty => Paths.Count == 0;
+
+    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
+
+    /// <summary>True when a configuration path differs (one UpdateFunctionConfiguration).</summary>
+    public bool HasConfiguration => Paths.Any(ConfigurationPaths.Contains);
+
+    /// <summary>The paths other than the tags, for events and messages.</summary>
+    public string Changes => string.Join(", ", Paths.Where(p => p != Tags));
+
+    /// <summary>The paths where <paramref name="observed"/> is not <paramref name="desired"/>: code first, configuration, tags last.</summary>
+    public static FunctionDelta Between(FunctionDesired desired, FunctionObservation observed)
     {
-        ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(desired);
-        var paths = new List<string>();
-        if (current.CodeSha256 != desired.Code.CodeSha256)
+        ArgumentNullException.ThrowIfNull(observed);
+        var current = observed.Configuration;
+        var missing = desired.Tags.Where(t => !observed.Tags.TryGetValue(t.Key, out var v) || v != t.Value)
+            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var delta = new FunctionDelta { MissingTags = missing, ClearReleased = observed.IsReleased };
+        void AddWhen(bool differs, string path)
         {
-            paths.Add(Code);
+            if (differs)
+            {
+                delta.Paths.Add(path);
+            }
         }
 
-        if (current.Runtime != desired.Runtime)
-        {
-            paths.Add(Runtime);
-        }
-
-        if (current.Handler != desired.Handler)
-        {
-            paths.Add(Handler);
-        }
-
-        if ((current.MemorySize ?? 128) != desired.MemorySize)
-        {
-            paths.Add(MemorySize);
-        }
-
-        if ((current.Timeout ?? 3) != desired.Timeout)
-        {
-            paths.Add(Timeout);
-        }
-
-        if (current.Role != desired.Role)
-        {
-            paths.Add(Role);
-        }
-
-        if (!EnvironmentMatches(current.Environment?.Variables, desired))
-        {
-            paths.Add(Environment);
-        }
-
-        if (!TagsMatch(currentTags, desired.Tags))
-        {
-            paths.Add(Tags);
-        }
-
-        return paths;
+        AddWhen(current.CodeSha256 != desired.Code.CodeSha256, Code);
+        AddWhen(current.Runtime != desired.Runtime, Runtime);
+        AddWhen(current.Handler != desired.Handler, Handler);
+        AddWhen((current.MemorySize ?? 128) != desired.MemorySize, MemorySize);
+        AddWhen((current.Timeout ?? 3) != desired.Timeout, Timeout);
+        AddWhen(current.Role != desired.Role, Role);
+        AddWhen(!EnvironmentMatches(current.Environment?.Variables, desired), Environment);
+        AddWhen(!(current.Layers ?? []).Select(l => l.Arn).SequenceEqual(desired.Layers, StringComparer.Ordinal), Layers);
+        AddWhen(missing.Count > 0 || observed.IsReleased, Tags);
+        return delta;
     }
 
     /// <summary>Plain variables equal, every sealed variable present, nothing else.</summary>
     public static bool EnvironmentMatches(IReadOnlyDictionary<string, string>? current, FunctionDesired desired)
     {
+        ArgumentNullException.ThrowIfNull(desired);
         current ??= new Dictionary<string, string>();
         if (current.Count != desired.Environment.Count + desired.SealedVariables.Count)
         {
@@ -81,10 +81,5 @@ internal static class FunctionDelta
             && desired.SealedVariables.All(n => current.TryGetValue(n, out var v) && !string.IsNullOrEmpty(v));
     }
 
-    /// <summary>The owner tags are set and no released tag remains (other tools' tags are left alone).</summary>
-    public static bool TagsMatch(IReadOnlyDictionary<string, string>? current, IReadOnlyDictionary<string, string> desired)
-    {
-        current ??= new Dictionary<string, string>();
-        return desired.All(t => current.TryGetValue(t.Key, out var v) && v == t.Value) && !current.ContainsKey(Api.Labels.Released);
-    }
+    public override string ToString() => string.Join(", ", Paths);
 }

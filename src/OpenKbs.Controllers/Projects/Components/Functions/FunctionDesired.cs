@@ -27,6 +27,9 @@ internal sealed record FunctionDesired
 
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
+    /// <summary>The layer version ARNs, in order (the project's <c>@openkbs/auth</c> layer while access is on; none otherwise).</summary>
+    public IReadOnlyList<string> Layers { get; init; } = [];
+
     /// <summary>The artifact copy the code comes from, and its CodeSha256 (base64) as Lambda reports it.</summary>
     public required ArtifactLocation Code { get; init; }
 
