@@ -69,10 +69,11 @@ internal static class ReportStore
     }
 
     /// <summary>Writes the three reports (JSON last) and returns the run's summary.</summary>
-    public static async Task<ReportSummary> WriteAsync(AuditTarget target, string prefix, AuditResult result, CancellationToken cancellationToken)
+    public static async Task<ReportSummary> WriteAsync(AuditTarget target, string prefix, ScanReports reports, CancellationToken cancellationToken)
     {
-        var json = JsonReport.Render(result);
-        foreach (var (name, report) in new[] { (MarkdownName, MarkdownReport.Render(result)), (SarifName, SarifReport.Render(result)), (JsonName, json) })
+        var json = reports.Json;
+        var artifactSha256 = target.Source.Sha256;
+        foreach (var (name, report) in new[] { (MarkdownName, reports.Markdown), (SarifName, reports.Sarif), (JsonName, json) })
         {
             await target.Member.S3.PutObjectAsync(new PutObjectRequest
             {
@@ -82,7 +83,7 @@ internal static class ReportStore
                 ContentType = report.MediaType,
                 ServerSideEncryption = "aws:kms",
                 SSEKMSKeyId = target.KmsKeyArn,
-                Metadata = new Dictionary<string, string> { ["openkbs-sha256"] = report.Sha256, ["openkbs-artifact-sha256"] = result.Artifact.Sha256 },
+                Metadata = new Dictionary<string, string> { ["openkbs-sha256"] = report.Sha256, ["openkbs-artifact-sha256"] = artifactSha256 },
             }, cancellationToken);
         }
 

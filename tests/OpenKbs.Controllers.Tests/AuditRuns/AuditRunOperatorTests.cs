@@ -277,17 +277,82 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
 
         Assert.Null(await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "refused"));
 
-        // A Project's own suppressions go into the AuditRun it creates, which passes, so the version deploys.
+        // A Project's own suppressions go into the AuditRun it creates, which passes, so the version deploys. (Another artifact
+        // with the same planted key: the runs above audit the first one, so the Project would create none for it.)
+        var next = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'v2.1' });\n"), ("deploy.pem", PrivateKey));
+        key = $"examples/shop/sup-next-{ns}.zip";
+        plantedSha = await UploadAsync(key, next);
         var rules = string.Join(",", fingerprints.Select(f => $"{{\"fingerprint\":\"{f}\",\"reason\":\"the key is a revoked test fixture\",\"expires\":\"{today.AddDays(30):yyyy-MM-dd}\"}}"));
         await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
-            $"{{\"spec\":{{\"audit\":{{\"required\":true,\"suppressions\":[{rules}]}},\"version\":\"2.0.0\",\"source\":{{\"s3\":{{\"key\":\"{key}\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
-        var deployed = await WaitProjectAsync(ns, p => p?.Status?.DeployedVersion == "2.0.0");
+            $"{{\"spec\":{{\"audit\":{{\"required\":true,\"suppressions\":[{rules}]}},\"version\":\"2.1.0\",\"source\":{{\"s3\":{{\"key\":\"{key}\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
+        var deployed = await WaitProjectAsync(ns, p => p?.Status?.DeployedVersion == "2.1.0");
         Assert.Equal(plantedSha, deployed.Status!.ArtifactSha256);
-        var created = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, AuditStep.RunName("shop", "2.0.0", plantedSha)))!;
+        var created = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, AuditStep.RunName("shop", "2.1.0", plantedSha)))!;
         Assert.Equal(fingerprints.Order(StringComparer.Ordinal), created.Spec.Suppressions!.Select(s => s.Fingerprint!).Order(StringComparer.Ordinal));
         Assert.All(created.Spec.Suppressions!, s => Assert.Equal("the key is a revoked test fixture", s.Reason));
         Assert.Equal(AuditPhase.Passed, created.Status!.Phase);
         Assert.Equal(fingerprints.Count, created.Status.Findings!.Suppressed);
+    }
+
+    [Fact]
+    public async Task An_isolated_scan_runs_openkbs_as_a_child_and_one_over_its_time_limit_is_killed_and_fails_closed()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit-iso");
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var openkbs = Path.Combine(SandboxFixture.RepositoryRoot(), "src", "OpenKbs.Operator", "bin", configuration, "net10.0", "openkbs.dll");
+        Assert.True(File.Exists(openkbs), $"build src/OpenKbs.Operator first ({openkbs} is missing)");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+            ["Project:WaitForAccount"] = "00:00:00.500",
+            ["AuditRun:WaitForProject"] = "00:00:00.500",
+            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+            ["AuditRun:Isolation"] = "ChildProcess",
+            ["AuditRun:ScanCommand"] = openkbs,
+        };
+        var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
+        var key = $"examples/shop/iso-{ns}.zip";
+        var plantedSha = await UploadAsync(key, planted);
+        await using (var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings))
+        {
+            await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+
+            // The real engine in a child process (clean environment, no network, heap limit): the same verdicts and reports.
+            await KubectlAsync(Run(ns, "child-pass", "shop", null) + "  checks: [code, secrets, dependencies]\n", "apply", "-f", "-");
+            var passed = await WaitRunAsync(ns, "child-pass", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+            output.WriteLine(KubernetesJson.Serialize(passed.Status));
+            Assert.Equal(AuditPhase.Passed, passed.Status!.Phase);
+            await KubectlAsync(Run(ns, "child-planted", "shop", (key, plantedSha), "3.0.0") + "  checks: [code, secrets]\n", "apply", "-f", "-");
+            var failed = await WaitRunAsync(ns, "child-planted", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(2));
+            Assert.Equal(AuditPhase.Failed, failed.Status!.Phase);
+            Assert.Contains("secrets/private-key at deploy.pem", Runtime.Conditions.Find(failed.Status.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
+            var project = (await GetAsync<Project>(ns, Project.KubePlural, "shop"))!;
+            var member = await SessionAsync(project.Status!.AccountId!);
+            var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, project.Status.Storage!.BucketName!, failed.Status.ReportRef!.S3!.Key));
+            Assert.Contains("secrets/private-key", markdown, StringComparison.Ordinal);
+            Assert.DoesNotContain("MIIE", markdown, StringComparison.Ordinal);
+
+            // A digest the child refuses (zip-slip): the child's typed refusal, as in process.
+            var escapeSha = await UploadAsync($"examples/shop/iso-slip-{ns}.zip", Zip(("../../etc/cron.d/x", "* * * * * root id\n")));
+            await KubectlAsync(Run(ns, "child-slip", "shop", ($"examples/shop/iso-slip-{ns}.zip", escapeSha)), "apply", "-f", "-");
+            await AssertErrorAsync(ns, "child-slip", ScanStep.TerminalArtifactUnreadable, "PathEscape");
+        }
+
+        // A scan that does not end (a stand-in program that hangs) is killed at the time limit; the run fails closed.
+        var hang = Path.Combine(sandbox.WorkDirectory, $"hang-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(hang, "#!/bin/sh\nexec sleep 300\n");
+        File.SetUnixFileMode(hang, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        settings["AuditRun:ScanCommand"] = hang;
+        settings["AuditRun:TimeLimit"] = "00:00:02";
+        await using (var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await KubectlAsync(Run(ns, "child-hangs", "shop", (key, plantedSha), "3.0.1") + "  checks: [secrets]\n", "apply", "-f", "-");
+            await AssertErrorAsync(ns, "child-hangs", ScanStep.TerminalAuditTimeout, "did not finish within 2 s and was killed");
+            output.WriteLine($"killed and concluded after {clock.Elapsed}");
+            var run = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "child-hangs"))!;
+            Assert.Contains("clean environment", Runtime.Conditions.Find(run.Status!.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
+        }
     }
 
     private static string Suppressed(string ns, string name, (string Key, string Sha256) source, IEnumerable<string> fingerprints, DateOnly expires) =>

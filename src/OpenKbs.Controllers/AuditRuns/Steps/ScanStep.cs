@@ -30,6 +30,9 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
     /// <summary>The scan did not finish within <see cref="AuditRunOptions.TimeLimit"/>.</summary>
     public const string TerminalAuditTimeout = "TerminalAuditTimeout";
 
+    /// <summary>An isolated scan ended without a verdict (its memory limit, a crash): the run fails closed.</summary>
+    public const string TerminalAuditScanFailed = "TerminalAuditScanFailed";
+
     public string Name => "scan";
 
     public string? ConditionType => null;
@@ -60,10 +63,10 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
         }
         else
         {
-            AuditResult result;
+            ScanReports reports;
             try
             {
-                result = await scanner.ScanAsync(new AuditRequest
+                reports = await scanner.ScanAsync(new AuditRequest
                 {
                     ArtifactBytes = pass.Artifact,
                     ExpectedSha256 = sha,
@@ -84,9 +87,13 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             {
                 return StepOutcome.Terminal(TerminalAuditTimeout, ex.Message);
             }
+            catch (IsolatedScanFailedException ex)
+            {
+                return StepOutcome.Terminal(TerminalAuditScanFailed, ex.Message);
+            }
 
-            summary = await ReportStore.WriteAsync(target, prefix, result, cancellationToken);
-            pass.Event(result.Verdict == Verdict.Passed ? EventType.Normal : EventType.Warning, $"Audit{result.Verdict}",
+            summary = await ReportStore.WriteAsync(target, prefix, reports, cancellationToken);
+            pass.Event(summary.Passed ? EventType.Normal : EventType.Warning, summary.Passed ? "AuditPassed" : "AuditFailed",
                 $"sha256 {sha[..12]}… audited: {Counts(summary)}; reports in {Location(target, prefix)}");
         }
 
