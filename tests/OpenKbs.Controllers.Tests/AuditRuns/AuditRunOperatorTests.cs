@@ -341,7 +341,10 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         // A scan that does not end (a stand-in program that hangs) is killed at the time limit; the run fails closed.
         var hang = Path.Combine(sandbox.WorkDirectory, $"hang-{Guid.NewGuid():N}.sh");
         await File.WriteAllTextAsync(hang, "#!/bin/sh\nexec sleep 300\n");
-        File.SetUnixFileMode(hang, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hang, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         settings["AuditRun:ScanCommand"] = hang;
         settings["AuditRun:TimeLimit"] = "00:00:02";
         await using (var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings))
