@@ -26,4 +26,9 @@ public sealed record AuditRunSpec
     [ListSet]
     [MaxItems(4)]
     public IList<AuditCheck>? Checks { get; init; }
+
+    /// <summary>Accepted findings (at most 50), each with a reason and an expiry date; the reports list every one and whether it
+    /// was used or had expired. An AuditRun the Project creates carries the Project's <c>spec.audit.suppressions</c>.</summary>
+    [MaxItems(50)]
+    public IList<AuditSuppression>? Suppressions { get; init; }
 }

@@ -20,4 +20,8 @@ public sealed class FindingCounts
     /// <summary>Low findings.</summary>
     [Minimum(0)]
     public int Low { get; set; }
+
+    /// <summary>Findings a suppression accepted (not counted above).</summary>
+    [Minimum(0)]
+    public int Suppressed { get; set; }
 }

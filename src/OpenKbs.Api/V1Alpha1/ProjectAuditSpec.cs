@@ -1,3 +1,5 @@
+using OpenKbs.Api.Schema;
+
 namespace OpenKbs.Api.V1Alpha1;
 
 /// <summary>The Project's deployment gate on security audits.</summary>
@@ -11,4 +13,9 @@ public sealed record ProjectAuditSpec
     /// the artifact's short digest, owned by the Project), unless an AuditRun of that version and SHA-256 exists already.
     /// Absent: the value of <c>required</c>. Set it to false when a pipeline creates the AuditRuns.</summary>
     public bool? CreateRuns { get; init; }
+
+    /// <summary>Accepted findings (at most 50), each with a reason and an expiry date, copied into every AuditRun the operator
+    /// creates for this Project (at its creation: a run's spec never changes). AuditRuns a pipeline creates carry their own.</summary>
+    [MaxItems(50)]
+    public IList<AuditSuppression>? Suppressions { get; init; }
 }

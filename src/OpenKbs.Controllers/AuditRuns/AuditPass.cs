@@ -75,6 +75,9 @@ internal sealed class AuditPass
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>When the AuditRun was created (now, for an object not yet stored).</summary>
+    public DateTimeOffset Created => Resource.Metadata.CreationTimestamp is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : Now;
+
     /// <summary>Set by the target step.</summary>
     public AuditTarget? Target { get; set; }
 

@@ -1,5 +1,16 @@
 namespace OpenKbs.Controllers.AuditRuns;
 
+/// <summary>Where an AuditRun's scan of untrusted code runs.</summary>
+public enum ScanIsolation
+{
+    /// <summary><c>openkbs audit scan</c> as a child process: clean environment (no credentials), heap limit, wall-clock kill,
+    /// its own network namespace (see <see cref="AuditRunOptions.ScanWithoutNetwork"/>). The default.</summary>
+    ChildProcess,
+
+    /// <summary>The engine inside the operator's process (no isolation: for tests and development only).</summary>
+    InProcess,
+}
+
 /// <summary>Settings of the AuditRun controller (configuration section <c>AuditRun</c>, e.g. <c>OPENKBS_AuditRun__AdvisoriesDirectory=/advisories</c>).</summary>
 public sealed class AuditRunOptions
 {
@@ -21,9 +32,36 @@ public sealed class AuditRunOptions
     /// <summary>Workers of this controller (a scan is CPU-bound: keep it low).</summary>
     public int? MaxConcurrentReconciles { get; set; } = 1;
 
+    /// <summary>Where the scan runs: ChildProcess (default) or InProcess.</summary>
+    public ScanIsolation Isolation { get; set; } = ScanIsolation.ChildProcess;
+
+    /// <summary>The <c>openkbs</c> program the child runs: an apphost, or a <c>.dll</c> run with <c>dotnet</c>. Absent: the running
+    /// operator's own program; a host that is not <c>openkbs</c> (a test) must name it or run InProcess, else every scan fails closed.</summary>
+    public string? ScanCommand { get; set; }
+
+    /// <summary>The managed heap of one scan (DOTNET_GCHeapHardLimit), in MiB.</summary>
+    public int ScanMemoryLimitMiB { get; set; } = 1024;
+
+    /// <summary>The child runs in an empty network namespace (<c>unshare --map-root-user --net</c>; needs unprivileged user
+    /// namespaces). When the kernel refuses, scans fail closed; set false only where that is impossible (the network stays open).</summary>
+    public bool ScanWithoutNetwork { get; set; } = true;
+
     /// <summary>What is wrong with these settings (empty when nothing is).</summary>
     public IEnumerable<string> Failures() => Shared.OptionsRules.Check(
         SectionName,
         [(nameof(TimeLimit), TimeLimit), (nameof(WaitForProject), WaitForProject), (nameof(ProjectGrace), ProjectGrace)],
-        [(nameof(MaxConcurrentReconciles), MaxConcurrentReconciles)]);
+        [(nameof(MaxConcurrentReconciles), MaxConcurrentReconciles), (nameof(ScanMemoryLimitMiB), ScanMemoryLimitMiB)]);
+
+    /// <summary>The running program when it is <c>openkbs</c> (its apphost, or the openkbs.dll <c>dotnet</c> runs), else null.</summary>
+    public static string? OwnProgram()
+    {
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        if (!string.Equals(entry?.GetName().Name, "openkbs", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var process = Environment.ProcessPath;
+        return process is not null && string.Equals(Path.GetFileNameWithoutExtension(process), "openkbs", StringComparison.Ordinal) ? process : entry!.Location;
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Audit.Isolation;
 using OpenKbs.Controllers.AuditRuns.Steps;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
@@ -21,7 +22,9 @@ internal static class AuditRunRegistration
     public static IServiceCollection AddAuditRun(this IServiceCollection services, IConfiguration? configuration)
     {
         var settings = OptionsRules.Register<AuditRunOptions>(services, configuration, AuditRunOptions.SectionName, o => o.Failures());
-        services.TryAddSingleton<IAuditScanner>(sp => new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IAuditScanner>(sp => settings.Isolation == ScanIsolation.InProcess
+            ? new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>())
+            : new IsolatedAuditScanner(new ChildProcessScanIsolation(ChildProcess(settings)), settings));
         services.TryAddSingleton(sp => new AuditRunCaches(
             sp.GetRequiredService<IResourceCache<Project>>(),
             sp.GetRequiredService<IResourceCache<ClientAccount>>(),
@@ -36,6 +39,20 @@ internal static class AuditRunRegistration
             new ControllerOptions { Name = ControllerName, MaxConcurrentReconciles = settings.MaxConcurrentReconciles },
             builder => builder.Watches<Project>((project, runs) => RunsOf(project.Metadata.NamespaceProperty, project.Metadata.Name, runs)));
     }
+
+    /// <summary>How the child is started: the openkbs apphost, or <c>dotnet openkbs.dll</c>.</summary>
+    internal static ChildProcessOptions ChildProcess(AuditRunOptions settings)
+    {
+        // No program to run: "openkbs" from PATH, which a host without it fails to start (the scan fails closed).
+        var command = settings.ScanCommand ?? AuditRunOptions.OwnProgram() ?? "openkbs";
+        return command.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? new ChildProcessOptions { FileName = DotnetHost(), PrefixArguments = [command], NoNetwork = settings.ScanWithoutNetwork }
+            : new ChildProcessOptions { FileName = command, NoNetwork = settings.ScanWithoutNetwork };
+    }
+
+    /// <summary>The dotnet host running this process, else "dotnet" from PATH.</summary>
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } path && string.Equals(Path.GetFileNameWithoutExtension(path), "dotnet", StringComparison.Ordinal) ? path : "dotnet";
 
     /// <summary>The unfinished AuditRuns of <paramref name="ns"/> that name the Project <paramref name="project"/>.</summary>
     internal static IEnumerable<ObjectKey> RunsOf(string ns, string project, IResourceCache<AuditRun> runs) =>

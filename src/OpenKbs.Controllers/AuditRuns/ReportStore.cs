@@ -6,6 +6,7 @@ using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Audit.Engine;
+using OpenKbs.Audit.Gate;
 using OpenKbs.Audit.Reports;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.S3.Model;
@@ -13,11 +14,15 @@ using OpenKbs.Aws.S3.Model;
 namespace OpenKbs.Controllers.AuditRuns;
 
 /// <summary>What a finished audit concluded, as read back from its JSON report.</summary>
-internal sealed record ReportSummary(bool Passed, FindingCounts Counts, IReadOnlyList<string> Reasons, string JsonSha256);
+internal sealed record ReportSummary(bool Passed, FindingCounts Counts, IReadOnlyList<string> Reasons, string JsonSha256)
+{
+    /// <summary>The suppressions that had expired when the audit ran ("rule js/xss at a.js until 2026-01-31"): they suppressed nothing.</summary>
+    public IReadOnlyList<string> ExpiredSuppressions { get; init; } = [];
+}
 
 /// <summary>
 /// Where an audit's reports live: the project's own bucket (versioned, KMS-encrypted, handed over with the account) under
-/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;[-live.&lt;snapshot digest&gt;]/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
+/// <c>audits/sha256/&lt;digest&gt;/&lt;failOn&gt;-&lt;check.check...&gt;[-live.&lt;snapshot digest&gt;][-sup.&lt;suppressions digest&gt;]/</c> as <c>report.md</c>, <c>report.sarif</c> and <c>report.json</c>
 /// (written last: its presence means the audit of that digest under that policy is complete), and the summary ConfigMap
 /// <c>&lt;auditrun&gt;-audit</c> in the namespace (owned by the AuditRun). Never a secret value: the reports mask them.
 /// </summary>
@@ -33,11 +38,13 @@ internal static class ReportStore
 
     /// <summary>
     /// The report folder of one digest under one policy (failOn and the checks run) and, when the infrastructure check ran, one
-    /// live configuration (<c>-live.&lt;12 hex of the snapshot's SHA-256&gt;</c>): a changed configuration is audited again.
+    /// live configuration (<c>-live.&lt;12 hex of the snapshot's SHA-256&gt;</c>): a changed configuration is audited again; and, with
+    /// suppressions, their digest as they apply that day (<c>-sup.&lt;12 hex&gt;</c>, <see cref="AuditSuppressions.Key"/>).
     /// </summary>
-    public static string PrefixFor(string sha256, FailOnSeverity failOn, IEnumerable<string> checks, string? infrastructureSha256 = null) =>
+    public static string PrefixFor(string sha256, FailOnSeverity failOn, IEnumerable<string> checks, string? infrastructureSha256 = null, string? suppressionsKey = null) =>
         $"{Prefix}{sha256}/{failOn.ToString().ToLowerInvariant()}-{string.Join('.', checks.Order(StringComparer.Ordinal))}"
-        + (infrastructureSha256 is null ? string.Empty : $"-live.{infrastructureSha256[..12]}") + "/";
+        + (infrastructureSha256 is null ? string.Empty : $"-live.{infrastructureSha256[..12]}")
+        + (suppressionsKey is null ? string.Empty : $"-sup.{suppressionsKey}") + "/";
 
     public static string ConfigMapName(string auditRun) => auditRun.Length <= 247 ? auditRun + "-audit" : auditRun[..247] + "-audit";
 
@@ -62,10 +69,11 @@ internal static class ReportStore
     }
 
     /// <summary>Writes the three reports (JSON last) and returns the run's summary.</summary>
-    public static async Task<ReportSummary> WriteAsync(AuditTarget target, string prefix, AuditResult result, CancellationToken cancellationToken)
+    public static async Task<ReportSummary> WriteAsync(AuditTarget target, string prefix, ScanReports reports, CancellationToken cancellationToken)
     {
-        var json = JsonReport.Render(result);
-        foreach (var (name, report) in new[] { (MarkdownName, MarkdownReport.Render(result)), (SarifName, SarifReport.Render(result)), (JsonName, json) })
+        var json = reports.Json;
+        var artifactSha256 = target.Source.Sha256;
+        foreach (var (name, report) in new[] { (MarkdownName, reports.Markdown), (SarifName, reports.Sarif), (JsonName, json) })
         {
             await target.Member.S3.PutObjectAsync(new PutObjectRequest
             {
@@ -75,7 +83,7 @@ internal static class ReportStore
                 ContentType = report.MediaType,
                 ServerSideEncryption = "aws:kms",
                 SSEKMSKeyId = target.KmsKeyArn,
-                Metadata = new Dictionary<string, string> { ["openkbs-sha256"] = report.Sha256, ["openkbs-artifact-sha256"] = result.Artifact.Sha256 },
+                Metadata = new Dictionary<string, string> { ["openkbs-sha256"] = report.Sha256, ["openkbs-artifact-sha256"] = artifactSha256 },
             }, cancellationToken);
         }
 
@@ -104,7 +112,8 @@ internal static class ReportStore
             ["artifactSha256"] = pass.Status.ArtifactSha256,
             ["verdict"] = summary.Passed ? "Passed" : "Failed",
             ["failOn"] = pass.Spec.FailOn.ToString().ToLowerInvariant(),
-            ["findings"] = new JsonObject { ["critical"] = summary.Counts.Critical, ["high"] = summary.Counts.High, ["medium"] = summary.Counts.Medium, ["low"] = summary.Counts.Low },
+            ["findings"] = new JsonObject { ["critical"] = summary.Counts.Critical, ["high"] = summary.Counts.High, ["medium"] = summary.Counts.Medium, ["low"] = summary.Counts.Low, ["suppressed"] = summary.Counts.Suppressed },
+            ["expiredSuppressions"] = new JsonArray([.. summary.ExpiredSuppressions.Select(e => (JsonNode)e)]),
             ["reasons"] = new JsonArray([.. summary.Reasons.Select(r => (JsonNode)r)]),
             ["reports"] = new JsonObject
             {
@@ -138,8 +147,16 @@ internal static class ReportStore
                 High = (int?)counts["high"] ?? 0,
                 Medium = (int?)counts["medium"] ?? 0,
                 Low = (int?)counts["low"] ?? 0,
+                Suppressed = (int?)counts["suppressed"] ?? 0,
             },
             [.. (root["reasons"] as JsonArray ?? []).Select(r => (string?)r ?? string.Empty)],
-            Convert.ToHexStringLower(SHA256.HashData(json)));
+            Convert.ToHexStringLower(SHA256.HashData(json)))
+        {
+            ExpiredSuppressions = [.. (root["suppressions"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .Where(s => string.Equals((string?)s["state"], nameof(SuppressionState.Expired), StringComparison.Ordinal))
+                .Select(s => ((string?)s["fingerprint"] is { } f ? $"fingerprint {f}" : $"rule {(string?)s["ruleId"]}" + ((string?)s["path"] is { } p ? $" at {p}" : string.Empty))
+                    + $" (expired {(string?)s["expires"]})")],
+        };
     }
 }

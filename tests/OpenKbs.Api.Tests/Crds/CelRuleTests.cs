@@ -111,6 +111,16 @@ public sealed class CelRuleTests
         { "Project", "spec.functions[].environment", """{"OPENKBS_API_KEYS":"x"}""", null, ReservedEnvironment },
         { "Project", "spec.functions[].environment", """{"_HANDLER":"x"}""", null, ReservedEnvironment },
 
+        // Suppressions: a fingerprint or a rule (a path only with a rule), in an AuditRun and in a Project's audit policy.
+        { "AuditRun", "spec.suppressions[]", """{"fingerprint":"0123456789abcdef","reason":"accepted","expires":"2027-01-31"}""", null, Valid },
+        { "AuditRun", "spec.suppressions[]", """{"ruleId":"js/sql-injection","path":"legacy/**","reason":"accepted","expires":"2027-01-31"}""", null, Valid },
+        { "AuditRun", "spec.suppressions[]", """{"ruleId":"js/sql-injection","reason":"accepted","expires":"2027-01-31"}""", null, Valid },
+        { "AuditRun", "spec.suppressions[]", """{"reason":"accepted","expires":"2027-01-31"}""", null, "a suppression names either a fingerprint or a ruleId (with an optional path), not both" },
+        { "AuditRun", "spec.suppressions[]", """{"fingerprint":"0123456789abcdef","ruleId":"js/sql-injection","reason":"accepted","expires":"2027-01-31"}""", null, "a suppression names either a fingerprint or a ruleId (with an optional path), not both" },
+        { "AuditRun", "spec.suppressions[]", """{"fingerprint":"0123456789abcdef","path":"a.js","reason":"accepted","expires":"2027-01-31"}""", null, "path narrows a ruleId: a suppression with a path needs a ruleId" },
+        { "Project", "spec.audit.suppressions[]", """{"reason":"accepted","expires":"2027-01-31"}""", null, "a suppression names either a fingerprint or a ruleId (with an optional path), not both" },
+        { "Project", "spec.audit.suppressions[]", """{"ruleId":"js/xss","path":"a.js","reason":"accepted","expires":"2027-01-31"}""", null, Valid },
+
         // AuditRun: the whole spec is immutable.
         { "AuditRun", "spec", """{"projectRef":{"name":"shop"},"failOn":"critical"}""", """{"projectRef":{"name":"shop"},"failOn":"critical"}""", Valid },
         { "AuditRun", "spec", """{"projectRef":{"name":"shop"},"failOn":"high"}""", """{"projectRef":{"name":"shop"},"failOn":"critical"}""", "AuditRun spec is immutable: create a new AuditRun to audit again" },

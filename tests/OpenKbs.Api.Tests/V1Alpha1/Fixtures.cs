@@ -70,6 +70,12 @@ internal static class Fixtures
             Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "api", Enabled = false }],
             ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }],
             Access = new AccessSpec { Enabled = true, TokenLifetimeSeconds = 600, Mqtt = new MqttSpec { Enabled = true } },
+            Audit = new ProjectAuditSpec
+            {
+                Required = true,
+                CreateRuns = true,
+                Suppressions = [new AuditSuppression { RuleId = "js/sql-injection", Path = "legacy/**", Reason = "legacy reports, read-only replica", Expires = "2027-03-31", ApprovedBy = "security@acme.example" }],
+            },
             DeletionPolicy = ProjectDeletionPolicy.Delete,
         },
         Status = new ProjectStatus
@@ -128,13 +134,14 @@ internal static class Fixtures
             Source = new ArtifactSource { S3 = new S3Location { Bucket = "openkbs-artifacts", Key = "examples/shop/1.0.0.zip" }, Sha256 = Sha },
             FailOn = FailOnSeverity.High,
             Checks = [AuditCheck.Secrets, AuditCheck.Dependencies],
+            Suppressions = [new AuditSuppression { Fingerprint = new string('b', 64), Reason = "test fixture key, revoked", Expires = "2027-01-31", ApprovedBy = "security@acme.example" }],
         },
         Status = new AuditRunStatus
         {
             Phase = AuditPhase.Failed,
             Version = "1.0.0",
             ArtifactSha256 = Sha,
-            Findings = new FindingCounts { Critical = 0, High = 1, Medium = 2, Low = 3 },
+            Findings = new FindingCounts { Critical = 0, High = 1, Medium = 2, Low = 3, Suppressed = 1 },
             ReportRef = new ReportReference { ConfigMapName = "shop-1-0-0-report", S3 = new S3Location { Bucket = "openkbs-shop-1a2b3c", Key = "audits/shop-1-0-0.sarif" } },
             StartedAt = Time,
             CompletedAt = Time,

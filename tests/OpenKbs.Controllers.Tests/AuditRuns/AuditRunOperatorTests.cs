@@ -7,6 +7,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.AuditRuns;
 using OpenKbs.Controllers.AuditRuns.Steps;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Runtime;
 using OpenKbs.Sandbox.Aws.Bootstrap;
@@ -181,6 +182,185 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
         Assert.Matches(@"shop-1\s+shop\s+1\.0\.0\s+Passed\s+0\s+", table);
         Assert.Matches(@"shop-planted\s+shop\s+1\.0\.1\s+Failed\s+[1-9]", table);
     }
+
+    [Fact]
+    public async Task Suppressions_accept_findings_with_a_reason_until_they_expire_and_a_project_passes_its_own_to_the_runs_it_creates()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit-sup");
+        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], new Dictionary<string, string?>
+        {
+            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+            ["Project:WaitForLambda"] = "00:00:00.300",
+            ["Project:WaitForIamPropagation"] = "00:00:00.300",
+            ["Project:WaitForAccount"] = "00:00:00.500",
+            ["AuditRun:WaitForProject"] = "00:00:00.500",
+            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+        });
+        await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+        var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
+        var key = $"examples/shop/sup-{ns}.zip";
+        var plantedSha = await UploadAsync(key, planted);
+        var source = (key, plantedSha);
+
+        // Without suppressions the planted key blocks; the JSON report gives each finding's fingerprint.
+        await KubectlAsync(Run(ns, "planted", "shop", source, "2.0.0") + "  checks: [code, secrets]\n", "apply", "-f", "-");
+        var blocked = await WaitRunAsync(ns, "planted", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+        Assert.Equal(AuditPhase.Failed, blocked.Status!.Phase);
+        var project = (await GetAsync<Project>(ns, Project.KubePlural, "shop"))!;
+        var bucket = project.Status!.Storage!.BucketName!;
+        var member = await SessionAsync(project.Status.AccountId!);
+        var prefix = blocked.Status.ReportRef!.S3!.Key[..^"report.md".Length];
+        List<string> fingerprints;
+        using (var report = JsonDocument.Parse(await DownloadAsync(member, bucket, prefix + "report.json")))
+        {
+            fingerprints = [.. report.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("blocks").GetBoolean()).Select(f => f.GetProperty("fingerprint").GetString()!)];
+        }
+
+        Assert.NotEmpty(fingerprints);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        // Accepted until a date ahead: Passed, the suppressed findings counted in status, every suppression in the reports.
+        await KubectlAsync(Suppressed(ns, "accepted", source, fingerprints, today.AddDays(30)), "apply", "-f", "-");
+        var accepted = await WaitRunAsync(ns, "accepted", r => r?.Status?.CompletedAt is not null);
+        output.WriteLine(KubernetesJson.Serialize(accepted.Status));
+        Assert.Equal(AuditPhase.Passed, accepted.Status!.Phase);
+        Assert.Equal(0, accepted.Status.Findings!.Critical);
+        Assert.Equal(fingerprints.Count, accepted.Status.Findings.Suppressed);
+        Assert.Contains($"{fingerprints.Count} suppressed", Runtime.Conditions.Find(accepted.Status.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
+        Assert.Matches("-sup\\.[0-9a-f]{12}/report\\.md$", accepted.Status.ReportRef!.S3!.Key);
+        var acceptedPrefix = accepted.Status.ReportRef.S3.Key[..^"report.md".Length];
+        Assert.NotEqual(prefix, acceptedPrefix);
+        var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, bucket, acceptedPrefix + "report.md"));
+        Assert.Contains("the key is a revoked test fixture", markdown, StringComparison.Ordinal);
+        using (var sarif = JsonDocument.Parse(await DownloadAsync(member, bucket, acceptedPrefix + "report.sarif")))
+        {
+            var suppressedResults = sarif.RootElement.GetProperty("runs").EnumerateArray()
+                .SelectMany(r => r.GetProperty("results").EnumerateArray())
+                .Count(r => r.TryGetProperty("suppressions", out var list) && list.GetArrayLength() > 0);
+            Assert.Equal(fingerprints.Count, suppressedResults);
+        }
+
+        using (var json = JsonDocument.Parse(await DownloadAsync(member, bucket, acceptedPrefix + "report.json")))
+        {
+            var states = json.RootElement.GetProperty("suppressions").EnumerateArray().Select(e => e.GetProperty("state").GetString()).ToList();
+            Assert.Equal(fingerprints.Count, states.Count);
+            Assert.All(states, state => Assert.Equal("Active", state));
+        }
+
+        // Expired: it suppresses nothing, the run fails as without it, and the status message and an Event name it as expired.
+        await KubectlAsync(Suppressed(ns, "expired", source, fingerprints, today.AddDays(-1)), "apply", "-f", "-");
+        var expired = await WaitRunAsync(ns, "expired", r => r?.Status?.CompletedAt is not null);
+        Assert.Equal(AuditPhase.Failed, expired.Status!.Phase);
+        Assert.Equal(0, expired.Status.Findings!.Suppressed);
+        var expiredReady = Runtime.Conditions.Find(expired.Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(ConditionReasons.TerminalFindingsAboveThreshold, expiredReady.Reason);
+        Assert.Contains($"suppression(s) expired and suppressed nothing: fingerprint {fingerprints[0]} (expired {today.AddDays(-1):yyyy-MM-dd})", expiredReady.Message, StringComparison.Ordinal);
+
+        // Too far ahead (more than a year after the run's creation): terminal, naming the entry; nothing scanned.
+        await KubectlAsync(Suppressed(ns, "too-long", source, fingerprints, today.AddDays(400)), "apply", "-f", "-");
+        await AssertErrorAsync(ns, "too-long", AuditSuppressions.TerminalInvalidSuppression, "spec.suppressions[0]: fingerprint " + fingerprints[0]);
+
+        // What the API server refuses: no reason, both a fingerprint and a rule, a path without a rule.
+        var refusals = new[]
+        {
+            ($"  suppressions:\n    - fingerprint: {fingerprints[0]}\n      expires: \"{today.AddDays(1):yyyy-MM-dd}\"\n", "spec.suppressions[0].reason: Required value"),
+            ($"  suppressions:\n    - fingerprint: {fingerprints[0]}\n      ruleId: secrets/private-key\n      reason: r\n      expires: \"{today.AddDays(1):yyyy-MM-dd}\"\n", "a suppression names either a fingerprint or a ruleId"),
+            ($"  suppressions:\n    - fingerprint: {fingerprints[0]}\n      path: deploy.pem\n      reason: r\n      expires: \"{today.AddDays(1):yyyy-MM-dd}\"\n", "a suppression with a path needs a ruleId"),
+            ($"  suppressions:\n    - ruleId: secrets/private-key\n      reason: \"   \"\n      expires: \"{today.AddDays(1):yyyy-MM-dd}\"\n", "spec.suppressions[0].reason"),
+        };
+        foreach (var (yaml, says) in refusals)
+        {
+            var (exit, _, stderr) = await Kubectl.RunAsync(sandbox.KubeconfigPath, Run(ns, "refused", "shop", source) + yaml, "apply", "-f", "-");
+            Assert.NotEqual(0, exit);
+            Assert.Contains(says, stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Null(await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "refused"));
+
+        // A Project's own suppressions go into the AuditRun it creates, which passes, so the version deploys. (Another artifact
+        // with the same planted key: the runs above audit the first one, so the Project would create none for it.)
+        var next = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'v2.1' });\n"), ("deploy.pem", PrivateKey));
+        key = $"examples/shop/sup-next-{ns}.zip";
+        plantedSha = await UploadAsync(key, next);
+        var rules = string.Join(",", fingerprints.Select(f => $"{{\"fingerprint\":\"{f}\",\"reason\":\"the key is a revoked test fixture\",\"expires\":\"{today.AddDays(30):yyyy-MM-dd}\"}}"));
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"audit\":{{\"required\":true,\"suppressions\":[{rules}]}},\"version\":\"2.1.0\",\"source\":{{\"s3\":{{\"key\":\"{key}\"}},\"sha256\":\"{plantedSha}\"}}}}}}");
+        var deployed = await WaitProjectAsync(ns, p => p?.Status?.DeployedVersion == "2.1.0");
+        Assert.Equal(plantedSha, deployed.Status!.ArtifactSha256);
+        var created = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, AuditStep.RunName("shop", "2.1.0", plantedSha)))!;
+        Assert.Equal(fingerprints.Order(StringComparer.Ordinal), created.Spec.Suppressions!.Select(s => s.Fingerprint!).Order(StringComparer.Ordinal));
+        Assert.All(created.Spec.Suppressions!, s => Assert.Equal("the key is a revoked test fixture", s.Reason));
+        Assert.Equal(AuditPhase.Passed, created.Status!.Phase);
+        Assert.Equal(fingerprints.Count, created.Status.Findings!.Suppressed);
+    }
+
+    [Fact]
+    public async Task An_isolated_scan_runs_openkbs_as_a_child_and_one_over_its_time_limit_is_killed_and_fails_closed()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit-iso");
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var openkbs = Path.Combine(SandboxFixture.RepositoryRoot(), "src", "OpenKbs.Operator", "bin", configuration, "net10.0", "openkbs.dll");
+        Assert.True(File.Exists(openkbs), $"build src/OpenKbs.Operator first ({openkbs} is missing)");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+            ["Project:WaitForAccount"] = "00:00:00.500",
+            ["AuditRun:WaitForProject"] = "00:00:00.500",
+            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+            ["AuditRun:Isolation"] = "ChildProcess",
+            ["AuditRun:ScanCommand"] = openkbs,
+        };
+        var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
+        var key = $"examples/shop/iso-{ns}.zip";
+        var plantedSha = await UploadAsync(key, planted);
+        await using (var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings))
+        {
+            await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+
+            // The real engine in a child process (clean environment, no network, heap limit): the same verdicts and reports.
+            await KubectlAsync(Run(ns, "child-pass", "shop", null) + "  checks: [code, secrets, dependencies]\n", "apply", "-f", "-");
+            var passed = await WaitRunAsync(ns, "child-pass", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+            output.WriteLine(KubernetesJson.Serialize(passed.Status));
+            Assert.Equal(AuditPhase.Passed, passed.Status!.Phase);
+            await KubectlAsync(Run(ns, "child-planted", "shop", (key, plantedSha), "3.0.0") + "  checks: [code, secrets]\n", "apply", "-f", "-");
+            var failed = await WaitRunAsync(ns, "child-planted", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(2));
+            Assert.Equal(AuditPhase.Failed, failed.Status!.Phase);
+            Assert.Contains("secrets/private-key at deploy.pem", Runtime.Conditions.Find(failed.Status.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
+            var project = (await GetAsync<Project>(ns, Project.KubePlural, "shop"))!;
+            var member = await SessionAsync(project.Status!.AccountId!);
+            var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, project.Status.Storage!.BucketName!, failed.Status.ReportRef!.S3!.Key));
+            Assert.Contains("secrets/private-key", markdown, StringComparison.Ordinal);
+            Assert.DoesNotContain("MIIE", markdown, StringComparison.Ordinal);
+
+            // A digest the child refuses (zip-slip): the child's typed refusal, as in process.
+            var escapeSha = await UploadAsync($"examples/shop/iso-slip-{ns}.zip", Zip(("../../etc/cron.d/x", "* * * * * root id\n")));
+            await KubectlAsync(Run(ns, "child-slip", "shop", ($"examples/shop/iso-slip-{ns}.zip", escapeSha)), "apply", "-f", "-");
+            await AssertErrorAsync(ns, "child-slip", ScanStep.TerminalArtifactUnreadable, "PathEscape");
+        }
+
+        // A scan that does not end (a stand-in program that hangs) is killed at the time limit; the run fails closed.
+        var hang = Path.Combine(sandbox.WorkDirectory, $"hang-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(hang, "#!/bin/sh\nexec sleep 300\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hang, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        settings["AuditRun:ScanCommand"] = hang;
+        settings["AuditRun:TimeLimit"] = "00:00:02";
+        await using (var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await KubectlAsync(Run(ns, "child-hangs", "shop", (key, plantedSha), "3.0.1") + "  checks: [secrets]\n", "apply", "-f", "-");
+            await AssertErrorAsync(ns, "child-hangs", ScanStep.TerminalAuditTimeout, "did not finish within 2 s and was killed");
+            output.WriteLine($"killed and concluded after {clock.Elapsed}");
+            var run = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "child-hangs"))!;
+            Assert.Contains("clean environment", Runtime.Conditions.Find(run.Status!.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Suppressed(string ns, string name, (string Key, string Sha256) source, IEnumerable<string> fingerprints, DateOnly expires) =>
+        Run(ns, name, "shop", source, "2.0.0") + "  checks: [code, secrets]\n  suppressions:\n"
+        + string.Concat(fingerprints.Select(f => $"    - fingerprint: {f}\n      reason: the key is a revoked test fixture\n      expires: \"{expires:yyyy-MM-dd}\"\n      approvedBy: security@acme.example\n"));
 
     private const string PrivateKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh\n-----END RSA PRIVATE KEY-----\n";
 

@@ -73,6 +73,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
             ["ClientAccount:WaitForAccessFirst"] = "00:00:00.300",
             ["ClientAccount:WaitForAccessMax"] = "00:00:02",
             ["ClientAccount:WaitBeforeCreateRetry"] = "00:00:00.300",
+            ["AuditRun:Isolation"] = "InProcess", // the test host is not openkbs: AuditRunOperatorTests runs the child process itself
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -30,6 +30,9 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
     /// <summary>The scan did not finish within <see cref="AuditRunOptions.TimeLimit"/>.</summary>
     public const string TerminalAuditTimeout = "TerminalAuditTimeout";
 
+    /// <summary>An isolated scan ended without a verdict (its memory limit, a crash): the run fails closed.</summary>
+    public const string TerminalAuditScanFailed = "TerminalAuditScanFailed";
+
     public string Name => "scan";
 
     public string? ConditionType => null;
@@ -42,8 +45,14 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
         var checks = (pass.Spec.Checks ?? [.. Enum.GetValues<AuditCheck>()]).Select(Wire).ToList();
         var unavailable = checks.Where(c => !scanner.AvailableChecks.Contains(c, StringComparer.Ordinal)).ToList();
         var run = checks.Except(unavailable, StringComparer.Ordinal).ToList();
+        var (suppressions, problems) = AuditSuppressions.From(pass.Spec.Suppressions, pass.Created);
+        if (problems.Count > 0)
+        {
+            return StepOutcome.Terminal(AuditSuppressions.TerminalInvalidSuppression, string.Join("; ", problems));
+        }
+
         var infrastructure = run.Contains(InfrastructureAnalyzer.AnalyzerName, StringComparer.Ordinal) ? await LiveConfigurationAsync(pass, target, cancellationToken) : null;
-        var prefix = ReportStore.PrefixFor(sha, pass.Spec.FailOn, run, infrastructure?.Sha256());
+        var prefix = ReportStore.PrefixFor(sha, pass.Spec.FailOn, run, infrastructure?.Sha256(), AuditSuppressions.Key(suppressions, DateOnly.FromDateTime(pass.Now.UtcDateTime)));
         pass.Status.Version = target.Version;
         pass.Status.StartedAt ??= pass.Now.UtcDateTime;
 
@@ -54,17 +63,17 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
         }
         else
         {
-            AuditResult result;
+            ScanReports reports;
             try
             {
-                result = await scanner.ScanAsync(new AuditRequest
+                reports = await scanner.ScanAsync(new AuditRequest
                 {
                     ArtifactBytes = pass.Artifact,
                     ExpectedSha256 = sha,
                     Subject = $"{pass.Namespace}/{target.Project.Metadata.Name}@{target.Version ?? sha[..12]}",
                     Checks = run,
                     Infrastructure = infrastructure,
-                    Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn) },
+                    Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn), Suppressions = suppressions },
                     TimeLimit = options.TimeLimit,
                 }, cancellationToken);
             }
@@ -78,9 +87,13 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             {
                 return StepOutcome.Terminal(TerminalAuditTimeout, ex.Message);
             }
+            catch (IsolatedScanFailedException ex)
+            {
+                return StepOutcome.Terminal(TerminalAuditScanFailed, ex.Message);
+            }
 
-            summary = await ReportStore.WriteAsync(target, prefix, result, cancellationToken);
-            pass.Event(result.Verdict == Verdict.Passed ? EventType.Normal : EventType.Warning, $"Audit{result.Verdict}",
+            summary = await ReportStore.WriteAsync(target, prefix, reports, cancellationToken);
+            pass.Event(summary.Passed ? EventType.Normal : EventType.Warning, summary.Passed ? "AuditPassed" : "AuditFailed",
                 $"sha256 {sha[..12]}… audited: {Counts(summary)}; reports in {Location(target, prefix)}");
         }
 
@@ -95,6 +108,13 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
         status.CompletedAt = pass.Now.UtcDateTime;
         status.Phase = summary.Passed ? AuditPhase.Passed : AuditPhase.Failed;
         var skipped = unavailable.Count == 0 ? string.Empty : $" (check(s) {string.Join(", ", unavailable)} not available in this operator, not run)";
+        if (summary.ExpiredSuppressions.Count > 0)
+        {
+            var expired = $"{summary.ExpiredSuppressions.Count} suppression(s) expired and suppressed nothing: {string.Join(", ", summary.ExpiredSuppressions)}";
+            pass.Event(EventType.Warning, "SuppressionExpired", expired);
+            skipped += "; " + expired;
+        }
+
         return summary.Passed
             ? StepOutcome.Ready($"passed at failOn {Wire(pass.Spec.FailOn)}: {Counts(summary)}{skipped}; report {Location(target, prefix)}", ConditionReasons.AuditPassed)
             : StepOutcome.Terminal(ConditionReasons.TerminalFindingsAboveThreshold,
@@ -112,7 +132,8 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
     private static string Location(AuditTarget target, string prefix) => $"s3://{target.Bucket}/{prefix}";
 
     private static string Counts(ReportSummary summary) =>
-        $"{summary.Counts.Critical} critical, {summary.Counts.High} high, {summary.Counts.Medium} medium, {summary.Counts.Low} low";
+        $"{summary.Counts.Critical} critical, {summary.Counts.High} high, {summary.Counts.Medium} medium, {summary.Counts.Low} low"
+        + (summary.Counts.Suppressed > 0 ? $", {summary.Counts.Suppressed} suppressed" : string.Empty);
 
     internal static Severity Severe(FailOnSeverity failOn) => failOn switch
     {

@@ -33,7 +33,7 @@ internal sealed class TargetStep(AuditRunOptions options) : IRecipeStep<AuditPas
         var project = pass.Caches.Projects.Get(ns, name);
         if (project is null)
         {
-            var created = pass.Resource.Metadata.CreationTimestamp is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : pass.Now;
+            var created = pass.Created;
             var message = $"Project '{name}' does not exist in namespace '{ns}' (an AuditRun can only audit a Project of its own namespace)";
             return pass.Now - created >= options.ProjectGrace
                 ? StepOutcome.Terminal(TerminalProjectNotFound, $"{message}; create it and a new AuditRun")

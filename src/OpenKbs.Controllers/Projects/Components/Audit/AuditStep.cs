@@ -158,6 +158,7 @@ internal sealed class AuditStep(AuditGate? gate = null, IResourceCreator<AuditRu
                 ProjectRef = new LocalObjectReference { Name = project.Metadata.Name },
                 Version = project.Spec.Version,
                 Source = source,
+                Suppressions = project.Spec.Audit?.Suppressions is { Count: > 0 } accepted ? [.. accepted] : null,
             },
         };
     }
