@@ -196,7 +196,7 @@ public sealed partial class IncidentWebhook : BackgroundService
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                 using var response = await _http.PostAsync(_url, content, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
