@@ -44,7 +44,8 @@ public static class AuditStoreRegistration
         }
 
         services.TryAddSingleton<IOptions<IncidentOptions>>(Options.Create(incidents));
-        services.TryAddSingleton<IncidentWebhook>();
+        services.TryAddSingleton(p => new IncidentWebhook(
+            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>()));
         services.AddHostedService(p => p.GetRequiredService<IncidentWebhook>());
 
         services.AddHostedService<AuditStoreStartup>();

@@ -82,13 +82,14 @@ public sealed class IncidentOptions
 public sealed partial class IncidentWebhook : BackgroundService
 {
     private readonly IncidentOptions _options;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider? _time;
     private readonly ILogger<IncidentWebhook> _logger;
     private readonly Channel<Incident> _queue;
     private readonly HttpClient _http;
     private readonly Uri? _url;
 
-    public IncidentWebhook(IOptions<IncidentOptions> options, TimeProvider time, ILogger<IncidentWebhook> logger, HttpMessageHandler? handler = null)
+    /// <summary>The clock of the backoff waits is the operator's when given (without one, the system's timers); <c>handler</c> replaces the HTTP stack (tests).</summary>
+    public IncidentWebhook(IOptions<IncidentOptions> options, ILogger<IncidentWebhook> logger, TimeProvider? time = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -226,7 +227,7 @@ public sealed partial class IncidentWebhook : BackgroundService
             }
 
             LogRetry(_logger, incident.Id, attempt, problem, backoff.TotalSeconds);
-            await Task.Delay(backoff, _time, cancellationToken);
+            await (_time is null ? Task.Delay(backoff, cancellationToken) : Task.Delay(backoff, _time, cancellationToken));
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
         }
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
@@ -150,7 +149,7 @@ internal sealed partial class IncidentSignals(
                 await accounts.SaveStatusAsync(latest, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is StatusConflictException or HttpRequestException or OpenKbs.Runtime.Kube.KubeApiException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The ClientAccount's own next pass sets the condition from the store.
             LogAccountNotMarked(logger, account.Metadata.NamespaceProperty, account.Metadata.Name, ex.Message);

@@ -41,7 +41,7 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
             await journal.InitializeAsync(CancellationToken.None);
         }
 
-        _webhook = new IncidentWebhook(Options.Create(new IncidentOptions()), TimeProvider.System, NullLogger<IncidentWebhook>.Instance);
+        _webhook = new IncidentWebhook(Options.Create(new IncidentOptions()), NullLogger<IncidentWebhook>.Instance);
         _recorder = new PostgresIncidentRecorder(options, _webhook, NullLogger<PostgresIncidentRecorder>.Instance);
     }
 
