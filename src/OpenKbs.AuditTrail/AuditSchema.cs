@@ -216,7 +216,7 @@ internal static partial class AuditSchema
             action text NOT NULL CHECK (action IN ('Acknowledged', 'Closed')),
             actor text NOT NULL,
             note text,
-            at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
             PRIMARY KEY (incident, action));
         CREATE TABLE openkbs_audit.report_seal (
             sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),

@@ -16,7 +16,7 @@ public static class PostgresIncidentStore
 {
     private const string Select =
         "SELECT i.id, i.namespace, i.cause, i.subject, i.resource, i.summary, i.details, i.detected_at, i.opened_by, "
-        + "a.at, a.actor, c.at, c.actor, c.note FROM openkbs_audit.incident i "
+        + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note FROM openkbs_audit.incident i "
         + "LEFT JOIN openkbs_audit.incident_change a ON a.incident = i.id AND a.action = 'Acknowledged' "
         + "LEFT JOIN openkbs_audit.incident_change c ON c.incident = i.id AND c.action = 'Closed' ";
 
@@ -33,7 +33,7 @@ public static class PostgresIncidentStore
         }
 
         var open = await ReadAsync(
-            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.at IS NULL ORDER BY i.id LIMIT 1",
+            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.recorded_at IS NULL ORDER BY i.id LIMIT 1",
             [report.Namespace, report.Cause, report.Subject], cancellationToken);
         if (open.Count > 0)
         {
@@ -79,7 +79,7 @@ public static class PostgresIncidentStore
         ArgumentNullException.ThrowIfNull(source);
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         return await ReadAsync(
-            connection, Select + "WHERE i.namespace = $1" + (includeClosed ? string.Empty : " AND c.at IS NULL") + " ORDER BY i.id", [@namespace], cancellationToken);
+            connection, Select + "WHERE i.namespace = $1" + (includeClosed ? string.Empty : " AND c.recorded_at IS NULL") + " ORDER BY i.id", [@namespace], cancellationToken);
     }
 
     /// <summary>
