@@ -25,7 +25,7 @@ namespace OpenKbs.Controllers.Tests.Shared;
 /// closing the incident turns the condition False on the next pass.
 /// </summary>
 [Collection(MotoCollection.Name)]
-public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifetime
+public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifetime, IDisposable
 {
     private PostgresServer _server = null!;
     private PostgresIncidentRecorder _recorder = null!;
@@ -45,11 +45,12 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         _recorder = new PostgresIncidentRecorder(options, _webhook, NullLogger<PostgresIncidentRecorder>.Instance);
     }
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose()
     {
-        await _recorder.DisposeAsync();
-        _webhook.Dispose();
-        await _server.DisposeAsync();
+        _recorder?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _webhook?.Dispose();
     }
 
     [Fact]
