@@ -12,7 +12,10 @@ namespace OpenKbs.AuditTrail;
 /// older than the retention and notes what it removed in <c>purge_log</c>. Migration 2 adds <c>usage</c>, the daily consumption
 /// figures per project (<see cref="PostgresUsageLedger"/>): not part of the chain; a day's value may be replaced by a later
 /// reading until it is <see cref="UsageSettleDays"/> days old, never re-attributed; rows are deleted only by the same purge,
-/// by whole months once a month's last day is older than the retention (noted in <c>usage_purge_log</c>).
+/// by whole months once a month's last day is older than the retention (noted in <c>usage_purge_log</c>). Migration 3 adds the
+/// NIS2 Art. 23 incident records (<c>incident</c>, one row per opened incident, and <c>incident_change</c>, at most one
+/// acknowledgement and one closing per incident) and <c>report_seal</c> (the SHA-256 of every NIS2 report written), all
+/// append-only for every role and never purged (<see cref="PostgresIncidentStore"/>).
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -20,6 +23,9 @@ internal static partial class AuditSchema
     public const long ChainLockKey = 0x6F6B_6273_6175_6474; // "okbsaudt"
 
     private const long MigrationLockKey = ChainLockKey + 1;
+
+    /// <summary>The advisory lock key an incident opening holds: the check for an open incident of the same cause and the insert are one step.</summary>
+    public const long IncidentLockKey = ChainLockKey + 2;
 
     /// <summary>
     /// The class of the writers' liveness locks: each journal holds <c>pg_advisory_lock(WriterLockClass, writer)</c> on a
@@ -191,6 +197,49 @@ internal static partial class AuditSchema
             RETURN removed + usage_removed;
         END $$;
         """.Replace("SETTLE_DAYS", UsageSettleDays.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+        """
+        CREATE TABLE openkbs_audit.incident (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            namespace text NOT NULL,
+            cause text NOT NULL,
+            subject text NOT NULL,
+            resource text,
+            summary text NOT NULL,
+            details jsonb NOT NULL,
+            detected_at timestamptz NOT NULL,
+            opened_by text NOT NULL,
+            operator_identity text NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp());
+        CREATE INDEX incident_namespace ON openkbs_audit.incident (namespace, cause, subject);
+        CREATE TABLE openkbs_audit.incident_change (
+            incident bigint NOT NULL REFERENCES openkbs_audit.incident (id),
+            action text NOT NULL CHECK (action IN ('Acknowledged', 'Closed')),
+            actor text NOT NULL,
+            note text,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (incident, action));
+        CREATE TABLE openkbs_audit.report_seal (
+            sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+            namespace text NOT NULL,
+            report text NOT NULL,
+            format text NOT NULL,
+            generated_at timestamptz NOT NULL,
+            recorded_by text NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (sha256, format));
+        CREATE TRIGGER incident_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.incident
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER incident_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        CREATE TRIGGER incident_change_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.incident_change
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER incident_change_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_change
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        CREATE TRIGGER report_seal_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.report_seal
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER report_seal_no_truncate BEFORE TRUNCATE ON openkbs_audit.report_seal
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        """,
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -243,6 +292,7 @@ internal static partial class AuditSchema
                 GRANT SELECT, INSERT ON openkbs_audit.record TO {role};
                 GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log, openkbs_audit.usage_purge_log TO {role};
                 GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
+                GRANT SELECT, INSERT ON openkbs_audit.incident, openkbs_audit.incident_change, openkbs_audit.report_seal TO {role};
                 """,
                 cancellationToken);
         }

@@ -13,7 +13,8 @@ namespace OpenKbs.AuditTrail;
 /// Wires the durable audit store from configuration section <c>AuditStore</c>: when <c>ConnectionString</c> is set, the
 /// PostgreSQL journal becomes the AWS layer's <see cref="IAuditJournal"/> (every mutation recorded before it is sent, fail
 /// closed) and is initialised at start, and the same database keeps the daily consumption figures (<see cref="IUsageLedger"/>,
-/// collected by <see cref="IUsageCollector"/>); when not, the operator runs with the log and Event sinks only and warns at start.
+/// collected by <see cref="IUsageCollector"/>) and the NIS2 Art. 23 incident records (<see cref="IIncidentRecorder"/>, notified to the
+/// webhook of section <c>Incidents</c>); when not, the operator runs with the log and Event sinks only and warns at start.
 /// </summary>
 public static class AuditStoreRegistration
 {
@@ -30,7 +31,22 @@ public static class AuditStoreRegistration
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditJournal, PostgresAuditJournal>(p => p.GetRequiredService<PostgresAuditJournal>()));
             services.TryAddSingleton<IUsageLedger, PostgresUsageLedger>();
             services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
+            services.TryAddSingleton<IIncidentRecorder, PostgresIncidentRecorder>();
         }
+
+        // Section Incidents: the webhook every newly opened incident is sent to (optional), refused at registration when invalid.
+        var incidents = new IncidentOptions();
+        configuration.GetSection(IncidentOptions.SectionName).Bind(incidents);
+        var failures = incidents.Failures().ToList();
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(IncidentOptions), typeof(IncidentOptions), failures);
+        }
+
+        services.TryAddSingleton<IOptions<IncidentOptions>>(Options.Create(incidents));
+        services.TryAddSingleton(p => new IncidentWebhook(
+            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>()));
+        services.AddHostedService(p => p.GetRequiredService<IncidentWebhook>());
 
         services.AddHostedService<AuditStoreStartup>();
         return services;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKbs.Controllers.AccountTransfers;
 using OpenKbs.Controllers.AuditRuns;
 using OpenKbs.Controllers.ClientAccounts;
@@ -20,6 +21,7 @@ public static class ControllersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddControllerAws(configuration);
+        services.TryAddSingleton<IncidentSignals>(); // NIS2 Art. 23: records through IIncidentRecorder when the audit store registers one
         services.AddClientAccount(configuration);
         services.AddProject(configuration);
         services.AddAccountTransfer(configuration);

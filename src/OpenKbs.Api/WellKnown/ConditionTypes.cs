@@ -22,6 +22,10 @@ public static class ConditionTypes
     /// <summary>ClientAccount: the region guardrail (service control policy) is attached and the account is tagged.</summary>
     public const string GuardrailsApplied = "GuardrailsApplied";
 
+    /// <summary>ClientAccount: a NIS2 Art. 23 incident of the namespace is open (True; the message names the earliest deadline),
+    /// or none is (False). Not part of Ready: the operator has already put the change back; the clock is the client's.</summary>
+    public const string IncidentOpen = "IncidentOpen";
+
     /// <summary>ClientAccount: a 900-second AssumeRole session into the access role works.</summary>
     public const string AccessVerified = "AccessVerified";
 

@@ -8,7 +8,7 @@ namespace OpenKbs.Controllers.ClientAccounts;
 /// <summary>
 /// The ClientAccount recipe: deletion or the finalizer; the validation gate; then the steps account, placement, guardrails and
 /// access on the <see cref="Recipe"/> engine. Drift is the same recipe on every pass. <see cref="Readiness"/> concludes the
-/// conditions on every exit path (finally); the runtime publishes status once.
+/// conditions on every exit path (finally), and IncidentOpen from the namespace's open incidents; the runtime publishes status once.
 /// </summary>
 internal sealed class ClientAccountRecipe(
     DeletionStep deletion,
@@ -18,7 +18,8 @@ internal sealed class ClientAccountRecipe(
     PlacementStep placement,
     GuardrailStep guardrails,
     AccessStep access,
-    ILogger<ClientAccountRecipe> logger)
+    ILogger<ClientAccountRecipe> logger,
+    IncidentSignals? incidents = null)
 {
     /// <summary>The name of the validation gate, in "blocked by" messages.</summary>
     public const string ValidationGate = "validation";
@@ -41,6 +42,10 @@ internal sealed class ClientAccountRecipe(
             if (!finalizer.ObjectRemoved && !finalizer.IsDeleting)
             {
                 Readiness.Conclude(pass, Steps, record, result);
+                if (incidents is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    await incidents.ConcludeAsync(pass.Key.Namespace, pass.SetCondition, pass.Now, cancellationToken);
+                }
             }
         }
 

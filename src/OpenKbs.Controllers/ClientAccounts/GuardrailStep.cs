@@ -1,6 +1,8 @@
 using OpenKbs.Api;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -9,9 +11,10 @@ namespace OpenKbs.Controllers.ClientAccounts;
 /// <summary>
 /// the region guard SCP of the spec's allowedRegions is attached to the account, guard policies of other
 /// region sets are detached (allowedRegions changed), and the account carries the ownership and spec tags.
-/// Other SCPs (FullAWSAccess, the platform team's own) are never touched.
+/// Other SCPs (FullAWSAccess, the platform team's own) are never touched. The guard this account already had (status) found
+/// detached is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is re-attached.
 /// </summary>
-internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root) : IRecipeStep<AccountPass>
+internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root, IncidentSignals? incidents = null) : IRecipeStep<AccountPass>
 {
     public string Name => "guardrails";
 
@@ -27,6 +30,26 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
 
         if (!attached.Any(p => string.Equals(p.Id, policyId, StringComparison.Ordinal)))
         {
+            if (incidents is not null && string.Equals(pass.Status.GuardrailPolicyId, policyId, StringComparison.Ordinal))
+            {
+                await incidents.RaiseAsync(
+                    new IncidentReport
+                    {
+                        Namespace = pass.Key.Namespace,
+                        Cause = IncidentCauses.GuardrailDetached,
+                        Subject = $"ClientAccount/{pass.Key.Name}",
+                        Resource = policyId,
+                        Summary = $"region guard {policy.Name} ({policyId}) was found detached from account {accountId} outside the operator; it is re-attached",
+                        Details = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = accountId, ["policyId"] = policyId },
+                        DetectedAt = pass.Now,
+                        Actor = pass.Actor,
+                    },
+                    pass.Event,
+                    account: null,
+                    pass.Now,
+                    cancellationToken);
+            }
+
             try
             {
                 await pass.Organizations.AttachPolicyAsync(new AttachPolicyRequest { PolicyId = policyId, TargetId = accountId }, cancellationToken);

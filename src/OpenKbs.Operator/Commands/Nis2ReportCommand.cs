@@ -2,27 +2,32 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Autorest;
+using Npgsql;
+using OpenKbs.AuditTrail;
 using OpenKbs.Operator.Nis2;
 
 namespace OpenKbs.Operator.Commands;
 
 /// <summary>
-/// `openkbs nis2 report --namespace N [--output FILE] [--connection-string CS] [--kubeconfig PATH]`: a Markdown report answering
-/// each NIS2 Art. 21(2)(a)-(j) measure for the client of namespace N with the evidence the operator holds (its objects' status
-/// and the audit store), each marked evidenced, partly or not covered. Exit code 0 when written, 2 when the input is bad or the
-/// API server cannot be read (nothing is written then).
+/// `openkbs nis2 report --namespace N [--format md|json] [--output FILE] [--connection-string CS] [--kubeconfig PATH]`: a report
+/// answering each NIS2 Art. 21(2)(a)-(j) measure for the client of namespace N with the evidence the operator holds (its objects'
+/// status, the audit store and its incident records), each marked evidenced, partly or not covered, sealed with the SHA-256 of its
+/// content; the seal is listed in the audit store (<c>report_seal</c>) so a later copy can be checked (<c>openkbs nis2 check</c>).
+/// Exit code 0 when written (and listed, with a store), 1 when written but the seal could not be listed, 2 when the input is bad
+/// or the API server cannot be read (nothing is written then).
 /// </summary>
 internal static partial class Nis2ReportCommand
 {
     public static Command Create(TimeProvider clock)
     {
         var @namespace = new Option<string>("--namespace", "-n") { Description = "The client's namespace (its ClientAccount, Projects, AuditRuns, AccountTransfers).", Required = true };
-        var outputFile = new Option<string?>("--output", "-o") { Description = "Markdown file to write (default: standard output)." };
+        var outputFile = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)." };
+        var format = new Option<string>("--format") { Description = "md (Markdown, default) or json.", DefaultValueFactory = _ => "md" };
         var connection = AuditStoreConnection.Option();
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig to read the cluster with (default: $KUBECONFIG, ~/.kube/config, or in-cluster)." };
         var command = new Command("report", "Write a Markdown report answering NIS2 Art. 21(2)(a)-(j) for one client namespace with the evidence the operator holds.")
         {
-            @namespace, outputFile, connection, kubeconfig,
+            @namespace, format, outputFile, connection, kubeconfig,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,19 +47,31 @@ internal static partial class Nis2ReportCommand
 
             using var kubernetes = new Kubernetes(config);
             return await RunAsync(
-                kubernetes, parseResult.GetValue(connection), parseResult.GetValue(@namespace)!, parseResult.GetValue(outputFile),
+                kubernetes, parseResult.GetValue(connection), parseResult.GetValue(@namespace)!, parseResult.GetValue(format)!, parseResult.GetValue(outputFile),
                 clock.GetUtcNow(), Console.Out, Console.Error, cancellationToken);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(
+    /// <summary>The Markdown report (as <c>--format md</c>).</summary>
+    public static Task<int> RunAsync(
         IKubernetes kubernetes, string? connectionString, string @namespace, string? outputFile, DateTimeOffset now, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken) =>
+        RunAsync(kubernetes, connectionString, @namespace, "md", outputFile, now, output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(
+        IKubernetes kubernetes, string? connectionString, string @namespace, string format, string? outputFile, DateTimeOffset now, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        if (format is not ("md" or "json"))
+        {
+            await error.WriteLineAsync($"openkbs nis2 report: --format '{format}' is not md or json");
+            return 2;
+        }
+
         if (string.IsNullOrEmpty(@namespace) || @namespace.Length > 63 || !NamespacePattern().IsMatch(@namespace))
         {
             await error.WriteLineAsync($"openkbs nis2 report: --namespace '{@namespace}' is not a namespace name (lowercase letters, digits, '-', at most 63)");
@@ -79,20 +96,38 @@ internal static partial class Nis2ReportCommand
         }
 
         var measures = Nis2Assessment.Assess(evidence, now);
-        var markdown = Nis2Markdown.Render(evidence, measures, now);
+        var report = format == "json" ? Nis2Json.Render(evidence, measures, now) : Nis2Markdown.Render(evidence, measures, now);
+        var seal = Nis2Check.SealOf(report)!.Value.Claimed;
         if (outputFile is null)
         {
-            await output.WriteAsync(markdown);
+            await output.WriteAsync(report);
         }
         else
         {
-            await File.WriteAllTextAsync(outputFile, markdown, cancellationToken);
+            await File.WriteAllTextAsync(outputFile, report, cancellationToken);
         }
 
         var counts = measures.GroupBy(m => m.Verdict).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Nis2Markdown.Word(g.Key)}");
         await error.WriteLineAsync($"NIS2 report for namespace {@namespace}{(outputFile is null ? string.Empty : " written to " + outputFile)}: {string.Join(", ", counts)}; "
-            + $"sealed SHA-256 {markdown[(markdown.LastIndexOf(Nis2Markdown.SealPrefix, StringComparison.Ordinal) + Nis2Markdown.SealPrefix.Length)..].Trim()}");
-        return 0;
+            + $"sealed SHA-256 {seal}");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            await error.WriteLineAsync("the seal is not listed anywhere (no audit store given): keep the report with its seal");
+            return 0;
+        }
+
+        try
+        {
+            await using var source = NpgsqlDataSource.Create(connectionString);
+            await PostgresIncidentStore.RecordSealAsync(source, seal, @namespace, "nis2", format, now, Environment.UserName, cancellationToken);
+            await error.WriteLineAsync("seal listed in the audit store (openkbs_audit.report_seal)");
+            return 0;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
+        {
+            await error.WriteLineAsync($"openkbs nis2 report: the report is written but its seal could not be listed in the audit store: {ex.Message}");
+            return 1;
+        }
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Audit;
 
 namespace OpenKbs.Operator.Nis2;
 
@@ -45,7 +46,7 @@ internal static class Nis2Assessment
         return
         [
             RiskPolicies(evidence),
-            IncidentHandling(evidence.AuditTrail),
+            IncidentHandling(evidence.AuditTrail, now),
             Continuity(managed, now),
             SupplyChain(managed, evidence.AuditRuns),
             Vulnerabilities(managed, evidence.AuditRuns),
@@ -97,13 +98,14 @@ internal static class Nis2Assessment
             : new Nis2Measure('a', Title, Nis2Verdict.Partly, "every account is fenced into EU regions by an applied guardrail SCP; that is the technical policy only", lines, Outside);
     }
 
-    private static Nis2Measure IncidentHandling(AuditTrailEvidence trail)
+    private static Nis2Measure IncidentHandling(AuditTrailEvidence trail, DateTimeOffset now)
     {
         const string Title = "Incident handling";
-        const string Outside = "detecting, triaging and reporting incidents (Art. 23: 24 h early warning, 72 h notification, one-month report) are the client's; the operator keeps no incident records or deadlines yet";
+        const string Outside = "detecting every other incident, triaging, and reporting to the CSIRT or authority (Art. 23) are the client's; the operator opens "
+            + "incident records only for the changes it sees in the client's AWS account (guardrail detached, bucket made public) and keeps their deadlines";
         if (!trail.Configured)
         {
-            return new Nis2Measure('b', Title, Nis2Verdict.NotCovered, "no audit store given (--connection-string): the audit trail was not checked", [], Outside);
+            return new Nis2Measure('b', Title, Nis2Verdict.NotCovered, "no audit store given (--connection-string): the audit trail and the incident records were not checked", [], Outside);
         }
 
         if (trail.Error is not null)
@@ -111,16 +113,29 @@ internal static class Nis2Assessment
             return new Nis2Measure('b', Title, Nis2Verdict.NotCovered, $"the audit store could not be read: {trail.Error}", [], Outside);
         }
 
+        var open = trail.Incidents.Where(i => i.IsOpen).ToList();
         var lines = new List<string>
         {
             $"audit-trail chain verification: {trail.Chain!.Message}",
             $"records of this namespace: {trail.Records} ({Time(trail.First)} to {Time(trail.Last)}); failed: {trail.Failures}; outcome unknown: {trail.Unknown}",
             $"retention: {(trail.RetentionDays is { } days ? days.ToString(CultureInfo.InvariantCulture) + " days" : "not set")}",
+            $"incident records (Art. 23): {open.Count} open, {trail.Incidents.Count - open.Count} closed",
         };
+        lines.AddRange(open.Select(i => IncidentLine(i, now)));
+        var overdue = open.Where(i => i.AcknowledgedAt is null && i.EarlyWarningDue <= now).Select(i => i.Id.ToString(CultureInfo.InvariantCulture)).ToList();
+        var clock = open.Count == 0
+            ? "the operator keeps the Art. 23 clock of the incidents it detects (none open)"
+            : $"the operator keeps the Art. 23 clock of the incidents it detects ({open.Count} open"
+                + (overdue.Count > 0 ? $"; early warning overdue and not acknowledged: {string.Join(", ", overdue)})" : ")");
         return trail.Chain.Intact
-            ? new Nis2Measure('b', Title, Nis2Verdict.Partly, "every AWS change the operator made is recorded in a verified, tamper-evident trail (who, what, when, from where, outcome); no incident clock", lines, Outside)
+            ? new Nis2Measure('b', Title, Nis2Verdict.Partly, $"every AWS change the operator made is recorded in a verified, tamper-evident trail (who, what, when, from where, outcome); {clock}", lines, Outside)
             : new Nis2Measure('b', Title, Nis2Verdict.NotCovered, $"the audit trail's chain is broken: {trail.Chain.Message}", lines, Outside);
     }
+
+    /// <summary>One open incident with its three deadlines and how far each is at <paramref name="now"/>.</summary>
+    internal static string IncidentLine(Incident incident, DateTimeOffset now) =>
+        $"incident {incident.Id} {incident.State}: {incident.Cause} of {incident.Subject}, detected {Time(incident.DetectedAt)}; "
+        + string.Join(", ", incident.Deadlines.Select(d => $"{d.Name} due {Time(d.Due)} ({Commands.IncidentCommand.Clock(d.Due, now, incident.IsOpen)})"));
 
     private static Nis2Measure Continuity(IReadOnlyList<Project> projects, DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using k8s;
 using Npgsql;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.AuditTrail;
+using OpenKbs.Aws.Audit;
 
 namespace OpenKbs.Operator.Nis2;
 
@@ -31,6 +32,9 @@ internal sealed record AuditTrailEvidence
     public DateTimeOffset? Last { get; init; }
 
     public int? RetentionDays { get; init; }
+
+    /// <summary>The namespace's NIS2 Art. 23 incident records (open and closed), oldest first.</summary>
+    public IReadOnlyList<Incident> Incidents { get; init; } = [];
 }
 
 /// <summary>
@@ -91,7 +95,11 @@ internal sealed record Nis2Evidence(
             };
             await reader.CloseAsync();
             await using var retention = source.CreateCommand("SELECT days FROM openkbs_audit.retention WHERE id = 1");
-            return evidence with { RetentionDays = await retention.ExecuteScalarAsync(cancellationToken) is int days ? days : null };
+            return evidence with
+            {
+                RetentionDays = await retention.ExecuteScalarAsync(cancellationToken) is int days ? days : null,
+                Incidents = await PostgresIncidentStore.ListAsync(source, @namespace, includeClosed: true, cancellationToken),
+            };
         }
         catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
         {

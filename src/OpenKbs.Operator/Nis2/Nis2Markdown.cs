@@ -47,12 +47,29 @@ internal static class Nis2Markdown
         }
 
         md.Append("\n## Not checked by this report\n\n");
-        md.Append("- AWS is not read live: the figures are the operator's last observations (its drift checks), with their condition times.\n");
-        md.Append("- Open incidents and their Art. 23 deadlines: the operator keeps no incident records.\n");
-        md.Append("- KMS key rotation dates, CloudFront TLS policy as read from AWS, and the STS session length (900 s, an operator constant) are not read per client here.\n");
-        md.Append("- This report is not itself recorded in the audit store; keep it with its seal below.\n\n");
+        foreach (var line in NotChecked(evidence))
+        {
+            md.Append("- ").Append(line).Append('\n');
+        }
+
+        md.Append('\n');
         var content = md.ToString();
         return content + SealPrefix + Seal(content) + "\n";
+    }
+
+    /// <summary>What the report does not check (both formats).</summary>
+    public static IReadOnlyList<string> NotChecked(Nis2Evidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        return
+        [
+            "AWS is not read live: the figures are the operator's last observations (its drift checks), with their condition times.",
+            "Incidents the operator does not detect (a critical finding in a deployed version and a failed audit-chain verification do not open incident records yet; anything outside its resources never does).",
+            "KMS key rotation dates, CloudFront TLS policy as read from AWS, and the STS session length (900 s, an operator constant) are not read per client here.",
+            evidence.AuditTrail.Configured
+                ? "The seal below is listed in the audit store (openkbs_audit.report_seal) when the report is written; `openkbs nis2 check FILE` checks a copy against it."
+                : "No audit store was given: this report's seal is not listed anywhere; keep it with its seal below.",
+        ];
     }
 
     /// <summary>The lowercase hex SHA-256 of <paramref name="content"/> (UTF-8).</summary>

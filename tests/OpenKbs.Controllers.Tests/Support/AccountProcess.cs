@@ -23,7 +23,8 @@ internal sealed class AccountProcess : IDisposable
         ListCache cache,
         ClientAccountOptions? options = null,
         Func<IOrganizationsClient, IOrganizationsClient>? wrap = null,
-        IReadOnlyList<DelegatingHandler>? awsHandlers = null)
+        IReadOnlyList<DelegatingHandler>? awsHandlers = null,
+        OpenKbs.Controllers.Shared.IncidentSignals? incidents = null)
     {
         Store = store;
         Cache = cache;
@@ -41,9 +42,10 @@ internal sealed class AccountProcess : IDisposable
             new AccountStep(Queue, tracker, cache, settings, NullLogger<AccountStep>.Instance),
             tracker,
             new PlacementStep(new OrganizationalUnitResolver(root)),
-            new GuardrailStep(new GuardrailPolicies(root), root),
+            new GuardrailStep(new GuardrailPolicies(root), root, incidents),
             new AccessStep(new AwsAccessProbe(Aws.Factory), settings),
-            NullLogger<ClientAccountRecipe>.Instance);
+            NullLogger<ClientAccountRecipe>.Instance,
+            incidents);
     }
 
     public AwsHost Aws { get; }

@@ -138,6 +138,95 @@ public sealed class Nis2ReportCommandTests(Nis2Sandbox sandbox, Nis2Store store)
         Assert.Empty(output.ToString());
     }
 
+    [Fact]
+    public async Task The_json_report_matches_the_markdown_lists_open_incidents_with_their_clocks_and_its_seal_is_listed_and_checkable()
+    {
+        var ns = await TenantAsync();
+        await RecordChangesAsync(ns, 1);
+        await using (var source = Npgsql.NpgsqlDataSource.Create(store.Server.ConnectionString()))
+        {
+            await PostgresIncidentStore.OpenAsync(source, new IncidentReport
+            {
+                Namespace = ns,
+                Cause = IncidentCauses.BucketMadePublic,
+                Subject = "Project/shop/bucket/okbs-shop",
+                Summary = "the public access block of bucket okbs-shop was found removed",
+                DetectedAt = Now.AddHours(-2),
+                Actor = new AwsActor { Controller = "project", Namespace = ns, Kind = "Project", Name = "shop" },
+            }, "test", CancellationToken.None);
+        }
+
+        var json = Path.Combine(sandbox.WorkDirectory, ns + ".json");
+        var markdown = Path.Combine(sandbox.WorkDirectory, ns + "-report.md");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(0, await Nis2ReportCommand.RunAsync(sandbox.Client, store.Server.ConnectionString(), ns, "json", json, Now, output, error, CancellationToken.None));
+        var (mdCode, _, mdError) = await ReportAsync(ns, markdown);
+        Assert.True(mdCode == 0, mdError);
+        Assert.Contains("seal listed in the audit store", error.ToString(), StringComparison.Ordinal);
+
+        var text = await File.ReadAllTextAsync(json);
+        var report = JsonNode.Parse(text)!;
+        var md = await File.ReadAllTextAsync(markdown);
+        Assert.Equal(Verdicts(md), report["measures"]!.AsArray().Select(m => (string)m!["verdict"]!).ToArray());
+        var incident = report["incidents"]!.AsArray().Single()!;
+        Assert.Equal(("Open", IncidentCauses.BucketMadePublic), ((string)incident["state"]!, (string)incident["cause"]!));
+        Assert.Equal(["early warning|2026-12-06T10:00:00Z|in 22h 0m", "notification|2026-12-08T10:00:00Z|in 2d 22h", "final report|2027-01-05T10:00:00Z|in 30d 22h"],
+            incident["deadlines"]!.AsArray().Select(d => $"{d!["name"]}|{d["due"]}|{d["clock"]}").ToArray());
+        Assert.Contains("incident records (Art. 23): 1 open, 0 closed", md, StringComparison.Ordinal);
+        Assert.Contains("BucketMadePublic of Project/shop/bucket/okbs-shop, detected 2026-12-05T10:00:00Z; early warning due 2026-12-06T10:00:00Z (in 22h 0m)", md, StringComparison.Ordinal);
+
+        // The seal: what jq gives back, and what `nis2 check` finds listed in the store.
+        var seal = (string)report["sha256"]!;
+        Assert.Equal(seal, await JqSealAsync(json));
+        Assert.Contains(seal, error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("2", (await store.Server.PsqlAsync($"SELECT count(*) FROM openkbs_audit.report_seal WHERE namespace = '{ns}'")).Trim());
+        Assert.Equal((0, "unchanged"), await CheckAsync(json));
+        Assert.Equal((0, "unchanged"), await CheckAsync(markdown));
+
+        // A changed copy, and a well-sealed report the store never listed, are refused.
+        await File.WriteAllTextAsync(json, text.Replace("\"partly\"", "\"evidenced\"", StringComparison.Ordinal));
+        Assert.Equal((1, "was changed"), await CheckAsync(json));
+        var unlisted = Path.Combine(sandbox.WorkDirectory, ns + "-unlisted.md");
+        await File.WriteAllTextAsync(unlisted, Nis2Markdown.Render(await Nis2Evidence.CollectAsync(sandbox.Client, ns, null, CancellationToken.None), [], Now));
+        Assert.Equal((1, "never listed"), await CheckAsync(unlisted));
+    }
+
+    [Fact]
+    public async Task An_unknown_format_is_refused_and_writes_no_file()
+    {
+        var ns = await TenantAsync();
+        var file = Path.Combine(sandbox.WorkDirectory, $"bad-{Guid.NewGuid():N}.xml");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(2, await Nis2ReportCommand.RunAsync(sandbox.Client, store.Server.ConnectionString(), ns, "xml", file, Now, output, error, CancellationToken.None));
+
+        Assert.Contains("--format 'xml' is not md or json", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+    }
+
+    private async Task<(int Code, string Word)> CheckAsync(string file)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Nis2Check.RunAsync(store.Server.ConnectionString(), file, output, error, CancellationToken.None);
+        var text = output + error.ToString();
+        var word = new[] { "unchanged", "was changed", "never listed" }.FirstOrDefault(w => text.Contains(w, StringComparison.Ordinal)) ?? text;
+        return (code, word);
+    }
+
+    /// <summary>The documented check: <c>jq -cj 'del(.sha256)' FILE | sha256sum</c>.</summary>
+    private static async Task<string> JqSealAsync(string file)
+    {
+        using var jq = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("jq", ["-cj", "del(.sha256)", file]) { RedirectStandardOutput = true })!;
+        using var bytes = new MemoryStream();
+        await jq.StandardOutput.BaseStream.CopyToAsync(bytes);
+        await jq.WaitForExitAsync();
+        Assert.Equal(0, jq.ExitCode);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray()));
+    }
+
     /// <summary>The ten rows of the summary table, (a) to (j).</summary>
     private static string[] Rows(string report) => [.. report.Split('\n').Where(l => l.StartsWith("| (", StringComparison.Ordinal))];
 

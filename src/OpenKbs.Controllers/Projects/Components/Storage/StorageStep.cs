@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -13,9 +15,10 @@ namespace OpenKbs.Controllers.Projects.Components.Storage;
 /// default encryption SSE-KMS with the project key and a bucket key, all four public access blocks, the TLS-only bucket policy
 /// (plus the CloudFront OAC grant for <c>status.cdn.distributionId</c>), one lifecycle rule for noncurrent versions, owner tags.
 /// The step decides; <see cref="StorageManager"/> observes and applies; <see cref="StorageDelta.Between"/> names the paths that
-/// differ, so a drift check of an unchanged bucket costs reads only.
+/// differ, so a drift check of an unchanged bucket costs reads only. A bucket that was blocked (status) found with its public access
+/// block removed or weakened is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is put back.
 /// </summary>
-internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjectStep
+internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentSignals? incidents = null) : IProjectStep
 {
     public string Name => "storage";
 
@@ -61,6 +64,11 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
         if (!delta.IsEmpty)
         {
             LogDelta(logger, context.Key.ToString(), bucket, delta.ToString());
+            if (incidents is not null && !created && storage.PublicAccessBlocked == true && delta.Has(StorageDelta.PublicAccessBlock))
+            {
+                await incidents.RaiseAsync(MadePublic(context, bucket), context.Event, context.Account, context.Now, cancellationToken);
+            }
+
             await manager.ApplyAsync(desired, delta, cancellationToken);
             if (!created)
             {
@@ -172,6 +180,18 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger) : IProjec
 
         return arn;
     }
+
+    private static IncidentReport MadePublic(ProjectContext context, string bucket) => new()
+    {
+        Namespace = context.Key.Namespace,
+        Cause = IncidentCauses.BucketMadePublic,
+        Subject = $"Project/{context.Key.Name}/bucket/{bucket}",
+        Resource = context.Names.BucketArn,
+        Summary = $"the public access block of bucket {bucket} (Project {context.Key.Name}, account {context.AccountId}) was found removed or weakened outside the operator; it is put back",
+        Details = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = context.AccountId, ["bucket"] = bucket, ["region"] = context.Region },
+        DetectedAt = context.Now,
+        Actor = context.Actor,
+    };
 
     /// <summary>The owner named by a uid tag that is not this Project's, or null.</summary>
     private static string? OwnershipTagsConflict(IReadOnlyList<Tag> tags, ProjectContext context)

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using OpenKbs.Aws.Audit;
+
+namespace OpenKbs.AuditTrail;
+
+/// <summary>
+/// The NIS2 Art. 23 incident records in the audit store (<c>openkbs_audit.incident</c> and <c>incident_change</c>, migration 3;
+/// append-only for every role, never purged). An incident is opened once per namespace, cause and subject while it is not
+/// closed: the check and the insert run under <see cref="AuditSchema.IncidentLockKey"/> in one transaction, so concurrent passes
+/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Also keeps
+/// the seals of the NIS2 reports written (<c>report_seal</c>).
+/// </summary>
+public static class PostgresIncidentStore
+{
+    private const string Select =
+        "SELECT i.id, i.namespace, i.cause, i.subject, i.resource, i.summary, i.details, i.detected_at, i.opened_by, "
+        + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note FROM openkbs_audit.incident i "
+        + "LEFT JOIN openkbs_audit.incident_change a ON a.incident = i.id AND a.action = 'Acknowledged' "
+        + "LEFT JOIN openkbs_audit.incident_change c ON c.incident = i.id AND c.action = 'Closed' ";
+
+    /// <summary>Opens the incident <paramref name="report"/> describes, or returns the one of the same cause and subject still open.</summary>
+    public static async Task<IncidentOpening> OpenAsync(NpgsqlDataSource source, IncidentReport report, string operatorIdentity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(report);
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AuditSchema.IncidentLockKey})", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var open = await ReadAsync(
+            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.recorded_at IS NULL ORDER BY i.id LIMIT 1",
+            [report.Namespace, report.Cause, report.Subject], cancellationToken);
+        if (open.Count > 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new IncidentOpening(open[0], Opened: false);
+        }
+
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO openkbs_audit.incident (namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            connection);
+        var p = insert.Parameters;
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Namespace });
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Cause });
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Subject });
+        p.Add(new NpgsqlParameter { Value = (object?)report.Resource ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Summary });
+        p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(AuditDetails(report.Details)), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = StoredAuditRecord.Microseconds(report.DetectedAt) });
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Actor.Owner });
+        p.Add(new NpgsqlParameter<string> { TypedValue = operatorIdentity });
+        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return new IncidentOpening(
+            new Incident
+            {
+                Id = id,
+                Namespace = report.Namespace,
+                Cause = report.Cause,
+                Subject = report.Subject,
+                Resource = report.Resource,
+                Summary = report.Summary,
+                Details = AuditDetails(report.Details),
+                DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
+                OpenedBy = report.Actor.Owner,
+            },
+            Opened: true);
+    }
+
+    /// <summary>The namespace's incidents, oldest first; closed ones only when <paramref name="includeClosed"/>.</summary>
+    public static async Task<IReadOnlyList<Incident>> ListAsync(NpgsqlDataSource source, string @namespace, bool includeClosed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        return await ReadAsync(
+            connection, Select + "WHERE i.namespace = $1" + (includeClosed ? string.Empty : " AND c.recorded_at IS NULL") + " ORDER BY i.id", [@namespace], cancellationToken);
+    }
+
+    /// <summary>
+    /// Acknowledges or closes (<see cref="IncidentStates"/>) incident <paramref name="id"/> of <paramref name="namespace"/>. Returns the
+    /// incident as it is afterwards, or an error text (nothing written) when it does not exist in that namespace, is closed, or
+    /// already carries that change.
+    /// </summary>
+    public static async Task<(Incident? Incident, string? Error)> ChangeAsync(
+        NpgsqlDataSource source, string @namespace, long id, string action, string actor, string? note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (action is not (IncidentStates.Acknowledged or IncidentStates.Closed))
+        {
+            throw new ArgumentException($"'{action}' is not an incident change", nameof(action));
+        }
+
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AuditSchema.IncidentLockKey})", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var found = await ReadAsync(connection, Select + "WHERE i.namespace = $1 AND i.id = $2", [@namespace, id], cancellationToken);
+        if (found.Count == 0)
+        {
+            return (null, $"no incident {id} in namespace {@namespace}");
+        }
+
+        var incident = found[0];
+        if (!incident.IsOpen)
+        {
+            return (incident, $"incident {id} was closed at {incident.ClosedAt:O} by {incident.ClosedBy}");
+        }
+
+        if (action == IncidentStates.Acknowledged && incident.AcknowledgedAt is not null)
+        {
+            return (incident, $"incident {id} was already acknowledged at {incident.AcknowledgedAt:O} by {incident.AcknowledgedBy}");
+        }
+
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note) VALUES ($1, $2, $3, $4)", connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = action });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var after = await ReadAsync(connection, Select + "WHERE i.id = $1", [id], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (after[0], null);
+    }
+
+    /// <summary>Lists a written report's seal in the store (idempotent: the same content and format is listed once).</summary>
+    public static async Task RecordSealAsync(
+        NpgsqlDataSource source, string sha256, string @namespace, string report, string format, DateTimeOffset generatedAt, string recordedBy,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using var command = source.CreateCommand(
+            "INSERT INTO openkbs_audit.report_seal (sha256, namespace, report, format, generated_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) "
+            + "ON CONFLICT (sha256, format) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = @namespace });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = report });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = format });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = generatedAt });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = recordedBy });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The listing of a seal: when and by whom the report was recorded, or null when this content was never listed.</summary>
+    public static async Task<(string Namespace, string Report, DateTimeOffset GeneratedAt, DateTimeOffset RecordedAt)?> FindSealAsync(
+        NpgsqlDataSource source, string sha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using var command = source.CreateCommand("SELECT namespace, report, generated_at, recorded_at FROM openkbs_audit.report_seal WHERE sha256 = $1 ORDER BY recorded_at LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    private static SortedDictionary<string, string> AuditDetails(IReadOnlyDictionary<string, string> details) =>
+        new(details.ToDictionary(d => d.Key, d => OpenKbs.Aws.Audit.AuditDetails.IsSecretName(d.Key) ? "[redacted]" : d.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private static async Task<List<Incident>> ReadAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var incidents = new List<Incident>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            incidents.Add(new Incident
+            {
+                Id = reader.GetInt64(0),
+                Namespace = reader.GetString(1),
+                Cause = reader.GetString(2),
+                Subject = reader.GetString(3),
+                Resource = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Summary = reader.GetString(5),
+                Details = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)) ?? [],
+                DetectedAt = reader.GetFieldValue<DateTimeOffset>(7),
+                OpenedBy = reader.GetString(8),
+                AcknowledgedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                AcknowledgedBy = reader.IsDBNull(10) ? null : reader.GetString(10),
+                ClosedAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                ClosedBy = reader.IsDBNull(12) ? null : reader.GetString(12),
+                ClosingNote = reader.IsDBNull(13) ? null : reader.GetString(13),
+            });
+        }
+
+        return incidents;
+    }
+}

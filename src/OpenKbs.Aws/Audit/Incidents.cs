@@ -1,0 +1,130 @@
+namespace OpenKbs.Aws.Audit;
+
+/// <summary>The security-relevant changes that open a NIS2 Art. 23 incident (the <c>cause</c> of an <see cref="Incident"/>).</summary>
+public static class IncidentCauses
+{
+    /// <summary>The region guard SCP was found detached from the client account (a drift pass; the operator re-attached it).</summary>
+    public const string GuardrailDetached = "GuardrailDetached";
+
+    /// <summary>A project bucket's public access block was found removed or weakened (a drift pass; the operator put it back).</summary>
+    public const string BucketMadePublic = "BucketMadePublic";
+
+    /// <summary>A deployed version has an open critical finding (not wired yet).</summary>
+    public const string CriticalFinding = "CriticalFindingDeployed";
+
+    /// <summary>The audit trail's hash chain failed verification (not wired yet).</summary>
+    public const string AuditChainBroken = "AuditChainBroken";
+}
+
+/// <summary>The lifecycle of an incident record: opened by the operator, acknowledged and closed by a person (<c>openkbs incident</c>).</summary>
+public static class IncidentStates
+{
+    public const string Open = "Open";
+
+    public const string Acknowledged = "Acknowledged";
+
+    public const string Closed = "Closed";
+}
+
+/// <summary>
+/// What a detector saw: the cause, in which namespace, on what (<see cref="Subject"/>: the one thing the cause is about, e.g.
+/// <c>ClientAccount/acme</c> or a bucket name; one open incident per namespace, cause and subject), and a human summary. No
+/// secret: <see cref="Details"/> holds only identifiers (account id, policy id, bucket, region).
+/// </summary>
+public sealed record IncidentReport
+{
+    public required string Namespace { get; init; }
+
+    public required string Cause { get; init; }
+
+    public required string Subject { get; init; }
+
+    /// <summary>The AWS resource (ARN or id) the change was seen on.</summary>
+    public string? Resource { get; init; }
+
+    public required string Summary { get; init; }
+
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public required DateTimeOffset DetectedAt { get; init; }
+
+    /// <summary>Who saw it (controller and object), recorded as <c>opened_by</c>.</summary>
+    public required AwsActor Actor { get; init; }
+}
+
+/// <summary>
+/// One incident record with its NIS2 Art. 23(4) clock: the early warning within 24 h of becoming aware, the incident notification
+/// within 72 h, the final report one month after detection (conservative: the Directive counts the month from the notification,
+/// which is at most 72 h later).
+/// </summary>
+public sealed record Incident
+{
+    public static readonly TimeSpan EarlyWarningWithin = TimeSpan.FromHours(24);
+
+    public static readonly TimeSpan NotificationWithin = TimeSpan.FromHours(72);
+
+    public required long Id { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Cause { get; init; }
+
+    public required string Subject { get; init; }
+
+    public string? Resource { get; init; }
+
+    public required string Summary { get; init; }
+
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public required DateTimeOffset DetectedAt { get; init; }
+
+    public DateTimeOffset EarlyWarningDue => DetectedAt + EarlyWarningWithin;
+
+    public DateTimeOffset NotificationDue => DetectedAt + NotificationWithin;
+
+    public DateTimeOffset ReportDue => DetectedAt.AddMonths(1);
+
+    /// <summary><c>namespace/kind/name</c> of the object whose pass saw it.</summary>
+    public required string OpenedBy { get; init; }
+
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    public string? AcknowledgedBy { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public string? ClosedBy { get; init; }
+
+    public string? ClosingNote { get; init; }
+
+    public string State => ClosedAt is not null ? IncidentStates.Closed : AcknowledgedAt is not null ? IncidentStates.Acknowledged : IncidentStates.Open;
+
+    /// <summary>Not closed yet.</summary>
+    public bool IsOpen => ClosedAt is null;
+
+    /// <summary>The next Art. 23 deadline not yet past at <paramref name="now"/> (null when all three are past).</summary>
+    public (string Name, DateTimeOffset Due)? NextDeadline(DateTimeOffset now) =>
+        Deadlines.Where(d => d.Due > now).Select(d => ((string, DateTimeOffset)?)d).FirstOrDefault();
+
+    /// <summary>The three deadlines in order.</summary>
+    public IReadOnlyList<(string Name, DateTimeOffset Due)> Deadlines =>
+        [("early warning", EarlyWarningDue), ("notification", NotificationDue), ("final report", ReportDue)];
+}
+
+/// <summary>The answer of <see cref="IIncidentRecorder.OpenAsync"/>: the incident, and whether this call opened it (false: one was already open).</summary>
+public sealed record IncidentOpening(Incident Incident, bool Opened);
+
+/// <summary>
+/// Records NIS2 Art. 23 incidents in the durable store (<c>OpenKbs.AuditTrail</c>) and notifies the configured webhook. The
+/// controllers call it when a pass sees a security-relevant change. Idempotent: while an incident of the same namespace, cause
+/// and subject is open, <see cref="OpenAsync"/> returns it and opens nothing. Throws
+/// <see cref="AuditTrailUnavailableException"/> when the store cannot be reached (the caller raises its Warning event anyway).
+/// </summary>
+public interface IIncidentRecorder
+{
+    Task<IncidentOpening> OpenAsync(IncidentReport report, CancellationToken cancellationToken);
+
+    /// <summary>The namespace's incidents not closed yet, oldest first.</summary>
+    Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string @namespace, CancellationToken cancellationToken);
+}

@@ -1,0 +1,262 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenKbs.Aws.Audit;
+
+namespace OpenKbs.AuditTrail.Tests;
+
+/// <summary>
+/// NIS2 Art. 23 incident records in a real PostgreSQL store (operator role, migrations as the owner): one open incident per
+/// namespace, cause and subject however many passes (or replicas) see the change; append-only for the operator's role; acknowledge
+/// and close once each; and the webhook notification against a local HttpListener: delivered with the deadlines and no secret,
+/// retried with backoff on 5xx, given up on 4xx, never blocking the caller.
+/// </summary>
+[Collection(AuditStoreCollection.Name)]
+public sealed class IncidentTests(AuditStoreFixture store)
+{
+    private static readonly DateTimeOffset Detected = new(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task The_same_cause_opens_one_incident_while_it_is_open_even_from_parallel_passes()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+
+        var openings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None)));
+
+        Assert.Single(openings, o => o.Opened);
+        Assert.Single(openings.Select(o => o.Incident.Id).Distinct());
+        var incident = openings[0].Incident;
+        Assert.Equal((Detected.AddHours(24), Detected.AddHours(72), Detected.AddMonths(1)), (incident.EarlyWarningDue, incident.NotificationDue, incident.ReportDue));
+        Assert.Equal("[redacted]", Assert.Single(await PostgresIncidentStore.ListAsync(source, "tenants", false, CancellationToken.None)).Details["secretToken"]);
+
+        // Another subject, and another namespace, are other incidents.
+        Assert.True((await PostgresIncidentStore.OpenAsync(source, Report("tenants") with { Subject = "ClientAccount/other" }, "op", CancellationToken.None)).Opened);
+        Assert.True((await PostgresIncidentStore.OpenAsync(source, Report("others"), "op", CancellationToken.None)).Opened);
+
+        // Closed: the same cause seen again opens a new one.
+        var (closed, problem) = await PostgresIncidentStore.ChangeAsync(source, "tenants", incident.Id, IncidentStates.Closed, "alice", "reported to the CSIRT", CancellationToken.None);
+        Assert.Null(problem);
+        Assert.Equal((IncidentStates.Closed, "alice", "reported to the CSIRT"), (closed!.State, closed.ClosedBy, closed.ClosingNote));
+        var again = await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None);
+        Assert.True(again.Opened);
+        Assert.NotEqual(incident.Id, again.Incident.Id);
+        Assert.Equal(3, (await PostgresIncidentStore.ListAsync(source, "tenants", includeClosed: true, CancellationToken.None)).Count);
+        Assert.Equal(2, (await PostgresIncidentStore.ListAsync(source, "tenants", includeClosed: false, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Acknowledging_and_closing_happen_once_each_and_only_in_the_incidents_namespace()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var id = (await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None)).Incident.Id;
+
+        Assert.Equal($"no incident {id} in namespace others", (await PostgresIncidentStore.ChangeAsync(source, "others", id, IncidentStates.Closed, "bob", null, CancellationToken.None)).Error);
+        var (acknowledged, none) = await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Acknowledged, "alice", null, CancellationToken.None);
+        Assert.Null(none);
+        Assert.Equal(IncidentStates.Acknowledged, acknowledged!.State);
+        Assert.Contains("already acknowledged", (await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Acknowledged, "bob", null, CancellationToken.None)).Error, StringComparison.Ordinal);
+        Assert.Null((await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Closed, "alice", null, CancellationToken.None)).Error);
+        Assert.Contains("was closed", (await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Closed, "bob", null, CancellationToken.None)).Error, StringComparison.Ordinal);
+        Assert.Equal("2", (await store.Server.PsqlAsync($"SELECT count(*) FROM openkbs_audit.incident_change WHERE incident = {id}", Database(options))).Trim());
+    }
+
+    [Theory]
+    [InlineData("UPDATE openkbs_audit.incident SET summary = 'nothing happened'")]
+    [InlineData("DELETE FROM openkbs_audit.incident")]
+    [InlineData("DELETE FROM openkbs_audit.incident_change")]
+    [InlineData("TRUNCATE openkbs_audit.report_seal")]
+    public async Task Incident_records_are_append_only_for_the_operator_role_and_the_owner(string sql)
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var id = (await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None)).Incident.Id;
+        await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Acknowledged, "alice", null, CancellationToken.None);
+
+        await using var command = source.CreateCommand(sql);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        var owner = await Assert.ThrowsAsync<InvalidOperationException>(() => store.Server.PsqlAsync(sql, Database(options)));
+        Assert.Contains("append-only", owner.Message, StringComparison.Ordinal);
+        Assert.Equal("Incident summary", Assert.Single(await PostgresIncidentStore.ListAsync(source, "tenants", false, CancellationToken.None)).Summary);
+    }
+
+    [Fact]
+    public async Task A_new_incident_is_posted_to_the_webhook_with_its_deadlines_and_no_secret_and_a_repeat_is_not()
+    {
+        var options = await NewStoreAsync();
+        using var hook = new WebhookListener(HttpStatusCode.OK);
+        await using var provider = Services(options, hook.Url);
+        await provider.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        var webhook = provider.GetRequiredService<IncidentWebhook>();
+        await webhook.StartAsync(CancellationToken.None);
+        var recorder = provider.GetRequiredService<IIncidentRecorder>();
+
+        var first = await recorder.OpenAsync(Report("tenants"), CancellationToken.None);
+        var second = await recorder.OpenAsync(Report("tenants"), CancellationToken.None);
+
+        Assert.True(first.Opened);
+        Assert.False(second.Opened);
+        var body = await hook.NextAsync();
+        using var json = JsonDocument.Parse(body.Body);
+        var root = json.RootElement;
+        Assert.Equal("application/json; charset=utf-8", body.ContentType);
+        Assert.Equal(("openkbs.incident.opened", first.Incident.Id, "tenants", IncidentCauses.GuardrailDetached), (root.GetProperty("type").GetString(), root.GetProperty("id").GetInt64(), root.GetProperty("namespace").GetString(), root.GetProperty("cause").GetString()));
+        Assert.Equal(("2026-12-06T10:00:00Z", "2026-12-08T10:00:00Z", "2027-01-05T10:00:00Z"), (root.GetProperty("earlyWarningDue").GetString(), root.GetProperty("notificationDue").GetString(), root.GetProperty("reportDue").GetString()));
+        Assert.Equal("[redacted]", root.GetProperty("details").GetProperty("secretToken").GetString());
+        Assert.DoesNotContain("s3cr3t", body.Body, StringComparison.Ordinal);
+        await webhook.StopAsync(CancellationToken.None);
+        Assert.Equal(1, webhook.Delivered);
+        Assert.Equal(1, hook.Received);
+    }
+
+    [Fact]
+    public async Task The_webhook_is_retried_with_backoff_on_5xx_and_given_up_on_4xx_without_blocking_the_caller()
+    {
+        var options = await NewStoreAsync();
+        using var hook = new WebhookListener(HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK, HttpStatusCode.BadRequest);
+        await using var provider = Services(options, hook.Url);
+        await provider.GetRequiredService<PostgresAuditJournal>().InitializeAsync(CancellationToken.None);
+        var webhook = provider.GetRequiredService<IncidentWebhook>();
+        await webhook.StartAsync(CancellationToken.None);
+        var recorder = provider.GetRequiredService<IIncidentRecorder>();
+
+        await recorder.OpenAsync(Report("tenants"), CancellationToken.None); // answered 503, 502, then 200
+        var retried = new[] { await hook.NextAsync(), await hook.NextAsync(), await hook.NextAsync() };
+        Assert.Single(retried.Select(r => r.Body).Distinct());
+        Assert.True(retried[2].At - retried[1].At >= TimeSpan.FromMilliseconds(90), "the second retry waits twice the first backoff");
+        await recorder.OpenAsync(Report("tenants") with { Subject = "ClientAccount/other" }, CancellationToken.None); // 400: given up at once
+        await hook.NextAsync();
+        await WaitUntilAsync(() => webhook.GivenUp == 1);
+        await webhook.StopAsync(CancellationToken.None);
+        Assert.Equal((1, 1, 4), (webhook.Delivered, webhook.GivenUp, hook.Received));
+    }
+
+    [Theory]
+    [InlineData("ftp://hooks.example/x", "absolute http or https URL")]
+    [InlineData("https://user:pw@hooks.example/x", "must not carry credentials")]
+    [InlineData("not a url", "absolute http or https URL")]
+    public void A_bad_webhook_setting_is_refused_at_registration_naming_it(string url, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Incidents:WebhookUrl"] = url }).Build();
+        var refused = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddOpenKbsAuditStore(configuration));
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw@", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static IncidentReport Report(string ns) => new()
+    {
+        Namespace = ns,
+        Cause = IncidentCauses.GuardrailDetached,
+        Subject = "ClientAccount/acme",
+        Resource = "p-guard1",
+        Summary = "Incident summary",
+        Details = new Dictionary<string, string> { ["accountId"] = "123456789012", ["secretToken"] = "s3cr3t" },
+        DetectedAt = Detected,
+        Actor = new AwsActor { Controller = "clientaccount", Namespace = ns, Kind = "ClientAccount", Name = "acme" },
+    };
+
+    private async Task<AuditStoreOptions> NewStoreAsync()
+    {
+        var options = await store.NewStoreAsync();
+        await using var journal = AuditStoreFixture.Journal(options);
+        await journal.InitializeAsync(CancellationToken.None); // migrations, as the operator at start
+        return options;
+    }
+
+    private static ServiceProvider Services(AuditStoreOptions options, Uri webhook)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOpenKbsAuditStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuditStore:ConnectionString"] = options.ConnectionString,
+            ["AuditStore:MigrationConnectionString"] = options.MigrationConnectionString,
+            ["Incidents:WebhookUrl"] = webhook.ToString(),
+            ["Incidents:InitialBackoff"] = "00:00:00.1",
+            ["Incidents:MaxBackoff"] = "00:00:01",
+            ["Incidents:TimeoutSeconds"] = "5",
+        }).Build());
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+
+    private static string Database(AuditStoreOptions options) => new NpgsqlConnectionStringBuilder(options.ConnectionString).Database!;
+
+    /// <summary>A local webhook receiver: answers each POST with the next status of its script (the last one repeated).</summary>
+    private sealed class WebhookListener : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly System.Threading.Channels.Channel<(string Body, string? ContentType, DateTimeOffset At)> _received =
+            System.Threading.Channels.Channel.CreateUnbounded<(string, string?, DateTimeOffset)>();
+
+        private readonly HttpStatusCode[] _script;
+        private int _count;
+
+        public WebhookListener(params HttpStatusCode[] script)
+        {
+            _script = script;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                Url = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/hooks/incidents/");
+                probe.Stop();
+            }
+
+            _listener.Prefixes.Add(Url.ToString());
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public Uri Url { get; }
+
+        public int Received => Volatile.Read(ref _count);
+
+        public async Task<(string Body, string? ContentType, DateTimeOffset At)> NextAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            return await _received.Reader.ReadAsync(timeout.Token);
+        }
+
+        public void Dispose() => _listener.Close();
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                var body = await reader.ReadToEndAsync();
+                var n = Interlocked.Increment(ref _count);
+                context.Response.StatusCode = (int)_script[Math.Min(n, _script.Length) - 1];
+                context.Response.Close();
+                await _received.Writer.WriteAsync((body, context.Request.ContentType, DateTimeOffset.UtcNow));
+            }
+        }
+    }
+}
