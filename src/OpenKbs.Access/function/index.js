@@ -11,7 +11,8 @@
 //   OPENKBS_PROJECT, OPENKBS_PROJECT_UID     the Project (ns/Project/name, uid): encryption context and audience
 //   OPENKBS_API_KEYS                         the sealed key list (as for every function of the project)
 //   OPENKBS_SIGNING_KEY                      ARN of the project's KMS RSA_2048 SIGN_VERIFY key
-//   OPENKBS_PREVIOUS_SIGNING_KEY(_UNTIL)     the key before a rotation and until when (ISO 8601) its public key is published
+//   OPENKBS_PREVIOUS_SIGNING_KEY             ARN of the key before a rotation: its public key is published (never used to sign)
+//                                            for as long as the operator sets it (until every token it signed has expired)
 //   OPENKBS_TOKEN_LIFETIME_SECONDS           60..900 (default 900)
 //   OPENKBS_IOT_ENDPOINT, OPENKBS_IOT_ROLE_ARN, OPENKBS_IOT_TOPIC_PREFIX   MQTT (absent: /auth/mqtt answers 404)
 //   AWS_REGION (Lambda), AWS_ENDPOINT_URL (tests only)
@@ -163,12 +164,14 @@ async function publicJwk(arn) {
   return publicKeys.get(arn);
 }
 
-/** The published keys: the current one, and the previous one until its last token expired. */
+/**
+ * The published keys: the current one and, during a rotation, the previous one. The operator decides how long the previous key
+ * stays (until every token it signed has expired) and removes the variable then; the function keeps no clock of its own for it.
+ */
 async function jwks() {
   const keys = [await publicJwk(process.env.OPENKBS_SIGNING_KEY)];
   const previous = process.env.OPENKBS_PREVIOUS_SIGNING_KEY;
-  const until = Date.parse(process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL || '');
-  if (previous && previous !== process.env.OPENKBS_SIGNING_KEY && Number.isFinite(until) && Date.now() < until) {
+  if (previous && previous !== process.env.OPENKBS_SIGNING_KEY) {
     keys.push(await publicJwk(previous));
   }
   return { keys };

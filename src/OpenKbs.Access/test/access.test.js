@@ -41,7 +41,7 @@ function keyEntry(name, key, permissions, deployment = '1.0.0+0123456789ab') {
 }
 
 /** Sets the access function's environment for a project and forgets its caches. */
-async function configure({ uid = UID, keys, signing = signingKey, previous, previousUntil } = {}) {
+async function configure({ uid = UID, keys, signing = signingKey, previous } = {}) {
   Object.assign(process.env, {
     OPENKBS_PROJECT: PROJECT,
     OPENKBS_PROJECT_UID: uid,
@@ -53,10 +53,8 @@ async function configure({ uid = UID, keys, signing = signingKey, previous, prev
     OPENKBS_IOT_TOPIC_PREFIX: 'okbs/shop/',
   });
   delete process.env.OPENKBS_PREVIOUS_SIGNING_KEY;
-  delete process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL;
   if (previous) {
     process.env.OPENKBS_PREVIOUS_SIGNING_KEY = previous;
-    process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL = previousUntil;
   }
   access.reset();
 }
@@ -304,14 +302,21 @@ describe('@openkbs/auth with the project JWKS', () => {
 });
 
 describe('GET /auth/jwks.json during a rotation', () => {
-  it('publishes the previous key until its last token expired, then only the current one', async () => {
-    await configure({ signing: otherSigningKey, previous: signingKey, previousUntil: new Date(Date.now() + 600000).toISOString() });
+  it('publishes the previous key while the operator sets it (a token it signed still verifies), then only the current one', async () => {
+    await configure();
+    const before = (await token(partnerKey)).body.access_token;
+    await configure({ signing: otherSigningKey, previous: signingKey });
     const during = await jwks();
-    await configure({ signing: otherSigningKey, previous: signingKey, previousUntil: new Date(Date.now() - 1000).toISOString() });
+    const after = (await token(partnerKey)).body.access_token;
+    await configure({ signing: otherSigningKey });
     const afterwards = await jwks();
     await configure();
 
     assert.deepEqual(during.keys.map((k) => k.kid), [otherSigningKey, signingKey].map((a) => a.split('/').pop()));
+    assert.equal(auth.verifyWith(before, during.keys, auth.audienceOf(UID)).sub, 'partner');
+    assert.equal(JSON.parse(Buffer.from(after.split('.')[0], 'base64url')).kid, otherSigningKey.split('/').pop());
+    assert.equal(auth.verifyWith(after, during.keys, auth.audienceOf(UID)).sub, 'partner');
+    assert.throws(() => auth.verifyWith(before, afterwards.keys, auth.audienceOf(UID)));
     assert.deepEqual(afterwards.keys.map((k) => k.kid), [otherSigningKey.split('/').pop()]);
     assert.deepEqual(Object.keys(during.keys[0]).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
   });

@@ -31,6 +31,9 @@ internal static class AccessNames
     /// <summary>The alias of the project's RSA signing key.</summary>
     public static string SigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing";
 
+    /// <summary>The alias of the key that signed before the last rotation, while its tokens may still be alive.</summary>
+    public static string PreviousSigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing-previous";
+
     /// <summary>The <c>@openkbs/auth</c> layer of the project.</summary>
     public static string Layer(ProjectNames names) => $"okbs-{names.Base(40)}-{names.Hash}-auth";
 

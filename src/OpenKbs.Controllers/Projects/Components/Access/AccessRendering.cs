@@ -14,6 +14,7 @@ internal static class AccessRendering
     public const int MaxTokenLifetimeSeconds = 900;
 
     public const string SigningKeyVariable = "OPENKBS_SIGNING_KEY";
+    public const string PreviousSigningKeyVariable = "OPENKBS_PREVIOUS_SIGNING_KEY";
     public const string LifetimeVariable = "OPENKBS_TOKEN_LIFETIME_SECONDS";
     public const string IotEndpointVariable = "OPENKBS_IOT_ENDPOINT";
     public const string IotRoleVariable = "OPENKBS_IOT_ROLE_ARN";
@@ -55,10 +56,12 @@ internal static class AccessRendering
 
     /// <summary>
     /// The access role: its own log group, <c>kms:Decrypt</c> with the project key only for envelopes of the API-key setting
-    /// (encryption-context condition), <c>kms:Sign</c> and <c>kms:GetPublicKey</c> on the signing key. Nothing else: no bucket,
-    /// no database secret. The client functions' role never gets <c>kms:Sign</c>, so client code cannot mint tokens.
+    /// (encryption-context condition), <c>kms:Sign</c> and <c>kms:GetPublicKey</c> on the signing key, during a rotation
+    /// <c>kms:GetPublicKey</c> (only) on the previous key. Nothing else: no bucket, no database secret. The client functions' role
+    /// never gets <c>kms:Sign</c>, so client code cannot mint tokens.
     /// </summary>
-    public static string RolePolicy(ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn, string? iotRoleArn = null)
+    public static string RolePolicy(
+        ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn, string? previousSigningKeyArn = null, string? iotRoleArn = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         var logGroup = $"arn:aws:logs:{region}:{accountId}:log-group:/aws/lambda/{AccessNames.Function(names)}";
@@ -99,6 +102,17 @@ internal static class AccessRendering
                 },
             },
         };
+        if (previousSigningKeyArn is not null)
+        {
+            policy["Statement"]!.AsArray().Add(new JsonObject
+            {
+                ["Sid"] = "PublishPreviousKey",
+                ["Effect"] = "Allow",
+                ["Action"] = "kms:GetPublicKey",
+                ["Resource"] = previousSigningKeyArn,
+            });
+        }
+
         if (iotRoleArn is not null)
         {
             policy["Statement"]!.AsArray().Add(new JsonObject
@@ -159,18 +173,25 @@ internal static class AccessRendering
 
     /// <summary>
     /// The access function as the functions step converges it (<see cref="FunctionsStep.ConvergeAsync"/>): handler
-    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key and the lifetime;
-    /// with MQTT the IoT data endpoint, the IoT role and the topic prefix.
+    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key (and during a
+    /// rotation the previous one, published in the JWKS) and the lifetime; with MQTT the IoT data endpoint, the IoT role and the
+    /// topic prefix.
     /// </summary>
     public static FunctionDesired Function(
-        ProjectContext context, string roleArn, string signingKeyArn, ArtifactLocation code, IReadOnlyDictionary<string, string> digests, MqttTarget? mqtt = null)
+        ProjectContext context, string roleArn, SigningTarget signing, ArtifactLocation code, IReadOnlyDictionary<string, string> digests, MqttTarget? mqtt = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(signing);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [SigningKeyVariable] = signingKeyArn,
+            [SigningKeyVariable] = signing.KeyArn,
             [LifetimeVariable] = TokenLifetime(context.Spec).ToString(CultureInfo.InvariantCulture),
         };
+        if (signing.PreviousKeyArn is not null)
+        {
+            environment[PreviousSigningKeyVariable] = signing.PreviousKeyArn;
+        }
+
         if (mqtt is not null)
         {
             environment[IotEndpointVariable] = mqtt.Endpoint;
@@ -200,6 +221,9 @@ internal static class AccessRendering
             : null;
     }
 }
+
+/// <summary>The key the access function signs with and the previous one it still publishes in its JWKS (during a rotation).</summary>
+internal sealed record SigningTarget(string KeyArn, string? PreviousKeyArn);
 
 /// <summary>What the access function needs for <c>POST /auth/mqtt</c>: the account's IoT data endpoint (host) and the IoT role.</summary>
 internal sealed record MqttTarget(string Endpoint, string RoleArn);
