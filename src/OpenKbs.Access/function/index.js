@@ -15,6 +15,7 @@
 //                                            for as long as the operator sets it (until every token it signed has expired)
 //   OPENKBS_TOKEN_LIFETIME_SECONDS           60..900 (default 900)
 //   OPENKBS_IOT_ENDPOINT, OPENKBS_IOT_ROLE_ARN, OPENKBS_IOT_TOPIC_PREFIX   MQTT (absent: /auth/mqtt answers 404)
+//   OPENKBS_IOT_CLIENT_ID_PREFIX             okbs-{project hash}-: the project's client ids (the IoT role allows no other)
 //   AWS_REGION (Lambda), AWS_ENDPOINT_URL (tests only)
 
 const crypto = require('node:crypto');
@@ -177,10 +178,33 @@ async function jwks() {
   return { keys };
 }
 
+/** What a client-id prefix may contain (the rest of a key's name becomes '-'). */
+function clientIdPart(value) {
+  return String(value).replace(/[^\w+=,.@-]/g, '-');
+}
+
+/**
+ * The session policy of the AssumeRole: the credentials can do at most what the IoT role allows (the project's client ids and
+ * topics) and, on top, connect only with this key's client ids: one key's device cannot take another key's (or, through the
+ * role, another project's) client id.
+ */
+function sessionPolicy(clientIdPrefix, topicPrefix) {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: `arn:aws:iot:*:*:client/${clientIdPrefix}*` },
+      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: `arn:aws:iot:*:*:topic/${topicPrefix}*` },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `arn:aws:iot:*:*:topicfilter/${topicPrefix}*` },
+    ],
+  });
+}
+
 async function mqttUrl(event) {
   const endpoint = process.env.OPENKBS_IOT_ENDPOINT;
   const roleArn = process.env.OPENKBS_IOT_ROLE_ARN;
-  if (!endpoint || !roleArn) {
+  const projectPrefix = process.env.OPENKBS_IOT_CLIENT_ID_PREFIX;
+  const topicPrefix = process.env.OPENKBS_IOT_TOPIC_PREFIX;
+  if (!endpoint || !roleArn || !projectPrefix || !topicPrefix) {
     throw new Refusal(404);
   }
   const token = auth.bearerToken(event);
@@ -193,20 +217,26 @@ async function mqttUrl(event) {
   if (!auth.hasScope(auth.scopesOf(claims), MQTT_SCOPE)) {
     throw new Refusal(403);
   }
-  const session = `okbs-${String(claims.sub).replace(/[^\w+=,.@-]/g, '-')}`.slice(0, 64);
-  const assumed = await clients().sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session, DurationSeconds: CREDENTIAL_SECONDS }));
+  // The session is named after the project and the key (at most 64 characters, STS's limit); the client ids are that name plus '-'.
+  const session = `${clientIdPart(projectPrefix)}${clientIdPart(claims.sub)}`.slice(0, 63);
+  const clientIdPrefix = `${session}-`;
+  const assumed = await clients().sts.send(new AssumeRoleCommand({
+    RoleArn: roleArn,
+    RoleSessionName: session,
+    DurationSeconds: CREDENTIAL_SECONDS,
+    Policy: sessionPolicy(clientIdPrefix, topicPrefix),
+  }));
   const credentials = {
     accessKeyId: assumed.Credentials.AccessKeyId,
     secretAccessKey: assumed.Credentials.SecretAccessKey,
     sessionToken: assumed.Credentials.SessionToken,
   };
   const url = presignMqttUrl({ credentials, host: endpoint, region: process.env.AWS_REGION, date: new Date(), expiresIn: CREDENTIAL_SECONDS });
-  const prefix = process.env.OPENKBS_IOT_TOPIC_PREFIX || '';
   return respond(200, {
     url,
     expires_at: new Date(assumed.Credentials.Expiration).toISOString(),
-    topic_prefix: prefix,
-    client_id_prefix: `${session}-`,
+    topic_prefix: topicPrefix,
+    client_id_prefix: clientIdPrefix,
   });
 }
 
@@ -241,6 +271,8 @@ exports.handler = async (event) => {
     return refusals[503]();
   }
 };
+
+exports.sessionPolicy = sessionPolicy;
 
 /** For tests: forget cached keys and clients (a new environment). */
 exports.reset = () => {

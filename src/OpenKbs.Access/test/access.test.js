@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 const { KMSClient, CreateKeyCommand, GenerateDataKeyCommand, GetPublicKeyCommand, SignCommand, VerifyCommand } = require('@aws-sdk/client-kms');
+const { STSClient } = require('@aws-sdk/client-sts');
 const support = require('./support');
 
 const PROJECT = 'acme/Project/shop';
@@ -51,6 +52,7 @@ async function configure({ uid = UID, keys, signing = signingKey, previous } = {
     OPENKBS_IOT_ENDPOINT: IOT_ENDPOINT,
     OPENKBS_IOT_ROLE_ARN: 'arn:aws:iam::123456789012:role/okbs-shop-iot',
     OPENKBS_IOT_TOPIC_PREFIX: 'okbs/shop/',
+    OPENKBS_IOT_CLIENT_ID_PREFIX: 'okbs-1a2b3c4d-',
   });
   delete process.env.OPENKBS_PREVIOUS_SIGNING_KEY;
   if (previous) {
@@ -327,7 +329,18 @@ describe('POST /auth/mqtt', () => {
 
   it('returns a presigned wss:// URL of 900 s STS credentials for a token with mqtt:connect', async () => {
     const partnerToken = (await token(partnerKey)).body.access_token;
-    const response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+    const assumed = [];
+    const send = STSClient.prototype.send;
+    STSClient.prototype.send = function capture(command, ...rest) {
+      assumed.push(command.input);
+      return send.call(this, command, ...rest);
+    };
+    let response;
+    try {
+      response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+    } finally {
+      STSClient.prototype.send = send;
+    }
     const body = JSON.parse(response.body);
     const url = new URL(body.url);
 
@@ -343,6 +356,29 @@ describe('POST /auth/mqtt', () => {
     const lifetime = (Date.parse(body.expires_at) - Date.now()) / 1000;
     assert.ok(lifetime > 800 && lifetime <= 900, String(lifetime));
     assert.equal(body.topic_prefix, 'okbs/shop/');
+    // The client ids carry the project (okbs-{hash}-) and the key; the session policy lets these credentials connect with no other.
+    assert.equal(body.client_id_prefix, 'okbs-1a2b3c4d-partner-');
+    assert.equal(assumed.length, 1);
+    assert.equal(assumed[0].RoleSessionName, 'okbs-1a2b3c4d-partner');
+    assert.equal(assumed[0].DurationSeconds, 900);
+    const grants = JSON.parse(assumed[0].Policy).Statement.flatMap((s) => [s.Action].flat().map((a) => `${a} ${s.Resource}`)).sort();
+    assert.deepEqual(grants, [
+      'iot:Connect arn:aws:iot:*:*:client/okbs-1a2b3c4d-partner-*',
+      'iot:Publish arn:aws:iot:*:*:topic/okbs/shop/*',
+      'iot:Receive arn:aws:iot:*:*:topic/okbs/shop/*',
+      'iot:Subscribe arn:aws:iot:*:*:topicfilter/okbs/shop/*',
+    ]);
+  });
+
+  it('answers 404 without the project client-id prefix (MQTT not fully configured)', async () => {
+    const partnerToken = (await token(partnerKey)).body.access_token;
+    delete process.env.OPENKBS_IOT_CLIENT_ID_PREFIX;
+    try {
+      const response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+      assert.equal(response.statusCode, 404);
+    } finally {
+      process.env.OPENKBS_IOT_CLIENT_ID_PREFIX = 'okbs-1a2b3c4d-';
+    }
   });
 
   it('refuses a token without the mqtt scope (403), no token or a bad token (401)', async () => {

@@ -19,10 +19,7 @@ internal static class AccessRendering
     public const string IotEndpointVariable = "OPENKBS_IOT_ENDPOINT";
     public const string IotRoleVariable = "OPENKBS_IOT_ROLE_ARN";
     public const string IotTopicPrefixVariable = "OPENKBS_IOT_TOPIC_PREFIX";
-
-    /// <summary>The client-id prefix of MQTT connections: the access function names each AssumeRole session <c>okbs-{sub}</c>
-    /// and hands out <c>okbs-{sub}-</c> as the client-id prefix (src/OpenKbs.Access/function/index.js).</summary>
-    public const string ClientIdPrefix = "okbs-";
+    public const string IotClientIdPrefixVariable = "OPENKBS_IOT_CLIENT_ID_PREFIX";
 
     /// <summary>The Lambda runtime of the access function (ships <c>@aws-sdk/client-kms</c> and <c>@aws-sdk/client-sts</c>).</summary>
     public const string Runtime = LambdaRuntimes.NodeJs24;
@@ -144,7 +141,7 @@ internal static class AccessRendering
     });
 
     /// <summary>
-    /// The IoT role: connect with a client id under <see cref="ClientIdPrefix"/>, publish and receive on topics under
+    /// The IoT role: connect with a client id under the project's <see cref="AccessNames.ClientIdPrefix"/>, publish and receive on topics under
     /// <see cref="AccessNames.TopicPrefix"/>, subscribe to topic filters under it. Nothing else: no retained messages outside
     /// the prefix, no shadows, no other IoT action.
     /// </summary>
@@ -158,7 +155,7 @@ internal static class AccessRendering
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray
             {
-                new JsonObject { ["Sid"] = "Connect", ["Effect"] = "Allow", ["Action"] = "iot:Connect", ["Resource"] = $"{iot}:client/{ClientIdPrefix}*" },
+                new JsonObject { ["Sid"] = "Connect", ["Effect"] = "Allow", ["Action"] = "iot:Connect", ["Resource"] = $"{iot}:client/{AccessNames.ClientIdPrefix(names)}*" },
                 new JsonObject
                 {
                     ["Sid"] = "ProjectTopics",
@@ -197,6 +194,7 @@ internal static class AccessRendering
             environment[IotEndpointVariable] = mqtt.Endpoint;
             environment[IotRoleVariable] = mqtt.RoleArn;
             environment[IotTopicPrefixVariable] = AccessNames.TopicPrefix(context.Names);
+            environment[IotClientIdPrefixVariable] = AccessNames.ClientIdPrefix(context.Names);
         }
 
         var spec = new FunctionSpec
