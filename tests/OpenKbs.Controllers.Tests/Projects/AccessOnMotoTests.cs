@@ -252,8 +252,9 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         var second = access.SigningKeyId!;
         Assert.NotEqual(first, second);
         Assert.Equal(first, access.PreviousSigningKeyId);
-        Assert.Equal(rotatedFrom.UtcDateTime, access.SigningKeyRotatedAt);
-        Assert.Equal((rotatedFrom + SigningKeys.Grace).UtcDateTime, access.PreviousSigningKeyRetiresAt); // set once the function signed with the new key
+        Assert.InRange(access.SigningKeyRotatedAt!.Value, rotatedFrom.UtcDateTime.AddSeconds(-1), rotatedFrom.UtcDateTime.AddSeconds(1));
+        // Set once the function signed with the new key: the grace counts from then.
+        Assert.InRange(access.PreviousSigningKeyRetiresAt!.Value, (rotatedFrom + SigningKeys.Grace).UtcDateTime.AddSeconds(-1), (rotatedFrom + SigningKeys.Grace).UtcDateTime.AddSeconds(1));
         Assert.Equal(second, (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.SigningKeyAlias(h.Names) })).KeyMetadata!.KeyId);
         var previousKey = (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.PreviousSigningKeyAlias(h.Names) })).KeyMetadata!;
         Assert.Equal((first, "Enabled"), (previousKey.KeyId, previousKey.KeyState));

@@ -113,7 +113,11 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false));
         }
 
-        await SigningKeys.AfterFunctionConvergedAsync(context, access, previous, publishPrevious, cancellationToken);
+        if (await SigningKeys.AfterFunctionConvergedAsync(context, access, previous, publishPrevious, cancellationToken))
+        {
+            await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, null, iotRoleArn, cancellationToken); // the retired key's grant goes
+        }
+
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
         if (context.Status.Cdn?.DistributionId is { } distribution)
         {

@@ -84,6 +84,13 @@ internal static class SigningKeys
             access.PreviousSigningKeyRetiresAt = null;
         }
 
+        if (access.SigningKeyRotatedAt is null && access.PreviousSigningKeyId is null
+            && await DescribeAsync(context, AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken) is { } left && left.KeyId != current.KeyId)
+        {
+            // Status without rotation facts (new, or lost) while the aliases show a rotation under way: finish that one.
+            access.PreviousSigningKeyId = left.KeyId;
+        }
+
         access.SigningKeyId = current.KeyId;
         access.SigningKeyRotatedAt ??= (current.CreationDate ?? context.Now).UtcDateTime;
         await TagAsync(context, current.Arn!, cancellationToken);
@@ -113,13 +120,14 @@ internal static class SigningKeys
     /// retired: scheduled for deletion (30 days, restorable) and its alias removed. Only after the function stopped publishing it:
     /// a key pending deletion has no public key to hand out.
     /// </summary>
-    public static async Task AfterFunctionConvergedAsync(ProjectContext context, AccessStatus access, KeyMetadata? previous, bool previousPublished, CancellationToken cancellationToken)
+    /// <returns>Whether the previous key was retired in this call (the access role then drops its grant).</returns>
+    public static async Task<bool> AfterFunctionConvergedAsync(ProjectContext context, AccessStatus access, KeyMetadata? previous, bool previousPublished, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(access);
         if (access.PreviousSigningKeyId is not { } previousId)
         {
-            return;
+            return false;
         }
 
         if (previousPublished)
@@ -130,7 +138,7 @@ internal static class SigningKeys
                 await context.SaveStatusAsync(cancellationToken);
             }
 
-            return;
+            return false;
         }
 
         var kms = context.Aws.Kms;
@@ -152,6 +160,7 @@ internal static class SigningKeys
         access.PreviousSigningKeyId = null;
         access.PreviousSigningKeyRetiresAt = null;
         await context.SaveStatusAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -223,7 +232,7 @@ internal static class SigningKeys
             }
 
             var key = await DescribeAsync(context, keyId, cancellationToken);
-            if (key is not { KeyState: Enabled, KeyUsage: "SIGN_VERIFY", KeySpec: "RSA_2048", KeyManager: "CUSTOMER" })
+            if (key is not { KeyState: Enabled, KeyUsage: "SIGN_VERIFY", KeySpec: "RSA_2048", KeyManager: not "AWS" })
             {
                 continue;
             }
