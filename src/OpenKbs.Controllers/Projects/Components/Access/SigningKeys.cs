@@ -144,7 +144,7 @@ internal static class SigningKeys
         var kms = context.Aws.Kms;
         if (previous is not null && previous.KeyState != PendingDeletion)
         {
-            var scheduled = await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = previous.Arn ?? previousId, PendingWindowInDays = PendingWindowDays }, cancellationToken);
+            var scheduled = await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = previousId, PendingWindowInDays = PendingWindowDays }, cancellationToken);
             context.Event(EventType.Normal, ConditionReasons.Deleting,
                 $"signing key {previousId} retired: no longer in the JWKS, deletion scheduled for {scheduled.DeletionDate:u} (KMS CancelKeyDeletion restores it until then)");
         }
