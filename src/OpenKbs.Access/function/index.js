@@ -11,9 +11,11 @@
 //   OPENKBS_PROJECT, OPENKBS_PROJECT_UID     the Project (ns/Project/name, uid): encryption context and audience
 //   OPENKBS_API_KEYS                         the sealed key list (as for every function of the project)
 //   OPENKBS_SIGNING_KEY                      ARN of the project's KMS RSA_2048 SIGN_VERIFY key
-//   OPENKBS_PREVIOUS_SIGNING_KEY(_UNTIL)     the key before a rotation and until when (ISO 8601) its public key is published
+//   OPENKBS_PREVIOUS_SIGNING_KEY             ARN of the key before a rotation: its public key is published (never used to sign)
+//                                            for as long as the operator sets it (until every token it signed has expired)
 //   OPENKBS_TOKEN_LIFETIME_SECONDS           60..900 (default 900)
 //   OPENKBS_IOT_ENDPOINT, OPENKBS_IOT_ROLE_ARN, OPENKBS_IOT_TOPIC_PREFIX   MQTT (absent: /auth/mqtt answers 404)
+//   OPENKBS_IOT_CLIENT_ID_PREFIX             okbs-{project hash}-: the project's client ids (the IoT role allows no other)
 //   AWS_REGION (Lambda), AWS_ENDPOINT_URL (tests only)
 
 const crypto = require('node:crypto');
@@ -163,21 +165,46 @@ async function publicJwk(arn) {
   return publicKeys.get(arn);
 }
 
-/** The published keys: the current one, and the previous one until its last token expired. */
+/**
+ * The published keys: the current one and, during a rotation, the previous one. The operator decides how long the previous key
+ * stays (until every token it signed has expired) and removes the variable then; the function keeps no clock of its own for it.
+ */
 async function jwks() {
   const keys = [await publicJwk(process.env.OPENKBS_SIGNING_KEY)];
   const previous = process.env.OPENKBS_PREVIOUS_SIGNING_KEY;
-  const until = Date.parse(process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL || '');
-  if (previous && previous !== process.env.OPENKBS_SIGNING_KEY && Number.isFinite(until) && Date.now() < until) {
+  if (previous && previous !== process.env.OPENKBS_SIGNING_KEY) {
     keys.push(await publicJwk(previous));
   }
   return { keys };
 }
 
+/** What a client-id prefix may contain (the rest of a key's name becomes '-'). */
+function clientIdPart(value) {
+  return String(value).replace(/[^\w+=,.@-]/g, '-');
+}
+
+/**
+ * The session policy of the AssumeRole: the credentials can do at most what the IoT role allows (the project's client ids and
+ * topics) and, on top, connect only with this key's client ids: one key's device cannot take another key's (or, through the
+ * role, another project's) client id.
+ */
+function sessionPolicy(clientIdPrefix, topicPrefix) {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: `arn:aws:iot:*:*:client/${clientIdPrefix}*` },
+      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: `arn:aws:iot:*:*:topic/${topicPrefix}*` },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `arn:aws:iot:*:*:topicfilter/${topicPrefix}*` },
+    ],
+  });
+}
+
 async function mqttUrl(event) {
   const endpoint = process.env.OPENKBS_IOT_ENDPOINT;
   const roleArn = process.env.OPENKBS_IOT_ROLE_ARN;
-  if (!endpoint || !roleArn) {
+  const projectPrefix = process.env.OPENKBS_IOT_CLIENT_ID_PREFIX;
+  const topicPrefix = process.env.OPENKBS_IOT_TOPIC_PREFIX;
+  if (!endpoint || !roleArn || !projectPrefix || !topicPrefix) {
     throw new Refusal(404);
   }
   const token = auth.bearerToken(event);
@@ -190,20 +217,26 @@ async function mqttUrl(event) {
   if (!auth.hasScope(auth.scopesOf(claims), MQTT_SCOPE)) {
     throw new Refusal(403);
   }
-  const session = `okbs-${String(claims.sub).replace(/[^\w+=,.@-]/g, '-')}`.slice(0, 64);
-  const assumed = await clients().sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session, DurationSeconds: CREDENTIAL_SECONDS }));
+  // The session is named after the project and the key (at most 64 characters, STS's limit); the client ids are that name plus '-'.
+  const session = `${clientIdPart(projectPrefix)}${clientIdPart(claims.sub)}`.slice(0, 63);
+  const clientIdPrefix = `${session}-`;
+  const assumed = await clients().sts.send(new AssumeRoleCommand({
+    RoleArn: roleArn,
+    RoleSessionName: session,
+    DurationSeconds: CREDENTIAL_SECONDS,
+    Policy: sessionPolicy(clientIdPrefix, topicPrefix),
+  }));
   const credentials = {
     accessKeyId: assumed.Credentials.AccessKeyId,
     secretAccessKey: assumed.Credentials.SecretAccessKey,
     sessionToken: assumed.Credentials.SessionToken,
   };
   const url = presignMqttUrl({ credentials, host: endpoint, region: process.env.AWS_REGION, date: new Date(), expiresIn: CREDENTIAL_SECONDS });
-  const prefix = process.env.OPENKBS_IOT_TOPIC_PREFIX || '';
   return respond(200, {
     url,
     expires_at: new Date(assumed.Credentials.Expiration).toISOString(),
-    topic_prefix: prefix,
-    client_id_prefix: `${session}-`,
+    topic_prefix: topicPrefix,
+    client_id_prefix: clientIdPrefix,
   });
 }
 
@@ -238,6 +271,8 @@ exports.handler = async (event) => {
     return refusals[503]();
   }
 };
+
+exports.sessionPolicy = sessionPolicy;
 
 /** For tests: forget cached keys and clients (a new environment). */
 exports.reset = () => {

@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 const { KMSClient, CreateKeyCommand, GenerateDataKeyCommand, GetPublicKeyCommand, SignCommand, VerifyCommand } = require('@aws-sdk/client-kms');
+const { STSClient } = require('@aws-sdk/client-sts');
 const support = require('./support');
 
 const PROJECT = 'acme/Project/shop';
@@ -41,7 +42,7 @@ function keyEntry(name, key, permissions, deployment = '1.0.0+0123456789ab') {
 }
 
 /** Sets the access function's environment for a project and forgets its caches. */
-async function configure({ uid = UID, keys, signing = signingKey, previous, previousUntil } = {}) {
+async function configure({ uid = UID, keys, signing = signingKey, previous } = {}) {
   Object.assign(process.env, {
     OPENKBS_PROJECT: PROJECT,
     OPENKBS_PROJECT_UID: uid,
@@ -51,12 +52,11 @@ async function configure({ uid = UID, keys, signing = signingKey, previous, prev
     OPENKBS_IOT_ENDPOINT: IOT_ENDPOINT,
     OPENKBS_IOT_ROLE_ARN: 'arn:aws:iam::123456789012:role/okbs-shop-iot',
     OPENKBS_IOT_TOPIC_PREFIX: 'okbs/shop/',
+    OPENKBS_IOT_CLIENT_ID_PREFIX: 'okbs-1a2b3c4d-',
   });
   delete process.env.OPENKBS_PREVIOUS_SIGNING_KEY;
-  delete process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL;
   if (previous) {
     process.env.OPENKBS_PREVIOUS_SIGNING_KEY = previous;
-    process.env.OPENKBS_PREVIOUS_SIGNING_KEY_UNTIL = previousUntil;
   }
   access.reset();
 }
@@ -304,14 +304,21 @@ describe('@openkbs/auth with the project JWKS', () => {
 });
 
 describe('GET /auth/jwks.json during a rotation', () => {
-  it('publishes the previous key until its last token expired, then only the current one', async () => {
-    await configure({ signing: otherSigningKey, previous: signingKey, previousUntil: new Date(Date.now() + 600000).toISOString() });
+  it('publishes the previous key while the operator sets it (a token it signed still verifies), then only the current one', async () => {
+    await configure();
+    const before = (await token(partnerKey)).body.access_token;
+    await configure({ signing: otherSigningKey, previous: signingKey });
     const during = await jwks();
-    await configure({ signing: otherSigningKey, previous: signingKey, previousUntil: new Date(Date.now() - 1000).toISOString() });
+    const after = (await token(partnerKey)).body.access_token;
+    await configure({ signing: otherSigningKey });
     const afterwards = await jwks();
     await configure();
 
     assert.deepEqual(during.keys.map((k) => k.kid), [otherSigningKey, signingKey].map((a) => a.split('/').pop()));
+    assert.equal(auth.verifyWith(before, during.keys, auth.audienceOf(UID)).sub, 'partner');
+    assert.equal(JSON.parse(Buffer.from(after.split('.')[0], 'base64url')).kid, otherSigningKey.split('/').pop());
+    assert.equal(auth.verifyWith(after, during.keys, auth.audienceOf(UID)).sub, 'partner');
+    assert.throws(() => auth.verifyWith(before, afterwards.keys, auth.audienceOf(UID)));
     assert.deepEqual(afterwards.keys.map((k) => k.kid), [otherSigningKey.split('/').pop()]);
     assert.deepEqual(Object.keys(during.keys[0]).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
   });
@@ -322,7 +329,18 @@ describe('POST /auth/mqtt', () => {
 
   it('returns a presigned wss:// URL of 900 s STS credentials for a token with mqtt:connect', async () => {
     const partnerToken = (await token(partnerKey)).body.access_token;
-    const response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+    const assumed = [];
+    const send = STSClient.prototype.send;
+    STSClient.prototype.send = function capture(command, ...rest) {
+      assumed.push(command.input);
+      return send.call(this, command, ...rest);
+    };
+    let response;
+    try {
+      response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+    } finally {
+      STSClient.prototype.send = send;
+    }
     const body = JSON.parse(response.body);
     const url = new URL(body.url);
 
@@ -338,6 +356,29 @@ describe('POST /auth/mqtt', () => {
     const lifetime = (Date.parse(body.expires_at) - Date.now()) / 1000;
     assert.ok(lifetime > 800 && lifetime <= 900, String(lifetime));
     assert.equal(body.topic_prefix, 'okbs/shop/');
+    // The client ids carry the project (okbs-{hash}-) and the key; the session policy lets these credentials connect with no other.
+    assert.equal(body.client_id_prefix, 'okbs-1a2b3c4d-partner-');
+    assert.equal(assumed.length, 1);
+    assert.equal(assumed[0].RoleSessionName, 'okbs-1a2b3c4d-partner');
+    assert.equal(assumed[0].DurationSeconds, 900);
+    const grants = JSON.parse(assumed[0].Policy).Statement.flatMap((s) => [s.Action].flat().map((a) => `${a} ${s.Resource}`)).sort();
+    assert.deepEqual(grants, [
+      'iot:Connect arn:aws:iot:*:*:client/okbs-1a2b3c4d-partner-*',
+      'iot:Publish arn:aws:iot:*:*:topic/okbs/shop/*',
+      'iot:Receive arn:aws:iot:*:*:topic/okbs/shop/*',
+      'iot:Subscribe arn:aws:iot:*:*:topicfilter/okbs/shop/*',
+    ]);
+  });
+
+  it('answers 404 without the project client-id prefix (MQTT not fully configured)', async () => {
+    const partnerToken = (await token(partnerKey)).body.access_token;
+    delete process.env.OPENKBS_IOT_CLIENT_ID_PREFIX;
+    try {
+      const response = await access.handler(support.event('POST', '/auth/mqtt', { headers: { authorization: `Bearer ${partnerToken}` } }));
+      assert.equal(response.statusCode, 404);
+    } finally {
+      process.env.OPENKBS_IOT_CLIENT_ID_PREFIX = 'okbs-1a2b3c4d-';
+    }
   });
 
   it('refuses a token without the mqtt scope (403), no token or a bad token (401)', async () => {

@@ -17,6 +17,13 @@ public sealed record AccessSpec
     [Maximum(900)]
     public int? TokenLifetimeSeconds { get; init; }
 
+    /// <summary>After how many days the signing key is replaced by a new KMS key: 1 to 365, default 90. KMS does not rotate
+    /// asymmetric keys, so a rotation is a new key that signs from then on; the previous public key stays published (and the key
+    /// enabled) until every token it signed has expired, then the key is scheduled for deletion (30-day KMS waiting period).</summary>
+    [Minimum(1)]
+    [Maximum(365)]
+    public int? SigningKeyRotationDays { get; init; }
+
     /// <summary>MQTT over a SigV4 WebSocket to the account's AWS IoT Core endpoint, with 900-second credentials of a
     /// per-project role that may only use the project's topic prefix.</summary>
     public MqttSpec? Mqtt { get; init; }

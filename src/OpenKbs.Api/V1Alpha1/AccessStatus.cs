@@ -17,6 +17,19 @@ public sealed class AccessStatus
     [MaxLength(64)]
     public string? SigningKeyId { get; set; }
 
+    /// <summary>When the current signing key became the signer (its creation for the first key); the next rotation is due
+    /// <c>spec.access.signingKeyRotationDays</c> later.</summary>
+    public DateTime? SigningKeyRotatedAt { get; set; }
+
+    /// <summary>The KMS key id that signed before the last rotation: still in the JWKS (and enabled) until
+    /// <see cref="PreviousSigningKeyRetiresAt"/>, then scheduled for deletion; absent outside a rotation.</summary>
+    [MaxLength(64)]
+    public string? PreviousSigningKeyId { get; set; }
+
+    /// <summary>When the previous key leaves the JWKS: the access function was seen signing with the current key, plus the longest
+    /// token lifetime (900 s) and a margin; absent until the function runs with the current key.</summary>
+    public DateTime? PreviousSigningKeyRetiresAt { get; set; }
+
     /// <summary>The access function's name in Lambda.</summary>
     [MaxLength(64)]
     public string? FunctionName { get; set; }

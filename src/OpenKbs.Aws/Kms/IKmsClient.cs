@@ -18,6 +18,18 @@ public interface IKmsClient
     /// <summary>Every alias (all pages), or those of one key.</summary>
     Task<ListAliasesResponse> ListAliasesAsync(ListAliasesRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Points an alias at another key (a signing-key rotation switches its alias in one call).</summary>
+    Task<UpdateAliasResponse> UpdateAliasAsync(UpdateAliasRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an alias (never the key).</summary>
+    Task<DeleteAliasResponse> DeleteAliasAsync(DeleteAliasRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Every key of the account and region (all pages).</summary>
+    Task<ListKeysResponse> ListKeysAsync(ListKeysRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Soft delete: disables the key now and deletes it after the pending window (CancelKeyDeletion restores it until then).</summary>
+    Task<ScheduleKeyDeletionResponse> ScheduleKeyDeletionAsync(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default);
+
     Task<EnableKeyRotationResponse> EnableKeyRotationAsync(EnableKeyRotationRequest request, CancellationToken cancellationToken = default);
 
     Task<GetKeyRotationStatusResponse> GetKeyRotationStatusAsync(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default);

@@ -22,6 +22,10 @@ internal sealed class KmsClient : IKmsClient
     internal static readonly AwsOperation DescribeKey = AwsOperation.Read(Service, nameof(DescribeKey));
     internal static readonly AwsOperation CreateAlias = AwsOperation.Write(Service, nameof(CreateAlias));
     internal static readonly AwsOperation ListAliases = AwsOperation.Read(Service, nameof(ListAliases));
+    internal static readonly AwsOperation UpdateAlias = AwsOperation.Write(Service, nameof(UpdateAlias));
+    internal static readonly AwsOperation DeleteAlias = AwsOperation.Write(Service, nameof(DeleteAlias));
+    internal static readonly AwsOperation ListKeys = AwsOperation.Read(Service, nameof(ListKeys));
+    internal static readonly AwsOperation ScheduleKeyDeletion = AwsOperation.Write(Service, nameof(ScheduleKeyDeletion));
     internal static readonly AwsOperation EnableKeyRotation = AwsOperation.Write(Service, nameof(EnableKeyRotation));
     internal static readonly AwsOperation GetKeyRotationStatus = AwsOperation.Read(Service, nameof(GetKeyRotationStatus));
     internal static readonly AwsOperation TagResource = AwsOperation.Write(Service, nameof(TagResource));
@@ -103,6 +107,55 @@ internal sealed class KmsClient : IKmsClient
             page => page.Aliases,
             page => page.Truncated == true ? page.NextMarker : null);
         return new ListAliasesResponse { Aliases = [.. all.Select(a => new AliasListEntry { AliasName = a.AliasName, AliasArn = a.AliasArn, TargetKeyId = a.TargetKeyId })] };
+    }
+
+    public async Task<UpdateAliasResponse> UpdateAliasAsync(UpdateAliasRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await CallAsync(
+            UpdateAlias,
+            (c, t) => c.UpdateAliasAsync(new Sdk.UpdateAliasRequest { AliasName = request.AliasName, TargetKeyId = request.TargetKeyId }, t),
+            Audit(AliasArn(request.AliasName), d => d.Add("TargetKeyId", request.TargetKeyId)),
+            cancellationToken,
+            [request.TargetKeyId]);
+        return new UpdateAliasResponse();
+    }
+
+    public async Task<DeleteAliasResponse> DeleteAliasAsync(DeleteAliasRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await CallAsync(DeleteAlias, (c, t) => c.DeleteAliasAsync(new Sdk.DeleteAliasRequest { AliasName = request.AliasName }, t), Audit(AliasArn(request.AliasName)), cancellationToken);
+        return new DeleteAliasResponse();
+    }
+
+    public async Task<ListKeysResponse> ListKeysAsync(ListKeysRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await AwsPagination.CollectAsync(
+            Service.SigningName,
+            ListKeys.Name,
+            marker => CallAsync(ListKeys, (c, t) => c.ListKeysAsync(new Sdk.ListKeysRequest { Marker = marker }, t), null, cancellationToken),
+            page => page.Keys,
+            page => page.Truncated == true ? page.NextMarker : null);
+        return new ListKeysResponse { Keys = [.. all.Select(k => new KeyListEntry { KeyId = k.KeyId, KeyArn = k.KeyArn })] };
+    }
+
+    public async Task<ScheduleKeyDeletionResponse> ScheduleKeyDeletionAsync(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await CallAsync(
+            ScheduleKeyDeletion,
+            (c, t) => c.ScheduleKeyDeletionAsync(new Sdk.ScheduleKeyDeletionRequest { KeyId = request.KeyId, PendingWindowInDays = request.PendingWindowInDays }, t),
+            Audit(KeyArn(request.KeyId), d => d.Add("PendingWindowInDays", request.PendingWindowInDays)),
+            cancellationToken,
+            [request.KeyId]);
+        return new ScheduleKeyDeletionResponse
+        {
+            KeyId = response.KeyId,
+            KeyState = response.KeyState?.Value,
+            DeletionDate = response.DeletionDate is { } deleted ? new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc)) : null,
+            PendingWindowInDays = response.PendingWindowInDays,
+        };
     }
 
     public async Task<EnableKeyRotationResponse> EnableKeyRotationAsync(EnableKeyRotationRequest request, CancellationToken cancellationToken = default)

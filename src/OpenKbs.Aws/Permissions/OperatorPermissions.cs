@@ -113,7 +113,7 @@ public static class OperatorPermissions
         ];
         IReadOnlyList<AwsOperation> keys =
         [
-            KmsClient.DescribeKey, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
+            KmsClient.DescribeKey, KmsClient.UpdateAlias, KmsClient.DeleteAlias, KmsClient.ScheduleKeyDeletion, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
             KmsClient.GenerateDataKey, KmsClient.Decrypt, RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster, KmsClient.CreateAlias,
         ];
         IReadOnlyList<AwsOperation> buckets =
@@ -171,7 +171,7 @@ public static class OperatorPermissions
             Statement("DescribeDatabase", [RdsClient.DescribeDBClusters, RdsClient.DescribeDBInstances], "rds", ["*"], regional),
             Statement("DatabaseMasterSecret", [RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster], "secretsmanager", ["arn:aws:secretsmanager:*:*:secret:rds!*"], regional),
             Statement("ProjectKeys", keys, "kms", ["arn:aws:kms:*:*:key/*", "arn:aws:kms:*:*:alias/openkbs/*"], regional),
-            Statement("CreateAndListKeys", [KmsClient.CreateKey, KmsClient.ListAliases], "kms", ["*"], regional),
+            Statement("CreateAndListKeys", [KmsClient.CreateKey, KmsClient.ListAliases, KmsClient.ListKeys], "kms", ["*"], regional),
             Statement("ProjectBuckets", buckets, "s3", [$"arn:aws:s3:::{NamePrefix}*"], regional),
             Statement("ProjectObjects", objects, "s3", [$"arn:aws:s3:::{NamePrefix}*/*"], regional),
             Statement(

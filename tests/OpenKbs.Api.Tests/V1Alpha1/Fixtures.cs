@@ -69,7 +69,7 @@ internal static class Fixtures
             Cdn = new CdnSpec { Enabled = true, PriceClass = CdnPriceClasses.PriceClass100, Aliases = ["shop.acme.example"], AcmCertificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/0b7c9a2e-5d1f-4c3b-9e8a-6f2d1c0b3a45" },
             Schedules = [new ScheduleSpec { Name = "nightly", Expression = "cron(0 2 * * ? *)", Timezone = "Europe/Berlin", Function = "api", Enabled = false }],
             ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }],
-            Access = new AccessSpec { Enabled = true, TokenLifetimeSeconds = 600, Mqtt = new MqttSpec { Enabled = true } },
+            Access = new AccessSpec { Enabled = true, TokenLifetimeSeconds = 600, SigningKeyRotationDays = 30, Mqtt = new MqttSpec { Enabled = true } },
             Audit = new ProjectAuditSpec
             {
                 Required = true,
@@ -112,6 +112,9 @@ internal static class Fixtures
                 TokenUrl = "https://shop.example.com/auth/token",
                 JwksUrl = "https://shop.example.com/auth/jwks.json",
                 SigningKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab",
+                SigningKeyRotatedAt = Time,
+                PreviousSigningKeyId = "0234abcd-12ab-34cd-56ef-1234567890ab",
+                PreviousSigningKeyRetiresAt = Time,
                 FunctionName = "shop-shop-0a1b2c3d-_access",
                 FunctionUrl = "https://abc.lambda-url.eu-central-1.on.aws/",
                 LayerVersionArn = "arn:aws:lambda:eu-central-1:123456789012:layer:okbs-auth:1",

@@ -90,7 +90,11 @@ public sealed class IamPolicyTests
     [InlineData("lambda:GetLayerVersion", "arn:aws:lambda:eu-central-1:123456789012:layer:someone-elses-layer:1", "eu-central-1", false)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:okbs-acme-shop-1a2b3c4d", "eu-central-1", true)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:production", "eu-central-1", false)]
-    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:eu-central-1:123456789012:key/1234", "eu-central-1", false)]
+    // Signing-key rotation retires the previous key with ScheduleKeyDeletion (30-day window, restorable). Granted on key/* like the
+    // other key operations (key ARNs carry no name to scope by); narrowing it to keys behind alias/openkbs/*-signing-previous
+    // (kms:ResourceAliases, ForAnyValue:StringLike) needs ForAnyValue in IamPolicyEvaluator: open (docs/access.md).
+    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:eu-central-1:123456789012:key/1234", "eu-central-1", true)]
+    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:us-east-1:123456789012:key/1234", "us-east-1", false)]
     [InlineData("organizations:CreateAccount", "*", "us-east-1", false)]
     public void The_member_policy_allows_the_operators_calls_on_its_resources_and_nothing_around_them(string action, string resource, string region, bool allowed) =>
         Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Member, action, resource, new Dictionary<string, string> { ["aws:RequestedRegion"] = region }));

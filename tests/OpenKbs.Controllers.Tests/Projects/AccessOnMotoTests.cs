@@ -9,6 +9,7 @@ using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects.Components.Access;
+using Microsoft.Extensions.Time.Testing;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
@@ -131,7 +132,7 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
             new GetRolePolicyRequest { RoleName = iotRoleName, PolicyName = AccessNames.IotRolePolicy })).PolicyDocument!))!["Statement"]!.AsArray();
         var grants = statements.SelectMany(s => Strings(s!["Action"]!).Select(a => (a, (string)s["Resource"]!))).OrderBy(g => g.a, StringComparer.Ordinal).ToList();
         Assert.Equal(
-            [("iot:Connect", $"{iot}:client/okbs-*"), ("iot:Publish", $"{iot}:topic/{prefix}*"), ("iot:Receive", $"{iot}:topic/{prefix}*"), ("iot:Subscribe", $"{iot}:topicfilter/{prefix}*")],
+            [("iot:Connect", $"{iot}:client/okbs-{h.Names.Hash}-*"), ("iot:Publish", $"{iot}:topic/{prefix}*"), ("iot:Receive", $"{iot}:topic/{prefix}*"), ("iot:Subscribe", $"{iot}:topicfilter/{prefix}*")],
             grants);
         Assert.All(statements, s => Assert.Equal("Allow", (string)s!["Effect"]!));
 
@@ -142,6 +143,13 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         Assert.Equal(iotRole.Arn, (string)assume["Resource"]!);
         var variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = AccessNames.Function(h.Names) })).Configuration!.Environment!.Variables!;
         Assert.Equal((endpoint, iotRole.Arn, prefix), (variables["OPENKBS_IOT_ENDPOINT"], variables["OPENKBS_IOT_ROLE_ARN"], variables["OPENKBS_IOT_TOPIC_PREFIX"]));
+        Assert.Equal($"okbs-{h.Names.Hash}-", variables["OPENKBS_IOT_CLIENT_ID_PREFIX"]);
+
+        // The client-id prefix is the project's: another project (other uid) in the same account gets another one, and neither
+        // role's Connect grant covers the other's client ids.
+        var other = Controllers.Projects.ProjectNames.For(h.Namespace, "shop", Guid.NewGuid().ToString());
+        Assert.NotEqual(AccessNames.ClientIdPrefix(h.Names), AccessNames.ClientIdPrefix(other));
+        Assert.False(AccessNames.ClientIdPrefix(other).StartsWith(AccessNames.ClientIdPrefix(h.Names), StringComparison.Ordinal));
 
         // The deployed function: a device token with mqtt:connect gets a presigned wss URL for that endpoint from 900 s credentials;
         // a token without the scope gets 403, no token 401.
@@ -163,7 +171,8 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         Assert.False(string.IsNullOrEmpty(query["X-Amz-Security-Token"])); // session credentials, not the role's own keys
         var expires = DateTimeOffset.Parse((string)body["expires_at"]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires - asked, TimeSpan.FromSeconds(800), TimeSpan.FromSeconds(960)); // the 900 s AssumeRole
-        Assert.Equal((prefix, "okbs-device-"), ((string)body["topic_prefix"]!, (string)body["client_id_prefix"]!));
+        Assert.Equal((prefix, $"okbs-{h.Names.Hash}-device-"), ((string)body["topic_prefix"]!, (string)body["client_id_prefix"]!));
+        Assert.StartsWith(AccessNames.ClientIdPrefix(h.Names), (string)body["client_id_prefix"]!, StringComparison.Ordinal); // within the role's Connect grant
 
         // The drift check with MQTT costs reads only (the endpoint is kept in status: no IoT call).
         var audited = h.Audit.Records.Count;
@@ -204,6 +213,133 @@ public sealed class AccessOnMotoTests(MotoServerFixture moto, CrdSandboxFixture 
         var denied = h.Calls.NotGranted(AwsHost.Actor);
         Assert.True(denied.Count == 0, string.Join("\n", denied));
     }
+
+    [SkippableFact]
+    public async Task Signing_key_rotation_keeps_the_previous_key_in_the_jwks_until_its_tokens_expired_then_schedules_its_deletion()
+    {
+        Skip.If(!Directory.Exists(Path.Combine(AccessDirectory, "node_modules", "@aws-sdk", "client-kms")),
+            "src/OpenKbs.Access/node_modules is missing (make access-test installs it: npm ci)");
+        var spec = ProjectFixtures.Spec() with { Access = new AccessSpec { TokenLifetimeSeconds = 600, SigningKeyRotationDays = 30 } };
+        using var h = await ProjectStepHarness.StartAsync(moto, sandbox, spec);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        h.Clock = time;
+        var (artifact, sha) = await h.UploadArtifactAsync("1.0.0", "export const handler = async () => ({ statusCode: 200 });");
+        h.Deploy("1.0.0", artifact, sha);
+        var outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        var access = h.Project.Status!.Access!;
+        var first = access.SigningKeyId!;
+        Assert.NotNull(access.SigningKeyRotatedAt);
+        Assert.Null(access.PreviousSigningKeyId);
+        var functionName = AccessNames.Function(h.Names);
+        var partner = await KeyAsync(h);
+        var answers = await RunDeployedAsync(h, [Token(partner)]);
+        var before = (string)JsonNode.Parse((string)answers[0]!["body"]!)!["access_token"]!; // signed by the first key
+
+        // 29 days: nothing due, a pass is reads only.
+        time.Advance(TimeSpan.FromDays(29));
+        var audited = h.Audit.Records.Count;
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+        Assert.Equal(first, h.Project.Status!.Access!.SigningKeyId);
+
+        // 30 days after the first key: a new key signs, the previous stays published (env, role: GetPublicKey only) and enabled.
+        time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var rotatedFrom = time.GetUtcNow();
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        access = h.Project.Status!.Access!;
+        var second = access.SigningKeyId!;
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, access.PreviousSigningKeyId);
+        Assert.InRange(access.SigningKeyRotatedAt!.Value, rotatedFrom.UtcDateTime.AddSeconds(-1), rotatedFrom.UtcDateTime.AddSeconds(1));
+        // Set once the function signed with the new key: the grace counts from then.
+        Assert.InRange(access.PreviousSigningKeyRetiresAt!.Value, (rotatedFrom + SigningKeys.Grace).UtcDateTime.AddSeconds(-1), (rotatedFrom + SigningKeys.Grace).UtcDateTime.AddSeconds(1));
+        Assert.Equal(second, (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.SigningKeyAlias(h.Names) })).KeyMetadata!.KeyId);
+        var previousKey = (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.PreviousSigningKeyAlias(h.Names) })).KeyMetadata!;
+        Assert.Equal((first, "Enabled"), (previousKey.KeyId, previousKey.KeyState));
+        var variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = functionName })).Configuration!.Environment!.Variables!;
+        Assert.EndsWith("/" + second, variables[AccessRendering.SigningKeyVariable], StringComparison.Ordinal);
+        Assert.Equal(previousKey.Arn, variables[AccessRendering.PreviousSigningKeyVariable]);
+        var statements = await AccessRoleStatementsAsync(h);
+        Assert.Equal(["kms:GetPublicKey"], Strings(statements.Single(s => (string)s!["Resource"]! == previousKey.Arn)!["Action"]!));
+        Assert.DoesNotContain(statements, s => Strings(s!["Action"]!).Contains("kms:Sign") && (string)s["Resource"]! == previousKey.Arn);
+
+        // The deployed function: the token signed before the rotation verifies with the JWKS; a new token carries the new kid.
+        answers = await RunDeployedAsync(h, [Token(partner), Jwks()]);
+        var jwks = JsonNode.Parse((string)answers[1]!["body"]!)!;
+        Assert.Equal([second, first], jwks["keys"]!.AsArray().Select(k => (string)k!["kid"]!));
+        Verify(before, jwks, first);
+        Verify((string)JsonNode.Parse((string)answers[0]!["body"]!)!["access_token"]!, jwks, second);
+
+        // During the grace period a pass is reads only.
+        time.Advance(TimeSpan.FromMinutes(10));
+        audited = h.Audit.Records.Count;
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+
+        // After the grace: the previous key leaves the function's environment and the JWKS, then its deletion is scheduled
+        // (30 days, restorable), its alias and the role's grant go. No other key of the project was made.
+        time.Advance(SigningKeys.Grace);
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        access = h.Project.Status!.Access!;
+        Assert.Equal((second, (string?)null, (DateTime?)null), (access.SigningKeyId, access.PreviousSigningKeyId, access.PreviousSigningKeyRetiresAt));
+        var retired = (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = first })).KeyMetadata!;
+        Assert.Equal("PendingDeletion", retired.KeyState);
+        Assert.InRange(retired.DeletionDate!.Value - DateTimeOffset.UtcNow, TimeSpan.FromDays(29), TimeSpan.FromDays(31));
+        Assert.True((await Assert.ThrowsAsync<OpenKbs.Aws.Core.AwsServiceException>(() =>
+            h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = AccessNames.PreviousSigningKeyAlias(h.Names) }))).IsNotFound);
+        variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = functionName })).Configuration!.Environment!.Variables!;
+        Assert.False(variables.ContainsKey(AccessRendering.PreviousSigningKeyVariable));
+        Assert.DoesNotContain(await AccessRoleStatementsAsync(h), s => (string)s!["Resource"]! == retired.Arn);
+        answers = await RunDeployedAsync(h, [Jwks()]);
+        Assert.Equal([second], JsonNode.Parse((string)answers[0]!["body"]!)!["keys"]!.AsArray().Select(k => (string)k!["kid"]!));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), (await SigningKeysOfAsync(h)).Order(StringComparer.Ordinal));
+
+        audited = h.Audit.Records.Count;
+        await h.PassAsync(h.StepsWithAccess);
+        Assert.Empty(h.Audit.Records.Skip(audited).Select(r => r.Action));
+
+        // A pass that stopped right after CreateKey (before any alias named the new key): the next rotation adopts that key, found
+        // by its tags, and makes no other one.
+        var interrupted = (await h.Member.Kms.CreateKeyAsync(new CreateKeyRequest
+        {
+            Description = "made by an interrupted rotation",
+            KeySpec = "RSA_2048",
+            KeyUsage = "SIGN_VERIFY",
+            Tags = [new OpenKbs.Aws.Kms.Model.Tag { TagKey = OpenKbs.Api.Labels.Uid, TagValue = h.Project.Metadata.Uid }],
+        })).KeyMetadata!.KeyId!;
+        time.Advance(TimeSpan.FromDays(31));
+        outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        Assert.Equal((interrupted, second), (h.Project.Status!.Access!.SigningKeyId, h.Project.Status.Access.PreviousSigningKeyId));
+        Assert.Equal(3, (await SigningKeysOfAsync(h)).Count);
+
+        var denied = h.Calls.NotGranted(AwsHost.Actor);
+        Assert.True(denied.Count == 0, string.Join("\n", denied));
+    }
+
+    /// <summary>The SIGN_VERIFY keys in the account tagged with the project's uid (any state).</summary>
+    private static async Task<List<string>> SigningKeysOfAsync(ProjectStepHarness h)
+    {
+        var found = new List<string>();
+        foreach (var entry in (await h.Member.Kms.ListKeysAsync(new ListKeysRequest())).Keys)
+        {
+            var key = (await h.Member.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = entry.KeyId! })).KeyMetadata!;
+            if (key.KeyUsage == "SIGN_VERIFY" && (await h.Member.Kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = key.Arn! })).Tags
+                .Any(t => t.TagKey == OpenKbs.Api.Labels.Uid && t.TagValue == h.Project.Metadata.Uid))
+            {
+                found.Add(key.KeyId!);
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task<JsonArray> AccessRoleStatementsAsync(ProjectStepHarness h) =>
+        JsonNode.Parse(Uri.UnescapeDataString((await h.Member.Iam.GetRolePolicyAsync(
+            new GetRolePolicyRequest { RoleName = AccessNames.Role(h.Names), PolicyName = AccessNames.RolePolicy })).PolicyDocument!))!["Statement"]!.AsArray();
 
     private static JsonObject Mqtt(string? token) =>
         Call("POST", "/auth/mqtt", token is null ? [] : new JsonObject { ["authorization"] = $"Bearer {token}" });

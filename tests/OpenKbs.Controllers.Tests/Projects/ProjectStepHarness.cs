@@ -145,13 +145,16 @@ internal sealed class ProjectStepHarness : IDisposable
     /// <summary>A step built with a null logger: <c>ProjectStepHarness.Step&lt;CdnStep&gt;(l => new CdnStep(l))</c>.</summary>
     public static T Step<T>(Func<ILogger<T>, T> create) => create(NullLogger<T>.Instance);
 
+    /// <summary>The clock of every pass (a test that needs days to pass sets a FakeTimeProvider).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>A fresh context for one pass (facts of earlier steps set by <paramref name="facts"/>).</summary>
     public ProjectContext Context(Action<ProjectContext>? facts = null)
     {
-        var context = _contexts.Create(Project, Account, TimeProvider.System, RecordEvent);
+        var context = _contexts.Create(Project, Account, Clock, RecordEvent);
         if (StepClients is { } clients)
         {
-            context = new ProjectContext(Project, Account, clients, context.Management, Options, TimeProvider.System, RecordEvent, Store);
+            context = new ProjectContext(Project, Account, clients, context.Management, Options, Clock, RecordEvent, Store);
         }
 
         facts?.Invoke(context);

@@ -28,8 +28,18 @@ internal static class AccessNames
     /// </summary>
     public static string TopicPrefix(ProjectNames names) => $"openkbs/{names.Base(40)}-{names.Hash}/";
 
+    /// <summary>
+    /// The project's MQTT client-id prefix, <c>okbs-{hash}-</c>: the IoT role allows connecting only with client ids under it, so
+    /// a device of another project in the same account cannot take this project's client ids (and so its connections). The access
+    /// function adds the key's name (<c>okbs-{hash}-{key}-</c>) and narrows each session to that with a session policy.
+    /// </summary>
+    public static string ClientIdPrefix(ProjectNames names) => $"okbs-{names.Hash}-";
+
     /// <summary>The alias of the project's RSA signing key.</summary>
     public static string SigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing";
+
+    /// <summary>The alias of the key that signed before the last rotation, while its tokens may still be alive.</summary>
+    public static string PreviousSigningKeyAlias(ProjectNames names) => $"alias/openkbs/{names.Base(200)}-{names.Hash}-signing-previous";
 
     /// <summary>The <c>@openkbs/auth</c> layer of the project.</summary>
     public static string Layer(ProjectNames names) => $"okbs-{names.Base(40)}-{names.Hash}-auth";

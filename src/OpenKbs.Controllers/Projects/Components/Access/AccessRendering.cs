@@ -14,14 +14,12 @@ internal static class AccessRendering
     public const int MaxTokenLifetimeSeconds = 900;
 
     public const string SigningKeyVariable = "OPENKBS_SIGNING_KEY";
+    public const string PreviousSigningKeyVariable = "OPENKBS_PREVIOUS_SIGNING_KEY";
     public const string LifetimeVariable = "OPENKBS_TOKEN_LIFETIME_SECONDS";
     public const string IotEndpointVariable = "OPENKBS_IOT_ENDPOINT";
     public const string IotRoleVariable = "OPENKBS_IOT_ROLE_ARN";
     public const string IotTopicPrefixVariable = "OPENKBS_IOT_TOPIC_PREFIX";
-
-    /// <summary>The client-id prefix of MQTT connections: the access function names each AssumeRole session <c>okbs-{sub}</c>
-    /// and hands out <c>okbs-{sub}-</c> as the client-id prefix (src/OpenKbs.Access/function/index.js).</summary>
-    public const string ClientIdPrefix = "okbs-";
+    public const string IotClientIdPrefixVariable = "OPENKBS_IOT_CLIENT_ID_PREFIX";
 
     /// <summary>The Lambda runtime of the access function (ships <c>@aws-sdk/client-kms</c> and <c>@aws-sdk/client-sts</c>).</summary>
     public const string Runtime = LambdaRuntimes.NodeJs24;
@@ -55,10 +53,12 @@ internal static class AccessRendering
 
     /// <summary>
     /// The access role: its own log group, <c>kms:Decrypt</c> with the project key only for envelopes of the API-key setting
-    /// (encryption-context condition), <c>kms:Sign</c> and <c>kms:GetPublicKey</c> on the signing key. Nothing else: no bucket,
-    /// no database secret. The client functions' role never gets <c>kms:Sign</c>, so client code cannot mint tokens.
+    /// (encryption-context condition), <c>kms:Sign</c> and <c>kms:GetPublicKey</c> on the signing key, during a rotation
+    /// <c>kms:GetPublicKey</c> (only) on the previous key. Nothing else: no bucket, no database secret. The client functions' role
+    /// never gets <c>kms:Sign</c>, so client code cannot mint tokens.
     /// </summary>
-    public static string RolePolicy(ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn, string? iotRoleArn = null)
+    public static string RolePolicy(
+        ProjectNames names, string accountId, string region, string projectKeyArn, string signingKeyArn, string? previousSigningKeyArn = null, string? iotRoleArn = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         var logGroup = $"arn:aws:logs:{region}:{accountId}:log-group:/aws/lambda/{AccessNames.Function(names)}";
@@ -99,6 +99,17 @@ internal static class AccessRendering
                 },
             },
         };
+        if (previousSigningKeyArn is not null)
+        {
+            policy["Statement"]!.AsArray().Add(new JsonObject
+            {
+                ["Sid"] = "PublishPreviousKey",
+                ["Effect"] = "Allow",
+                ["Action"] = "kms:GetPublicKey",
+                ["Resource"] = previousSigningKeyArn,
+            });
+        }
+
         if (iotRoleArn is not null)
         {
             policy["Statement"]!.AsArray().Add(new JsonObject
@@ -130,7 +141,7 @@ internal static class AccessRendering
     });
 
     /// <summary>
-    /// The IoT role: connect with a client id under <see cref="ClientIdPrefix"/>, publish and receive on topics under
+    /// The IoT role: connect with a client id under the project's <see cref="AccessNames.ClientIdPrefix"/>, publish and receive on topics under
     /// <see cref="AccessNames.TopicPrefix"/>, subscribe to topic filters under it. Nothing else: no retained messages outside
     /// the prefix, no shadows, no other IoT action.
     /// </summary>
@@ -144,7 +155,7 @@ internal static class AccessRendering
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray
             {
-                new JsonObject { ["Sid"] = "Connect", ["Effect"] = "Allow", ["Action"] = "iot:Connect", ["Resource"] = $"{iot}:client/{ClientIdPrefix}*" },
+                new JsonObject { ["Sid"] = "Connect", ["Effect"] = "Allow", ["Action"] = "iot:Connect", ["Resource"] = $"{iot}:client/{AccessNames.ClientIdPrefix(names)}*" },
                 new JsonObject
                 {
                     ["Sid"] = "ProjectTopics",
@@ -159,23 +170,31 @@ internal static class AccessRendering
 
     /// <summary>
     /// The access function as the functions component converges it (<see cref="FunctionConvergence"/>): handler
-    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key and the lifetime;
-    /// with MQTT the IoT data endpoint, the IoT role and the topic prefix.
+    /// <c>index.handler</c>, the project identity variables, the sealed API-key hashes (digest), the signing key (and during a
+    /// rotation the previous one, published in the JWKS) and the lifetime; with MQTT the IoT data endpoint, the IoT role and the
+    /// topic prefix.
     /// </summary>
     public static FunctionDesired Function(
-        ProjectContext context, string roleArn, string signingKeyArn, ArtifactLocation code, IReadOnlyDictionary<string, string> digests, MqttTarget? mqtt = null)
+        ProjectContext context, string roleArn, SigningTarget signing, ArtifactLocation code, IReadOnlyDictionary<string, string> digests, MqttTarget? mqtt = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(signing);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [SigningKeyVariable] = signingKeyArn,
+            [SigningKeyVariable] = signing.KeyArn,
             [LifetimeVariable] = TokenLifetime(context.Spec).ToString(CultureInfo.InvariantCulture),
         };
+        if (signing.PreviousKeyArn is not null)
+        {
+            environment[PreviousSigningKeyVariable] = signing.PreviousKeyArn;
+        }
+
         if (mqtt is not null)
         {
             environment[IotEndpointVariable] = mqtt.Endpoint;
             environment[IotRoleVariable] = mqtt.RoleArn;
             environment[IotTopicPrefixVariable] = AccessNames.TopicPrefix(context.Names);
+            environment[IotClientIdPrefixVariable] = AccessNames.ClientIdPrefix(context.Names);
         }
 
         var spec = new FunctionSpec
@@ -200,6 +219,9 @@ internal static class AccessRendering
             : null;
     }
 }
+
+/// <summary>The key the access function signs with and the previous one it still publishes in its JWKS (during a rotation).</summary>
+internal sealed record SigningTarget(string KeyArn, string? PreviousKeyArn);
 
 /// <summary>What the access function needs for <c>POST /auth/mqtt</c>: the account's IoT data endpoint (host) and the IoT role.</summary>
 internal sealed record MqttTarget(string Endpoint, string RoleArn);

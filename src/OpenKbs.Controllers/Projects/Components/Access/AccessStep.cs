@@ -4,7 +4,6 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.IoT.Model;
-using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
@@ -15,7 +14,6 @@ using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
-using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Access;
 
@@ -64,7 +62,8 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         }
 
         var access = context.Status.Access ??= new AccessStatus();
-        var signing = await EnsureSigningKeyAsync(context, access, cancellationToken);
+        var (signing, previous) = await SigningKeys.EnsureAsync(context, access, cancellationToken);
+        var publishPrevious = SigningKeys.PublishPrevious(access, previous, context.Now);
         if (signing.KeyState != "Enabled")
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalAwsError,
@@ -73,7 +72,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 
         var mqtt = AccessRendering.MqttEnabled(context.Spec);
         var iotRoleArn = mqtt ? $"arn:aws:iam::{context.AccountId}:role/{AccessNames.IotRole(names)}" : null;
-        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, iotRoleArn, cancellationToken);
+        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, previous?.Arn, iotRoleArn, cancellationToken);
         if (roleArn is null)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
@@ -103,16 +102,20 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         var code = await EnsureCodeAsync(context, bucket, cancellationToken);
         var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyStagingStep.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         var seals = new SealCache(context, storage.KeyArn, settings);
-        var desired = AccessRendering.Function(context, roleArn, signing.Arn!, code, seals.Digests, mqttTarget);
+        var desired = AccessRendering.Function(context, roleArn, new SigningTarget(signing.Arn!, publishPrevious ? previous!.Arn : null), code, seals.Digests, mqttTarget);
         var (outcome, state) = await new FunctionConvergence(new FunctionManager(context.Aws.Lambda), logger).ConvergeAsync(context, desired, seals, cancellationToken);
         access.FunctionName = functionName;
-        access.SigningKeyId = signing.KeyId;
         access.TokenUrl = AccessRendering.Url(context, "/auth/token");
         access.JwksUrl = AccessRendering.Url(context, "/auth/jwks.json");
         if (!outcome.IsReady)
         {
             // Lambda refuses URL changes while the function is Pending or updating (409): the URL and the layer follow once it is done.
             return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false, access.LayerVersionArn, access.JwksUrl));
+        }
+
+        if (await SigningKeys.AfterFunctionConvergedAsync(context, access, previous, publishPrevious, cancellationToken))
+        {
+            await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, null, iotRoleArn, cancellationToken); // the retired key's grant goes
         }
 
         access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
@@ -187,66 +190,16 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         return StepOutcome.Ready($"access function {functionName} and its role deleted; the signing key and the layer versions stay (no client data; a key is deleted only by a person, with KMS's waiting period)");
     }
 
-    /// <summary>The signing key, found by its alias (created with the alias when missing), with the owner tags.</summary>
-    private static async Task<KeyMetadata> EnsureSigningKeyAsync(ProjectContext context, AccessStatus access, CancellationToken cancellationToken)
-    {
-        var kms = context.Aws.Kms;
-        var alias = AccessNames.SigningKeyAlias(context.Names);
-        KeyMetadata? key = null;
-        try
-        {
-            key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = alias }, cancellationToken)).KeyMetadata;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (key?.Arn is null)
-        {
-            var keyId = access.SigningKeyId;
-            if (keyId is null)
-            {
-                key = (await kms.CreateKeyAsync(
-                    new CreateKeyRequest
-                    {
-                        Description = $"OpenKBS project {context.Key}: signs the access tokens (RS256); the private key never leaves KMS",
-                        KeySpec = "RSA_2048",
-                        KeyUsage = "SIGN_VERIFY",
-                        Policy = AccessRendering.SigningKeyPolicy(context.AccountId),
-                        Tags = [.. context.Tags.Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value })],
-                    },
-                    cancellationToken)).KeyMetadata!;
-
-                // Checkpoint before the alias: a restart finds the key through status and never creates a second one.
-                keyId = access.SigningKeyId = key.KeyId!;
-                await context.SaveStatusAsync(cancellationToken);
-                context.Event(EventType.Normal, ConditionReasons.Creating, $"signing key {keyId} created (KMS, RSA_2048, SIGN_VERIFY)");
-            }
-
-            await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = keyId }, cancellationToken);
-            key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken)).KeyMetadata!;
-        }
-
-        var tags = (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = key.Arn! }, cancellationToken)).Tags;
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.TagKey == t.Key)?.TagValue != t.Value)
-            .Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await kms.TagResourceAsync(new Aws.Kms.Model.TagResourceRequest { KeyId = key.Arn!, Tags = missing }, cancellationToken);
-        }
-
-        return key;
-    }
-
     /// <summary>The access role (created when missing; trust and inline policy put back when they differ); null when it is another owner's.</summary>
-    private static async Task<string?> EnsureRoleAsync(ProjectContext context, string projectKeyArn, string signingKeyArn, string? iotRoleArn, CancellationToken cancellationToken)
+    private static async Task<string?> EnsureRoleAsync(
+        ProjectContext context, string projectKeyArn, string signingKeyArn, string? previousSigningKeyArn, string? iotRoleArn, CancellationToken cancellationToken)
     {
         var desired = new RoleDesired(
             AccessNames.Role(context.Names),
             $"OpenKBS: the access function of Project {context.Key} (sign tokens, open the API-key hashes)",
             AccessRendering.TrustPolicy(),
             AccessNames.RolePolicy,
-            AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn, iotRoleArn),
+            AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn, previousSigningKeyArn, iotRoleArn),
             context.Tags,
             OnlyThisPolicy: true);
         return await ConvergeRoleAsync(context, desired, cancellationToken);
