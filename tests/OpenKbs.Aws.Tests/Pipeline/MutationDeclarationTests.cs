@@ -19,7 +19,7 @@ namespace OpenKbs.Aws.Tests.Pipeline;
 public sealed class MutationDeclarationTests
 {
     private static readonly string[] MutatingPrefixes =
-        ["Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag", "Move", "Close", "Remove", "Enable", "Disable", "Start", "Accept", "Add", "Publish", "Invite", "Register", "Deregister", "Modify", "Copy"];
+        ["Create", "Update", "Delete", "Put", "Attach", "Detach", "Tag", "Untag", "Move", "Close", "Remove", "Enable", "Disable", "Start", "Accept", "Add", "Publish", "Invite", "Register", "Deregister", "Modify", "Copy", "Schedule"];
 
     private static readonly string[] ReadPrefixes = ["Get", "List", "Describe", "Assume", "Head", "Generate", "Encrypt", "Decrypt"];
 

@@ -72,12 +72,15 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the cluster (again) and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts the cluster (again) and waits until it accepts connections. 200 connections: a suite's test classes share one
+    /// server and each store under test keeps its own pool (50 ran out once the incident tests opened eight stores at once).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var settings = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c fsync=off -c max_connections=50");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c fsync=off -c max_connections=200");
         await PgAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60", "-o", settings, "start"], cancellationToken);
         IsRunning = true;
     }
