@@ -327,24 +327,22 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
             return cached;
         }
 
-        if (cached.Summary.ResourceVersion == written)
+        var current = cached;
+        if (cached.Summary.ResourceVersion != written)
         {
-            StatusPublisher.Delivered(_registration.Descriptor, key, written);
-            return cached;
+            try
+            {
+                current = CacheEntry.From(await _api.GetAsync(_registration.Descriptor, key, abort).ConfigureAwait(false));
+                LogLiveRead(_logger, key.ToString(), cached.Summary.ResourceVersion, written);
+            }
+            catch (KubeApiException ex) when (ex.IsNotFound)
+            {
+                current = null;
+            }
         }
 
-        try
-        {
-            var live = await _api.GetAsync(_registration.Descriptor, key, abort).ConfigureAwait(false);
-            StatusPublisher.Delivered(_registration.Descriptor, key, written);
-            LogLiveRead(_logger, key.ToString(), cached.Summary.ResourceVersion, written);
-            return CacheEntry.From(live);
-        }
-        catch (KubeApiException ex) when (ex.IsNotFound)
-        {
-            StatusPublisher.Delivered(_registration.Descriptor, key, written);
-            return null;
-        }
+        StatusPublisher.Delivered(_registration.Descriptor, key, written);
+        return current;
     }
 
     private async Task<ReconcileResult> PublishStatusAsync(
@@ -358,7 +356,7 @@ internal sealed partial class Controller<TResource, TReconciler> : IManagedContr
                 return result;
             }
 
-            var write = await _status.WriteAsync(resource, after, StatusPublisher.BasisOf(resource, before), abort).ConfigureAwait(false);
+            var write = await _status.WriteAsync(resource, after, _status.BasisOf(resource, before), abort).ConfigureAwait(false);
             if (write.Stale)
             {
                 // The pass ran on a view older than the status on the server (the cache had not delivered the last write

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -16,25 +16,33 @@ namespace OpenKbs.Runtime.Controllers;
 /// </summary>
 internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor descriptor, StatusShape shape, int conflictRetries)
 {
-    /// <summary>The status last written for an in-memory copy (a mid-pass checkpoint): the basis its later writes are judged against.</summary>
-    private static readonly ConditionalWeakTable<object, Basis> s_written = new();
-
     /// <summary>
-    /// The resourceVersion of this process's last status write per object (end-of-pass or checkpoint). A pass must not start
-    /// from an informer copy older than it: the controller reads the object live while the cache has not delivered it.
-    /// Process-wide because checkpoints and the end-of-pass write come from different publishers of the same kind.
+    /// This process's last status write per object (end-of-pass or checkpoint): its resourceVersion and status JSON. A pass
+    /// must not start from an informer copy older than it (the controller reads the object live while the cache has not
+    /// delivered it), and a copy that carries that resourceVersion (a checkpoint of the running pass) has that status as the
+    /// basis its later writes are judged against. Process-wide because checkpoints and the end-of-pass write come from
+    /// different publishers of the same kind.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ResourceDescriptor Kind, ObjectKey Key), string> s_lastWritten = new();
+    private static readonly ConcurrentDictionary<(ResourceDescriptor Kind, ObjectKey Key), LastWrite> s_lastWritten = new();
 
     /// <summary>The resourceVersion this process last wrote for <paramref name="key"/>, if the cache may not have delivered it yet.</summary>
-    public static string? PendingWrite(ResourceDescriptor kind, ObjectKey key) => s_lastWritten.TryGetValue((kind, key), out var version) ? version : null;
+    public static string? PendingWrite(ResourceDescriptor kind, ObjectKey key) => s_lastWritten.TryGetValue((kind, key), out var last) ? last.Version : null;
 
     /// <summary>Forgets <paramref name="version"/> as the pending write of <paramref name="key"/> (the cache or a live read has it).</summary>
-    public static void Delivered(ResourceDescriptor kind, ObjectKey key, string version) =>
-        s_lastWritten.TryRemove(new KeyValuePair<(ResourceDescriptor, ObjectKey), string>((kind, key), version));
+    public static void Delivered(ResourceDescriptor kind, ObjectKey key, string version)
+    {
+        if (s_lastWritten.TryGetValue((kind, key), out var last) && last.Version == version)
+        {
+            s_lastWritten.TryRemove(new KeyValuePair<(ResourceDescriptor, ObjectKey), LastWrite>((kind, key), last));
+        }
+    }
 
-    /// <summary>The status the server held when this copy's pass last knew it: its last checkpoint, else <paramref name="initial"/>.</summary>
-    public static string? BasisOf(object resource, string? initial) => s_written.TryGetValue(resource, out var basis) ? basis.Json : initial;
+    /// <summary>
+    /// The status the server held when this copy's pass last knew it: what its last checkpoint wrote (the copy carries that
+    /// write's resourceVersion), else <paramref name="initial"/>.
+    /// </summary>
+    public string? BasisOf(IKubernetesObject<V1ObjectMeta> resource, string? initial) =>
+        s_lastWritten.TryGetValue((descriptor, ObjectKey.From(resource)), out var last) && last.Version == resource.Metadata.ResourceVersion ? last.Json : initial;
 
     /// <summary>The status as JSON text (null when absent).</summary>
     public string? Snapshot(IKubernetesObject<V1ObjectMeta> resource)
@@ -110,11 +118,10 @@ internal sealed class StatusPublisher(KubeApiClient api, ResourceDescriptor desc
             try
             {
                 var written = await api.ReplaceStatusAsync(descriptor, key, body, cancellationToken).ConfigureAwait(false);
-                s_written.AddOrUpdate(resource, new Basis(statusJson));
                 var version = written["metadata"]?["resourceVersion"]?.GetValue<string>();
                 if (version is not null)
                 {
-                    s_lastWritten[(descriptor, key)] = version;
+                    s_lastWritten[(descriptor, key)] = new LastWrite(version, statusJson);
                 }
 
                 return new StatusWrite(true, attempt, false, version);
@@ -160,5 +167,5 @@ internal readonly record struct StatusWrite(bool Written, int Conflicts, bool Go
     public bool Stale { get; init; }
 }
 
-/// <summary>A status JSON (null when absent) remembered for an in-memory copy.</summary>
-internal sealed record Basis(string? Json);
+/// <summary>A status write of this process: the resourceVersion it made and the status JSON it wrote (null when absent).</summary>
+internal sealed record LastWrite(string Version, string? Json);

@@ -22,7 +22,7 @@ public sealed class StaleStatusTests(RuntimeSandbox sandbox)
         await WriteStatusAsync(view, new WidgetStatus { SeenColor = "newer", Passes = 2 }); // the write the cache has not delivered
 
         view.Status = new WidgetStatus { SeenColor = "older", Passes = 1 };
-        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), StatusPublisher.BasisOf(view, basis), default);
+        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), publisher.BasisOf(view, basis), default);
 
         Assert.True(write.Stale);
         Assert.False(write.Written);
@@ -37,7 +37,7 @@ public sealed class StaleStatusTests(RuntimeSandbox sandbox)
         await sandbox.Client.PatchWidgetAsync(view.Metadata.NamespaceProperty, "spec-moved", """{"spec":{"color":"green"}}""");
 
         view.Status = new WidgetStatus { SeenColor = "blue", Passes = 1 };
-        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), StatusPublisher.BasisOf(view, basis), default);
+        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), publisher.BasisOf(view, basis), default);
 
         Assert.True(write.Written);
         Assert.Equal(1, write.Conflicts);
@@ -56,7 +56,7 @@ public sealed class StaleStatusTests(RuntimeSandbox sandbox)
         await sandbox.Client.PatchWidgetAsync(view.Metadata.NamespaceProperty, "checkpointed", """{"spec":{"color":"green"}}""");
 
         view.Status = new WidgetStatus { SeenColor = "final", Passes = 1 };
-        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), StatusPublisher.BasisOf(view, basis), default);
+        var write = await publisher.WriteAsync(view, publisher.Snapshot(view), publisher.BasisOf(view, basis), default);
 
         Assert.False(write.Stale);
         Assert.True(write.Written);
