@@ -51,16 +51,9 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
     public async Task An_audit_scans_once_stores_its_reports_in_the_client_account_and_blocks_a_planted_secret()
     {
         var ns = await sandbox.CreateNamespaceAsync("audit");
-        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], new Dictionary<string, string?>
-        {
-            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
-            ["Project:WaitForLambda"] = "00:00:00.300",
-            ["Project:WaitForIamPropagation"] = "00:00:00.300",
-            ["Project:WaitForAccount"] = "00:00:00.500",
-            ["AuditRun:WaitForProject"] = "00:00:00.500",
-            ["AuditRun:ProjectGrace"] = "00:00:02",
-            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
-        });
+        var settings = ProjectSettings();
+        settings["AuditRun:ProjectGrace"] = "00:00:02";
+        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], settings);
         await KubectlAsync(Tenant(ns), "apply", "-f", "-");
 
         // The project's own artifact: passed, counts and report location in status, the reports in the client's bucket.
@@ -187,15 +180,7 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
     public async Task Suppressions_accept_findings_with_a_reason_until_they_expire_and_a_project_passes_its_own_to_the_runs_it_creates()
     {
         var ns = await sandbox.CreateNamespaceAsync("audit-sup");
-        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], new Dictionary<string, string?>
-        {
-            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
-            ["Project:WaitForLambda"] = "00:00:00.300",
-            ["Project:WaitForIamPropagation"] = "00:00:00.300",
-            ["Project:WaitForAccount"] = "00:00:00.500",
-            ["AuditRun:WaitForProject"] = "00:00:00.500",
-            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
-        });
+        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], ProjectSettings());
         await KubectlAsync(Tenant(ns), "apply", "-f", "-");
         var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
         var key = $"examples/shop/sup-{ns}.zip";
@@ -513,4 +498,15 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
             return null;
         }
     }
+
+    /// <summary>The operator settings of the tests that run a Project under the audit: short waits, the example advisories.</summary>
+    private static Dictionary<string, string?> ProjectSettings() => new()
+    {
+        ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+        ["Project:WaitForLambda"] = "00:00:00.300",
+        ["Project:WaitForIamPropagation"] = "00:00:00.300",
+        ["Project:WaitForAccount"] = "00:00:00.500",
+        ["AuditRun:WaitForProject"] = "00:00:00.500",
+        ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+    };
 }

@@ -22,6 +22,11 @@ namespace OpenKbs.Controllers.AccountTransfers.Steps;
 /// </summary>
 internal sealed partial class RootEmailStep(AccountTransferOptions options) : IRecipeStep<TransferPass>
 {
+    /// <summary>How the step's message begins once AWS answered a code: refused, or expired (a new one sent); a later pass reads it back.</summary>
+    private const string RefusedCode = "AWS refused the code in Secret";
+
+    private const string ExpiredCode = "the code in Secret";
+
     public string Name => "root-email";
 
     public string? ConditionType => ConditionTypes.RootEmailUpdated;
@@ -115,9 +120,9 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
             // This very code was sent before and refused: never again. The step's message says why, unless the pass that
             // sent it stopped before its status was written (a crash after the answer): then say it from what is known.
             var message = TransferPlan.Get(pass.Status, TransferStepName.VerifyEmail).Message;
-            return message is not null && (message.StartsWith("AWS refused the code", StringComparison.Ordinal) || message.StartsWith("the code in Secret", StringComparison.Ordinal))
+            return message is not null && (message.StartsWith(RefusedCode, StringComparison.Ordinal) || message.StartsWith(ExpiredCode, StringComparison.Ordinal))
                 ? Halt(pass)
-                : Wait(pass, $"AWS refused the code in Secret {pass.Namespace}/{reference.Name} (key {reference.Key}) when it was sent: it is not the code of the latest email to {email}, or it expired. {put}");
+                : Wait(pass, $"{RefusedCode} {pass.Namespace}/{reference.Name} (key {reference.Key}) when it was sent: it is not the code of the latest email to {email}, or it expired. {put}");
         }
 
         var code = Encoding.UTF8.GetString(bytes).Trim();
@@ -140,7 +145,7 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
                 || pass.Now - sentAt >= options.CodeValidity;
             if (!expired)
             {
-                return Wait(pass, $"AWS refused the code in Secret {pass.Namespace}/{reference.Name} (key {reference.Key}): it is not the code of the latest email to {email}. {put}");
+                return Wait(pass, $"{RefusedCode} {pass.Namespace}/{reference.Name} (key {reference.Key}): it is not the code of the latest email to {email}. {put}");
             }
 
             if (await SendAsync(pass, cancellationToken) is { } refused)
@@ -148,7 +153,7 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
                 return refused;
             }
 
-            return Wait(pass, $"the code in Secret {pass.Namespace}/{reference.Name} had expired; AWS sent a new code to {email} at {pass.Now.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. {put}");
+            return Wait(pass, $"{ExpiredCode} {pass.Namespace}/{reference.Name} had expired; AWS sent a new code to {email} at {pass.Now.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. {put}");
         }
         catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.ConflictException)
         {
