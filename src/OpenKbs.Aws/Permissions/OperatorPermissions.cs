@@ -51,6 +51,15 @@ public static class OperatorPermissions
     /// <summary>The prefix of every bucket, role, cluster, instance, OAC and schedule group the operator names.</summary>
     public const string NamePrefix = "okbs-";
 
+    /// <summary>
+    /// The alias a project's signing key carries while it is being retired (the Access component's
+    /// <c>alias/openkbs/{project}-{hash}-signing-previous</c>): the only keys whose deletion the member role may schedule.
+    /// </summary>
+    public const string RetiringKeyAliasPattern = "alias/openkbs/*-signing-previous";
+
+    /// <summary>The waiting period of every scheduled key deletion (KMS's longest: the key can be restored for 30 days).</summary>
+    public const int KeyDeletionWindowDays = 30;
+
     /// <summary>The policy of the operator's role in the management account.</summary>
     public static IamPolicy ManagementPolicy(IamPolicyOptions? options = null)
     {
@@ -113,7 +122,7 @@ public static class OperatorPermissions
         ];
         IReadOnlyList<AwsOperation> keys =
         [
-            KmsClient.DescribeKey, KmsClient.UpdateAlias, KmsClient.DeleteAlias, KmsClient.ScheduleKeyDeletion, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
+            KmsClient.DescribeKey, KmsClient.UpdateAlias, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
             KmsClient.GenerateDataKey, KmsClient.Decrypt, RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster, KmsClient.CreateAlias,
         ];
         IReadOnlyList<AwsOperation> buckets =
@@ -171,6 +180,28 @@ public static class OperatorPermissions
             Statement("DescribeDatabase", [RdsClient.DescribeDBClusters, RdsClient.DescribeDBInstances], "rds", ["*"], regional),
             Statement("DatabaseMasterSecret", [RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster], "secretsmanager", ["arn:aws:secretsmanager:*:*:secret:rds!*"], regional),
             Statement("ProjectKeys", keys, "kms", ["arn:aws:kms:*:*:key/*", "arn:aws:kms:*:*:alias/openkbs/*"], regional),
+
+            // Key-destroying actions only on the signing key being retired (its alias ends in -signing-previous), never on the
+            // project's data key or any other key; the deletion only with KMS's longest waiting period (restorable for 30 days).
+            // kms:ResourceAliases is multi-valued: ForAnyValue requires at least one matching alias (a key without aliases fails).
+            Statement(
+                "RetireSigningKeys",
+                [KmsClient.ScheduleKeyDeletion],
+                "kms",
+                ["arn:aws:kms:*:*:key/*"],
+                Conditions(
+                    ("StringEquals", "aws:RequestedRegion", options.Regions),
+                    ("ForAnyValue:StringLike", "kms:ResourceAliases", [RetiringKeyAliasPattern]),
+                    ("NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", [KeyDeletionWindowDays.ToString(System.Globalization.CultureInfo.InvariantCulture)]))),
+
+            // DeleteAlias is authorized on the alias and on the key it names (kms:ResourceAliases applies to the key only).
+            Statement("RemoveRetiringKeyAlias", [KmsClient.DeleteAlias], "kms", [$"arn:aws:kms:*:*:{RetiringKeyAliasPattern}"], regional),
+            Statement(
+                "RemoveAliasOfRetiringKey",
+                [KmsClient.DeleteAlias],
+                "kms",
+                ["arn:aws:kms:*:*:key/*"],
+                Conditions(("StringEquals", "aws:RequestedRegion", options.Regions), ("ForAnyValue:StringLike", "kms:ResourceAliases", [RetiringKeyAliasPattern]))),
             Statement("CreateAndListKeys", [KmsClient.CreateKey, KmsClient.ListAliases, KmsClient.ListKeys], "kms", ["*"], regional),
             Statement("ProjectBuckets", buckets, "s3", [$"arn:aws:s3:::{NamePrefix}*"], regional),
             Statement("ProjectObjects", objects, "s3", [$"arn:aws:s3:::{NamePrefix}*/*"], regional),

@@ -157,7 +157,7 @@ internal sealed partial class AwsRequestPipeline(
             throw;
         }
 
-        Observe(scope, operation, audit);
+        Observe(scope, operation, audit, guardedArns);
 
         // Write-ahead: a mutation is recorded (Pending) in the durable journal before it is sent; when that fails nothing is sent.
         var intent = operation.Mutating
@@ -206,7 +206,7 @@ internal sealed partial class AwsRequestPipeline(
         }
     }
 
-    private void Observe(AwsCallScope scope, AwsOperation operation, AuditEntry audit)
+    private void Observe(AwsCallScope scope, AwsOperation operation, AuditEntry audit, IEnumerable<string?>? targets)
     {
         if (_observers.Length == 0)
         {
@@ -221,6 +221,8 @@ internal sealed partial class AwsRequestPipeline(
             IamActions = operation.IamActions,
             GlobalService = operation.Service.IsGlobal,
             Resource = audit.Resource,
+            Targets = [.. (targets ?? []).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)],
+            Details = audit.Details,
             Actor = scope.Actor,
         };
         foreach (var observer in _observers)

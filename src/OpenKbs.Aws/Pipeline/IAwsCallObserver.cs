@@ -33,4 +33,13 @@ public sealed record AwsCall
 
     /// <summary>The audited resource (ARN or id) of a mutation, when known before sending; null for reads.</summary>
     public string? Resource { get; init; }
+
+    /// <summary>
+    /// The other resources the request names (ARNs or ids, reads included: a KMS key id, an Organizations account, OU, root or
+    /// policy id, a role ARN): what IAM authorizes the call against besides <see cref="Resource"/>.
+    /// </summary>
+    public IReadOnlyList<string> Targets { get; init; } = [];
+
+    /// <summary>The audited request details of a mutation (digests, never secrets; <see cref="Audit.AuditDetails"/>); empty for reads.</summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 }

@@ -44,6 +44,25 @@ public sealed class IamPolicyTests
     }
 
     [Fact]
+    public void The_documents_fit_IAMs_quotas_and_use_only_what_the_evaluator_reads()
+    {
+        foreach (var json in new[] { Member, Management })
+        {
+            using var document = JsonDocument.Parse(json);
+
+            // IAM counts a policy's characters without whitespace: 10,240 for a role's inline policies (docs/iam/README.md).
+            Assert.InRange(JsonSerializer.Serialize(document.RootElement).Length, 1, 10_240);
+            foreach (var statement in document.RootElement.GetProperty("Statement").EnumerateArray())
+            {
+                Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+                Assert.All(new[] { "NotAction", "NotResource", "NotPrincipal", "Principal" }, p => Assert.False(statement.TryGetProperty(p, out _), p));
+                var operators = statement.TryGetProperty("Condition", out var condition) ? condition.EnumerateObject().Select(o => o.Name) : [];
+                Assert.All(operators, o => Assert.Contains(o, new[] { "StringEquals", "StringLike", "ForAnyValue:StringLike", "NumericGreaterThanEquals" }));
+            }
+        }
+    }
+
+    [Fact]
     public void Every_action_an_operation_of_a_policy_needs_is_granted_by_that_policy()
     {
         var needs = OperatorPermissions.DeclaredIamActions();
@@ -90,14 +109,91 @@ public sealed class IamPolicyTests
     [InlineData("lambda:GetLayerVersion", "arn:aws:lambda:eu-central-1:123456789012:layer:someone-elses-layer:1", "eu-central-1", false)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:okbs-acme-shop-1a2b3c4d", "eu-central-1", true)]
     [InlineData("rds:DeleteDBCluster", "arn:aws:rds:eu-central-1:123456789012:cluster:production", "eu-central-1", false)]
-    // Signing-key rotation retires the previous key with ScheduleKeyDeletion (30-day window, restorable). Granted on key/* like the
-    // other key operations (key ARNs carry no name to scope by); narrowing it to keys behind alias/openkbs/*-signing-previous
-    // (kms:ResourceAliases, ForAnyValue:StringLike) needs ForAnyValue in IamPolicyEvaluator: open (docs/access.md).
-    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:eu-central-1:123456789012:key/1234", "eu-central-1", true)]
-    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:us-east-1:123456789012:key/1234", "us-east-1", false)]
+    // Key-destroying actions need the key's aliases in the context (below); the region alone grants them on no key.
+    [InlineData("kms:ScheduleKeyDeletion", "arn:aws:kms:eu-central-1:123456789012:key/1234", "eu-central-1", false)]
+    [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "eu-central-1", true)]
+    [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d", "eu-central-1", false)] // the data key's alias
+    [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing", "eu-central-1", false)]
     [InlineData("organizations:CreateAccount", "*", "us-east-1", false)]
     public void The_member_policy_allows_the_operators_calls_on_its_resources_and_nothing_around_them(string action, string resource, string region, bool allowed) =>
         Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Member, action, resource, new Dictionary<string, string> { ["aws:RequestedRegion"] = region }));
+
+    /// <summary>
+    /// Signing-key rotation retires the previous key: ScheduleKeyDeletion (30 days, restorable), then DeleteAlias of its
+    /// <c>-signing-previous</c> alias. Both act only on a key that carries such an alias (kms:ResourceAliases, ForAnyValue): never
+    /// on the project's data key, a key without aliases or the key that signs now; the deletion only with the 30-day window.
+    /// Fails when the alias condition is dropped from the member policy.
+    /// </summary>
+    [Theory]
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "30", true)]
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous,alias/other", "30", true)] // other aliases are allowed
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d", "30", false)] // the project's data key
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d-signing", "30", false)] // the key that signs now
+    [InlineData("kms:ScheduleKeyDeletion", "alias/someone-elses-key", "30", false)]
+    [InlineData("kms:ScheduleKeyDeletion", "", "30", false)] // a key without aliases
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "7", false)] // shortest window: refused
+    [InlineData("kms:ScheduleKeyDeletion", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous", null, false)]
+    [InlineData("kms:DeleteAlias", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous", null, true)] // the key side of DeleteAlias
+    [InlineData("kms:DeleteAlias", "alias/openkbs/acme-shop-1a2b3c4d", null, false)]
+    [InlineData("kms:DisableKey", "alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "30", false)] // never granted
+    public void Key_destroying_actions_act_only_on_the_signing_key_being_retired(string action, string aliases, string? window, bool allowed)
+    {
+        var context = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["aws:RequestedRegion"] = ["eu-central-1"],
+            ["kms:ResourceAliases"] = aliases.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        };
+        if (window is not null)
+        {
+            context["kms:ScheduleKeyDeletionPendingWindowInDays"] = [window];
+        }
+
+        Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Member, action, "arn:aws:kms:eu-central-1:123456789012:key/1234abcd", context));
+        Assert.False(IamPolicyEvaluator.IsAllowed(Member, action, "arn:aws:kms:us-east-1:123456789012:key/1234abcd", new Dictionary<string, IReadOnlyList<string>>(context)
+        {
+            ["aws:RequestedRegion"] = ["us-east-1"],
+        }));
+    }
+
+    [Fact]
+    public void The_retirement_statements_name_the_alias_pattern_and_window_in_the_document()
+    {
+        using var member = JsonDocument.Parse(Member);
+        var statements = member.RootElement.GetProperty("Statement").EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!, s => s, StringComparer.Ordinal);
+
+        var retire = statements["RetireSigningKeys"];
+        Assert.Equal(["kms:ScheduleKeyDeletion"], retire.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("alias/openkbs/*-signing-previous", retire.GetProperty("Condition").GetProperty("ForAnyValue:StringLike").GetProperty("kms:ResourceAliases")[0].GetString());
+        Assert.Equal("30", retire.GetProperty("Condition").GetProperty("NumericGreaterThanEquals").GetProperty("kms:ScheduleKeyDeletionPendingWindowInDays")[0].GetString());
+
+        // No other statement grants a key-destroying action.
+        var destroying = new[] { "kms:ScheduleKeyDeletion", "kms:DeleteAlias", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DeleteImportedKeyMaterial" };
+        var granting = statements.Where(s => s.Value.GetProperty("Action").EnumerateArray().Any(a => destroying.Contains(a.GetString()))).Select(s => s.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["RemoveAliasOfRetiringKey", "RemoveRetiringKeyAlias", "RetireSigningKeys"], granting);
+    }
+
+    [Fact]
+    public void The_evaluator_reads_set_operators_as_IAM_does()
+    {
+        const string Policy = """
+            {"Version":"2012-10-17","Statement":[
+              {"Sid":"Any","Effect":"Allow","Action":["x:Any"],"Resource":["*"],"Condition":{"ForAnyValue:StringLike":{"k":["a/*"]}}},
+              {"Sid":"All","Effect":"Allow","Action":["x:All"],"Resource":["*"],"Condition":{"ForAllValues:StringEquals":{"k":["a/1","a/2"]}}},
+              {"Sid":"One","Effect":"Allow","Action":["x:One"],"Resource":["*"],"Condition":{"StringEquals":{"k":["a/1"]},"NumericLessThan":{"n":["10"]}}}
+            ]}
+            """;
+        static Dictionary<string, IReadOnlyList<string>> With(params string[] values) => new(StringComparer.Ordinal) { ["k"] = values, ["n"] = ["9"] };
+
+        Assert.True(IamPolicyEvaluator.IsAllowed(Policy, "x:Any", "r", With("b", "a/x")));
+        Assert.False(IamPolicyEvaluator.IsAllowed(Policy, "x:Any", "r", With()));
+        Assert.False(IamPolicyEvaluator.IsAllowed(Policy, "x:Any", "r", new Dictionary<string, IReadOnlyList<string>>()));
+        Assert.True(IamPolicyEvaluator.IsAllowed(Policy, "x:All", "r", With("a/1", "a/2")));
+        Assert.False(IamPolicyEvaluator.IsAllowed(Policy, "x:All", "r", With("a/1", "b")));
+        Assert.True(IamPolicyEvaluator.IsAllowed(Policy, "x:All", "r", With())); // ForAllValues holds on an empty set
+        Assert.True(IamPolicyEvaluator.IsAllowed(Policy, "x:One", "r", With("a/1")));
+        Assert.False(IamPolicyEvaluator.IsAllowed(Policy, "x:One", "r", new Dictionary<string, IReadOnlyList<string>> { ["k"] = ["a/1"], ["n"] = ["10"] }));
+        Assert.Throws<NotSupportedException>(() => IamPolicyEvaluator.IsAllowed(Policy, "x:One", "r", With("a/1", "a/2")));
+    }
 
     [Theory]
     [InlineData("lambda.amazonaws.com", true)]

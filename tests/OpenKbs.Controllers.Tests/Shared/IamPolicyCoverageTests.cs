@@ -1,6 +1,9 @@
 using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.Permissions;
 using OpenKbs.Aws.Pipeline;
+using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Tests.Projects;
 using OpenKbs.Controllers.Tests.Support;
 using OpenKbs.Testing.Moto;
@@ -44,7 +47,7 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
     [Fact]
     public void A_call_outside_the_policy_of_its_account_is_named()
     {
-        var recorder = new AwsCallRecorder();
+        using var recorder = new AwsCallRecorder();
         var actor = AwsActor.System("iam-check");
         recorder.OnCall(new AwsCall { AccountId = null, Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
         recorder.OnCall(new AwsCall { AccountId = "111122223333", Region = "eu-central-1", Action = "organizations:CreateAccount", IamActions = ["organizations:CreateAccount"], GlobalService = false, Actor = actor });
@@ -56,5 +59,70 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
             ["member iam:CreateUser needs iam:CreateUser", "member organizations:CreateAccount needs organizations:CreateAccount", "member s3:PutBucketPolicy needs s3:PutBucketPolicy on arn:aws:s3:::client-own-bucket"],
             recorder.NotGranted());
         Assert.Empty(recorder.NotGranted(actor));
+    }
+
+    /// <summary>
+    /// The recorder judges a KMS key operation on the aliases the key had when the call was sent (read from moto, as KMS reads
+    /// kms:ResourceAliases): retiring a key behind <c>…-signing-previous</c> with the 30-day window is granted, the same calls on the
+    /// project's data key or with a shorter window are named. Fails when the alias or window condition is dropped from the policy.
+    /// </summary>
+    [Fact]
+    public async Task Key_destroying_calls_are_judged_on_the_aliases_the_key_had_when_they_were_sent()
+    {
+        using var aws = new AwsHost(moto.Endpoint);
+        var actor = AwsActor.System("iam-kms-check");
+        var account = $"7{Random.Shared.NextInt64(10_000_000_000, 99_999_999_999)}";
+        var kms = aws.Factory.ForAccount(account, "OrganizationAccountAccessRole", ProjectStepHarness.Region, actor).Kms;
+        const string DataAlias = "alias/openkbs/acme-shop-1a2b3c4d";
+        const string RetiringAlias = "alias/openkbs/acme-shop-1a2b3c4d-signing-previous";
+        var data = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "data" })).KeyMetadata!;
+        await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = DataAlias, TargetKeyId = data.KeyId! });
+        var retiring = await SigningKeyAsync(kms, RetiringAlias);
+
+        // The rotation's order: the deletion while the alias still names the key, then the alias.
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = retiring.KeyId!, PendingWindowInDays = OperatorPermissions.KeyDeletionWindowDays });
+        await kms.DeleteAliasAsync(new DeleteAliasRequest { AliasName = RetiringAlias });
+        Assert.Contains(aws.Calls.Calls, c => c.Action == "kms:ScheduleKeyDeletion" && c.AccountId == account);
+        Assert.Empty(aws.Calls.NotGranted(AwsHost.Actor));
+
+        // Outside: the data key, a retiring key with the shortest window, and a deletion after its alias was gone.
+        var late = await SigningKeyAsync(kms, "alias/openkbs/acme-blog-5e6f7a8b-signing-previous");
+        await kms.DeleteAliasAsync(new DeleteAliasRequest { AliasName = "alias/openkbs/acme-blog-5e6f7a8b-signing-previous" });
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = late.KeyId!, PendingWindowInDays = 30 });
+        var hurried = await SigningKeyAsync(kms, "alias/openkbs/acme-cms-9a8b7c6d-signing-previous");
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = hurried.KeyId!, PendingWindowInDays = 7 });
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = data.KeyId!, PendingWindowInDays = 30 });
+        await kms.DeleteAliasAsync(new DeleteAliasRequest { AliasName = DataAlias });
+
+        var arn = $"arn:aws:kms:{ProjectStepHarness.Region}:{account}";
+        Assert.Equal(
+            new[]
+            {
+                $"member kms:DeleteAlias needs kms:DeleteAlias on {arn}:{DataAlias}",
+                $"member kms:DeleteAlias needs kms:DeleteAlias on {data.Arn} (kms:ResourceAliases: {DataAlias})",
+                $"member kms:ScheduleKeyDeletion needs kms:ScheduleKeyDeletion on {data.Arn} (kms:ResourceAliases: {DataAlias})",
+                $"member kms:ScheduleKeyDeletion needs kms:ScheduleKeyDeletion on {hurried.Arn} (kms:ResourceAliases: alias/openkbs/acme-cms-9a8b7c6d-signing-previous)",
+                $"member kms:ScheduleKeyDeletion needs kms:ScheduleKeyDeletion on {late.Arn} (kms:ResourceAliases: none)",
+            }.Order(StringComparer.Ordinal),
+            aws.Calls.NotGranted(AwsHost.Actor));
+    }
+
+    [Fact]
+    public void The_policys_alias_pattern_and_window_are_the_ones_the_access_component_uses()
+    {
+        var names = ProjectNames.For("tenants", "shop", "0b7c2a6e-5d4f-4c3b-9a1e-8f7d6c5b4a39");
+        Assert.Matches(Pattern(OperatorPermissions.RetiringKeyAliasPattern), AccessNames.PreviousSigningKeyAlias(names));
+        Assert.DoesNotMatch(Pattern(OperatorPermissions.RetiringKeyAliasPattern), AccessNames.SigningKeyAlias(names));
+        Assert.DoesNotMatch(Pattern(OperatorPermissions.RetiringKeyAliasPattern), names.KeyAlias);
+        Assert.Equal(OperatorPermissions.KeyDeletionWindowDays, SigningKeys.PendingWindowDays);
+
+        static string Pattern(string iam) => "^" + System.Text.RegularExpressions.Regex.Escape(iam).Replace(@"\*", ".*", StringComparison.Ordinal) + "$";
+    }
+
+    private static async Task<KeyMetadata> SigningKeyAsync(OpenKbs.Aws.Kms.IKmsClient kms, string alias)
+    {
+        var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "signing", KeySpec = "RSA_2048", KeyUsage = "SIGN_VERIFY" })).KeyMetadata!;
+        await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyId! });
+        return key;
     }
 }

@@ -17,6 +17,7 @@ internal sealed class AwsHost : IDisposable
 
     public AwsHost(Uri endpoint, Action<AwsOptions>? configure = null, IReadOnlyList<DelegatingHandler>? inner = null)
     {
+        Calls = new AwsCallRecorder(endpoint);
         var services = new ServiceCollection();
         services.AddLogging();
         AddTo(services, endpoint, Log, Audit, configure, inner);
@@ -29,7 +30,7 @@ internal sealed class AwsHost : IDisposable
     public CapturingAuditSink Audit { get; } = new();
 
     /// <summary>Every call the layer sent (after the EU guard), reads included, with account, actor and IAM actions.</summary>
-    public AwsCallRecorder Calls { get; } = new();
+    public AwsCallRecorder Calls { get; }
 
     public IAwsClientFactory Factory => _provider.GetRequiredService<IAwsClientFactory>();
 
@@ -73,5 +74,9 @@ internal sealed class AwsHost : IDisposable
         return (await organizations.ListRootsAsync(new ListRootsRequest())).Roots.Single().Id!;
     }
 
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _provider.Dispose();
+        Calls.Dispose();
+    }
 }

@@ -62,7 +62,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         var log = new AwsRequestLog();
         var audit = new CapturingAuditSink();
         AwsHost.AddTo(builder.Services, awsEndpoint, log, audit, inner: awsHandlers);
-        var calls = new AwsCallRecorder();
+        var calls = new AwsCallRecorder(awsEndpoint);
         builder.Services.AddSingleton<OpenKbs.Aws.Pipeline.IAwsCallObserver>(calls);
         var values = new Dictionary<string, string?>
         {
@@ -92,6 +92,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         await _host.StopAsync(timeout.Token);
         _host.Dispose();
         var denied = Calls.NotGranted();
+        Calls.Dispose();
         if (denied.Count > 0)
         {
             throw new InvalidOperationException($"The operator made AWS calls the generated IAM policies (docs/iam) do not grant:\n{string.Join("\n", denied)}");
