@@ -15,7 +15,7 @@ internal sealed class AccountClient(AwsRequestPipeline pipeline, AwsCallScope sc
     internal static readonly AwsOperation GetContactInformation = AwsOperation.Read(Service, nameof(GetContactInformation));
 
     public Task<GetPrimaryEmailResponse> GetPrimaryEmailAsync(GetPrimaryEmailRequest request, CancellationToken cancellationToken = default) =>
-        RestJsonAsync<GetPrimaryEmailResponse>(GetPrimaryEmail, HttpMethod.Post, "/getPrimaryEmail", request, null, cancellationToken);
+        RestJsonAsync<GetPrimaryEmailResponse>(GetPrimaryEmail, HttpMethod.Post, "/getPrimaryEmail", request, null, cancellationToken, guardedArns: [request?.AccountId]);
 
     public Task<StartPrimaryEmailUpdateResponse> StartPrimaryEmailUpdateAsync(StartPrimaryEmailUpdateRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,7 +26,8 @@ internal sealed class AccountClient(AwsRequestPipeline pipeline, AwsCallScope sc
             "/startPrimaryEmailUpdate",
             request,
             Audit(request.AccountId, d => d.Add("PrimaryEmail", request.PrimaryEmail)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.AccountId]);
     }
 
     public Task<AcceptPrimaryEmailUpdateResponse> AcceptPrimaryEmailUpdateAsync(AcceptPrimaryEmailUpdateRequest request, CancellationToken cancellationToken = default)
@@ -40,7 +41,8 @@ internal sealed class AccountClient(AwsRequestPipeline pipeline, AwsCallScope sc
             "/acceptPrimaryEmailUpdate",
             request,
             Audit(request.AccountId, d => d.Add("PrimaryEmail", request.PrimaryEmail)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.AccountId]);
     }
 
     public Task<GetContactInformationResponse> GetContactInformationAsync(GetContactInformationRequest request, CancellationToken cancellationToken = default) =>

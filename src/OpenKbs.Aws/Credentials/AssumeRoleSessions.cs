@@ -117,7 +117,8 @@ internal sealed partial class AssumeRoleSessions(
                 new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName, DurationSeconds = DurationSeconds },
                 token),
             audit: null,
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [roleArn]);
 
         var credentials = response.Credentials
             ?? throw new AwsServiceException("sts", "AssumeRole", "MissingCredentials", "STS returned no credentials.", 0, response.ResponseMetadata?.RequestId, AwsErrorClassification.Transient);

@@ -6,6 +6,8 @@ using OpenKbs.Aws.Resilience;
 namespace OpenKbs.Aws.Organizations;
 
 /// <summary>The hand-written Organizations client (awsJson1_1 over the shared pipeline). Mutating operations are declared below.</summary>
+// guardedArns also name the ids a request acts on (accounts, OUs, roots, policies): the EU guard skips what is not an ARN, and
+// call observers see them as the call's targets (the tests judge management calls by resource with them).
 internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallScope scope) : AwsClientBase(pipeline, scope), IOrganizationsClient
 {
     private static readonly AwsService Service = AwsServices.Organizations;
@@ -74,7 +76,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
     }
 
     public Task<DescribeAccountResponse> DescribeAccountAsync(DescribeAccountRequest request, CancellationToken cancellationToken = default) =>
-        JsonAsync<DescribeAccountResponse>(DescribeAccount, request, null, cancellationToken);
+        JsonAsync<DescribeAccountResponse>(DescribeAccount, request, null, cancellationToken, guardedArns: [request?.AccountId]);
 
     public Task<CreateAccountResponse> CreateAccountAsync(CreateAccountRequest request, CancellationToken cancellationToken = default)
     {
@@ -116,7 +118,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListOrganizationalUnitsForParent.Name,
-            token => JsonAsync<ListOrganizationalUnitsForParentResponse>(ListOrganizationalUnitsForParent, request with { NextToken = token }, null, cancellationToken),
+            token => JsonAsync<ListOrganizationalUnitsForParentResponse>(ListOrganizationalUnitsForParent, request with { NextToken = token }, null, cancellationToken, guardedArns: [request.ParentId]),
             page => page.OrganizationalUnits,
             page => page.NextToken);
         return new ListOrganizationalUnitsForParentResponse { OrganizationalUnits = all };
@@ -130,7 +132,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             request,
             Audit(request.ParentId, d => d.Add("ParentId", request.ParentId).Add("Name", request.Name).Add("TagKeys", request.Tags?.Select(t => t.Key))),
             cancellationToken,
-            r => r.OrganizationalUnit?.Id);
+            r => r.OrganizationalUnit?.Id,
+            [request.ParentId]);
     }
 
     public async Task<ListParentsResponse> ListParentsAsync(ListParentsRequest request, CancellationToken cancellationToken = default)
@@ -139,7 +142,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListParents.Name,
-            token => JsonAsync<ListParentsResponse>(ListParents, request with { NextToken = token }, null, cancellationToken),
+            token => JsonAsync<ListParentsResponse>(ListParents, request with { NextToken = token }, null, cancellationToken, guardedArns: [request.ChildId]),
             page => page.Parents,
             page => page.NextToken);
         return new ListParentsResponse { Parents = all };
@@ -152,7 +155,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             MoveAccount,
             request,
             Audit(request.AccountId, d => d.Add("SourceParentId", request.SourceParentId).Add("DestinationParentId", request.DestinationParentId)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.AccountId, request.SourceParentId, request.DestinationParentId]);
     }
 
     public Task<CreatePolicyResponse> CreatePolicyAsync(CreatePolicyRequest request, CancellationToken cancellationToken = default)
@@ -182,7 +186,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
     }
 
     public Task<DescribePolicyResponse> DescribePolicyAsync(DescribePolicyRequest request, CancellationToken cancellationToken = default) =>
-        JsonAsync<DescribePolicyResponse>(DescribePolicy, request, null, cancellationToken);
+        JsonAsync<DescribePolicyResponse>(DescribePolicy, request, null, cancellationToken, guardedArns: [request?.PolicyId]);
 
     public Task<UpdatePolicyResponse> UpdatePolicyAsync(UpdatePolicyRequest request, CancellationToken cancellationToken = default)
     {
@@ -191,7 +195,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             UpdatePolicy,
             request,
             Audit(request.PolicyId, d => d.Add("Name", request.Name).Add("Description", request.Description).AddDigest("Content", request.Content)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.PolicyId]);
     }
 
     public Task<AttachPolicyResponse> AttachPolicyAsync(AttachPolicyRequest request, CancellationToken cancellationToken = default)
@@ -201,7 +206,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             AttachPolicy,
             request,
             Audit(request.PolicyId, d => d.Add("TargetId", request.TargetId)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.PolicyId, request.TargetId]);
     }
 
     public Task<DetachPolicyResponse> DetachPolicyAsync(DetachPolicyRequest request, CancellationToken cancellationToken = default)
@@ -211,7 +217,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             DetachPolicy,
             request,
             Audit(request.PolicyId, d => d.Add("TargetId", request.TargetId)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.PolicyId, request.TargetId]);
     }
 
     public async Task<ListPoliciesForTargetResponse> ListPoliciesForTargetAsync(ListPoliciesForTargetRequest request, CancellationToken cancellationToken = default)
@@ -220,7 +227,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListPoliciesForTarget.Name,
-            token => JsonAsync<ListPoliciesForTargetResponse>(ListPoliciesForTarget, request with { NextToken = token }, null, cancellationToken),
+            token => JsonAsync<ListPoliciesForTargetResponse>(ListPoliciesForTarget, request with { NextToken = token }, null, cancellationToken, guardedArns: [request.TargetId]),
             page => page.Policies,
             page => page.NextToken);
         return new ListPoliciesForTargetResponse { Policies = all };
@@ -232,7 +239,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListTargetsForPolicy.Name,
-            token => JsonAsync<ListTargetsForPolicyResponse>(ListTargetsForPolicy, request with { NextToken = token }, null, cancellationToken),
+            token => JsonAsync<ListTargetsForPolicyResponse>(ListTargetsForPolicy, request with { NextToken = token }, null, cancellationToken, guardedArns: [request.PolicyId]),
             page => page.Targets,
             page => page.NextToken);
         return new ListTargetsForPolicyResponse { Targets = all };
@@ -245,7 +252,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             EnablePolicyType,
             request,
             Audit(request.RootId, d => d.Add("PolicyType", request.PolicyType)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.RootId]);
     }
 
     public Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default)
@@ -255,7 +263,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             TagResource,
             request,
             Audit(request.ResourceId, d => d.Add("Tags", request.Tags.Select(t => $"{t.Key}={t.Value}"))),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.ResourceId]);
     }
 
     public Task<UntagResourceResponse> UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default)
@@ -265,7 +274,8 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
             UntagResource,
             request,
             Audit(request.ResourceId, d => d.Add("TagKeys", request.TagKeys)),
-            cancellationToken);
+            cancellationToken,
+            guardedArns: [request.ResourceId]);
     }
 
     public async Task<ListTagsForResourceResponse> ListTagsForResourceAsync(ListTagsForResourceRequest request, CancellationToken cancellationToken = default)
@@ -274,7 +284,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         var all = await AwsPagination.CollectAsync(
             Service.SigningName,
             ListTagsForResource.Name,
-            token => JsonAsync<ListTagsForResourceResponse>(ListTagsForResource, request with { NextToken = token }, null, cancellationToken),
+            token => JsonAsync<ListTagsForResourceResponse>(ListTagsForResource, request with { NextToken = token }, null, cancellationToken, guardedArns: [request.ResourceId]),
             page => page.Tags,
             page => page.NextToken);
         return new ListTagsForResourceResponse { Tags = all };
@@ -283,7 +293,7 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
     public Task<CloseAccountResponse> CloseAccountAsync(CloseAccountRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return JsonAsync<CloseAccountResponse>(CloseAccount, request, Audit(request.AccountId), cancellationToken);
+        return JsonAsync<CloseAccountResponse>(CloseAccount, request, Audit(request.AccountId), cancellationToken, guardedArns: [request.AccountId]);
     }
 
     public Task<RemoveAccountFromOrganizationResponse> RemoveAccountFromOrganizationAsync(
@@ -291,6 +301,6 @@ internal sealed class OrganizationsClient(AwsRequestPipeline pipeline, AwsCallSc
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return JsonAsync<RemoveAccountFromOrganizationResponse>(RemoveAccountFromOrganization, request, Audit(request.AccountId), cancellationToken);
+        return JsonAsync<RemoveAccountFromOrganizationResponse>(RemoveAccountFromOrganization, request, Audit(request.AccountId), cancellationToken, guardedArns: [request.AccountId]);
     }
 }

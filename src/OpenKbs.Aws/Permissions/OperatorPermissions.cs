@@ -64,21 +64,49 @@ public static class OperatorPermissions
     public static IamPolicy ManagementPolicy(IamPolicyOptions? options = null)
     {
         options ??= new IamPolicyOptions();
-        IReadOnlyList<AwsOperation> organizations =
+        // Organizations: what AWS authorizes without a resource (lists, creations of accounts and policies) on "*"; everything
+        // else only on the accounts, OUs, root and service control policies of an organization (ARNs arn:aws:organizations::
+        // {management account}:{type}/o-{organization}/...; the organization's id is learned at run time, so o-*). AWS managed
+        // policies (FullAWSAccess: arn:aws:organizations::aws:policy/...) only for DescribePolicy (the AuditRun reads every SCP
+        // attached to an account), other policy types (tag, backup, AI opt-out) not at all.
+        IReadOnlyList<AwsOperation> withoutResource =
         [
-            OrganizationsClient.ListRoots, OrganizationsClient.EnablePolicyType,
-            OrganizationsClient.ListAccounts, OrganizationsClient.DescribeAccount, OrganizationsClient.CreateAccount,
-            OrganizationsClient.DescribeCreateAccountStatus, OrganizationsClient.ListCreateAccountStatus,
-            OrganizationsClient.ListOrganizationalUnitsForParent, OrganizationsClient.CreateOrganizationalUnit,
-            OrganizationsClient.ListParents, OrganizationsClient.MoveAccount,
-            OrganizationsClient.CreatePolicy, OrganizationsClient.ListPolicies, OrganizationsClient.DescribePolicy, OrganizationsClient.UpdatePolicy,
-            OrganizationsClient.AttachPolicy, OrganizationsClient.DetachPolicy, OrganizationsClient.ListPoliciesForTarget,
-            OrganizationsClient.TagResource, OrganizationsClient.UntagResource, OrganizationsClient.ListTagsForResource,
+            OrganizationsClient.ListRoots, OrganizationsClient.ListAccounts, OrganizationsClient.CreateAccount, OrganizationsClient.DescribeCreateAccountStatus,
+            OrganizationsClient.ListCreateAccountStatus, OrganizationsClient.CreatePolicy, OrganizationsClient.ListPolicies,
+        ];
+        IReadOnlyList<AwsOperation> organizationResources =
+        [
+            OrganizationsClient.EnablePolicyType, OrganizationsClient.DescribeAccount, OrganizationsClient.ListOrganizationalUnitsForParent,
+            OrganizationsClient.CreateOrganizationalUnit, OrganizationsClient.ListParents, OrganizationsClient.MoveAccount,
+            OrganizationsClient.DescribePolicy, OrganizationsClient.UpdatePolicy, OrganizationsClient.AttachPolicy, OrganizationsClient.DetachPolicy,
+            OrganizationsClient.ListPoliciesForTarget, OrganizationsClient.TagResource, OrganizationsClient.UntagResource, OrganizationsClient.ListTagsForResource,
             OrganizationsClient.CloseAccount, OrganizationsClient.RemoveAccountFromOrganization,
+
+            // Dependent action of a creation with tags: organizations:TagResource on the new account, OU or policy.
+            OrganizationsClient.CreateAccount, OrganizationsClient.CreatePolicy,
         ];
         return new IamPolicy(
         [
-            Statement("Organizations", organizations, "organizations", ["*"]),
+            Statement(
+                "OrganizationsWithoutResource",
+                withoutResource,
+                "organizations",
+                ["*"],
+                only: [.. withoutResource.Select(o => $"organizations:{o.Name}")]),
+            Statement(
+                "OrganizationResources",
+                organizationResources,
+                "organizations",
+                [
+                    "arn:aws:organizations::*:account/o-*/*", "arn:aws:organizations::*:ou/o-*/ou-*", "arn:aws:organizations::*:root/o-*/r-*",
+                    "arn:aws:organizations::*:policy/o-*/service_control_policy/p-*",
+                ],
+                only: [.. organizationResources.Where(o => o != OrganizationsClient.CreateAccount && o != OrganizationsClient.CreatePolicy).Select(o => $"organizations:{o.Name}")]),
+            Statement(
+                "ReadAwsManagedServiceControlPolicies",
+                [OrganizationsClient.DescribePolicy],
+                "organizations",
+                ["arn:aws:organizations::aws:policy/service_control_policy/p-*"]),
             Statement(
                 "RootEmailOfMemberAccounts",
                 [AccountClient.GetPrimaryEmail, AccountClient.StartPrimaryEmailUpdate, AccountClient.AcceptPrimaryEmailUpdate],

@@ -368,7 +368,8 @@ internal sealed class S3Client : IS3Client
             GetObject,
             (c, t) => c.GetObjectAsync(new Sdk.GetObjectRequest { BucketName = request.BucketName, Key = request.Key, VersionId = request.VersionId }, t),
             null,
-            cancellationToken);
+            cancellationToken,
+            [$"arn:aws:s3:::{request.BucketName}/{request.Key}"]);
         return new GetObjectResponse(response.ResponseStream, response)
         {
             ContentLength = response.ContentLength,

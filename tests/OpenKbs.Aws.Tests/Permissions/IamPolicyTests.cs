@@ -9,6 +9,7 @@ namespace OpenKbs.Aws.Tests.Permissions;
 public sealed class IamPolicyTests
 {
     private const string Bucket = "okbs-acme-shop-1a2b3c4d";
+    private const string Organization = "arn:aws:organizations::111122223333";
     private static readonly string Member = OperatorPermissions.MemberPolicy().ToJson();
     private static readonly string Management = OperatorPermissions.ManagementPolicy(new IamPolicyOptions { ArtifactBucket = "platform-artifacts" }).ToJson();
 
@@ -215,6 +216,18 @@ public sealed class IamPolicyTests
     [InlineData("s3:PutObject", "arn:aws:s3:::platform-artifacts/x", false)]
     [InlineData("iam:CreateRole", "arn:aws:iam::111122223333:role/x", false)]
     [InlineData("organizations:LeaveOrganization", "*", false)]
+    [InlineData("organizations:CloseAccount", Organization + ":account/o-a1b2c3d4e5/210987654321", true)]
+    [InlineData("organizations:CloseAccount", "*", false)] // only accounts of an organization, by ARN
+    [InlineData("organizations:MoveAccount", Organization + ":ou/o-a1b2c3d4e5/ou-ab12-cd34ef56", true)]
+    [InlineData("organizations:EnablePolicyType", Organization + ":root/o-a1b2c3d4e5/r-ab12", true)]
+    [InlineData("organizations:AttachPolicy", Organization + ":policy/o-a1b2c3d4e5/service_control_policy/p-ab12cd34", true)]
+    [InlineData("organizations:AttachPolicy", Organization + ":policy/o-a1b2c3d4e5/tag_policy/p-ab12cd34", false)] // other policy types
+    [InlineData("organizations:DetachPolicy", "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess", false)] // AWS managed: read only
+    [InlineData("organizations:DescribePolicy", "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess", true)]
+    [InlineData("organizations:DeleteOrganizationalUnit", Organization + ":ou/o-a1b2c3d4e5/ou-ab12-cd34ef56", false)]
+    [InlineData("organizations:ListAccounts", "*", true)]
+    [InlineData("account:StartPrimaryEmailUpdate", "arn:aws:account::111122223333:account/o-a1b2c3d4e5/210987654321", true)]
+    [InlineData("account:StartPrimaryEmailUpdate", "arn:aws:account::111122223333:account", false)] // the management account itself
     public void The_management_policy_allows_the_operators_calls_and_nothing_around_them(string action, string resource, bool allowed) =>
         Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Management, action, resource, new Dictionary<string, string> { ["aws:RequestedRegion"] = "eu-central-1" }));
 

@@ -72,6 +72,7 @@ internal sealed class ProjectStepHarness : IDisposable
         AccountId = accountId;
         Account = ProjectFixtures.ReadyAccount("acme", accountId, project.Metadata.NamespaceProperty, Region);
         PlatformBucket = $"okbs-platform-{Guid.NewGuid():N}"[..30];
+        _aws.Calls.ArtifactBucket = PlatformBucket;
         Options = new ProjectOptions { ArtifactBucket = PlatformBucket, WaitForDatabase = TimeSpan.FromSeconds(1), WaitForDistribution = TimeSpan.FromSeconds(1) };
         Store = new Saves(kube is null ? null : new StatusCheckpoints<Project>(kube));
         _secrets = kube is null ? null : new KubernetesApiKeySecretStore(new CoreObjects<V1Secret>(kube));

@@ -1,5 +1,6 @@
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Kms.Model;
+using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Aws.Permissions;
 using OpenKbs.Aws.Pipeline;
 using OpenKbs.Controllers.Projects;
@@ -125,4 +126,54 @@ public sealed class IamPolicyCoverageTests(MotoServerFixture moto, CrdSandboxFix
         await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyId! });
         return key;
     }
+
+    /// <summary>
+    /// Management calls are judged by resource too: the ids an Organizations call names become the ARNs IAM sees (with the
+    /// organization moto holds), AssumeRole is judged on the role it assumes. Assuming another role than the member access role,
+    /// detaching the AWS managed FullAWSAccess and acting on a policy of another type are named; the operator's own kinds of
+    /// calls pass.
+    /// </summary>
+    [Fact]
+    public async Task Management_calls_are_judged_on_the_resources_they_name()
+    {
+        using var aws = new AwsHost(moto.Endpoint);
+        var actor = AwsActor.System("iam-management-check");
+        var organizations = aws.Factory.ForManagement(actor).Organizations;
+        try
+        {
+            await aws.Organizations.CreateOrganizationAsync(new CreateOrganizationRequest { FeatureSet = "ALL" }); // the test's own setup
+        }
+        catch (OpenKbs.Aws.Core.AwsServiceException ex) when (ex.ErrorCode == "AlreadyInOrganizationException")
+        {
+        }
+
+        var root = (await organizations.ListRootsAsync(new ListRootsRequest())).Roots.Single();
+        var account = $"6{Random.Shared.NextInt64(10_000_000_000, 99_999_999_999)}";
+
+        // Through the layer: a member session under the access role is granted, one under another role name is not.
+        await aws.Factory.ForAccount(account, "OrganizationAccountAccessRole", ProjectStepHarness.Region, actor).Kms.ListAliasesAsync(new ListAliasesRequest());
+        await aws.Factory.ForAccount(account, "Admin", ProjectStepHarness.Region, actor).Kms.ListAliasesAsync(new ListAliasesRequest());
+        await organizations.ListPoliciesForTargetAsync(new ListPoliciesForTargetRequest { TargetId = root.Id!, Filter = "SERVICE_CONTROL_POLICY" });
+        await organizations.DescribePolicyAsync(new DescribePolicyRequest { PolicyId = "p-FullAWSAccess" });
+
+        // Calls the operator never makes, recorded as the layer would see them (not sent: moto's organization is shared).
+        Record(aws.Calls, actor, "organizations:DetachPolicy", ["p-FullAWSAccess", root.Id!]);
+        Record(aws.Calls, actor, "organizations:AttachPolicy", ["p-FullAWSAccess", root.Id!]);
+        Record(aws.Calls, actor, "organizations:CloseAccount", [account]);
+
+        var (organization, managementAccount) = (root.Arn!.Split('/')[1], root.Arn!.Split(':')[4]);
+        Assert.Equal(
+            new[]
+            {
+                "management organizations:AttachPolicy needs organizations:AttachPolicy on arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess",
+                "management organizations:DetachPolicy needs organizations:DetachPolicy on arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess",
+                $"management sts:AssumeRole needs sts:AssumeRole on arn:aws:iam::{account}:role/Admin",
+            }.Order(StringComparer.Ordinal),
+            aws.Calls.NotGranted(AwsHost.Actor));
+        Assert.Contains(aws.Calls.Calls, c => c.Action == "organizations:CloseAccount" && c.Targets.SequenceEqual([account]));
+        Assert.StartsWith($"arn:aws:organizations::{managementAccount}:root/{organization}/r-", root.Arn, StringComparison.Ordinal);
+    }
+
+    private static void Record(AwsCallRecorder recorder, AwsActor actor, string action, IReadOnlyList<string> targets) =>
+        recorder.OnCall(new AwsCall { AccountId = null, Region = "us-east-1", Action = action, IamActions = [action], GlobalService = true, Actor = actor, Targets = targets });
 }

@@ -80,6 +80,11 @@ internal sealed class OperatorHarness : IAsyncDisposable
             values[key] = value;
         }
 
+        if (values.TryGetValue("Project:ArtifactBucket", out var bucket) && bucket is not null)
+        {
+            calls.ArtifactBucket = bucket;
+        }
+
         builder.Services.AddOpenKbsControllers(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         var host = builder.Build();
         await host.StartAsync();
