@@ -142,6 +142,9 @@ public sealed class ChartTests
     [InlineData("clientAccount:\n  maxCreationsInFlight: 9", "- clientAccount.maxCreationsInFlight: Must be less than or equal to 5")]
     [InlineData("project:\n  waitForLambdas: \"00:00:01\"", "- project: Additional property waitForLambdas is not allowed")]
     [InlineData("serviceAccount:\n  create: false", "serviceAccount.name is required when serviceAccount.create is false")]
+    [InlineData("auditRun:\n  isolation: Sandbox", "- auditRun.isolation: auditRun.isolation must be one of the following: \"ChildProcess\"")]
+    [InlineData("incidents:\n  webhookUrl: https://user:secret@hooks.example.eu/openkbs", "- incidents.webhookUrl: Does not match pattern")]
+    [InlineData("incidents:\n  maxAttempts: 0", "- incidents.maxAttempts: Must be greater than or equal to 1")]
     public async Task Bad_values_are_refused_at_render_time_with_the_offending_key(string values, string message)
     {
         var rendered = await ChartRenderer.RenderAsync(values);
@@ -177,7 +180,7 @@ public sealed class ChartTests
         Assert.Equal(8080, Assert.Single(container.Ports, p => p.Name == "metrics").ContainerPort);
         Assert.Equal(":8081", Env(deployment)["OPENKBS_HEALTH_PROBE_BIND_ADDRESS"]);
         Assert.Equal("256Mi", container.Resources.Requests["memory"].ToString());
-        Assert.Equal("512Mi", container.Resources.Limits["memory"].ToString());
+        Assert.Equal("1536Mi", container.Resources.Limits["memory"].ToString());
         Assert.Equal(["kubernetes.io/hostname", "topology.kubernetes.io/zone"], pod.TopologySpreadConstraints.Select(c => c.TopologyKey));
         Assert.All(pod.TopologySpreadConstraints, c => Assert.Equal(deployment.Spec.Selector.MatchLabels, c.LabelSelector.MatchLabels));
         var budget = rendered.One<V1PodDisruptionBudget>();
@@ -222,6 +225,11 @@ public sealed class ChartTests
         Assert.Empty(project.Failures());
         Assert.Equal((TimeSpan.FromDays(20), TimeSpan.FromHours(2), 1), (transfer.AccessCheckPeriod, transfer.CodeValidity, transfer.MaxConcurrentReconciles));
         Assert.Empty(transfer.Failures());
+        var audit = services.GetRequiredService<IOptions<OpenKbs.Controllers.AuditRuns.AuditRunOptions>>().Value;
+        Assert.Equal((TimeSpan.FromMinutes(15), 2, 768, true, "/app/openkbs"), (audit.TimeLimit, audit.MaxConcurrentReconciles, audit.ScanMemoryLimitMiB, audit.ScanWithoutNetwork, audit.ScanCommand));
+        var incidents = configuration.GetSection(OpenKbs.AuditTrail.IncidentOptions.SectionName).Get<OpenKbs.AuditTrail.IncidentOptions>()!;
+        Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), 500), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.QueueCapacity));
+        Assert.Empty(incidents.Failures());
         Assert.Equal(("eu-west-1", "okbs", TimeSpan.FromMinutes(3), "10.0.0.10"), (aws.DefaultRegion, aws.SessionNamePrefix, aws.SessionRefreshMargin, aws.SourceAddress));
         Assert.Equal(["eu-west-1", "eu-central-1"], aws.AllowedRegions);
         Assert.Equal("openkbs-artifacts", env["OPENKBS_ARTIFACT_BUCKET"]);
