@@ -245,6 +245,7 @@ public sealed class ChartTests
         Assert.True(bare.ExitCode == 0, bare.ToString());
         Assert.Contains("kubectl -n openkbs-system rollout status deployment/openkbs-operator", bare.Output, StringComparison.Ordinal);
         Assert.Contains("No IAM role is set (serviceAccount.awsRoleArn)", bare.Output, StringComparison.Ordinal);
+        Assert.All(new[] { bare, full }, r => Assert.Contains("member-access-role-policy.json (inline", r.Output, StringComparison.Ordinal));
         Assert.Contains("no audit store is configured", bare.Output, StringComparison.Ordinal);
         Assert.Contains("assumes arn:aws:iam::123456789012:role/openkbs-operator (IRSA) in regions eu-west-1, eu-central-1", full.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("no audit store", full.Output, StringComparison.Ordinal);
