@@ -150,7 +150,7 @@ public static class OperatorPermissions
         ];
         IReadOnlyList<AwsOperation> keys =
         [
-            KmsClient.DescribeKey, KmsClient.UpdateAlias, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
+            KmsClient.DescribeKey, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
             KmsClient.GenerateDataKey, KmsClient.Decrypt, RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster, KmsClient.CreateAlias,
         ];
         IReadOnlyList<AwsOperation> buckets =
@@ -221,6 +221,15 @@ public static class OperatorPermissions
                     ("StringEquals", "aws:RequestedRegion", options.Regions),
                     ("ForAnyValue:StringLike", "kms:ResourceAliases", [RetiringKeyAliasPattern]),
                     ("NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", [KeyDeletionWindowDays.ToString(System.Globalization.CultureInfo.InvariantCulture)]))),
+
+            // Only the signing aliases move (rotation); the data key's alias is made once and never repointed. UpdateAlias is
+            // authorized on the alias and on the old and the new key (a new key has no alias yet: key/* without condition).
+            Statement(
+                "MoveSigningKeyAliases",
+                [KmsClient.UpdateAlias],
+                "kms",
+                ["arn:aws:kms:*:*:key/*", "arn:aws:kms:*:*:alias/openkbs/*-signing", $"arn:aws:kms:*:*:{RetiringKeyAliasPattern}"],
+                regional),
 
             // DeleteAlias is authorized on the alias and on the key it names (kms:ResourceAliases applies to the key only).
             Statement("RemoveRetiringKeyAlias", [KmsClient.DeleteAlias], "kms", [$"arn:aws:kms:*:*:{RetiringKeyAliasPattern}"], regional),

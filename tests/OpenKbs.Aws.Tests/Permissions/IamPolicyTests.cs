@@ -115,6 +115,9 @@ public sealed class IamPolicyTests
     [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "eu-central-1", true)]
     [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d", "eu-central-1", false)] // the data key's alias
     [InlineData("kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing", "eu-central-1", false)]
+    [InlineData("kms:UpdateAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing", "eu-central-1", true)] // rotation
+    [InlineData("kms:UpdateAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d-signing-previous", "eu-central-1", true)]
+    [InlineData("kms:UpdateAlias", "arn:aws:kms:eu-central-1:123456789012:alias/openkbs/acme-shop-1a2b3c4d", "eu-central-1", false)] // the data key's alias never moves
     [InlineData("organizations:CreateAccount", "*", "us-east-1", false)]
     public void The_member_policy_allows_the_operators_calls_on_its_resources_and_nothing_around_them(string action, string resource, string region, bool allowed) =>
         Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Member, action, resource, new Dictionary<string, string> { ["aws:RequestedRegion"] = region }));
