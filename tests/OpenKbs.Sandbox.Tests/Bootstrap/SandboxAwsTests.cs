@@ -89,13 +89,6 @@ public sealed class SandboxAwsTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
-    public void A_zip_refuses_two_entries_of_one_name_or_an_empty_name()
-    {
-        Assert.Throws<ArgumentException>(() => DeterministicZip.Create([KeyValuePair.Create("a.js", "1"u8.ToArray()), KeyValuePair.Create("a.js", "2"u8.ToArray())]));
-        Assert.Throws<ArgumentException>(() => DeterministicZip.Create([KeyValuePair.Create(string.Empty, "1"u8.ToArray())]));
-    }
-
-    [Fact]
     public void The_aws_env_file_exports_the_endpoint_credentials_region_and_bucket()
     {
         Directory.CreateDirectory(_examples);
