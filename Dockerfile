@@ -18,6 +18,7 @@ COPY src/OpenKbs.AuditTrail/OpenKbs.AuditTrail.csproj src/OpenKbs.AuditTrail/
 COPY src/OpenKbs.Aws/OpenKbs.Aws.csproj src/OpenKbs.Aws/
 COPY src/OpenKbs.Controllers/OpenKbs.Controllers.csproj src/OpenKbs.Controllers/
 COPY src/OpenKbs.Runtime/OpenKbs.Runtime.csproj src/OpenKbs.Runtime/
+COPY src/OpenKbs.Zip/OpenKbs.Zip.csproj src/OpenKbs.Zip/
 COPY src/OpenKbs.Operator/OpenKbs.Operator.csproj src/OpenKbs.Operator/
 RUN dotnet restore src/OpenKbs.Operator/OpenKbs.Operator.csproj -a ${TARGETARCH}
 COPY src/ src/

@@ -18,11 +18,14 @@ public sealed class ImportArrowTests
         ["OpenKbs.Aws"] = [],
         ["OpenKbs.Audit"] = [],
         ["OpenKbs.AuditTrail"] = ["OpenKbs.Aws"],
-        ["OpenKbs.Controllers"] = ["OpenKbs.Api", "OpenKbs.Runtime", "OpenKbs.Aws", "OpenKbs.Audit"],
+        ["OpenKbs.Controllers"] = ["OpenKbs.Api", "OpenKbs.Runtime", "OpenKbs.Aws", "OpenKbs.Audit", "OpenKbs.Zip"],
         ["OpenKbs.Operator"] = ["OpenKbs.Api", "OpenKbs.Controllers", "OpenKbs.Runtime", "OpenKbs.Aws", "OpenKbs.Audit", "OpenKbs.AuditTrail"],
         ["OpenKbs.Sandbox"] = [],
-        ["OpenKbs.Sandbox.Aws"] = [],
+        ["OpenKbs.Sandbox.Aws"] = ["OpenKbs.Zip"],
         ["OpenKbs.Sandbox.Host"] = ["OpenKbs.Sandbox", "OpenKbs.Sandbox.Aws"],
+
+        // The deterministic zip: a format both the operator (the access bundle) and the sandbox (the example artifacts) write.
+        ["OpenKbs.Zip"] = [],
     };
 
     /// <summary>Assembly names that differ from the project name.</summary>

@@ -6,6 +6,7 @@ using Amazon.Runtime.Signing;
 using Amazon.S3;
 using Amazon.S3.Model;
 using OpenKbs.Sandbox.Aws.Moto;
+using OpenKbs.Zip;
 
 namespace OpenKbs.Sandbox.Aws.Bootstrap;
 

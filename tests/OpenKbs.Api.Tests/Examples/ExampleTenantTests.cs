@@ -5,7 +5,7 @@ using k8s;
 using k8s.Models;
 using OpenKbs.Api.Tests.Crds;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Sandbox.Aws.Bootstrap;
+using OpenKbs.Zip;
 
 namespace OpenKbs.Api.Tests.Examples;
 

@@ -3,13 +3,13 @@ using OpenKbs.Aws.AccountManagement;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Pipeline;
 using OpenKbs.Aws.Rds;
 using OpenKbs.Aws.S3;
-using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Scheduler;
 using OpenKbs.Aws.Sts;
 

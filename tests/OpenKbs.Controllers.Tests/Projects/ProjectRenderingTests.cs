@@ -1,11 +1,10 @@
-using OpenKbs.Api;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Storage;
 
 namespace OpenKbs.Controllers.Tests.Projects;
 
-/// <summary>The pure parts of this room's steps: policy comparison, tag merging, lifecycle, the API-key payload (function deltas: FunctionDeltaTests).</summary>
+/// <summary>The pure parts of this room's steps: policy comparison, lifecycle, the API-key payload (function deltas: FunctionDeltaTests).</summary>
 public sealed class ProjectRenderingTests
 {
     public static TheoryData<string?, string, bool> Policies => new()
@@ -24,32 +23,6 @@ public sealed class ProjectRenderingTests
     [MemberData(nameof(Policies))]
     public void Policies_are_compared_by_meaning(string? current, string desired, bool equivalent) =>
         Assert.Equal(equivalent, PolicyDocuments.Equivalent(current, desired));
-
-    private static readonly Dictionary<string, string> Owner = new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1" };
-
-    public static TheoryData<Dictionary<string, string>, bool> Tags => new()
-    {
-        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1" }, false },
-        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1", ["team"] = "shop" }, false },
-        { new() { [Labels.ManagedBy] = Labels.ManagedByValue }, true },
-        { new() { [Labels.ManagedBy] = Labels.ManagedByValue, [Labels.Uid] = "u1", [Labels.Released] = "2026-01-01T00:00:00Z" }, true },
-        { new(), true },
-    };
-
-    [Theory]
-    [MemberData(nameof(Tags))]
-    public void Tags_are_written_only_when_an_owner_tag_is_missing_or_the_resource_was_released(Dictionary<string, string> current, bool write)
-    {
-        var merged = ProjectTags.Merge(current, Owner);
-
-        Assert.Equal(write, merged is not null);
-        if (merged is not null)
-        {
-            Assert.DoesNotContain(Labels.Released, merged.Keys);
-            Assert.All(current.Where(t => t.Key != Labels.Released), t => Assert.Equal(t.Value, merged[t.Key]));
-            Assert.All(Owner, t => Assert.Equal(t.Value, merged[t.Key]));
-        }
-    }
 
     public static TheoryData<int?, int> Retention => new() { { null, StorageRendering.DefaultRetentionDays }, { 1, 1 }, { 365, 365 } };
 

@@ -3,11 +3,11 @@ using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.CloudWatch;
 using OpenKbs.Aws.Iam;
+using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Rds;
 using OpenKbs.Aws.S3;
-using OpenKbs.Aws.IoT;
 using OpenKbs.Aws.Scheduler;
 using OpenKbs.Aws.Sts;
 

@@ -118,7 +118,7 @@ public sealed class ScheduleDeltaTests
     public void Another_owners_group_is_named_by_its_owner_tag_or_its_uid()
     {
         Assert.Equal("tenants/other", Group((Labels.Uid, "u2"), (Labels.Owner, "tenants/other")).OwnerOtherThan("u1"));
-        Assert.Equal("u2", Group((Labels.Uid, "u2")).OwnerOtherThan("u1"));
+        Assert.Equal("uid u2", Group((Labels.Uid, "u2")).OwnerOtherThan("u1"));
         Assert.Null(Group().OwnerOtherThan("u1"));
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenKbs.EndToEnd.Tests.Support;
-using OpenKbs.Sandbox.Aws.Chaos;
-using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
@@ -38,9 +36,7 @@ public sealed class CrashKillTests(MotoServerFixture moto, CrdSandboxFixture san
     private async Task<int> RunAsync(int seed)
     {
         var random = new Random(seed);
-        await moto.ResetAsync();
-        await using var proxy = await RecordingChaosProxy.StartAsync(moto.Endpoint, AwsChaosSpec.Parse($"realism=on,org-polls=1,org-delay=600ms,empty-pages=0.1,seed={seed}"));
-        Assert.Equal(0, (await AwsCli.RunAsync(proxy.Endpoint, "organizations", "create-organization", "--feature-set", "ALL")).ExitCode);
+        await using var proxy = await OrganizationProxy.StartAsync(moto, $"realism=on,org-polls=1,org-delay=600ms,empty-pages=0.1,seed={seed}");
         var ns = await sandbox.CreateNamespaceAsync($"crash{seed}");
         var manifests = Enumerable.Range(1, Accounts).Select(i => ClientAccountApi.Manifest(ns, $"client-{i}", $"aws+client-{i}-{seed}@example.com", "Clients"));
         var apply = await Kubectl.RunAsync(sandbox.KubeconfigPath, string.Join("---\n", manifests), "apply", "-f", "-");

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using OpenKbs.EndToEnd.Tests.Support;
-using OpenKbs.Sandbox.Aws.Chaos;
-using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 
@@ -14,9 +12,7 @@ public sealed class OpenKbsRunTests(MotoServerFixture moto, CrdSandboxFixture sa
     [Fact]
     public async Task The_operator_process_vends_an_account_that_kubectl_and_the_aws_CLI_both_see()
     {
-        await moto.ResetAsync();
-        await using var proxy = await RecordingChaosProxy.StartAsync(moto.Endpoint, AwsChaosSpec.Parse("realism=on,org-polls=2,seed=1"));
-        Assert.Equal(0, (await AwsCli.RunAsync(proxy.Endpoint, "organizations", "create-organization", "--feature-set", "ALL")).ExitCode);
+        await using var proxy = await OrganizationProxy.StartAsync(moto, "realism=on,org-polls=2,seed=1");
         var ns = await sandbox.CreateNamespaceAsync("run");
         var environment = OperatorProcess.AwsEnvironment(proxy.Endpoint).Concat(OperatorProcess.FastWaits()).ToDictionary();
         await using var op = OperatorProcess.Start(sandbox.KubeconfigPath, [ns], environment);

@@ -1,6 +1,4 @@
 using OpenKbs.EndToEnd.Tests.Support;
-using OpenKbs.Sandbox.Aws.Chaos;
-using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
 using Xunit.Abstractions;
@@ -21,9 +19,7 @@ public sealed class SlotUtilisationTests(MotoServerFixture moto, CrdSandboxFixtu
     {
         Skip.IfNot(Chaos.Enabled, "a one-minute measurement: run with make chaos (OPENKBS_CHAOS=1)");
         var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPENKBS_SLOT_CREATION_SECONDS") ?? "10", System.Globalization.CultureInfo.InvariantCulture));
-        await moto.ResetAsync();
-        await using var proxy = await RecordingChaosProxy.StartAsync(moto.Endpoint, AwsChaosSpec.Parse($"realism=on,org-polls=0,org-delay={duration.TotalSeconds}s,empty-pages=0.1,seed=25"), duration);
-        Assert.Equal(0, (await AwsCli.RunAsync(proxy.Endpoint, "organizations", "create-organization", "--feature-set", "ALL")).ExitCode);
+        await using var proxy = await OrganizationProxy.StartAsync(moto, $"realism=on,org-polls=0,org-delay={duration.TotalSeconds}s,empty-pages=0.1,seed=25", duration);
         var ns = await sandbox.CreateNamespaceAsync("slots");
         var environment = OperatorProcess.AwsEnvironment(proxy.Endpoint).Concat(OperatorProcess.FastWaits()).ToDictionary();
         environment["OPENKBS_ClientAccount__WaitWhileAccountCreating"] = "00:00:30";

@@ -9,15 +9,10 @@ namespace OpenKbs.EndToEnd.Tests.Projects;
 /// <see cref="Tenant"/>; namespace <see cref="Disallowed"/>: a ClientAccount in eu-west-3 (an EU region the operator's
 /// <c>Aws:AllowedRegions</c> does not list) with the example Project.
 /// </summary>
-public sealed class SingleTenantFixture : IAsyncLifetime, IDisposable
+public sealed class SingleTenantFixture : TenantWorldFixture
 {
     /// <summary>Not the artifact's SHA-256 (that is db87…); well-formed, so admission lets it through.</summary>
     public const string WrongSha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-    private readonly CrdSandboxFixture _sandbox = new();
-    private TenantWorld? _world;
-
-    internal TenantWorld World => _world ?? throw new InvalidOperationException("not started");
 
     public string Tenant { get; private set; } = string.Empty;
 
@@ -25,35 +20,22 @@ public sealed class SingleTenantFixture : IAsyncLifetime, IDisposable
 
     public string Disallowed { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        await _sandbox.InitializeAsync();
-        _world = await TenantWorld.StartAsync(_sandbox, settings: new Dictionary<string, string>
-        {
-            ["OPENKBS_Project__DriftCheckInterval"] = "01:00:00",
-            ["OPENKBS_Aws__AllowedRegions__0"] = "eu-central-1",
-        });
-        Tenant = await World.NamespaceAsync("tenant");
-        Other = await World.NamespaceAsync("other");
-        Disallowed = await World.NamespaceAsync("paris");
-        await World.ApplyAsync(TenantWorld.ExampleTenant(Tenant));
-        await World.ApplyAsync(TenantWorld.ExampleProject(Tenant, p => p
+        ["OPENKBS_Project__DriftCheckInterval"] = "01:00:00",
+        ["OPENKBS_Aws__AllowedRegions__0"] = "eu-central-1",
+    };
+
+    private protected override async Task ApplyAsync(TenantWorld world)
+    {
+        Tenant = await world.NamespaceAsync("tenant");
+        Other = await world.NamespaceAsync("other");
+        Disallowed = await world.NamespaceAsync("paris");
+        await world.ApplyAsync(TenantWorld.ExampleTenant(Tenant));
+        await world.ApplyAsync(TenantWorld.ExampleProject(Tenant, p => p
             .Replace("name: shop", "name: tampered", StringComparison.Ordinal)
             .Replace("sha256: db8738746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83", $"sha256: {WrongSha256}", StringComparison.Ordinal)));
-        await World.ApplyAsync(TenantWorld.ExampleProject(Other));
-        await World.ApplyAsync(TenantWorld.ExampleTenant(Disallowed).Replace("eu-central-1", "eu-west-3", StringComparison.Ordinal));
-        World.StartOperator();
+        await world.ApplyAsync(TenantWorld.ExampleProject(Other));
+        await world.ApplyAsync(TenantWorld.ExampleTenant(Disallowed).Replace("eu-central-1", "eu-west-3", StringComparison.Ordinal));
     }
-
-    public async Task DisposeAsync()
-    {
-        if (_world is not null)
-        {
-            await _world.DisposeAsync();
-        }
-
-        await _sandbox.DisposeAsync();
-    }
-
-    public void Dispose() => _sandbox.Dispose();
 }

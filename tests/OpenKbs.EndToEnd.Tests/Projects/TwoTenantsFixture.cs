@@ -8,15 +8,10 @@ namespace OpenKbs.EndToEnd.Tests.Projects;
 /// one <c>openkbs run</c> process with a drift check every 5 s. Tests call <see cref="ReadyAsync"/> (which skips while
 /// placeholder steps hold the projects back).
 /// </summary>
-public sealed class TwoTenantsFixture : IAsyncLifetime, IDisposable
+public sealed class TwoTenantsFixture : TenantWorldFixture
 {
     /// <summary>The drift check interval of this world (jittered ±10 % by the runtime).</summary>
     public static readonly TimeSpan DriftCheckInterval = TimeSpan.FromSeconds(5);
-
-    private readonly CrdSandboxFixture _sandbox = new();
-    private TenantWorld? _world;
-
-    internal TenantWorld World => _world ?? throw new InvalidOperationException("not started");
 
     /// <summary>Client A (inspected, drifted and restored).</summary>
     public string A { get; private set; } = string.Empty;
@@ -24,32 +19,19 @@ public sealed class TwoTenantsFixture : IAsyncLifetime, IDisposable
     /// <summary>Client B (redeployed).</summary>
     public string B { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        await _sandbox.InitializeAsync();
-        _world = await TenantWorld.StartAsync(_sandbox, settings: new Dictionary<string, string>
-        {
-            ["OPENKBS_Project__DriftCheckInterval"] = DriftCheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-        });
-        A = await World.NamespaceAsync("client-a");
-        B = await World.NamespaceAsync("client-b");
-        await World.ApplyAsync(TenantWorld.ExampleTenant(A));
-        await World.ApplyAsync(TenantWorld.ExampleTenant(B));
-        World.StartOperator();
-    }
+        ["OPENKBS_Project__DriftCheckInterval"] = DriftCheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Both projects Ready (A's, then B's).</summary>
     public async Task<(Project A, Project B)> ReadyAsync() => (await World.WaitReadyAsync(A), await World.WaitReadyAsync(B));
 
-    public async Task DisposeAsync()
+    private protected override async Task ApplyAsync(TenantWorld world)
     {
-        if (_world is not null)
-        {
-            await _world.DisposeAsync();
-        }
-
-        await _sandbox.DisposeAsync();
+        A = await world.NamespaceAsync("client-a");
+        B = await world.NamespaceAsync("client-b");
+        await world.ApplyAsync(TenantWorld.ExampleTenant(A));
+        await world.ApplyAsync(TenantWorld.ExampleTenant(B));
     }
-
-    public void Dispose() => _sandbox.Dispose();
 }

@@ -6,6 +6,7 @@ using OpenKbs.Testing;
 using OpenKbs.Testing.Aws;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Zip;
 
 namespace OpenKbs.EndToEnd.Tests.Support;
 

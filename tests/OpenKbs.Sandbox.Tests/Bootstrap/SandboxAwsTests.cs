@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using OpenKbs.Sandbox.Aws.Bootstrap;
 using OpenKbs.Testing;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Zip;
 
 namespace OpenKbs.Sandbox.Tests.Bootstrap;
 
@@ -72,6 +73,19 @@ public sealed class SandboxAwsTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(first, second);
         File.AppendAllText(Path.Combine(handler, "index.js"), "// changed\n");
         Assert.NotEqual(first, DeterministicZip.Create(handler));
+    }
+
+    [Fact]
+    public void The_zip_of_named_contents_is_the_zip_of_the_same_files_in_a_directory_in_any_order()
+    {
+        var handler = WriteExamples();
+        var files = Directory.GetFiles(handler, "*", SearchOption.AllDirectories)
+            .Select(path => KeyValuePair.Create(Path.GetRelativePath(handler, path).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes(path)))
+            .OrderByDescending(f => f.Key, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.True(files.Count > 1);
+        Assert.Equal(DeterministicZip.Create(handler), DeterministicZip.Create(files));
     }
 
     [Fact]

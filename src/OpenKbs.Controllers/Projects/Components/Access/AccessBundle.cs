@@ -1,13 +1,12 @@
-using System.IO.Compression;
 using System.Reflection;
-using System.Security.Cryptography;
+using OpenKbs.Zip;
 
 namespace OpenKbs.Controllers.Projects.Components.Access;
 
 /// <summary>
 /// The access function and the <c>@openkbs/auth</c> layer as deterministic zips, built once from the JavaScript of
-/// <c>src/OpenKbs.Access</c> embedded in this assembly (docs/access.md, "Layout"): names sorted ordinally, stored, time
-/// 1980-01-01, mode 0644, no directory entries, so the same operator build always yields the same SHA-256 (Lambda's CodeSha256
+/// <c>src/OpenKbs.Access</c> embedded in this assembly (docs/access.md, "Layout"), zipped by <see cref="DeterministicZip"/>,
+/// so the same operator build always yields the same SHA-256 (Lambda's CodeSha256
 /// then says whether the deployed code is current). The function zip carries the helper at <c>node_modules/@openkbs/auth/</c>
 /// (the function needs no layer); the layer zip has it at <c>nodejs/node_modules/@openkbs/auth/</c> for the client functions.
 /// </summary>
@@ -41,10 +40,10 @@ internal sealed class AccessBundle
             throw new InvalidOperationException("the access function's JavaScript is not embedded in OpenKbs.Controllers (src/OpenKbs.Access)");
         }
 
-        FunctionZip = Zip(function);
-        FunctionSha256 = Convert.ToHexStringLower(SHA256.HashData(FunctionZip));
-        LayerZip = Zip(layer);
-        LayerSha256 = Convert.ToHexStringLower(SHA256.HashData(LayerZip));
+        FunctionZip = DeterministicZip.Create(function);
+        FunctionSha256 = DeterministicZip.Sha256Hex(FunctionZip);
+        LayerZip = DeterministicZip.Create(layer);
+        LayerSha256 = DeterministicZip.Sha256Hex(LayerZip);
     }
 
     public static AccessBundle Current => Instance.Value;
@@ -67,23 +66,5 @@ internal sealed class AccessBundle
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    }
-
-    private static byte[] Zip(IReadOnlyDictionary<string, byte[]> files)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, content) in files)
-            {
-                var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
-                entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                entry.ExternalAttributes = Convert.ToInt32("100644", 8) << 16;
-                using var stream = entry.Open();
-                stream.Write(content);
-            }
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -1,5 +1,5 @@
-using OpenKbs.Api;
 using OpenKbs.Aws.CloudFront.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
@@ -43,10 +43,11 @@ internal sealed record CdnDelta
         ArgumentNullException.ThrowIfNull(observed);
         var current = observed.Distribution?.DistributionConfig ?? throw new ArgumentException("a missing distribution is created, not updated", nameof(observed));
         var wanted = desired.Config;
+        var tags = observed.Tags.Pairs();
         var delta = new CdnDelta
         {
-            MissingTags = [.. desired.OwnerTags.Where(t => observed.Tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value)],
-            Unrelease = observed.Tags.Any(t => t.Key == Labels.Released),
+            MissingTags = OwnershipTags.Missing(desired.OwnerTags, tags),
+            Unrelease = OwnershipTags.IsReleased(tags),
         };
         if (current.Enabled != wanted.Enabled)
         {

@@ -1,5 +1,5 @@
-using OpenKbs.Api;
 using OpenKbs.Aws.CloudFront.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
@@ -26,11 +26,9 @@ internal sealed record CdnObservation(
     public string? EchoedOriginAccessControlId =>
         Distribution?.DistributionConfig?.Origins?.Items is [{ OriginAccessControlId: { Length: > 0 } echoed }, ..] ? echoed : null;
 
-    /// <summary>The owner (its owner tag, else its uid) when the uid tag is not <paramref name="uid"/>, or null when the distribution is ours or untagged.</summary>
+    /// <summary>The owner (its owner tag, else <c>uid …</c>) when the uid tag is not <paramref name="uid"/>, or null when the distribution is ours or untagged.</summary>
     public string? OwnerOtherThan(string? uid) =>
-        Tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } tagged && tagged != uid
-            ? Tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? tagged
-            : null;
+        OwnershipTags.ForeignOwner(Tags.Pairs(), uid);
 
     /// <summary>The id of the observed origin access control called <paramref name="name"/>, or null.</summary>
     public string? OriginAccessControlId(string? name) => OriginAccessControls?.FirstOrDefault(o => o.Name == name)?.Id;

@@ -3,6 +3,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -177,9 +178,9 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (observed.Tags.All(t => t.Key != Labels.Released))
+            if (!OwnershipTags.IsReleased(observed.Tags.Pairs()))
             {
-                await manager.TagAsync(id, Labels.Released, Stamp(context), cancellationToken);
+                await manager.TagAsync(id, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
             return StepOutcome.Ready($"distribution {id} kept (tagged {Labels.Released})");
@@ -242,9 +243,6 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
     private static StepOutcome Wait(ProjectContext context, string reason, string message) =>
         StepOutcome.Progressing(reason, message, context.Options.WaitForDistribution, nameof(ProjectWaits.WaitForDistribution));
-
-    private static string Stamp(ProjectContext context) =>
-        context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: distribution {Id} differs in {Delta}; one UpdateDistribution with If-Match")]
     private static partial void LogDelta(ILogger logger, string key, string id, string delta);

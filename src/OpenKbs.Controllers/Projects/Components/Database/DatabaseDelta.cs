@@ -1,4 +1,4 @@
-using OpenKbs.Api;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Database;
 
@@ -36,10 +36,11 @@ internal sealed record DatabaseDelta
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(observed);
         var cluster = observed.Cluster ?? throw new ArgumentException("a missing cluster is created, not modified", nameof(observed));
+        var tags = observed.Tags.Pairs();
         var delta = new DatabaseDelta
         {
-            MissingTags = [.. desired.OwnerTags.Where(t => observed.Tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value)],
-            Unrelease = observed.Tags.Any(t => t.Key == Labels.Released),
+            MissingTags = OwnershipTags.Missing(desired.OwnerTags, tags),
+            Unrelease = OwnershipTags.IsReleased(tags),
         };
         if (cluster.BackupRetentionPeriod != desired.BackupRetentionDays)
         {

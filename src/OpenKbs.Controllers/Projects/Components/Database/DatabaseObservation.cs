@@ -1,5 +1,5 @@
-using OpenKbs.Api;
 using OpenKbs.Aws.Rds.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Database;
 
@@ -14,11 +14,9 @@ internal sealed record DatabaseObservation(DBCluster? Cluster, IReadOnlyList<DBI
 
     public IReadOnlyList<Tag> Tags => Cluster?.TagList ?? [];
 
-    /// <summary>The owner named by a uid tag that is not <paramref name="uid"/> (its owner tag, else the uid), or null when the cluster is ours or untagged.</summary>
+    /// <summary>The owner named by a uid tag that is not <paramref name="uid"/> (its owner tag, else <c>uid …</c>), or null when the cluster is ours or untagged.</summary>
     public string? OwnerOtherThan(string? uid) =>
-        Tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } tagged && tagged != uid
-            ? Tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? tagged
-            : null;
+        OwnershipTags.ForeignOwner(Tags.Pairs(), uid);
 }
 
 /// <summary>What the cluster must be: rendered from <c>spec.database</c> by <see cref="DatabaseRendering.Desired"/>.</summary>

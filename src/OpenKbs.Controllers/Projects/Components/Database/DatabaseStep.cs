@@ -3,6 +3,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Rds.Model;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -159,9 +160,9 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (observed.Tags.All(t => t.Key != Labels.Released))
+            if (!OwnershipTags.IsReleased(observed.Tags.Pairs()))
             {
-                await manager.TagAsync(cluster.DBClusterArn!, Labels.Released, Stamp(context), cancellationToken);
+                await manager.TagAsync(cluster.DBClusterArn!, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
             return StepOutcome.Ready($"cluster {names.DatabaseCluster} kept (tagged {Labels.Released})");
@@ -247,9 +248,6 @@ internal sealed partial class DatabaseStep(ILogger<DatabaseStep> logger) : IProj
             : new DatabaseFacts(
                 new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { [DatabaseRendering.SettingName] = DatabaseRendering.Setting(cluster) },
                 [.. DatabaseRendering.RoleStatements(cluster)]);
-
-    private static string Stamp(ProjectContext context) =>
-        context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: cluster {Cluster} differs in {Delta}; one ModifyDBCluster with those")]
     private static partial void LogDelta(ILogger logger, string key, string cluster, string delta);

@@ -2,6 +2,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -74,17 +75,17 @@ internal sealed class ExecutionRoleStep : IProjectStep
             return StepOutcome.Ready("no execution role");
         }
 
-        var tags = await roles.TagsAsync(role, cancellationToken);
-        if (tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } uid && uid != context.Project.Metadata.Uid)
+        var tags = (await roles.TagsAsync(role, cancellationToken)).Pairs();
+        if (OwnershipTags.ForeignOwner(tags, context.Project.Metadata.Uid) is not null)
         {
             return StepOutcome.Ready($"role {roleName} belongs to another owner and was left alone");
         }
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (tags.All(t => t.Key != Labels.Released))
+            if (!OwnershipTags.IsReleased(tags))
             {
-                await roles.TagAsync(roleName, Labels.Released, Released(context), cancellationToken);
+                await roles.TagAsync(roleName, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
             return StepOutcome.Ready($"execution role {roleName} kept (tagged {Labels.Released})");
@@ -95,6 +96,6 @@ internal sealed class ExecutionRoleStep : IProjectStep
         return StepOutcome.Ready($"execution role {roleName} deleted");
     }
 
-    internal static string Released(ProjectContext context) =>
-        context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The released tag's value now (kept for the access step's call; the value is <see cref="OwnershipTags.ReleasedValue"/>).</summary>
+    internal static string Released(ProjectContext context) => OwnershipTags.ReleasedValue(context.Now);
 }

@@ -1,3 +1,5 @@
+using OpenKbs.Controllers.Shared;
+
 namespace OpenKbs.Controllers.Projects.Components.Functions;
 
 /// <summary>
@@ -44,8 +46,7 @@ internal sealed record FunctionDelta
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(observed);
         var current = observed.Configuration;
-        var missing = desired.Tags.Where(t => !observed.Tags.TryGetValue(t.Key, out var v) || v != t.Value)
-            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var missing = OwnershipTags.Missing(desired.Tags, observed.Tags).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
         var delta = new FunctionDelta { MissingTags = missing, ClearReleased = observed.IsReleased };
         void AddWhen(bool differs, string path)
         {

@@ -1,4 +1,5 @@
 using OpenKbs.Aws.Lambda.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Functions;
 
@@ -10,11 +11,10 @@ internal sealed record FunctionObservation(FunctionConfiguration Configuration, 
 {
     public string? Arn => Configuration.FunctionArn;
 
-    /// <summary>The uid tag when it names another owner than <paramref name="uid"/>, else null (untagged counts as ours).</summary>
-    public string? OwnerOtherThan(string? uid) =>
-        Tags.TryGetValue(Api.Labels.Uid, out var tagged) && tagged != uid ? Tags.GetValueOrDefault(Api.Labels.Owner) ?? tagged : null;
+    /// <summary>The owner named by a uid tag that is not <paramref name="uid"/>, or null (untagged counts as ours).</summary>
+    public string? OwnerOtherThan(string? uid) => OwnershipTags.ForeignOwner(Tags, uid);
 
-    public bool IsReleased => Tags.ContainsKey(Api.Labels.Released);
+    public bool IsReleased => OwnershipTags.IsReleased(Tags);
 
     /// <summary>Lambda is still creating it or applying an update: no change may be sent now.</summary>
     public bool IsBusy => Configuration.State == "Pending" || Configuration.LastUpdateStatus == "InProgress";

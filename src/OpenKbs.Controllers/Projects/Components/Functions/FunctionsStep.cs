@@ -7,6 +7,7 @@ using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -150,7 +151,7 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
                 }
                 else if (!observed.IsReleased)
                 {
-                    await manager.TagReleasedAsync(observed.Arn!, ExecutionRoleStep.Released(context), cancellationToken);
+                    await manager.TagReleasedAsync(observed.Arn!, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
                 }
             }
             catch (AwsServiceException ex) when (ex.IsConflict)

@@ -1,5 +1,5 @@
-using OpenKbs.Api;
 using OpenKbs.Aws.Iam.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Roles;
 
@@ -27,9 +27,7 @@ internal sealed record RoleObservation(
 {
     /// <summary>The owner named by a uid tag that is not <paramref name="uid"/>, or null when the role is ours or untagged.</summary>
     public string? OwnerOtherThan(string? uid) =>
-        Tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } tagged && tagged != uid
-            ? Tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? $"uid {tagged}"
-            : null;
+        OwnershipTags.ForeignOwner(Tags.Pairs(), uid);
 }
 
 /// <summary>What differs between a <see cref="RoleDesired"/> and a <see cref="RoleObservation"/> (pure; see <see cref="Between"/>).</summary>
@@ -63,14 +61,15 @@ internal sealed record RoleDelta
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(observed);
+        var tags = observed.Tags.Pairs();
         return new RoleDelta
         {
             Trust = !PolicyDocuments.Equivalent(observed.Role.AssumeRolePolicyDocument, desired.Trust),
             Policy = !PolicyDocuments.Equivalent(observed.Policy, desired.Policy),
             InlinePoliciesToRemove = desired.OnlyThisPolicy ? [.. observed.InlinePolicyNames.Where(n => n != desired.PolicyName)] : [],
             PoliciesToDetach = desired.OnlyThisPolicy ? observed.AttachedPolicies : [],
-            MissingTags = [.. desired.OwnerTags.Where(t => observed.Tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value)],
-            Unrelease = observed.Tags.Any(t => t.Key == Labels.Released),
+            MissingTags = OwnershipTags.Missing(desired.OwnerTags, tags),
+            Unrelease = OwnershipTags.IsReleased(tags),
         };
     }
 }

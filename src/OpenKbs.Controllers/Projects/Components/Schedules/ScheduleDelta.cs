@@ -1,4 +1,5 @@
 using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Schedules;
 
@@ -72,7 +73,7 @@ internal sealed record ScheduleGroupDelta
         ArgumentNullException.ThrowIfNull(observed);
         return new ScheduleGroupDelta
         {
-            MissingTags = [.. ownerTags.Where(t => observed.Tags.FirstOrDefault(c => c.Key == t.Key)?.Value != t.Value)],
+            MissingTags = OwnershipTags.Missing(ownerTags, observed.Tags.Pairs()),
             Unrelease = observed.Released,
         };
     }

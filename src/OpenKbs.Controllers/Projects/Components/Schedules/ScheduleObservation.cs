@@ -1,5 +1,5 @@
-using OpenKbs.Api;
 using OpenKbs.Aws.Scheduler.Model;
+using OpenKbs.Controllers.Shared;
 
 namespace OpenKbs.Controllers.Projects.Components.Schedules;
 
@@ -8,11 +8,9 @@ internal sealed record ScheduleGroupObservation(string Arn, IReadOnlyList<Tag> T
 {
     /// <summary>The owner named by a uid tag that is not <paramref name="uid"/>, or null when the group is ours or untagged.</summary>
     public string? OwnerOtherThan(string? uid) =>
-        Tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value is { } tagged && tagged != uid
-            ? Tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? tagged
-            : null;
+        OwnershipTags.ForeignOwner(Tags.Pairs(), uid);
 
-    public bool Released => Tags.Any(t => t.Key == Labels.Released);
+    public bool Released => OwnershipTags.IsReleased(Tags.Pairs());
 }
 
 /// <summary>One schedule as GetSchedule reports it: the settings <see cref="ScheduleDelta.Between"/> compares, nothing derived.</summary>

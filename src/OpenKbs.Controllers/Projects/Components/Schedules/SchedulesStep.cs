@@ -3,6 +3,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Roles;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -116,20 +117,19 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
 
         var roles = new RoleManager(context.Aws.Iam);
         var role = await roles.GetAsync(roleName, cancellationToken);
-        var roleTags = role is null ? [] : await roles.TagsAsync(role, cancellationToken);
-        var roleUid = roleTags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
-        var roleOurs = role is not null && (roleUid is null || roleUid == uid);
+        var roleTags = role is null ? [] : (await roles.TagsAsync(role, cancellationToken)).Pairs();
+        var roleOurs = role is not null && OwnershipTags.ForeignOwner(roleTags, uid) is null;
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
             if (existing is not null && groupOurs && !existing.Released)
             {
-                await manager.TagGroupAsync(existing.Arn, Labels.Released, Stamp(context), cancellationToken);
+                await manager.TagGroupAsync(existing.Arn, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
-            if (role is not null && roleOurs && roleTags.All(t => t.Key != Labels.Released))
+            if (role is not null && roleOurs && !OwnershipTags.IsReleased(roleTags))
             {
-                await roles.TagAsync(roleName, Labels.Released, Stamp(context), cancellationToken);
+                await roles.TagAsync(roleName, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
             return StepOutcome.Ready(existing is null ? "no schedules" : $"schedule group {group} kept (tagged {Labels.Released})");
@@ -192,9 +192,6 @@ internal sealed partial class SchedulesStep(ILogger<SchedulesStep> logger) : IPr
         await manager.ApplyGroupAsync(observed.Arn, ScheduleGroupDelta.Between(context.Tags, observed), cancellationToken);
         return null;
     }
-
-    private static string Stamp(ProjectContext context) =>
-        context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: schedule {Schedule} differs in {Delta}; replacing it (UpdateSchedule)")]
     private static partial void LogDelta(ILogger logger, string key, string schedule, string delta);

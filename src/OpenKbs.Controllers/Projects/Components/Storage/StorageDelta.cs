@@ -1,3 +1,5 @@
+using OpenKbs.Controllers.Shared;
+
 namespace OpenKbs.Controllers.Projects.Components.Storage;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal sealed record StorageDelta
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(observed);
-        var tags = ProjectTags.Merge(observed.TagPairs, desired.OwnerTags);
+        var tags = OwnershipTags.Merge(observed.Tags.Pairs(), desired.OwnerTags);
         var delta = new StorageDelta { MergedTags = tags };
         if (observed.PublicAccessBlock != StorageRendering.PublicAccessBlock)
         {

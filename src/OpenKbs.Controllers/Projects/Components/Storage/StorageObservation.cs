@@ -17,8 +17,6 @@ internal sealed record BucketObservation(
 {
     /// <summary>No bucket (or one just created, which has none of the operator's settings yet).</summary>
     public static BucketObservation Missing { get; } = new(false, [], null, null, null, null, null);
-
-    public IEnumerable<KeyValuePair<string, string>> TagPairs => Tags.Select(t => KeyValuePair.Create(t.Key ?? string.Empty, t.Value ?? string.Empty));
 }
 
 /// <summary>The project key as KMS reports it: its metadata (null when the alias names none), rotation and tags.</summary>

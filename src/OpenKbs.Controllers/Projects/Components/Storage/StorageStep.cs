@@ -48,7 +48,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
             }
         }
 
-        if (OwnershipTagsConflict(observed.Tags, context) is { } owner)
+        if (OwnershipTags.ForeignOwner(observed.Tags.Pairs(), context.Project.Metadata.Uid) is { } owner)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
                 $"bucket {bucket} belongs to {owner}, not to this Project (uid {context.Project.Metadata.Uid}); nothing was changed");
@@ -91,14 +91,14 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
         ArgumentNullException.ThrowIfNull(context);
         var manager = new StorageManager(context.Aws.S3, context.Aws.Kms);
         var bucket = context.Names.Bucket;
-        var released = context.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-        var tags = await manager.ReadBucketTagsAsync(bucket, cancellationToken);
+        var released = OwnershipTags.ReleasedValue(context.Now);
+        var tags = (await manager.ReadBucketTagsAsync(bucket, cancellationToken))?.Pairs();
         if (tags is null)
         {
             return await ReleaseKeyAsync(context, manager, released, "no bucket", cancellationToken);
         }
 
-        if (OwnershipTagsConflict(tags, context) is not null)
+        if (OwnershipTags.ForeignOwner(tags, context.Project.Metadata.Uid) is not null)
         {
             return await ReleaseKeyAsync(context, manager, released, $"bucket {bucket} belongs to another owner and was left alone", cancellationToken);
         }
@@ -109,10 +109,9 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
             return await ReleaseKeyAsync(context, manager, released, $"empty bucket {bucket} deleted", cancellationToken);
         }
 
-        if (tags.All(t => t.Key != Labels.Released))
+        if (!OwnershipTags.IsReleased(tags))
         {
-            var merged = tags.Select(t => KeyValuePair.Create(t.Key ?? string.Empty, t.Value ?? string.Empty)).Append(KeyValuePair.Create(Labels.Released, released));
-            await manager.PutBucketTagsAsync(bucket, merged, cancellationToken);
+            await manager.PutBucketTagsAsync(bucket, tags.Append(KeyValuePair.Create(Labels.Released, released)), cancellationToken);
         }
 
         if (policy == ProjectDeletionPolicy.Delete)
@@ -136,7 +135,7 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
             }
         }
 
-        if ((await manager.ReadKeyTagsAsync(keyArn, cancellationToken)).All(t => t.Key != Labels.Released))
+        if (!OwnershipTags.IsReleased(await manager.ReadKeyTagsAsync(keyArn, cancellationToken)))
         {
             await manager.TagKeyAsync(keyArn, [KeyValuePair.Create(Labels.Released, released)], cancellationToken);
         }
@@ -192,15 +191,6 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
         DetectedAt = context.Now,
         Actor = context.Actor,
     };
-
-    /// <summary>The owner named by a uid tag that is not this Project's, or null.</summary>
-    private static string? OwnershipTagsConflict(IReadOnlyList<Tag> tags, ProjectContext context)
-    {
-        var uid = tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
-        return uid is not null && uid != context.Project.Metadata.Uid
-            ? tags.FirstOrDefault(t => t.Key == Labels.Owner)?.Value ?? $"uid {uid}"
-            : null;
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: bucket {Bucket} differs in {Delta}; writing only those")]
     private static partial void LogDelta(ILogger logger, string key, string bucket, string delta);
