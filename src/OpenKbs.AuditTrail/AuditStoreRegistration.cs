@@ -32,6 +32,8 @@ public static class AuditStoreRegistration
             services.TryAddSingleton<IUsageLedger, PostgresUsageLedger>();
             services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
             services.TryAddSingleton<IIncidentRecorder, PostgresIncidentRecorder>();
+            services.TryAddSingleton(p => new AuditChainWatch(
+                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetService<TimeProvider>()));
         }
 
         // Section Incidents: the webhook every newly opened incident is sent to (optional), refused at registration when invalid.
@@ -49,6 +51,12 @@ public static class AuditStoreRegistration
         services.AddHostedService(p => p.GetRequiredService<IncidentWebhook>());
 
         services.AddHostedService<AuditStoreStartup>();
+        if (!string.IsNullOrWhiteSpace(section[nameof(AuditStoreOptions.ConnectionString)]))
+        {
+            // After the startup (migrations): the background chain verification, first run at start.
+            services.AddHostedService(p => p.GetRequiredService<AuditChainWatch>());
+        }
+
         return services;
     }
 }

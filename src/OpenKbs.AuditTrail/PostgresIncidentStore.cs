@@ -14,6 +14,9 @@ namespace OpenKbs.AuditTrail;
 /// </summary>
 public static class PostgresIncidentStore
 {
+    /// <summary>The details key of <see cref="IncidentReport.Occurrence"/>.</summary>
+    public const string OccurrenceKey = "occurrence";
+
     private const string Select =
         "SELECT i.id, i.namespace, i.cause, i.subject, i.resource, i.summary, i.details, i.detected_at, i.opened_by, "
         + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note FROM openkbs_audit.incident i "
@@ -41,6 +44,24 @@ public static class PostgresIncidentStore
             return new IncidentOpening(open[0], Opened: false);
         }
 
+        if (report.Occurrence is { } occurrence)
+        {
+            var closed = await ReadAsync(
+                connection, Select + $"WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND i.details ->> '{OccurrenceKey}' = $4 ORDER BY i.id DESC LIMIT 1",
+                [report.Namespace, report.Cause, report.Subject, occurrence], cancellationToken);
+            if (closed.Count > 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return new IncidentOpening(closed[0], Opened: false);
+            }
+        }
+
+        var details = AuditDetails(report.Details);
+        if (report.Occurrence is not null)
+        {
+            details[OccurrenceKey] = report.Occurrence;
+        }
+
         await using var insert = new NpgsqlCommand(
             "INSERT INTO openkbs_audit.incident (namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -51,7 +72,7 @@ public static class PostgresIncidentStore
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Subject });
         p.Add(new NpgsqlParameter { Value = (object?)report.Resource ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Summary });
-        p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(AuditDetails(report.Details)), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(details), NpgsqlDbType = NpgsqlDbType.Jsonb });
         p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = StoredAuditRecord.Microseconds(report.DetectedAt) });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Actor.Owner });
         p.Add(new NpgsqlParameter<string> { TypedValue = operatorIdentity });
@@ -66,7 +87,7 @@ public static class PostgresIncidentStore
                 Subject = report.Subject,
                 Resource = report.Resource,
                 Summary = report.Summary,
-                Details = AuditDetails(report.Details),
+                Details = details,
                 DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
                 OpenedBy = report.Actor.Owner,
             },

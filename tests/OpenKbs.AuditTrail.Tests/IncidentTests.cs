@@ -52,6 +52,24 @@ public sealed class IncidentTests(AuditStoreFixture store)
     }
 
     [Fact]
+    public async Task An_occurrence_a_person_closed_is_not_opened_again_but_a_new_occurrence_is()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var critical = Report("tenants") with { Cause = IncidentCauses.CriticalFinding, Subject = "Project/shop", Occurrence = "AuditRun/shop-1/sha256/ab" };
+        var opened = await PostgresIncidentStore.OpenAsync(source, critical, "op", CancellationToken.None);
+        Assert.True(opened.Opened);
+        Assert.Equal("AuditRun/shop-1/sha256/ab", opened.Incident.Details[PostgresIncidentStore.OccurrenceKey]);
+        Assert.Null((await PostgresIncidentStore.ChangeAsync(source, "tenants", opened.Incident.Id, IncidentStates.Closed, "alice", "accepted risk", CancellationToken.None)).Error);
+
+        var same = await PostgresIncidentStore.OpenAsync(source, critical, "op", CancellationToken.None);
+        Assert.Equal((false, opened.Incident.Id, false), (same.Opened, same.Incident.Id, same.Incident.IsOpen));
+        var next = await PostgresIncidentStore.OpenAsync(source, critical with { Occurrence = "AuditRun/shop-2/sha256/ab" }, "op", CancellationToken.None);
+        Assert.True(next.Opened);
+        Assert.NotEqual(opened.Incident.Id, next.Incident.Id);
+    }
+
+    [Fact]
     public async Task Acknowledging_and_closing_happen_once_each_and_only_in_the_incidents_namespace()
     {
         var options = await NewStoreAsync();

@@ -59,6 +59,12 @@ internal sealed partial class IncidentSignals(
         }
 
         var incident = opening.Incident;
+        if (!incident.IsOpen)
+        {
+            // A person closed the incident of this very occurrence: nothing new to say (a new occurrence opens a new one).
+            return incident;
+        }
+
         Warn(localEvent, account, opening.Opened ? Opened : SeenAgain,
             $"{report.Summary}; incident {incident.Id} {(opening.Opened ? "opened" : "still open since " + Time(incident.DetectedAt))}: "
             + $"early warning due {Time(incident.EarlyWarningDue)}, notification due {Time(incident.NotificationDue)}, final report due {Time(incident.ReportDue)} (NIS2 Art. 23)");
