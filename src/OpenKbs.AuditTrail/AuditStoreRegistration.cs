@@ -36,7 +36,7 @@ public static class AuditStoreRegistration
                 p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetService<TimeProvider>()));
         }
 
-        // Section Incidents: the webhook every newly opened incident is sent to (optional), refused at registration when invalid.
+        // Section Incidents: the webhook the outbox's notifications are delivered to (optional), refused at registration when invalid.
         var incidents = new IncidentOptions();
         configuration.GetSection(IncidentOptions.SectionName).Bind(incidents);
         var failures = incidents.Failures().ToList();
@@ -47,7 +47,8 @@ public static class AuditStoreRegistration
 
         services.TryAddSingleton<IOptions<IncidentOptions>>(Options.Create(incidents));
         services.TryAddSingleton(p => new IncidentWebhook(
-            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>()));
+            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>(),
+            store: p.GetRequiredService<IOptions<AuditStoreOptions>>()));
         services.AddHostedService(p => p.GetRequiredService<IncidentWebhook>());
 
         services.AddHostedService<AuditStoreStartup>();

@@ -9,7 +9,8 @@ namespace OpenKbs.AuditTrail;
 /// The NIS2 Art. 23 incident records in the audit store (<c>openkbs_audit.incident</c> and <c>incident_change</c>, migration 3;
 /// append-only for every role, never purged). An incident is opened once per namespace, cause and subject while it is not
 /// closed: the check and the insert run under <see cref="AuditSchema.IncidentLockKey"/> in one transaction, so concurrent passes
-/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Also keeps
+/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Each of
+/// the three writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction. Also keeps
 /// the seals of the NIS2 reports written (<c>report_seal</c>).
 /// </summary>
 public static class PostgresIncidentStore
@@ -77,21 +78,21 @@ public static class PostgresIncidentStore
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Actor.Owner });
         p.Add(new NpgsqlParameter<string> { TypedValue = operatorIdentity });
         var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        var incident = new Incident
+        {
+            Id = id,
+            Namespace = report.Namespace,
+            Cause = report.Cause,
+            Subject = report.Subject,
+            Resource = report.Resource,
+            Summary = report.Summary,
+            Details = details,
+            DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
+            OpenedBy = report.Actor.Owner,
+        };
+        await IncidentOutbox.WriteAsync(connection, incident, IncidentOutbox.Opened, IncidentOutbox.Payload(incident, IncidentOutbox.Opened), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new IncidentOpening(
-            new Incident
-            {
-                Id = id,
-                Namespace = report.Namespace,
-                Cause = report.Cause,
-                Subject = report.Subject,
-                Resource = report.Resource,
-                Summary = report.Summary,
-                Details = details,
-                DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
-                OpenedBy = report.Actor.Owner,
-            },
-            Opened: true);
+        return new IncidentOpening(incident, Opened: true);
     }
 
     /// <summary>The namespace's incidents, oldest first; closed ones only when <paramref name="includeClosed"/>.</summary>
@@ -152,6 +153,8 @@ public static class PostgresIncidentStore
         }
 
         var after = await ReadAsync(connection, Select + "WHERE i.id = $1", [id], cancellationToken);
+        var kind = IncidentOutbox.Of(action);
+        await IncidentOutbox.WriteAsync(connection, after[0], kind, IncidentOutbox.Payload(after[0], kind), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (after[0], null);
     }
