@@ -186,7 +186,7 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         OpenKbs.Api.V1Alpha1.AuditRun Run(string name, string sha256, int critical, int? completed) => new()
         {
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = h.Namespace, Uid = name },
-            Spec = new OpenKbs.Api.V1Alpha1.AuditRunSpec { ProjectRef = new LocalObjectReference { Name = "shop" } },
+            Spec = new OpenKbs.Api.V1Alpha1.AuditRunSpec { ProjectRef = new OpenKbs.Api.V1Alpha1.LocalObjectReference { Name = "shop" } },
             Status = new OpenKbs.Api.V1Alpha1.AuditRunStatus
             {
                 ArtifactSha256 = sha256,

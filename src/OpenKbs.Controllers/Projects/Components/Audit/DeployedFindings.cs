@@ -25,9 +25,13 @@ internal sealed class DeployedFindings(AuditGate gate, IncidentSignals? incident
     public AuditRun? Critical(Project project)
     {
         ArgumentNullException.ThrowIfNull(project);
-        return project.Status?.ArtifactSha256 is not { } deployed
-            ? null
-            : gate.CompletedRunsOf(project, deployed).LastOrDefault() is { Status.Findings.Critical: > 0 } run ? run : null;
+        if (project.Status?.ArtifactSha256 is not { } deployed)
+        {
+            return null;
+        }
+
+        var runs = gate.CompletedRunsOf(project, deployed);
+        return runs.Count > 0 && runs[^1] is { Status.Findings.Critical: > 0 } run ? run : null;
     }
 
     /// <summary>Raises the incident when <see cref="Critical"/> finds a run (once per occurrence in this process).</summary>
