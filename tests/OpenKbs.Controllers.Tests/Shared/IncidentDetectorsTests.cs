@@ -198,6 +198,36 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_ClientAccount_pass_publishing_between_the_read_and_the_write_cannot_leave_IncidentOpen_False()
+    {
+        using var h = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", @namespace: "incidents-" + Guid.NewGuid().ToString("N")[..8]), chaos: null);
+        var accounts = new InMemoryStatusStore();
+        accounts.Put(h.Account);
+        var key = ObjectKey.From(h.Account);
+        var raced = new RacingAccounts(accounts, () =>
+        {
+            // The ClientAccount's own pass read the store before the incident was opened and publishes now: False.
+            var copy = accounts.Read(key)!;
+            copy.Status ??= new OpenKbs.Api.V1Alpha1.ClientAccountStatus();
+            Conditions.Set(copy.Status.Conditions, ConditionTypes.IncidentOpen, ConditionStatus.False, IncidentSignals.ReasonNone, "no open incident (NIS2 Art. 23)", 1, DateTimeOffset.UtcNow);
+            accounts.Put(copy);
+        });
+        var step = new StorageStep(NullLogger<StorageStep>.Instance, new IncidentSignals(NullLogger<IncidentSignals>.Instance, _recorder, raced, new AccountEvents()));
+        Assert.True((await h.ConvergeAsync(step)).Outcome.IsReady);
+
+        await h.Member.S3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = h.Names.Bucket,
+            PublicAccessBlockConfiguration = StorageRendering.PublicAccessBlock with { BlockPublicPolicy = false },
+        });
+        Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
+
+        Assert.Equal(1, raced.Raced);
+        var condition = Conditions.Find(accounts.Read(key)!.Status!.Conditions, ConditionTypes.IncidentOpen)!;
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonOpen), (condition.Status, condition.Reason));
+    }
+
+    [Fact]
     public async Task Without_a_store_the_warning_still_says_the_incident_was_not_recorded()
     {
         using var h = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", @namespace: "incidents-" + Guid.NewGuid().ToString("N")[..8]), chaos: null);
@@ -212,6 +242,25 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
 
         Assert.Single(h.Events, e => e.Contains(IncidentSignals.NotRecorded, StringComparison.Ordinal) && e.Contains("no durable audit store", StringComparison.Ordinal));
+    }
+
+    /// <summary>The API server's ClientAccounts, where another writer publishes once between the first read and the first write.</summary>
+    private sealed class RacingAccounts(InMemoryStatusStore inner, Action race) : IStatusStore<OpenKbs.Api.V1Alpha1.ClientAccount>
+    {
+        public int Raced { get; private set; }
+
+        public Task<OpenKbs.Api.V1Alpha1.ClientAccount?> GetAsync(ObjectKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task SaveStatusAsync(OpenKbs.Api.V1Alpha1.ClientAccount resource, CancellationToken cancellationToken)
+        {
+            if (Raced == 0)
+            {
+                Raced++;
+                race();
+            }
+
+            return inner.SaveStatusAsync(resource, cancellationToken);
+        }
     }
 
     /// <summary>The AuditRun informer cache of a step test: a list.</summary>
