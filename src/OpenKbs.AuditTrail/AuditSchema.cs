@@ -17,7 +17,8 @@ namespace OpenKbs.AuditTrail;
 /// acknowledgement and one closing per incident) and <c>report_seal</c> (the SHA-256 of every NIS2 report written), all
 /// append-only for every role and never purged (<see cref="PostgresIncidentStore"/>). Migration 4 adds the notification outbox
 /// (<see cref="IncidentOutbox"/>: <c>incident_notification</c>, written with the incident or change it announces, and
-/// <c>incident_delivery</c>, its delivery or giving up), append-only and never purged.
+/// <c>incident_delivery</c>, its delivery or giving up), append-only and never purged. Migration 5 hash-chains the incident rows
+/// (<see cref="IncidentChain"/>: <c>chain_seq</c>, <c>prev_hash</c>, <c>hash</c> on <c>incident</c> and <c>incident_change</c>).
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -265,6 +266,10 @@ internal static partial class AuditSchema
         CREATE TRIGGER incident_delivery_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_delivery
             FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
         """,
+        """
+        ALTER TABLE openkbs_audit.incident ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
+        ALTER TABLE openkbs_audit.incident_change ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
+        """,
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -319,6 +324,7 @@ internal static partial class AuditSchema
                 GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.incident, openkbs_audit.incident_change, openkbs_audit.report_seal TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.incident_notification, openkbs_audit.incident_delivery TO {role};
+                GRANT USAGE ON SEQUENCE openkbs_audit.incident_id_seq TO {role};
                 """,
                 cancellationToken);
         }

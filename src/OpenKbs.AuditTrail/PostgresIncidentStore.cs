@@ -10,7 +10,8 @@ namespace OpenKbs.AuditTrail;
 /// append-only for every role, never purged). An incident is opened once per namespace, cause and subject while it is not
 /// closed: the check and the insert run under <see cref="AuditSchema.IncidentLockKey"/> in one transaction, so concurrent passes
 /// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Each of
-/// the three writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction. Also keeps
+/// the three writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction, and each row is a link
+/// of the incident hash chain (<see cref="IncidentChain"/>). Also keeps
 /// the seals of the NIS2 reports written (<c>report_seal</c>).
 /// </summary>
 public static class PostgresIncidentStore
@@ -63,9 +64,19 @@ public static class PostgresIncidentStore
             details[OccurrenceKey] = report.Occurrence;
         }
 
+        long id;
+        await using (var next = new NpgsqlCommand("SELECT nextval('openkbs_audit.incident_id_seq')", connection))
+        {
+            id = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var (seq, previous, recordedAt) = await IncidentChain.NextAsync(connection, cancellationToken);
+        var detectedAt = StoredAuditRecord.Microseconds(report.DetectedAt);
+        var hash = IncidentChain.Hash(previous, IncidentChain.IncidentCanonical(
+            seq, id, report.Namespace, report.Cause, report.Subject, report.Resource, report.Summary, details, detectedAt, report.Actor.Owner, operatorIdentity, recordedAt));
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO openkbs_audit.incident (namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO openkbs_audit.incident (id, namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity, recorded_at, chain_seq, prev_hash, hash) "
+            + "OVERRIDING SYSTEM VALUE VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $13, $14)",
             connection);
         var p = insert.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Namespace });
@@ -74,10 +85,15 @@ public static class PostgresIncidentStore
         p.Add(new NpgsqlParameter { Value = (object?)report.Resource ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Summary });
         p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(details), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = StoredAuditRecord.Microseconds(report.DetectedAt) });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = detectedAt });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Actor.Owner });
         p.Add(new NpgsqlParameter<string> { TypedValue = operatorIdentity });
-        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        p.Add(new NpgsqlParameter<long> { TypedValue = id });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = recordedAt });
+        p.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = previous });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         var incident = new Incident
         {
             Id = id,
@@ -87,7 +103,7 @@ public static class PostgresIncidentStore
             Resource = report.Resource,
             Summary = report.Summary,
             Details = details,
-            DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
+            DetectedAt = detectedAt,
             OpenedBy = report.Actor.Owner,
         };
         await IncidentOutbox.WriteAsync(connection, incident, IncidentOutbox.Opened, IncidentOutbox.Payload(incident, IncidentOutbox.Opened), cancellationToken);
@@ -142,13 +158,18 @@ public static class PostgresIncidentStore
             return (incident, $"incident {id} was already acknowledged at {incident.AcknowledgedAt:O} by {incident.AcknowledgedBy}");
         }
 
+        var (seq, previous, recordedAt) = await IncidentChain.NextAsync(connection, cancellationToken);
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note) VALUES ($1, $2, $3, $4)", connection))
+            "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note, recorded_at, chain_seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", connection))
         {
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = action });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = recordedAt });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = previous });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = IncidentChain.Hash(previous, IncidentChain.ChangeCanonical(seq, id, action, actor, note, recordedAt)) });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 

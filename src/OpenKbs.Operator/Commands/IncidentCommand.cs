@@ -9,7 +9,8 @@ using OpenKbs.Aws.Audit;
 namespace OpenKbs.Operator.Commands;
 
 /// <summary>
-/// `openkbs incident list|acknowledge|close --namespace N`: the NIS2 Art. 23 incidents the operator opened for a client namespace,
+/// `openkbs incident list|acknowledge|close --namespace N` and `openkbs incident verify`: the NIS2 Art. 23 incidents the operator
+/// opened for a client namespace,
 /// with their clocks (early warning 24 h, notification 72 h, final report one month after detection). Acknowledging and closing
 /// are rows of their own in the append-only store (each once). Exit code 0 done, 1 refused (unknown, closed or already
 /// acknowledged incident: nothing written), 2 bad input or store unreadable.
@@ -18,7 +19,7 @@ internal static partial class IncidentCommand
 {
     public static Command Create(TimeProvider clock)
     {
-        var command = new Command("incident", "NIS2 Art. 23 incidents of a client namespace and their deadlines: list, acknowledge, close.");
+        var command = new Command("incident", "NIS2 Art. 23 incidents of a client namespace and their deadlines: list, acknowledge, close; verify their hash chain.");
         var list = Verb("list", "List the namespace's open incidents (--all: closed ones too) with their Art. 23 deadlines.", out var lns, out var lcs);
         var all = new Option<bool>("--all") { Description = "Include closed incidents." };
         list.Options.Add(all);
@@ -41,7 +42,34 @@ internal static partial class IncidentCommand
             command.Subcommands.Add(change);
         }
 
+        var connection = AuditStoreConnection.Option();
+        var verify = new Command("verify", "Check the hash chain of the incident records (opened, acknowledged, closed); name the first changed or deleted one.") { connection };
+        verify.SetAction((r, ct) => VerifyAsync(r.GetValue(connection), Console.Out, Console.Error, ct));
+        command.Subcommands.Add(verify);
         return command;
+    }
+
+    /// <summary>`openkbs incident verify`: exit code 0 when the incident chain is intact, 1 when broken (the first broken row named), 2 when the store cannot be read.</summary>
+    public static async Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (AuditStoreConnection.Resolve(connectionString, "incident verify", error) is not { } resolved)
+        {
+            return 2;
+        }
+
+        try
+        {
+            var report = await IncidentChain.VerifyAsync(resolved, cancellationToken);
+            await (report.Intact ? output : error).WriteLineAsync(report.Message);
+            return report.Intact ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
+        {
+            await error.WriteLineAsync($"openkbs incident verify: cannot read the audit store: {ex.Message}");
+            return 2;
+        }
     }
 
     public static async Task<int> ListAsync(
