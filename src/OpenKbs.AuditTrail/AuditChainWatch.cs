@@ -12,7 +12,8 @@ namespace OpenKbs.AuditTrail;
 /// after it only the records since the head verified last (after checking that head unchanged), and the whole chain again once
 /// <see cref="FullEvery"/> has passed since the last whole verification. A break opens a NIS2 Art. 23 incident
 /// (<see cref="IncidentCauses.AuditChainBroken"/>, subject <c>AuditTrail/record/&lt;seq&gt;</c>, in the namespace of the record where it
-/// was seen) naming the first broken record, and the next run verifies the whole chain again. It reads only: the operator's
+/// was seen) naming the first broken record, and the next run verifies the whole chain again. Each run also verifies the incident
+/// rows' chain (<see cref="IncidentChain"/>); a break there opens the same cause in namespace <c>-</c>, subject <c>AuditTrail/&lt;row&gt;</c>. It reads only: the operator's
 /// other work goes on (AWS changes are refused only when the store is unreachable, as everywhere); an unreachable store or
 /// any failure of a run is logged and the next interval tries again.
 /// </summary>
@@ -52,6 +53,7 @@ public sealed partial class AuditChainWatch : BackgroundService
         {
             _head = report.Head ?? _head;
             LogIntact(_logger, from is null ? "whole" : "incremental", report.Message);
+            await VerifyIncidentChainAsync(now, cancellationToken);
             return report;
         }
 
@@ -79,6 +81,30 @@ public sealed partial class AuditChainWatch : BackgroundService
             },
             cancellationToken);
         return report;
+    }
+
+    /// <summary>The incident rows' own chain (<see cref="IncidentChain"/>, small: verified whole each run); a break opens the incident too.</summary>
+    private async Task VerifyIncidentChainAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var report = await IncidentChain.VerifyAsync(_options.ConnectionString!, cancellationToken);
+        if (report.Intact)
+        {
+            return;
+        }
+
+        LogBroken(_logger, report.Message);
+        await _incidents.OpenAsync(
+            new IncidentReport
+            {
+                Namespace = "-",
+                Cause = IncidentCauses.AuditChainBroken,
+                Subject = $"AuditTrail/{report.BrokenRow}",
+                Summary = $"the incident records' hash chain failed verification: {report.Message}",
+                Details = new Dictionary<string, string>(StringComparer.Ordinal) { ["brokenRow"] = report.BrokenRow!, ["problem"] = report.Problem! },
+                DetectedAt = now,
+                Actor = AwsActor.System(nameof(AuditChainWatch)),
+            },
+            cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -58,6 +58,40 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     }
 
     [Fact]
+    public async Task A_changed_incident_row_opens_an_incident_naming_it()
+    {
+        var options = await store.NewStoreAsync();
+        await using var provider = Services(options);
+        var journal = provider.GetRequiredService<PostgresAuditJournal>();
+        await AppendAsync(journal, 1);
+        var recorder = provider.GetRequiredService<IIncidentRecorder>();
+        var opened = (await recorder.OpenAsync(
+            new IncidentReport
+            {
+                Namespace = "tenants",
+                Cause = IncidentCauses.GuardrailDetached,
+                Subject = "ClientAccount/acme",
+                Summary = "guard detached",
+                DetectedAt = DateTimeOffset.UtcNow,
+                Actor = new AwsActor { Controller = "clientaccount", Namespace = "tenants", Kind = "ClientAccount", Name = "acme" },
+            },
+            CancellationToken.None)).Incident;
+        var watch = provider.GetRequiredService<AuditChainWatch>();
+        Assert.True((await watch.RunOnceAsync(CancellationToken.None)).Intact);
+        Assert.Empty(await recorder.OpenIncidentsAsync("-", CancellationToken.None));
+
+        await store.Server.PsqlAsync(
+            $"ALTER TABLE openkbs_audit.incident DISABLE TRIGGER USER; UPDATE openkbs_audit.incident SET summary = 'nothing' WHERE id = {opened.Id}; "
+            + "ALTER TABLE openkbs_audit.incident ENABLE TRIGGER USER;",
+            new NpgsqlConnectionStringBuilder(options.ConnectionString).Database!);
+        await watch.RunOnceAsync(CancellationToken.None);
+
+        var incident = Assert.Single(await recorder.OpenIncidentsAsync("-", CancellationToken.None));
+        Assert.Equal((IncidentCauses.AuditChainBroken, $"AuditTrail/incident {opened.Id}"), (incident.Cause, incident.Subject));
+        Assert.Contains($"incident chain broken at incident {opened.Id} (changed)", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_record_deleted_after_the_last_verification_is_named_by_the_incremental_run()
     {
         var options = await store.NewStoreAsync();
