@@ -29,13 +29,13 @@ public sealed partial class AuditChainWatch : BackgroundService
     private AuditChainCheckpoint? _head;
     private DateTimeOffset _lastFull = DateTimeOffset.MinValue;
 
-    public AuditChainWatch(IOptions<AuditStoreOptions> options, IIncidentRecorder incidents, ILogger<AuditChainWatch> logger, TimeProvider? time = null)
+    public AuditChainWatch(IOptions<AuditStoreOptions> options, IIncidentRecorder incidents, ILogger<AuditChainWatch> logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _incidents = incidents;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
+        _time = time;
     }
 
     /// <summary>One verification (whole or incremental, see the type); opens the incident when broken. Returns what it found.</summary>

@@ -33,7 +33,7 @@ public static class AuditStoreRegistration
             services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
             services.TryAddSingleton<IIncidentRecorder, PostgresIncidentRecorder>();
             services.TryAddSingleton(p => new AuditChainWatch(
-                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetService<TimeProvider>()));
+                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetRequiredService<TimeProvider>()));
         }
 
         // Section Incidents: the webhook the outbox's notifications are delivered to (optional), refused at registration when invalid.

@@ -100,7 +100,7 @@ public sealed partial class IncidentWebhook : BackgroundService
     private const long DispatchLockKey = AuditSchema.ChainLockKey + 3;
 
     private readonly IncidentOptions _options;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider? _time;
     private readonly ILogger<IncidentWebhook> _logger;
     private readonly HttpClient _http;
     private readonly Uri? _url;
@@ -110,13 +110,13 @@ public sealed partial class IncidentWebhook : BackgroundService
     private int _delivered;
     private int _givenUp;
 
-    /// <summary>The clock of the backoff waits is the operator's when given; <c>handler</c> replaces the HTTP stack (tests); <c>store</c>: the outbox.</summary>
+    /// <summary>The operator's clock (deadlines, backoff; without it nothing is dispatched); <c>handler</c> replaces the HTTP stack (tests); <c>store</c>: the outbox.</summary>
     public IncidentWebhook(
         IOptions<IncidentOptions> options, ILogger<IncidentWebhook> logger, TimeProvider? time = null, HttpMessageHandler? handler = null, IOptions<AuditStoreOptions>? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _logger = logger;
         _url = string.IsNullOrWhiteSpace(_options.WebhookUrl) ? null : new Uri(_options.WebhookUrl);
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
@@ -127,7 +127,8 @@ public sealed partial class IncidentWebhook : BackgroundService
         }
     }
 
-    public bool Configured => _url is not null && _source is not null;
+    /// <summary>A URL, a store and the operator's clock: the dispatcher runs.</summary>
+    public bool Configured => _url is not null && _source is not null && _time is not null;
 
     /// <summary>Notifications delivered (2xx) by this process.</summary>
     public int Delivered => Volatile.Read(ref _delivered);
@@ -178,7 +179,7 @@ public sealed partial class IncidentWebhook : BackgroundService
 
         try
         {
-            var now = _time.GetUtcNow();
+            var now = _time!.GetUtcNow();
             var reminders = await IncidentOutbox.PlanDeadlinesAsync(_source, now, _options.DeadlineLead, cancellationToken);
             if (reminders > 0)
             {
@@ -291,7 +292,7 @@ public sealed partial class IncidentWebhook : BackgroundService
         }
 
         LogRetry(_logger, notification.Incident, notification.Kind, attempt, problem, backoff.TotalSeconds);
-        _retries[notification.Id] = (attempt, _time.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks)));
+        _retries[notification.Id] = (attempt, _time!.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks)));
         return backoff;
     }
 

@@ -132,7 +132,7 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
 
         // A store that does not answer: the run fails, the hosted service does not.
         var nowhere = new AuditStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=1", OperatorIdentity = "test" };
-        using var unreachable = new AuditChainWatch(Options.Create(nowhere), new NoRecorder(), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditChainWatch>.Instance);
+        using var unreachable = new AuditChainWatch(Options.Create(nowhere), new NoRecorder(), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditChainWatch>.Instance, TimeProvider.System);
         await unreachable.StartAsync(CancellationToken.None);
         await Task.Delay(200);
         Assert.False(unreachable.ExecuteTask!.IsFaulted);
