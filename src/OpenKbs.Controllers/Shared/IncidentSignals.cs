@@ -34,6 +34,9 @@ internal sealed partial class IncidentSignals(
     /// <summary>Attempts of <see cref="MarkAccountAsync"/> against conflicting writes.</summary>
     private const int MarkAttempts = 5;
 
+    /// <summary>Whether incidents are recorded (a durable store is configured); without, <see cref="RaiseAsync"/> only warns.</summary>
+    public bool Records => recorder is not null;
+
     /// <summary>
     /// Records <paramref name="report"/>; raises the Warning through <paramref name="localEvent"/> (the pass's own object) and, when
     /// <paramref name="account"/> is given (a Project's pass), on the ClientAccount too and sets its condition at once.

@@ -75,8 +75,9 @@ internal sealed class DeployedFindings(AuditGate gate, IncidentSignals? incident
             context.Account,
             context.Now,
             cancellationToken);
-        if (incident is not null)
+        if (incident is not null || !incidents.Records)
         {
+            // Recorded (or no store: warned once); an unreachable store is tried again on the next pass.
             _raised[context.Key] = occurrence;
         }
     }
