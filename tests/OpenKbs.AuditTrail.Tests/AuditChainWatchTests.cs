@@ -18,11 +18,8 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     [Fact]
     public async Task The_first_run_verifies_the_whole_chain_and_a_later_one_only_what_was_appended()
     {
-        var options = await store.NewStoreAsync();
-        await using var provider = Services(options);
-        var journal = provider.GetRequiredService<PostgresAuditJournal>();
-        await AppendAsync(journal, 3);
-        var watch = provider.GetRequiredService<AuditChainWatch>();
+        var (options, provider, journal, watch) = await StoreAsync(pairs: 3);
+        await using var disposing = provider;
 
         var whole = await watch.RunOnceAsync(CancellationToken.None);
         Assert.True(whole.Intact, whole.Message);
@@ -37,11 +34,8 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     [Fact]
     public async Task A_record_changed_after_it_was_verified_opens_one_incident_naming_it()
     {
-        var options = await store.NewStoreAsync();
-        await using var provider = Services(options);
-        var journal = provider.GetRequiredService<PostgresAuditJournal>();
-        await AppendAsync(journal, 3);
-        var watch = provider.GetRequiredService<AuditChainWatch>();
+        var (options, provider, _, watch) = await StoreAsync(pairs: 3);
+        await using var disposing = provider;
         Assert.True((await watch.RunOnceAsync(CancellationToken.None)).Intact);
 
         // The head verified last (6) is changed: the incremental run checks it first.
@@ -60,10 +54,8 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     [Fact]
     public async Task A_changed_incident_row_opens_an_incident_naming_it()
     {
-        var options = await store.NewStoreAsync();
-        await using var provider = Services(options);
-        var journal = provider.GetRequiredService<PostgresAuditJournal>();
-        await AppendAsync(journal, 1);
+        var (options, provider, _, watch) = await StoreAsync(pairs: 1);
+        await using var disposing = provider;
         var recorder = provider.GetRequiredService<IIncidentRecorder>();
         var opened = (await recorder.OpenAsync(
             new IncidentReport
@@ -76,14 +68,10 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
                 Actor = new AwsActor { Controller = "clientaccount", Namespace = "tenants", Kind = "ClientAccount", Name = "acme" },
             },
             CancellationToken.None)).Incident;
-        var watch = provider.GetRequiredService<AuditChainWatch>();
         Assert.True((await watch.RunOnceAsync(CancellationToken.None)).Intact);
         Assert.Empty(await recorder.OpenIncidentsAsync("-", CancellationToken.None));
 
-        await store.Server.PsqlAsync(
-            $"ALTER TABLE openkbs_audit.incident DISABLE TRIGGER USER; UPDATE openkbs_audit.incident SET summary = 'nothing' WHERE id = {opened.Id}; "
-            + "ALTER TABLE openkbs_audit.incident ENABLE TRIGGER USER;",
-            new NpgsqlConnectionStringBuilder(options.ConnectionString).Database!);
+        await TamperAsync(options, $"UPDATE openkbs_audit.incident SET summary = 'nothing' WHERE id = {opened.Id}", table: "incident");
         await watch.RunOnceAsync(CancellationToken.None);
 
         var incident = Assert.Single(await recorder.OpenIncidentsAsync("-", CancellationToken.None));
@@ -94,11 +82,8 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     [Fact]
     public async Task A_record_deleted_after_the_last_verification_is_named_by_the_incremental_run()
     {
-        var options = await store.NewStoreAsync();
-        await using var provider = Services(options);
-        var journal = provider.GetRequiredService<PostgresAuditJournal>();
-        await AppendAsync(journal, 2);
-        var watch = provider.GetRequiredService<AuditChainWatch>();
+        var (options, provider, journal, watch) = await StoreAsync(pairs: 2);
+        await using var disposing = provider;
         Assert.True((await watch.RunOnceAsync(CancellationToken.None)).Intact);
         await AppendAsync(journal, 2);
 
@@ -177,9 +162,19 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
     }
 
     /// <summary>What an attacker with the superuser could do: switch the triggers off, change the table, switch them on.</summary>
-    private Task TamperAsync(AuditStoreOptions options, string sql) => store.Server.PsqlAsync(
-        $"ALTER TABLE openkbs_audit.record DISABLE TRIGGER USER; {sql}; ALTER TABLE openkbs_audit.record ENABLE TRIGGER USER;",
+    private Task TamperAsync(AuditStoreOptions options, string sql, string table = "record") => store.Server.PsqlAsync(
+        $"ALTER TABLE openkbs_audit.{table} DISABLE TRIGGER USER; {sql}; ALTER TABLE openkbs_audit.{table} ENABLE TRIGGER USER;",
         new NpgsqlConnectionStringBuilder(options.ConnectionString).Database!);
+
+    /// <summary>A new store wired as the operator wires it, with <paramref name="pairs"/> intent/outcome pairs recorded.</summary>
+    private async Task<(AuditStoreOptions Options, ServiceProvider Provider, PostgresAuditJournal Journal, AuditChainWatch Watch)> StoreAsync(int pairs)
+    {
+        var options = await store.NewStoreAsync();
+        var provider = Services(options);
+        var journal = provider.GetRequiredService<PostgresAuditJournal>();
+        await AppendAsync(journal, pairs);
+        return (options, provider, journal, provider.GetRequiredService<AuditChainWatch>());
+    }
 
     private sealed class NoRecorder : IIncidentRecorder
     {

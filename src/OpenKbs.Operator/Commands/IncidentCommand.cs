@@ -50,27 +50,12 @@ internal static partial class IncidentCommand
     }
 
     /// <summary>`openkbs incident verify`: exit code 0 when the incident chain is intact, 1 when broken (the first broken row named), 2 when the store cannot be read.</summary>
-    public static async Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (AuditStoreConnection.Resolve(connectionString, "incident verify", error) is not { } resolved)
+    public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        AuditVerifyCommand.VerifyAsync("incident verify", connectionString, async (cs, ct) =>
         {
-            return 2;
-        }
-
-        try
-        {
-            var report = await IncidentChain.VerifyAsync(resolved, cancellationToken);
-            await (report.Intact ? output : error).WriteLineAsync(report.Message);
-            return report.Intact ? 0 : 1;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
-        {
-            await error.WriteLineAsync($"openkbs incident verify: cannot read the audit store: {ex.Message}");
-            return 2;
-        }
-    }
+            var report = await IncidentChain.VerifyAsync(cs, ct);
+            return (report.Intact, report.Message);
+        }, output, error, cancellationToken);
 
     public static async Task<int> ListAsync(
         string? connectionString, string @namespace, bool includeClosed, DateTimeOffset now, TextWriter output, TextWriter error, CancellationToken cancellationToken)
