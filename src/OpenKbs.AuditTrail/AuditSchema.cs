@@ -15,7 +15,10 @@ namespace OpenKbs.AuditTrail;
 /// by whole months once a month's last day is older than the retention (noted in <c>usage_purge_log</c>). Migration 3 adds the
 /// NIS2 Art. 23 incident records (<c>incident</c>, one row per opened incident, and <c>incident_change</c>, at most one
 /// acknowledgement and one closing per incident) and <c>report_seal</c> (the SHA-256 of every NIS2 report written), all
-/// append-only for every role and never purged (<see cref="PostgresIncidentStore"/>).
+/// append-only for every role and never purged (<see cref="PostgresIncidentStore"/>). Migration 4 adds the notification outbox
+/// (<see cref="IncidentOutbox"/>: <c>incident_notification</c>, written with the incident or change it announces, and
+/// <c>incident_delivery</c>, its delivery or giving up), append-only and never purged. Migration 5 hash-chains the incident rows
+/// (<see cref="IncidentChain"/>: <c>chain_seq</c>, <c>prev_hash</c>, <c>hash</c> on <c>incident</c> and <c>incident_change</c>).
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -240,6 +243,33 @@ internal static partial class AuditSchema
         CREATE TRIGGER report_seal_no_truncate BEFORE TRUNCATE ON openkbs_audit.report_seal
             FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
         """,
+        """
+        CREATE TABLE openkbs_audit.incident_notification (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            incident bigint NOT NULL REFERENCES openkbs_audit.incident (id),
+            kind text NOT NULL CHECK (kind IN ('opened', 'acknowledged', 'closed') OR kind LIKE 'deadline:%'),
+            payload text NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            UNIQUE (incident, kind));
+        CREATE TABLE openkbs_audit.incident_delivery (
+            notification bigint PRIMARY KEY REFERENCES openkbs_audit.incident_notification (id),
+            outcome text NOT NULL CHECK (outcome IN ('Delivered', 'GivenUp')),
+            attempts integer NOT NULL,
+            problem text,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp());
+        CREATE TRIGGER incident_notification_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.incident_notification
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER incident_notification_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_notification
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        CREATE TRIGGER incident_delivery_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.incident_delivery
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER incident_delivery_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_delivery
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        """,
+        """
+        ALTER TABLE openkbs_audit.incident ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
+        ALTER TABLE openkbs_audit.incident_change ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
+        """,
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -293,6 +323,8 @@ internal static partial class AuditSchema
                 GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log, openkbs_audit.usage_purge_log TO {role};
                 GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.incident, openkbs_audit.incident_change, openkbs_audit.report_seal TO {role};
+                GRANT SELECT, INSERT ON openkbs_audit.incident_notification, openkbs_audit.incident_delivery TO {role};
+                GRANT USAGE ON SEQUENCE openkbs_audit.incident_id_seq TO {role};
                 """,
                 cancellationToken);
         }

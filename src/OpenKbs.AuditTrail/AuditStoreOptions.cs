@@ -33,6 +33,12 @@ public sealed class AuditStoreOptions
     /// <summary>Seconds to wait for a connection or a statement before the store counts as unreachable (the mutation is then not sent).</summary>
     public int TimeoutSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How often the operator verifies the hash chain in the background (<see cref="AuditChainWatch"/>; first run at start, then
+    /// incremental): between one minute and one day.
+    /// </summary>
+    public TimeSpan VerifyInterval { get; set; } = TimeSpan.FromHours(1);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
 }
 
@@ -60,6 +66,11 @@ internal sealed class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOp
         if (options.TimeoutSeconds is < 1 or > 300)
         {
             failures.Add($"AuditStore:TimeoutSeconds must be between 1 and 300 (was {options.TimeoutSeconds})");
+        }
+
+        if (options.VerifyInterval < TimeSpan.FromMinutes(1) || options.VerifyInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add($"AuditStore:VerifyInterval must be between 00:01:00 and 1.00:00:00 (was {options.VerifyInterval})");
         }
 
         if (string.IsNullOrWhiteSpace(options.OperatorIdentity))

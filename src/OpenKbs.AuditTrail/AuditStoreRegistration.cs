@@ -32,9 +32,11 @@ public static class AuditStoreRegistration
             services.TryAddSingleton<IUsageLedger, PostgresUsageLedger>();
             services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
             services.TryAddSingleton<IIncidentRecorder, PostgresIncidentRecorder>();
+            services.TryAddSingleton(p => new AuditChainWatch(
+                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetRequiredService<TimeProvider>()));
         }
 
-        // Section Incidents: the webhook every newly opened incident is sent to (optional), refused at registration when invalid.
+        // Section Incidents: the webhook the outbox's notifications are delivered to (optional), refused at registration when invalid.
         var incidents = new IncidentOptions();
         configuration.GetSection(IncidentOptions.SectionName).Bind(incidents);
         var failures = incidents.Failures().ToList();
@@ -45,10 +47,17 @@ public static class AuditStoreRegistration
 
         services.TryAddSingleton<IOptions<IncidentOptions>>(Options.Create(incidents));
         services.TryAddSingleton(p => new IncidentWebhook(
-            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>()));
+            p.GetRequiredService<IOptions<IncidentOptions>>(), p.GetRequiredService<ILogger<IncidentWebhook>>(), p.GetService<TimeProvider>(),
+            store: p.GetRequiredService<IOptions<AuditStoreOptions>>()));
         services.AddHostedService(p => p.GetRequiredService<IncidentWebhook>());
 
         services.AddHostedService<AuditStoreStartup>();
+        if (!string.IsNullOrWhiteSpace(section[nameof(AuditStoreOptions.ConnectionString)]))
+        {
+            // After the startup (migrations): the background chain verification, first run at start.
+            services.AddHostedService(p => p.GetRequiredService<AuditChainWatch>());
+        }
+
         return services;
     }
 }

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenKbs.Aws.Audit;
 
 namespace OpenKbs.AuditTrail;
@@ -19,7 +19,10 @@ public sealed class IncidentOptions
 {
     public const string SectionName = "Incidents";
 
-    /// <summary>The http(s) URL every newly opened incident is POSTed to as JSON. Must not carry credentials (user info).</summary>
+    /// <summary>
+    /// The http(s) URL every incident notification (opened, acknowledged, closed, a deadline approaching) is POSTed to as JSON. Must
+    /// not carry credentials (user info).
+    /// </summary>
     public string? WebhookUrl { get; set; }
 
     /// <summary>Seconds one POST may take.</summary>
@@ -33,8 +36,11 @@ public sealed class IncidentOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Notifications waiting to be sent at most; beyond, the newest is dropped and logged (the incident itself is recorded).</summary>
-    public int QueueCapacity { get; set; } = 1000;
+    /// <summary>How often the outbox is read for notifications owed (besides the nudge after an incident opened here).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long before each Art. 23 deadline (24 h, 72 h, one month) its reminder is sent, once per incident and deadline.</summary>
+    public TimeSpan DeadlineLead { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Every violated rule, named by its setting (never a URL's value beyond its scheme).</summary>
     public IEnumerable<string> Failures()
@@ -66,185 +72,245 @@ public sealed class IncidentOptions
             yield return $"Incidents:InitialBackoff must be positive and at most Incidents:MaxBackoff (were {InitialBackoff}, {MaxBackoff})";
         }
 
-        if (QueueCapacity < 1)
+        if (PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromHours(1))
         {
-            yield return $"Incidents:QueueCapacity must be at least 1 (was {QueueCapacity})";
+            yield return $"Incidents:PollInterval must be between 00:00:00.1 and 01:00:00 (was {PollInterval})";
+        }
+
+        if (DeadlineLead <= TimeSpan.Zero || DeadlineLead >= Incident.EarlyWarningWithin)
+        {
+            yield return $"Incidents:DeadlineLead must be positive and less than 24 h (was {DeadlineLead})";
         }
     }
 }
 
 /// <summary>
-/// Sends newly opened incidents to <see cref="IncidentOptions.WebhookUrl"/>: HTTP POST of JSON (<see cref="Payload"/>: ids, cause,
-/// summary, the three Art. 23 deadlines; no secret), retried with exponential backoff on network errors, timeouts, 408, 429 and
-/// 5xx, given up after <see cref="IncidentOptions.MaxAttempts"/> or on another 4xx. <see cref="Enqueue"/> never blocks and never
-/// throws: the sending runs in the background, so a reconcile never waits for the webhook.
+/// Delivers the incident notifications of the outbox (<see cref="IncidentOutbox"/>) to <see cref="IncidentOptions.WebhookUrl"/>: HTTP
+/// POST of the JSON written with the incident or change (ids, cause, summary, the three Art. 23 deadlines; no secret), oldest
+/// first, each retried with exponential backoff on network errors, timeouts, 408, 429 and 5xx and given up after
+/// <see cref="IncidentOptions.MaxAttempts"/> or on another 4xx; the delivery (or giving up) is written to the store, so a
+/// notification is owed until then, across restarts (delivered at least once). Each round also writes the reminders of deadlines
+/// within <see cref="IncidentOptions.DeadlineLead"/>. Rounds run every <see cref="IncidentOptions.PollInterval"/> and at once after
+/// <see cref="Wake"/>; one replica at a time (a session advisory lock). Never blocks a reconcile: <see cref="Wake"/> only signals.
+/// Without a URL or a store it does nothing (the outbox keeps what is owed).
 /// </summary>
 public sealed partial class IncidentWebhook : BackgroundService
 {
+    /// <summary>The advisory lock key of the dispatching replica.</summary>
+    private const long DispatchLockKey = AuditSchema.ChainLockKey + 3;
+
     private readonly IncidentOptions _options;
     private readonly TimeProvider? _time;
     private readonly ILogger<IncidentWebhook> _logger;
-    private readonly Channel<Incident> _queue;
     private readonly HttpClient _http;
     private readonly Uri? _url;
+    private readonly NpgsqlDataSource? _source;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Dictionary<long, (int Attempts, DateTimeOffset NextAt, TimeSpan Backoff)> _retries = [];
+    private int _delivered;
+    private int _givenUp;
 
-    /// <summary>The clock of the backoff waits is the operator's when given (without one, the system's timers); <c>handler</c> replaces the HTTP stack (tests).</summary>
-    public IncidentWebhook(IOptions<IncidentOptions> options, ILogger<IncidentWebhook> logger, TimeProvider? time = null, HttpMessageHandler? handler = null)
+    /// <summary>The operator's clock (deadlines, backoff; without it nothing is dispatched); <c>handler</c> replaces the HTTP stack (tests); <c>store</c>: the outbox.</summary>
+    public IncidentWebhook(
+        IOptions<IncidentOptions> options, ILogger<IncidentWebhook> logger, TimeProvider? time = null, HttpMessageHandler? handler = null, IOptions<AuditStoreOptions>? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
         _logger = logger;
         _url = string.IsNullOrWhiteSpace(_options.WebhookUrl) ? null : new Uri(_options.WebhookUrl);
-        _queue = Channel.CreateBounded<Incident>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds);
+        if (store?.Value is { IsConfigured: true } configured)
+        {
+            _source = NpgsqlDataSource.Create(PostgresAuditJournal.WithTimeouts(configured.ConnectionString!, configured.TimeoutSeconds));
+        }
     }
 
-    public bool Configured => _url is not null;
+    /// <summary>A URL, a store and the operator's clock: the dispatcher runs.</summary>
+    public bool Configured => _url is not null && _source is not null && _time is not null;
 
-    /// <summary>Notifications delivered (2xx) since start.</summary>
+    /// <summary>Notifications delivered (2xx) by this process.</summary>
     public int Delivered => Volatile.Read(ref _delivered);
 
-    /// <summary>Notifications given up since start.</summary>
+    /// <summary>Notifications given up by this process.</summary>
     public int GivenUp => Volatile.Read(ref _givenUp);
 
-    private int _delivered;
-    private int _givenUp;
-
-    /// <summary>Queues <paramref name="incident"/> for sending (nothing when no URL is configured).</summary>
-    public void Enqueue(Incident incident)
+    /// <summary>A notification was written to the outbox: deliver it now rather than at the next poll. Never blocks, never throws.</summary>
+    public void Wake()
     {
-        ArgumentNullException.ThrowIfNull(incident);
-        if (_url is null)
+        if (_wake.CurrentCount == 0)
         {
-            return;
-        }
-
-        if (!_queue.Writer.TryWrite(incident))
-        {
-            Interlocked.Increment(ref _givenUp);
-            LogDropped(_logger, incident.Id, incident.Namespace, _options.QueueCapacity);
-        }
-    }
-
-    /// <summary>The JSON body of the notification of <paramref name="incident"/>.</summary>
-    public static string Payload(Incident incident)
-    {
-        ArgumentNullException.ThrowIfNull(incident);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "openkbs.incident.opened");
-            json.WriteNumber("id", incident.Id);
-            json.WriteString("namespace", incident.Namespace);
-            json.WriteString("cause", incident.Cause);
-            json.WriteString("subject", incident.Subject);
-            if (incident.Resource is { } resource)
+            try
             {
-                json.WriteString("resource", resource);
+                _wake.Release();
             }
-
-            json.WriteString("summary", incident.Summary);
-            json.WriteString("detectedAt", Time(incident.DetectedAt));
-            json.WriteString("earlyWarningDue", Time(incident.EarlyWarningDue));
-            json.WriteString("notificationDue", Time(incident.NotificationDue));
-            json.WriteString("reportDue", Time(incident.ReportDue));
-            json.WriteString("openedBy", incident.OpenedBy);
-            json.WriteStartObject("details");
-            foreach (var (key, value) in incident.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
+            catch (SemaphoreFullException)
             {
-                json.WriteString(key, AuditDetails.IsSecretName(key) ? "[redacted]" : value);
+                // Woken already.
             }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public override void Dispose()
     {
         _http.Dispose();
+        _source?.Dispose();
+        _wake.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>One round: the reminders owed, then every notification owed whose retry is due. Returns the wait before the next retry due (or null).</summary>
+    public async Task<TimeSpan?> DispatchAsync(CancellationToken cancellationToken)
+    {
+        if (!Configured)
+        {
+            return null;
+        }
+
+        await using var connection = await _source!.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({DispatchLockKey})", connection))
+        {
+            if (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return null; // another replica dispatches
+            }
+        }
+
+        try
+        {
+            var now = _time!.GetUtcNow();
+            var reminders = await IncidentOutbox.PlanDeadlinesAsync(_source, now, _options.DeadlineLead, cancellationToken);
+            if (reminders > 0)
+            {
+                LogReminders(_logger, reminders);
+            }
+
+            TimeSpan? next = null;
+            foreach (var notification in await IncidentOutbox.OwedAsync(_source, 100, cancellationToken))
+            {
+                now = _time.GetUtcNow();
+                if (_retries.TryGetValue(notification.Id, out var retry) && retry.NextAt > now)
+                {
+                    next = Min(next, retry.NextAt - now);
+                    continue;
+                }
+
+                var wait = await SendAsync(notification, cancellationToken);
+                if (wait is { } w)
+                {
+                    next = Min(next, w);
+                }
+            }
+
+            return next;
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({DispatchLockKey})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        if (!Configured)
         {
-            await foreach (var incident in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await SendAsync(incident, stoppingToken);
-            }
+            return;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is still queued is in the store (`openkbs incident list`).
-        }
-    }
 
-    private async Task SendAsync(Incident incident, CancellationToken cancellationToken)
-    {
-        var body = Payload(incident);
-        var backoff = _options.InitialBackoff;
-        for (var attempt = 1; ; attempt++)
+        while (!stoppingToken.IsCancellationRequested)
         {
-            string problem;
-            var retry = true;
+            TimeSpan? retry = null;
             try
             {
-                using var content = new StringContent(body, Encoding.UTF8);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                using var response = await _http.PostAsync(_url, content, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    Interlocked.Increment(ref _delivered);
-                    LogDelivered(_logger, incident.Id, incident.Namespace, attempt);
-                    return;
-                }
-
-                var code = (int)response.StatusCode;
-                problem = $"HTTP {code}";
-                retry = code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+                retry = await DispatchAsync(stoppingToken);
             }
-            catch (HttpRequestException ex)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                problem = ex.HttpRequestError.ToString();
+                return; // what is owed stays in the outbox
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                problem = $"no answer within {_options.TimeoutSeconds} s";
+                // The store unreachable (or anything else): the next round tries again; nothing owed is lost.
+                LogRoundFailed(_logger, ex.GetType().Name, ex.Message);
             }
 
-            if (!retry || attempt >= _options.MaxAttempts)
+            var wait = retry is { } r && r < _options.PollInterval ? r : _options.PollInterval;
+            try
             {
-                Interlocked.Increment(ref _givenUp);
-                LogGivenUp(_logger, incident.Id, incident.Namespace, attempt, problem);
+                await _wake.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
-
-            LogRetry(_logger, incident.Id, attempt, problem, backoff.TotalSeconds);
-            await (_time is null ? Task.Delay(backoff, cancellationToken) : Task.Delay(backoff, _time, cancellationToken));
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
         }
     }
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>One attempt at <paramref name="notification"/>; records the delivery or the giving up. Returns the backoff when it is to be retried.</summary>
+    private async Task<TimeSpan?> SendAsync(OwedNotification notification, CancellationToken cancellationToken)
+    {
+        var (attempts, _, backoff) = _retries.TryGetValue(notification.Id, out var known) ? known : (0, DateTimeOffset.MinValue, _options.InitialBackoff);
+        var attempt = attempts + 1;
+        string problem;
+        var retry = true;
+        try
+        {
+            using var content = new StringContent(notification.Payload, Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await _http.PostAsync(_url, content, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                await IncidentOutbox.RecordDeliveryAsync(_source!, notification.Id, delivered: true, attempt, null, cancellationToken);
+                _retries.Remove(notification.Id);
+                Interlocked.Increment(ref _delivered);
+                LogDelivered(_logger, notification.Incident, notification.Kind, attempt);
+                return null;
+            }
 
-    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Incident {Id} of namespace {Namespace} notified to the webhook (attempt {Attempt})")]
-    private static partial void LogDelivered(ILogger logger, long id, string @namespace, int attempt);
+            var code = (int)response.StatusCode;
+            problem = $"HTTP {code}";
+            retry = code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        }
+        catch (HttpRequestException ex)
+        {
+            problem = ex.HttpRequestError.ToString();
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            problem = $"no answer within {_options.TimeoutSeconds} s";
+        }
 
-    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Incident {Id}: webhook attempt {Attempt} failed ({Problem}); next in {Seconds} s")]
-    private static partial void LogRetry(ILogger logger, long id, int attempt, string problem, double seconds);
+        if (!retry || attempt >= _options.MaxAttempts)
+        {
+            await IncidentOutbox.RecordDeliveryAsync(_source!, notification.Id, delivered: false, attempt, problem, cancellationToken);
+            _retries.Remove(notification.Id);
+            Interlocked.Increment(ref _givenUp);
+            LogGivenUp(_logger, notification.Incident, notification.Kind, attempt, problem);
+            return null;
+        }
+
+        LogRetry(_logger, notification.Incident, notification.Kind, attempt, problem, backoff.TotalSeconds);
+        _retries[notification.Id] = (attempt, _time!.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks)));
+        return backoff;
+    }
+
+    private static TimeSpan? Min(TimeSpan? a, TimeSpan b) => a is { } x && x < b ? x : b;
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Incident {Id}: notification {Kind} delivered to the webhook (attempt {Attempt})")]
+    private static partial void LogDelivered(ILogger logger, long id, string kind, int attempt);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Incident {Id}: webhook attempt {Attempt} of notification {Kind} failed ({Problem}); next in {Seconds} s")]
+    private static partial void LogRetry(ILogger logger, long id, string kind, int attempt, string problem, double seconds);
 
     [LoggerMessage(EventId = 4052, Level = LogLevel.Error,
-        Message = "Incident {Id} of namespace {Namespace}: webhook notification given up after {Attempts} attempt(s) ({Problem}); the incident stays recorded")]
-    private static partial void LogGivenUp(ILogger logger, long id, string @namespace, int attempts, string problem);
+        Message = "Incident {Id}: webhook notification {Kind} given up after {Attempts} attempt(s) ({Problem}); the incident stays recorded")]
+    private static partial void LogGivenUp(ILogger logger, long id, string kind, int attempts, string problem);
 
-    [LoggerMessage(EventId = 4053, Level = LogLevel.Error,
-        Message = "Incident {Id} of namespace {Namespace}: webhook queue full ({Capacity}); notification dropped, the incident stays recorded")]
-    private static partial void LogDropped(ILogger logger, long id, string @namespace, int capacity);
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Error, Message = "Incident notifications: a dispatch round failed ({Error}: {Message}); the next round tries again")]
+    private static partial void LogRoundFailed(ILogger logger, string error, string message);
+
+    [LoggerMessage(EventId = 4055, Level = LogLevel.Information, Message = "Incident notifications: {Count} deadline reminder(s) written to the outbox")]
+    private static partial void LogReminders(ILogger logger, int count);
 }

@@ -8,7 +8,8 @@ namespace OpenKbs.AuditTrail;
 
 /// <summary>
 /// The operator's <see cref="IIncidentRecorder"/>: incidents in the audit store (<see cref="PostgresIncidentStore"/>), a newly
-/// opened one queued for the webhook (<see cref="IncidentWebhook"/>, never waited for). The store unreachable:
+/// opened one's notification written to the outbox in the same transaction and the webhook dispatcher woken
+/// (<see cref="IncidentWebhook"/>, never waited for). The store unreachable:
 /// <see cref="AuditTrailUnavailableException"/>, as for the journal.
 /// </summary>
 public sealed partial class PostgresIncidentRecorder : IIncidentRecorder, IAsyncDisposable
@@ -41,7 +42,7 @@ public sealed partial class PostgresIncidentRecorder : IIncidentRecorder, IAsync
             if (opening.Opened)
             {
                 LogOpened(_logger, opening.Incident.Id, report.Namespace, report.Cause, report.Subject, opening.Incident.EarlyWarningDue);
-                _webhook.Enqueue(opening.Incident);
+                _webhook.Wake();
             }
 
             return opening;

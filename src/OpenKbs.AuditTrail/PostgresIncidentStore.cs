@@ -9,11 +9,16 @@ namespace OpenKbs.AuditTrail;
 /// The NIS2 Art. 23 incident records in the audit store (<c>openkbs_audit.incident</c> and <c>incident_change</c>, migration 3;
 /// append-only for every role, never purged). An incident is opened once per namespace, cause and subject while it is not
 /// closed: the check and the insert run under <see cref="AuditSchema.IncidentLockKey"/> in one transaction, so concurrent passes
-/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Also keeps
+/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Each of
+/// the three writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction, and each row is a link
+/// of the incident hash chain (<see cref="IncidentChain"/>). Also keeps
 /// the seals of the NIS2 reports written (<c>report_seal</c>).
 /// </summary>
 public static class PostgresIncidentStore
 {
+    /// <summary>The details key of <see cref="IncidentReport.Occurrence"/>.</summary>
+    public const string OccurrenceKey = "occurrence";
+
     private const string Select =
         "SELECT i.id, i.namespace, i.cause, i.subject, i.resource, i.summary, i.details, i.detected_at, i.opened_by, "
         + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note FROM openkbs_audit.incident i "
@@ -41,9 +46,37 @@ public static class PostgresIncidentStore
             return new IncidentOpening(open[0], Opened: false);
         }
 
+        if (report.Occurrence is { } occurrence)
+        {
+            var closed = await ReadAsync(
+                connection, Select + $"WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND i.details ->> '{OccurrenceKey}' = $4 ORDER BY i.id DESC LIMIT 1",
+                [report.Namespace, report.Cause, report.Subject, occurrence], cancellationToken);
+            if (closed.Count > 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return new IncidentOpening(closed[0], Opened: false);
+            }
+        }
+
+        var details = AuditDetails(report.Details);
+        if (report.Occurrence is not null)
+        {
+            details[OccurrenceKey] = report.Occurrence;
+        }
+
+        long id;
+        await using (var next = new NpgsqlCommand("SELECT nextval('openkbs_audit.incident_id_seq')", connection))
+        {
+            id = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var (seq, previous, recordedAt) = await IncidentChain.NextAsync(connection, cancellationToken);
+        var detectedAt = StoredAuditRecord.Microseconds(report.DetectedAt);
+        var hash = IncidentChain.Hash(previous, IncidentChain.IncidentCanonical(
+            seq, id, report.Namespace, report.Cause, report.Subject, report.Resource, report.Summary, details, detectedAt, report.Actor.Owner, operatorIdentity, recordedAt));
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO openkbs_audit.incident (namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO openkbs_audit.incident (id, namespace, cause, subject, resource, summary, details, detected_at, opened_by, operator_identity, recorded_at, chain_seq, prev_hash, hash) "
+            + "OVERRIDING SYSTEM VALUE VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $13, $14)",
             connection);
         var p = insert.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Namespace });
@@ -51,26 +84,31 @@ public static class PostgresIncidentStore
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Subject });
         p.Add(new NpgsqlParameter { Value = (object?)report.Resource ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Summary });
-        p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(AuditDetails(report.Details)), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = StoredAuditRecord.Microseconds(report.DetectedAt) });
+        p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(details), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = detectedAt });
         p.Add(new NpgsqlParameter<string> { TypedValue = report.Actor.Owner });
         p.Add(new NpgsqlParameter<string> { TypedValue = operatorIdentity });
-        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        p.Add(new NpgsqlParameter<long> { TypedValue = id });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = recordedAt });
+        p.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = previous });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        var incident = new Incident
+        {
+            Id = id,
+            Namespace = report.Namespace,
+            Cause = report.Cause,
+            Subject = report.Subject,
+            Resource = report.Resource,
+            Summary = report.Summary,
+            Details = details,
+            DetectedAt = detectedAt,
+            OpenedBy = report.Actor.Owner,
+        };
+        await IncidentOutbox.WriteAsync(connection, incident, IncidentOutbox.Opened, IncidentOutbox.Payload(incident, IncidentOutbox.Opened), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new IncidentOpening(
-            new Incident
-            {
-                Id = id,
-                Namespace = report.Namespace,
-                Cause = report.Cause,
-                Subject = report.Subject,
-                Resource = report.Resource,
-                Summary = report.Summary,
-                Details = AuditDetails(report.Details),
-                DetectedAt = StoredAuditRecord.Microseconds(report.DetectedAt),
-                OpenedBy = report.Actor.Owner,
-            },
-            Opened: true);
+        return new IncidentOpening(incident, Opened: true);
     }
 
     /// <summary>The namespace's incidents, oldest first; closed ones only when <paramref name="includeClosed"/>.</summary>
@@ -120,17 +158,24 @@ public static class PostgresIncidentStore
             return (incident, $"incident {id} was already acknowledged at {incident.AcknowledgedAt:O} by {incident.AcknowledgedBy}");
         }
 
+        var (seq, previous, recordedAt) = await IncidentChain.NextAsync(connection, cancellationToken);
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note) VALUES ($1, $2, $3, $4)", connection))
+            "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note, recorded_at, chain_seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", connection))
         {
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = action });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = recordedAt });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = previous });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = IncidentChain.Hash(previous, IncidentChain.ChangeCanonical(seq, id, action, actor, note, recordedAt)) });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var after = await ReadAsync(connection, Select + "WHERE i.id = $1", [id], cancellationToken);
+        var kind = IncidentOutbox.Of(action);
+        await IncidentOutbox.WriteAsync(connection, after[0], kind, IncidentOutbox.Payload(after[0], kind), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (after[0], null);
     }

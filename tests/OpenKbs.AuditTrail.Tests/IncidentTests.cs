@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -49,6 +50,24 @@ public sealed class IncidentTests(AuditStoreFixture store)
         Assert.NotEqual(incident.Id, again.Incident.Id);
         Assert.Equal(3, (await PostgresIncidentStore.ListAsync(source, "tenants", includeClosed: true, CancellationToken.None)).Count);
         Assert.Equal(2, (await PostgresIncidentStore.ListAsync(source, "tenants", includeClosed: false, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task An_occurrence_a_person_closed_is_not_opened_again_but_a_new_occurrence_is()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var critical = Report("tenants") with { Cause = IncidentCauses.CriticalFinding, Subject = "Project/shop", Occurrence = "AuditRun/shop-1/sha256/ab" };
+        var opened = await PostgresIncidentStore.OpenAsync(source, critical, "op", CancellationToken.None);
+        Assert.True(opened.Opened);
+        Assert.Equal("AuditRun/shop-1/sha256/ab", opened.Incident.Details[PostgresIncidentStore.OccurrenceKey]);
+        Assert.Null((await PostgresIncidentStore.ChangeAsync(source, "tenants", opened.Incident.Id, IncidentStates.Closed, "alice", "accepted risk", CancellationToken.None)).Error);
+
+        var same = await PostgresIncidentStore.OpenAsync(source, critical, "op", CancellationToken.None);
+        Assert.Equal((false, opened.Incident.Id, false), (same.Opened, same.Incident.Id, same.Incident.IsOpen));
+        var next = await PostgresIncidentStore.OpenAsync(source, critical with { Occurrence = "AuditRun/shop-2/sha256/ab" }, "op", CancellationToken.None);
+        Assert.True(next.Opened);
+        Assert.NotEqual(opened.Incident.Id, next.Incident.Id);
     }
 
     [Fact]
@@ -139,6 +158,92 @@ public sealed class IncidentTests(AuditStoreFixture store)
         Assert.Equal((1, 1, 4), (webhook.Delivered, webhook.GivenUp, hook.Received));
     }
 
+    [Fact]
+    public async Task A_notification_owed_when_the_operator_stops_is_delivered_after_its_restart()
+    {
+        var options = await NewStoreAsync();
+        int id;
+        using (var down = new WebhookListener(HttpStatusCode.ServiceUnavailable))
+        await using (var provider = Services(options, down.Url))
+        {
+            var webhook = provider.GetRequiredService<IncidentWebhook>();
+            await webhook.StartAsync(CancellationToken.None);
+            id = (int)(await provider.GetRequiredService<IIncidentRecorder>().OpenAsync(Report("tenants"), CancellationToken.None)).Incident.Id;
+            await down.NextAsync(); // tried, 503: owed
+            await webhook.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal($"{id}|opened|", (await store.Server.PsqlAsync(
+            "SELECT n.incident || '|' || n.kind || '|' || coalesce(d.outcome, '') FROM openkbs_audit.incident_notification n "
+            + "LEFT JOIN openkbs_audit.incident_delivery d ON d.notification = n.id", Database(options))).Trim());
+
+        // The operator again (a new process: nothing in memory), the receiver up: delivered once, and recorded as delivered.
+        using var up = new WebhookListener(HttpStatusCode.OK);
+        await using (var provider = Services(options, up.Url))
+        {
+            var webhook = provider.GetRequiredService<IncidentWebhook>();
+            await webhook.StartAsync(CancellationToken.None);
+            using var body = JsonDocument.Parse((await up.NextAsync()).Body);
+            Assert.Equal(("openkbs.incident.opened", id), (body.RootElement.GetProperty("type").GetString(), body.RootElement.GetProperty("id").GetInt32()));
+            await WaitUntilAsync(() => webhook.Delivered == 1);
+            await webhook.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, up.Received);
+        Assert.Equal("Delivered", (await store.Server.PsqlAsync("SELECT outcome FROM openkbs_audit.incident_delivery", Database(options))).Trim());
+    }
+
+    [Fact]
+    public async Task Acknowledging_and_closing_are_announced_in_order_and_the_closing_note_is_not()
+    {
+        var options = await NewStoreAsync();
+        using var hook = new WebhookListener(HttpStatusCode.OK);
+        await using var provider = Services(options, hook.Url);
+        var webhook = provider.GetRequiredService<IncidentWebhook>();
+        await webhook.StartAsync(CancellationToken.None);
+        var id = (await provider.GetRequiredService<IIncidentRecorder>().OpenAsync(Report("tenants"), CancellationToken.None)).Incident.Id;
+
+        // As `openkbs incident acknowledge|close` does, in another process: the operator's dispatcher finds them in the outbox.
+        await using (var source = NpgsqlDataSource.Create(options.ConnectionString!))
+        {
+            Assert.Null((await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Acknowledged, "alice", null, CancellationToken.None)).Error);
+            Assert.Null((await PostgresIncidentStore.ChangeAsync(source, "tenants", id, IncidentStates.Closed, "bob", "password hunter2 rotated", CancellationToken.None)).Error);
+        }
+
+        var bodies = new[] { await hook.NextAsync(), await hook.NextAsync(), await hook.NextAsync() }.Select(b => JsonDocument.Parse(b.Body).RootElement).ToList();
+        Assert.Equal(["openkbs.incident.opened", "openkbs.incident.acknowledged", "openkbs.incident.closed"], bodies.Select(b => b.GetProperty("type").GetString()));
+        Assert.Equal(("alice", "Closed", "bob"), (bodies[1].GetProperty("acknowledgedBy").GetString(), bodies[2].GetProperty("state").GetString(), bodies[2].GetProperty("closedBy").GetString()));
+        Assert.DoesNotContain(bodies, b => b.GetRawText().Contains("hunter2", StringComparison.Ordinal));
+        await webhook.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Each_approaching_deadline_is_announced_once_and_a_closed_incident_gets_none()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var open = (await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None)).Incident;
+        var closed = (await PostgresIncidentStore.OpenAsync(source, Report("tenants") with { Subject = "ClientAccount/other" }, "op", CancellationToken.None)).Incident;
+        await PostgresIncidentStore.ChangeAsync(source, "tenants", closed.Id, IncidentStates.Closed, "alice", null, CancellationToken.None);
+        var lead = TimeSpan.FromHours(2);
+
+        Assert.Equal(0, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddHours(21), lead, CancellationToken.None));
+        Assert.Equal(1, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddHours(22.5), lead, CancellationToken.None));
+        Assert.Equal(0, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddHours(23), lead, CancellationToken.None));
+        Assert.Equal(1, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddHours(70.5), lead, CancellationToken.None));
+        Assert.Equal(1, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddMonths(1).AddHours(-1), lead, CancellationToken.None));
+        Assert.Equal(0, await IncidentOutbox.PlanDeadlinesAsync(source, Detected.AddMonths(2), lead, CancellationToken.None));
+
+        var owed = await IncidentOutbox.OwedAsync(source, 100, CancellationToken.None);
+        Assert.Equal(
+            [(open.Id, "opened"), (closed.Id, "opened"), (closed.Id, "closed"), (open.Id, "deadline:early-warning"), (open.Id, "deadline:notification"), (open.Id, "deadline:final-report")],
+            owed.Select(o => (o.Incident, o.Kind)));
+        using var reminder = JsonDocument.Parse(owed[3].Payload);
+        Assert.Equal(("openkbs.incident.deadline", "early warning", "2026-12-06T10:00:00Z"),
+            (reminder.RootElement.GetProperty("type").GetString(), reminder.RootElement.GetProperty("deadline").GetString(), reminder.RootElement.GetProperty("due").GetString()));
+        Assert.Equal("[redacted]", reminder.RootElement.GetProperty("details").GetProperty("secretToken").GetString());
+    }
+
     [Theory]
     [InlineData("ftp://hooks.example/x", "absolute http or https URL")]
     [InlineData("https://user:pw@hooks.example/x", "must not carry credentials")]
@@ -174,7 +279,7 @@ public sealed class IncidentTests(AuditStoreFixture store)
     private static ServiceProvider Services(AuditStoreOptions options, Uri webhook)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new RunningClock(Detected.AddHours(1)));
         services.AddOpenKbsAuditStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AuditStore:ConnectionString"] = options.ConnectionString,
@@ -183,6 +288,7 @@ public sealed class IncidentTests(AuditStoreFixture store)
             ["Incidents:InitialBackoff"] = "00:00:00.1",
             ["Incidents:MaxBackoff"] = "00:00:01",
             ["Incidents:TimeoutSeconds"] = "5",
+            ["Incidents:PollInterval"] = "00:00:00.2",
         }).Build());
         return services.BuildServiceProvider();
     }
@@ -198,6 +304,14 @@ public sealed class IncidentTests(AuditStoreFixture store)
     }
 
     private static string Database(AuditStoreOptions options) => new NpgsqlConnectionStringBuilder(options.ConnectionString).Database!;
+
+    /// <summary>The real clock's pace from a fixed start (the deadlines of <see cref="Detected"/> are hours ahead of it).</summary>
+    private sealed class RunningClock(DateTimeOffset start) : TimeProvider
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => start + Stopwatch.GetElapsedTime(_started);
+    }
 
     /// <summary>A local webhook receiver: answers each POST with the next status of its script (the last one repeated).</summary>
     private sealed class WebhookListener : IDisposable

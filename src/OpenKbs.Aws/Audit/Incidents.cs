@@ -9,10 +9,10 @@ public static class IncidentCauses
     /// <summary>A project bucket's public access block was found removed or weakened (a drift pass; the operator put it back).</summary>
     public const string BucketMadePublic = "BucketMadePublic";
 
-    /// <summary>A deployed version has an open critical finding (not wired yet).</summary>
+    /// <summary>The deployed artifact's latest completed AuditRun reports unsuppressed critical findings (the Project controller, woken by the AuditRun).</summary>
     public const string CriticalFinding = "CriticalFindingDeployed";
 
-    /// <summary>The audit trail's hash chain failed verification (not wired yet).</summary>
+    /// <summary>The audit trail's hash chain failed verification (the operator's background verifier, <c>AuditStore:VerifyInterval</c>).</summary>
     public const string AuditChainBroken = "AuditChainBroken";
 }
 
@@ -27,11 +27,12 @@ public static class IncidentStates
 }
 
 /// <summary>
-/// What a detector saw: the cause, in which namespace, on what (<see cref="Subject"/>: the one thing the cause is about, e.g.
-/// <c>ClientAccount/acme</c> or a bucket name; one open incident per namespace, cause and subject), and a human summary. No
-/// secret: <see cref="Details"/> holds only identifiers (account id, policy id, bucket, region).
+/// What an incident is about, shared by the detector's <see cref="IncidentReport"/> and the stored <see cref="Incident"/>: the
+/// cause, in which namespace, on what (<see cref="Subject"/>: the one thing the cause is about, e.g. <c>ClientAccount/acme</c> or
+/// a bucket name; one open incident per namespace, cause and subject), and a human summary. No secret: <see cref="Details"/> holds
+/// only identifiers (account id, policy id, bucket, region).
 /// </summary>
-public sealed record IncidentReport
+public abstract record IncidentFacts
 {
     public required string Namespace { get; init; }
 
@@ -47,9 +48,21 @@ public sealed record IncidentReport
     public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public required DateTimeOffset DetectedAt { get; init; }
+}
 
+/// <summary>What a detector saw (<see cref="IncidentFacts"/>), and who saw it.</summary>
+public sealed record IncidentReport : IncidentFacts
+{
     /// <summary>Who saw it (controller and object), recorded as <c>opened_by</c>.</summary>
     public required AwsActor Actor { get; init; }
+
+    /// <summary>
+    /// For a condition that stays until a person acts (a critical finding in the deployed artifact): what identifies this
+    /// occurrence (e.g. the AuditRun and digest), kept in the details as <c>occurrence</c>. An incident of the same cause, subject
+    /// and occurrence that a person closed is not opened again for it; a new occurrence opens a new one. Null: a change the
+    /// operator puts back, opened again whenever it is seen after the last one was closed.
+    /// </summary>
+    public string? Occurrence { get; init; }
 }
 
 /// <summary>
@@ -57,27 +70,13 @@ public sealed record IncidentReport
 /// within 72 h, the final report one month after detection (conservative: the Directive counts the month from the notification,
 /// which is at most 72 h later).
 /// </summary>
-public sealed record Incident
+public sealed record Incident : IncidentFacts
 {
     public static readonly TimeSpan EarlyWarningWithin = TimeSpan.FromHours(24);
 
     public static readonly TimeSpan NotificationWithin = TimeSpan.FromHours(72);
 
     public required long Id { get; init; }
-
-    public required string Namespace { get; init; }
-
-    public required string Cause { get; init; }
-
-    public required string Subject { get; init; }
-
-    public string? Resource { get; init; }
-
-    public required string Summary { get; init; }
-
-    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
-
-    public required DateTimeOffset DetectedAt { get; init; }
 
     public DateTimeOffset EarlyWarningDue => DetectedAt + EarlyWarningWithin;
 
@@ -112,7 +111,10 @@ public sealed record Incident
         [("early warning", EarlyWarningDue), ("notification", NotificationDue), ("final report", ReportDue)];
 }
 
-/// <summary>The answer of <see cref="IIncidentRecorder.OpenAsync"/>: the incident, and whether this call opened it (false: one was already open).</summary>
+/// <summary>
+/// The answer of <see cref="IIncidentRecorder.OpenAsync"/>: the incident, and whether this call opened it (false: one was already
+/// open, or a person closed the one of the same <see cref="IncidentReport.Occurrence"/>: then <see cref="Incident.IsOpen"/> is false).
+/// </summary>
 public sealed record IncidentOpening(Incident Incident, bool Opened);
 
 /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
@@ -12,7 +13,8 @@ namespace OpenKbs.Controllers.Projects;
 /// <summary>
 /// The Project recipe: deletion (steps finalized in reverse order per <c>deletionPolicy</c>) or the finalizer; the spec rules;
 /// the ClientAccount gate (wait until Ready); then the steps of <see cref="ProjectSteps"/> on the <see cref="Recipe"/> engine.
-/// <see cref="ProjectReadiness"/> concludes the conditions on every exit path (finally); the runtime writes status once.
+/// <see cref="ProjectReadiness"/> concludes the conditions on every exit path (finally), then <see cref="DeployedFindings"/> judges the
+/// deployed digest by its newest AuditRun (NIS2 Art. 23); the runtime writes status once.
 /// </summary>
 internal sealed partial class ProjectRecipe(
     ProjectSteps steps,
@@ -20,7 +22,8 @@ internal sealed partial class ProjectRecipe(
     ProjectContextFactory contexts,
     IOptions<AwsOptions> aws,
     ProjectOptions options,
-    ILogger<ProjectRecipe> logger)
+    ILogger<ProjectRecipe> logger,
+    DeployedFindings? findings = null)
 {
     /// <summary>The name of the gate that waits for the ClientAccount, in "blocked by" messages.</summary>
     public const string AccountGate = "clientaccount";
@@ -54,6 +57,11 @@ internal sealed partial class ProjectRecipe(
             if (!finalizer.ObjectRemoved && !finalizer.IsDeleting)
             {
                 ProjectReadiness.Conclude(project, steps.Ordered, pass, context, result, clock, recordEvent);
+                if (findings is not null && context is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    // After the deployment rule: the digest that runs now, judged by its newest completed AuditRun.
+                    await findings.CheckAsync(context, cancellationToken);
+                }
             }
         }
 

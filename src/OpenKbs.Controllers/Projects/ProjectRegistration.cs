@@ -49,6 +49,7 @@ internal static class ProjectRegistration
         services.TryAddScoped<SchedulesStep>();
         services.TryAddScoped<UsageStep>();
         services.TryAddSingleton<AuditGate>();
+        services.TryAddSingleton<DeployedFindings>();
         services.TryAddScoped<ProjectSteps>();
         services.TryAddScoped<ProjectRecipe>();
 

@@ -31,6 +31,12 @@ internal sealed partial class IncidentSignals(
 
     public const string ReasonNone = "NoOpenIncident";
 
+    /// <summary>Attempts of <see cref="MarkAccountAsync"/> against conflicting writes.</summary>
+    private const int MarkAttempts = 5;
+
+    /// <summary>Whether incidents are recorded (a durable store is configured); without, <see cref="RaiseAsync"/> only warns.</summary>
+    public bool Records => recorder is not null;
+
     /// <summary>
     /// Records <paramref name="report"/>; raises the Warning through <paramref name="localEvent"/> (the pass's own object) and, when
     /// <paramref name="account"/> is given (a Project's pass), on the ClientAccount too and sets its condition at once.
@@ -59,6 +65,12 @@ internal sealed partial class IncidentSignals(
         }
 
         var incident = opening.Incident;
+        if (!incident.IsOpen)
+        {
+            // A person closed the incident of this very occurrence: nothing new to say (a new occurrence opens a new one).
+            return incident;
+        }
+
         Warn(localEvent, account, opening.Opened ? Opened : SeenAgain,
             $"{report.Summary}; incident {incident.Id} {(opening.Opened ? "opened" : "still open since " + Time(incident.DetectedAt))}: "
             + $"early warning due {Time(incident.EarlyWarningDue)}, notification due {Time(incident.NotificationDue)}, final report due {Time(incident.ReportDue)} (NIS2 Art. 23)");
@@ -125,34 +137,49 @@ internal sealed partial class IncidentSignals(
         }
     }
 
-    /// <summary>A Project's pass opened an incident: the ClientAccount's condition at once (its own next pass keeps it from the store).</summary>
+    /// <summary>
+    /// A Project's pass opened an incident: the ClientAccount's condition at once (its own next pass keeps it from the store). The
+    /// condition is derived from one read of the store's open incidents of the namespace made after the latest copy was read, so a
+    /// ClientAccount pass that read the store before the incident was opened and published in between (this write then conflicts)
+    /// cannot leave it False: on a conflict the copy and the store are read again and the write is retried.
+    /// </summary>
     private async Task MarkAccountAsync(ClientAccount account, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var latest = await accounts!.GetAsync(ObjectKey.From(account), cancellationToken);
-            if (latest is null)
+            try
             {
+                var latest = await accounts!.GetAsync(ObjectKey.From(account), cancellationToken);
+                if (latest is null)
+                {
+                    return;
+                }
+
+                latest.Status ??= new ClientAccountStatus();
+                var conditions = latest.Status.Conditions;
+                var changed = false;
+                await ConcludeAsync(
+                    account.Metadata.NamespaceProperty,
+                    (type, status, reason, message) => changed = Conditions.Set(conditions, type, status, reason, message, latest.Metadata.Generation ?? 0, now),
+                    now,
+                    cancellationToken);
+                if (changed)
+                {
+                    await accounts.SaveStatusAsync(latest, cancellationToken);
+                }
+
                 return;
             }
-
-            latest.Status ??= new ClientAccountStatus();
-            var conditions = latest.Status.Conditions;
-            var changed = false;
-            await ConcludeAsync(
-                account.Metadata.NamespaceProperty,
-                (type, status, reason, message) => changed = Conditions.Set(conditions, type, status, reason, message, latest.Metadata.Generation ?? 0, now),
-                now,
-                cancellationToken);
-            if (changed)
+            catch (StatusConflictException ex) when (!ex.Gone && attempt < MarkAttempts)
             {
-                await accounts.SaveStatusAsync(latest, cancellationToken);
+                // Written meanwhile (typically the ClientAccount's own pass): read both again.
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The ClientAccount's own next pass sets the condition from the store.
-            LogAccountNotMarked(logger, account.Metadata.NamespaceProperty, account.Metadata.Name, ex.Message);
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The ClientAccount's own next pass sets the condition from the store.
+                LogAccountNotMarked(logger, account.Metadata.NamespaceProperty, account.Metadata.Name, ex.Message);
+                return;
+            }
         }
     }
 

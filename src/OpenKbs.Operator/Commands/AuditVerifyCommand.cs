@@ -19,24 +19,35 @@ internal static class AuditVerifyCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        VerifyAsync("audit verify", connectionString, async (cs, ct) =>
+        {
+            var report = await AuditChainVerifier.VerifyAsync(cs, ct);
+            return (report.Intact, report.Message);
+        }, output, error, cancellationToken);
+
+    /// <summary>A chain check as a command (also `incident verify`): the message to output (intact, exit 0) or error (broken, 1); 2 when the store cannot be read.</summary>
+    internal static async Task<int> VerifyAsync(
+        string verb, string? connectionString, Func<string, CancellationToken, Task<(bool Intact, string Message)>> verify, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(verify);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (AuditStoreConnection.Resolve(connectionString, "audit verify", error) is not { } resolved)
+        if (AuditStoreConnection.Resolve(connectionString, verb, error) is not { } resolved)
         {
             return 2;
         }
 
         try
         {
-            var report = await AuditChainVerifier.VerifyAsync(resolved, cancellationToken);
-            await (report.Intact ? output : error).WriteLineAsync(report.Message);
-            return report.Intact ? 0 : 1;
+            var (intact, message) = await verify(resolved, cancellationToken);
+            await (intact ? output : error).WriteLineAsync(message);
+            return intact ? 0 : 1;
         }
         catch (Exception ex) when (ex is NpgsqlException or ArgumentException or TimeoutException)
         {
-            await error.WriteLineAsync($"openkbs audit verify: cannot read the audit store: {ex.Message}");
+            await error.WriteLineAsync($"openkbs {verb}: cannot read the audit store: {ex.Message}");
             return 2;
         }
     }

@@ -9,7 +9,8 @@ using OpenKbs.Aws.Audit;
 namespace OpenKbs.Operator.Commands;
 
 /// <summary>
-/// `openkbs incident list|acknowledge|close --namespace N`: the NIS2 Art. 23 incidents the operator opened for a client namespace,
+/// `openkbs incident list|acknowledge|close --namespace N` and `openkbs incident verify`: the NIS2 Art. 23 incidents the operator
+/// opened for a client namespace,
 /// with their clocks (early warning 24 h, notification 72 h, final report one month after detection). Acknowledging and closing
 /// are rows of their own in the append-only store (each once). Exit code 0 done, 1 refused (unknown, closed or already
 /// acknowledged incident: nothing written), 2 bad input or store unreadable.
@@ -18,7 +19,7 @@ internal static partial class IncidentCommand
 {
     public static Command Create(TimeProvider clock)
     {
-        var command = new Command("incident", "NIS2 Art. 23 incidents of a client namespace and their deadlines: list, acknowledge, close.");
+        var command = new Command("incident", "NIS2 Art. 23 incidents of a client namespace and their deadlines: list, acknowledge, close; verify their hash chain.");
         var list = Verb("list", "List the namespace's open incidents (--all: closed ones too) with their Art. 23 deadlines.", out var lns, out var lcs);
         var all = new Option<bool>("--all") { Description = "Include closed incidents." };
         list.Options.Add(all);
@@ -41,8 +42,20 @@ internal static partial class IncidentCommand
             command.Subcommands.Add(change);
         }
 
+        var connection = AuditStoreConnection.Option();
+        var verify = new Command("verify", "Check the hash chain of the incident records (opened, acknowledged, closed); name the first changed or deleted one.") { connection };
+        verify.SetAction((r, ct) => VerifyAsync(r.GetValue(connection), Console.Out, Console.Error, ct));
+        command.Subcommands.Add(verify);
         return command;
     }
+
+    /// <summary>`openkbs incident verify`: exit code 0 when the incident chain is intact, 1 when broken (the first broken row named), 2 when the store cannot be read.</summary>
+    public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        AuditVerifyCommand.VerifyAsync("incident verify", connectionString, async (cs, ct) =>
+        {
+            var report = await IncidentChain.VerifyAsync(cs, ct);
+            return (report.Intact, report.Message);
+        }, output, error, cancellationToken);
 
     public static async Task<int> ListAsync(
         string? connectionString, string @namespace, bool includeClosed, DateTimeOffset now, TextWriter output, TextWriter error, CancellationToken cancellationToken)

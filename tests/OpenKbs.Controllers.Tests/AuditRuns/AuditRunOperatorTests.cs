@@ -3,8 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.AuditTrail;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Controllers.AuditRuns;
 using OpenKbs.Controllers.AuditRuns.Steps;
 using OpenKbs.Controllers.Projects.Components.Audit;
@@ -15,6 +20,7 @@ using OpenKbs.Sandbox.Aws.Chaos;
 using OpenKbs.Testing;
 using OpenKbs.Testing.Kube;
 using OpenKbs.Testing.Moto;
+using OpenKbs.Testing.Postgres;
 using Xunit.Abstractions;
 
 namespace OpenKbs.Controllers.Tests.AuditRuns;
@@ -341,6 +347,48 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
             var run = (await GetAsync<AuditRun>(ns, AuditRun.KubePlural, "child-hangs"))!;
             Assert.Contains("clean environment", Runtime.Conditions.Find(run.Status!.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_version_deployed_without_the_audit_gate_whose_audit_finds_a_critical_opens_an_incident()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit-incident");
+        await using var postgres = await PostgresServer.CreateAsync();
+        var store = Options.Create(new AuditStoreOptions { ConnectionString = postgres.ConnectionString(), OperatorIdentity = "test" });
+        await using (var journal = new PostgresAuditJournal(store, NullLogger<PostgresAuditJournal>.Instance))
+        {
+            await journal.InitializeAsync(CancellationToken.None);
+        }
+
+        using var webhook = new IncidentWebhook(Options.Create(new IncidentOptions()), NullLogger<IncidentWebhook>.Instance);
+        await using var recorder = new PostgresIncidentRecorder(store, webhook, NullLogger<PostgresIncidentRecorder>.Instance);
+        await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], ProjectSettings(), services: s => s.AddSingleton<IIncidentRecorder>(recorder));
+        await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+        var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200, body: 'v3' });\n"), ("deploy.pem", PrivateKey));
+        var key = $"examples/shop/incident-{ns}.zip";
+        var sha = await UploadAsync(key, planted);
+
+        // Deployed at once (audit.required false), audited after (createRuns): the audit finds the planted key, a critical.
+        await KubectlAsync(null, "-n", ns, "patch", "project", "shop", "--type", "merge", "-p",
+            $"{{\"spec\":{{\"audit\":{{\"required\":false,\"createRuns\":true}},\"version\":\"3.0.0\",\"source\":{{\"s3\":{{\"key\":\"{key}\"}},\"sha256\":\"{sha}\"}}}}}}");
+        await WaitProjectAsync(ns, p => p?.Status?.ArtifactSha256 == sha);
+        var run = await WaitRunAsync(ns, AuditStep.RunName("shop", "3.0.0", sha), r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+        Assert.True(run.Status!.Findings!.Critical > 0, KubernetesJson.Serialize(run.Status));
+
+        // The AuditRun's completion wakes the Project: one incident, the ClientAccount's IncidentOpen True.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        IReadOnlyList<OpenKbs.Aws.Audit.Incident> open;
+        while ((open = await recorder.OpenIncidentsAsync(ns, CancellationToken.None)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        var incident = Assert.Single(open);
+        Assert.Equal((IncidentCauses.CriticalFinding, "Project/shop", run.Metadata.Name, sha), (incident.Cause, incident.Subject, incident.Details["auditRun"], incident.Details["sha256"]));
+        Assert.Equal($"{ns}/Project/shop", incident.OpenedBy);
+        Assert.DoesNotContain("PRIVATE KEY", incident.Summary + string.Concat(incident.Details.Values), StringComparison.Ordinal);
+        var account = await WaitAsync<ClientAccount>(ns, ClientAccount.KubePlural, "acme", a => Runtime.Conditions.IsTrue(a?.Status?.Conditions, ConditionTypes.IncidentOpen));
+        Assert.Contains($"{incident.Id} CriticalFindingDeployed of Project/shop", Runtime.Conditions.Find(account.Status!.Conditions, ConditionTypes.IncidentOpen)!.Message, StringComparison.Ordinal);
     }
 
     private static string Suppressed(string ns, string name, (string Key, string Sha256) source, IEnumerable<string> fingerprints, DateOnly expires) =>

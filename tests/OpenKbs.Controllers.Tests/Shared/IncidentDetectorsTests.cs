@@ -8,6 +8,7 @@ using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.ClientAccounts;
+using OpenKbs.Controllers.Projects.Components.Audit;
 using OpenKbs.Controllers.Projects.Components.Storage;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Tests.Projects;
@@ -131,6 +132,102 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_critical_finding_in_the_deployed_digest_opens_one_incident_per_project_and_occurrence()
+    {
+        using var h = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", @namespace: "incidents-" + Guid.NewGuid().ToString("N")[..8]), chaos: null);
+        var accounts = new InMemoryStatusStore();
+        accounts.Put(h.Account);
+        var events = new AccountEvents();
+        var runs = new RunCache();
+        var signals = new IncidentSignals(NullLogger<IncidentSignals>.Instance, _recorder, accounts, events);
+        var findings = new DeployedFindings(new AuditGate(runs), signals);
+        const string Deployed = "1111111111111111111111111111111111111111111111111111111111111111";
+        const string Next = "2222222222222222222222222222222222222222222222222222222222222222";
+        h.Project.Status = new OpenKbs.Api.V1Alpha1.ProjectStatus { DeployedVersion = "1.0.0", ArtifactSha256 = Deployed };
+
+        // A critical in an artifact that is not deployed, a run still running, a clean run of the deployed one: nothing.
+        runs.Add(Run("shop-next", Next, critical: 3, completed: 1));
+        runs.Add(Run("shop-running", Deployed, critical: 2, completed: null));
+        runs.Add(Run("shop-1", Deployed, critical: 0, completed: 2));
+        await findings.CheckAsync(h.Context(), CancellationToken.None);
+        Assert.Empty(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None));
+
+        // A re-audit of the running digest (newer data) finds a critical: one incident, the Warning on the Project and the ClientAccount.
+        runs.Add(Run("shop-reaudit", Deployed, critical: 2, completed: 3));
+        await findings.CheckAsync(h.Context(), CancellationToken.None);
+        await findings.CheckAsync(h.Context(), CancellationToken.None);
+        var incident = Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None));
+        Assert.Equal((IncidentCauses.CriticalFinding, "Project/shop", "shop-reaudit", Deployed), (incident.Cause, incident.Subject, incident.Details["auditRun"], incident.Details["sha256"]));
+        Assert.Contains("2 unsuppressed critical finding(s) according to AuditRun shop-reaudit", incident.Summary, StringComparison.Ordinal);
+        Assert.Single(h.Events, e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal));
+        Assert.Equal([IncidentSignals.Opened], events.Reasons);
+        Assert.True(Conditions.IsTrue(accounts.Read(ObjectKey.From(h.Account))!.Status!.Conditions, ConditionTypes.IncidentOpen));
+
+        // Closed by a person: the same run does not open it again, even in a new process; a later run with criticals does.
+        await using (var source = Npgsql.NpgsqlDataSource.Create(_server.ConnectionString()))
+        {
+            Assert.Null((await PostgresIncidentStore.ChangeAsync(source, h.Namespace, incident.Id, IncidentStates.Closed, "alice", "fixed in 1.0.1", CancellationToken.None)).Error);
+        }
+
+        var restarted = new DeployedFindings(new AuditGate(runs), signals);
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        Assert.Empty(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None));
+        Assert.Single(h.Events, e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal));
+        runs.Add(Run("shop-reaudit-2", Deployed, critical: 1, completed: 4));
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        Assert.Equal("shop-reaudit-2", Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None)).Details["auditRun"]);
+
+        // Deployed without an audit gate: the Project's deployed digest changes to one whose run already reported a critical.
+        h.Project.Status.ArtifactSha256 = Next;
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None)); // the Project's incident is still open: not a second one
+        Assert.Equal(2, h.Events.Count(e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal)));
+
+        OpenKbs.Api.V1Alpha1.AuditRun Run(string name, string sha256, int critical, int? completed) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = h.Namespace, Uid = name },
+            Spec = new OpenKbs.Api.V1Alpha1.AuditRunSpec { ProjectRef = new OpenKbs.Api.V1Alpha1.LocalObjectReference { Name = "shop" } },
+            Status = new OpenKbs.Api.V1Alpha1.AuditRunStatus
+            {
+                ArtifactSha256 = sha256,
+                Phase = critical > 0 ? OpenKbs.Api.V1Alpha1.AuditPhase.Failed : OpenKbs.Api.V1Alpha1.AuditPhase.Passed,
+                Findings = new OpenKbs.Api.V1Alpha1.FindingCounts { Critical = critical, High = 1 },
+                CompletedAt = completed is { } minutes ? new DateTime(2026, 12, 5, 10, minutes, 0, DateTimeKind.Utc) : null,
+            },
+        };
+    }
+
+    [Fact]
+    public async Task A_ClientAccount_pass_publishing_between_the_read_and_the_write_cannot_leave_IncidentOpen_False()
+    {
+        using var h = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", @namespace: "incidents-" + Guid.NewGuid().ToString("N")[..8]), chaos: null);
+        var accounts = new InMemoryStatusStore();
+        accounts.Put(h.Account);
+        var key = ObjectKey.From(h.Account);
+        var raced = new RacingAccounts(accounts, () =>
+        {
+            // The ClientAccount's own pass read the store before the incident was opened and publishes now: False.
+            var copy = accounts.Read(key)!;
+            copy.Status ??= new OpenKbs.Api.V1Alpha1.ClientAccountStatus();
+            Conditions.Set(copy.Status.Conditions, ConditionTypes.IncidentOpen, ConditionStatus.False, IncidentSignals.ReasonNone, "no open incident (NIS2 Art. 23)", 1, DateTimeOffset.UtcNow);
+            accounts.Put(copy);
+        });
+        var step = new StorageStep(NullLogger<StorageStep>.Instance, new IncidentSignals(NullLogger<IncidentSignals>.Instance, _recorder, raced, new AccountEvents()));
+        Assert.True((await h.ConvergeAsync(step)).Outcome.IsReady);
+
+        await h.Member.S3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = h.Names.Bucket,
+            PublicAccessBlockConfiguration = StorageRendering.PublicAccessBlock with { BlockPublicPolicy = false },
+        });
+        Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
+
+        Assert.Equal(1, raced.Raced);
+        var condition = Conditions.Find(accounts.Read(key)!.Status!.Conditions, ConditionTypes.IncidentOpen)!;
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonOpen), (condition.Status, condition.Reason));
+    }
+
+    [Fact]
     public async Task Without_a_store_the_warning_still_says_the_incident_was_not_recorded()
     {
         using var h = new ProjectStepHarness(moto, ProjectFixtures.Project("shop", @namespace: "incidents-" + Guid.NewGuid().ToString("N")[..8]), chaos: null);
@@ -145,6 +242,45 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
 
         Assert.Single(h.Events, e => e.Contains(IncidentSignals.NotRecorded, StringComparison.Ordinal) && e.Contains("no durable audit store", StringComparison.Ordinal));
+    }
+
+    /// <summary>The API server's ClientAccounts, where another writer publishes once between the first read and the first write.</summary>
+    private sealed class RacingAccounts(InMemoryStatusStore inner, Action race) : IStatusStore<OpenKbs.Api.V1Alpha1.ClientAccount>
+    {
+        public int Raced { get; private set; }
+
+        public Task<OpenKbs.Api.V1Alpha1.ClientAccount?> GetAsync(ObjectKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task SaveStatusAsync(OpenKbs.Api.V1Alpha1.ClientAccount resource, CancellationToken cancellationToken)
+        {
+            if (Raced == 0)
+            {
+                Raced++;
+                race();
+            }
+
+            return inner.SaveStatusAsync(resource, cancellationToken);
+        }
+    }
+
+    /// <summary>The AuditRun informer cache of a step test: a list.</summary>
+    private sealed class RunCache : IResourceCache<OpenKbs.Api.V1Alpha1.AuditRun>
+    {
+        private readonly List<OpenKbs.Api.V1Alpha1.AuditRun> _items = [];
+
+        public bool HasSynced => true;
+
+        public int Count => _items.Count;
+
+        public void Add(OpenKbs.Api.V1Alpha1.AuditRun run) => _items.Add(run);
+
+        public OpenKbs.Api.V1Alpha1.AuditRun? Get(ObjectKey key) => _items.FirstOrDefault(i => ObjectKey.From(i) == key);
+
+        public OpenKbs.Api.V1Alpha1.AuditRun? Get(string @namespace, string name) => Get(new ObjectKey(@namespace, name));
+
+        public IReadOnlyList<OpenKbs.Api.V1Alpha1.AuditRun> List(string? @namespace = null) => [.. _items.Where(i => @namespace is null || i.Metadata.NamespaceProperty == @namespace)];
+
+        public IReadOnlyList<ObjectKey> Keys(string? @namespace = null) => [.. List(@namespace).Select(ObjectKey.From)];
     }
 
     /// <summary>Events recorded on other objects (the ClientAccount), by reason.</summary>

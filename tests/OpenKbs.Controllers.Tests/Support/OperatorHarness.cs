@@ -38,13 +38,15 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <param name="awsHandlers">Handlers between the operator and AWS, outermost first (a timeline, a chaos handler).</param>
+    /// <param name="services">Extra registrations made before the controllers' own.</param>
     public static async Task<OperatorHarness> StartAsync(
         SandboxFixture sandbox,
         Uri awsEndpoint,
         IReadOnlyList<string> namespaces,
         IDictionary<string, string?>? settings = null,
         IReadOnlyList<DelegatingHandler>? awsHandlers = null,
-        int workers = 4)
+        int workers = 4,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
@@ -85,6 +87,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
             calls.ArtifactBucket = bucket;
         }
 
+        services?.Invoke(builder.Services); // before the controllers' TryAdd registrations (e.g. an IIncidentRecorder on a test store)
         builder.Services.AddOpenKbsControllers(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         var host = builder.Build();
         await host.StartAsync();

@@ -41,6 +41,32 @@ public sealed class IncidentCommandTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public async Task Verify_reports_an_intact_incident_chain_then_names_the_first_changed_or_deleted_row()
+    {
+        Assert.Equal(0, (await ChangeAsync("tenants", 2, IncidentStates.Closed, "alice", null, Now)).Code);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, await IncidentCommand.VerifyAsync(_server.ConnectionString(), output, error, CancellationToken.None));
+        Assert.StartsWith("incident chain intact: 4 row(s), head ", output.ToString(), StringComparison.Ordinal);
+
+        // The closing's actor changed by the superuser (triggers off): named.
+        await TamperAsync("UPDATE openkbs_audit.incident_change SET actor = 'mallory' WHERE incident = 2");
+        Assert.Equal((1, "incident chain broken at incident_change (2, Closed) (changed)"), await VerifyTextAsync());
+
+        // Put back, then an incident's summary changed: the first broken row is that incident.
+        await TamperAsync("UPDATE openkbs_audit.incident_change SET actor = 'alice' WHERE incident = 2");
+        Assert.Equal(0, (await VerifyTextAsync()).Code);
+        await TamperAsync("UPDATE openkbs_audit.incident SET summary = 'nothing happened' WHERE id = 1");
+        Assert.Equal((1, "incident chain broken at incident 1 (changed)"), await VerifyTextAsync());
+
+        // Put back, then the third incident deleted (with its notification, for the foreign key): the next row names the gap.
+        await TamperAsync("UPDATE openkbs_audit.incident SET summary = 'GuardrailDetached seen on ClientAccount/acme' WHERE id = 1");
+        Assert.Equal(0, (await VerifyTextAsync()).Code);
+        await TamperAsync("DELETE FROM openkbs_audit.incident_notification WHERE incident = 3; DELETE FROM openkbs_audit.incident WHERE id = 3");
+        Assert.Equal((1, "incident chain broken at incident_change (2, Closed) (deleted)"), await VerifyTextAsync());
+    }
+
+    [Fact]
     public async Task List_prints_each_open_incident_with_its_three_clocks_then_acknowledge_and_close_change_it_once()
     {
         var (code, listed, _) = await ListAsync("tenants");
@@ -86,6 +112,24 @@ public sealed class IncidentCommandTests : IAsyncLifetime
         Assert.Contains("no audit store", noStore.ToString(), StringComparison.Ordinal);
         Assert.Equal("0", (await _server.PsqlAsync("SELECT count(*) FROM openkbs_audit.incident_change")).Trim());
         Assert.Contains("incident 3 Open", (await ListAsync("other")).Output, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Message)> VerifyTextAsync()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await IncidentCommand.VerifyAsync(_server.ConnectionString(), output, error, CancellationToken.None);
+        var text = (code == 0 ? output : error).ToString();
+        return (code, code == 0 ? text.Trim() : text[..(text.IndexOf("): ", StringComparison.Ordinal) + 1)]);
+    }
+
+    /// <summary>What an attacker with the superuser could do: switch the incident tables' triggers off, change them, switch them on.</summary>
+    private Task TamperAsync(string sql)
+    {
+        string[] tables = ["incident", "incident_change", "incident_notification"];
+        return _server.PsqlAsync(
+            string.Concat(tables.Select(t => $"ALTER TABLE openkbs_audit.{t} DISABLE TRIGGER USER; ")) + sql + "; "
+            + string.Concat(tables.Select(t => $"ALTER TABLE openkbs_audit.{t} ENABLE TRIGGER USER; ")));
     }
 
     private async Task<(int Code, string Output, string Error)> ListAsync(string ns, bool all = false)

@@ -37,6 +37,18 @@ internal sealed class AuditGate(IResourceCache<AuditRun> runs)
             .ToList();
     }
 
+    /// <summary>The completed AuditRuns of this Project (same namespace) of artifact <paramref name="sha256"/> (any version), oldest completion first.</summary>
+    public IReadOnlyList<AuditRun> CompletedRunsOf(Project project, string sha256)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return runs.List(project.Metadata.NamespaceProperty)
+            .Where(r => string.Equals(r.Spec.ProjectRef.Name, project.Metadata.Name, StringComparison.Ordinal))
+            .Where(r => r.Status?.CompletedAt is not null && string.Equals(r.Status.ArtifactSha256, sha256, StringComparison.Ordinal))
+            .OrderBy(r => r.Status!.CompletedAt)
+            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Null when the artifact may be deployed; else the outcome that holds the functions back.</summary>
     public StepOutcome? Check(Project project, string sha256)
     {
