@@ -96,7 +96,7 @@ run: build
 sandbox: build
 	$(DOTNET) $(OPENKBS_DLL) sandbox --state-dir $(STATE_DIR)
 
-bench:
+bench: eslint-baseline-deps
 	$(DOTNET) run --project bench/OpenKbs.Benchmarks -c Release -- all
 
 fmt:

@@ -161,7 +161,7 @@ public sealed class AuditEngine
         return new AuditResult
         {
             ToolVersion = ToolVersion,
-            Artifact = new ArtifactSummary(request.Subject ?? request.ArtifactPath ?? "artifact", artifact.Sha256, artifact.Manifest.Format, artifact.Manifest.FileCount, artifact.Manifest.TotalBytes, artifact.Manifest.Notes),
+            Artifact = new ArtifactSummary(request.Subject ?? request.ArtifactPath ?? "artifact", artifact.Sha256, artifact.Manifest.Format, artifact.Manifest.FileCount, artifact.Manifest.TotalBytes, artifact.Manifest.Notes, request.Source),
             StartedAt = started,
             FinishedAt = _time.GetUtcNow(),
             Checks = checks,

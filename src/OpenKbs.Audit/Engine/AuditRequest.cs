@@ -15,6 +15,9 @@ public sealed record AuditRequest
     /// <summary>The name the report gives the artifact (defaults to the path).</summary>
     public string? Subject { get; init; }
 
+    /// <summary>Where the artifact came from (e.g. <c>s3://bucket/key</c>), named in the report next to its digest; null: not named.</summary>
+    public string? Source { get; init; }
+
     /// <summary>The SHA-256 the artifact must have (checked before it is read); null to compute and report it only.</summary>
     public string? ExpectedSha256 { get; init; }
 

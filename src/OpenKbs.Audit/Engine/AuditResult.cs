@@ -22,8 +22,8 @@ public enum CheckStatus
 /// <summary>One check of a run: how it ended, how long it took, how many findings, and what data it used.</summary>
 public sealed record CheckRun(string Name, CheckStatus Status, TimeSpan Duration, int FindingCount, string? Message, string? Provenance);
 
-/// <summary>What was audited: the artifact's verified digest and the intake's manifest.</summary>
-public sealed record ArtifactSummary(string Subject, string Sha256, string Format, int FileCount, long TotalBytes, IReadOnlyList<ArtifactNote> Notes);
+/// <summary>What was audited: its name, where it came from (null: not named), the artifact's verified digest and the intake's manifest.</summary>
+public sealed record ArtifactSummary(string Subject, string Sha256, string Format, int FileCount, long TotalBytes, IReadOnlyList<ArtifactNote> Notes, string? Source = null);
 
 /// <summary>A finished audit run: the input, each check, the gate's verdict over the findings, and the times.</summary>
 public sealed record AuditResult

@@ -5,9 +5,11 @@ namespace OpenKbs.Audit.Infrastructure;
 /// <summary>
 /// The rules of the <c>infrastructure</c> check, pure functions of an <see cref="InfrastructureSnapshot"/>. Ids and
 /// severities follow the catalog (shared reference audit-catalog.md, section 1d-1g) and are pinned here: IAM (admin, wildcard,
-/// privilege escalation), S3 (public access block, public policy, TLS-only policy, default encryption), Lambda (function URL
-/// without auth, resource policy open to anyone), CloudFront (viewer TLS floor, HTTP allowed), Aurora (encryption, public
-/// instances, backup retention, deletion protection), KMS rotation and the account's EU region guardrail.
+/// privilege escalation, role trust policies: open, cross-account or federated without a condition, service principals
+/// without a confused-deputy condition), S3 (public access block, public policy, TLS-only policy, default encryption), Lambda
+/// (function URL without auth, resource policy open to anyone), CloudFront (viewer TLS floor, and for every cache behaviour:
+/// HTTP allowed, write methods to an S3 origin, its origin's protocol, TLS versions and access control), Aurora (encryption,
+/// public instances, backup retention, deletion protection), KMS rotation and the account's EU region guardrail.
 /// </summary>
 public static class InfrastructureRules
 {
@@ -33,6 +35,24 @@ public static class InfrastructureRules
         "iam:UpdateLoginProfile", "iam:AddUserToGroup", "iam:PutGroupPolicy", "iam:AttachGroupPolicy",
     ];
 
+    /// <summary>
+    /// Service principals that assume a role only for a resource of the role's own account that a principal allowed to
+    /// <c>iam:PassRole</c> it configured (a function's execution role, an instance profile, a task role): another account
+    /// cannot make the service use the role, and these services do not send aws:SourceAccount/aws:SourceArn when they assume
+    /// it, so a condition on them would only break the role. Every other service principal needs one (confused deputy).
+    /// </summary>
+    public static readonly IReadOnlyList<string> PassedRoleServices =
+        ["lambda.amazonaws.com", "edgelambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com"];
+
+    /// <summary>The actions by which a principal assumes a role (a trust statement granting none of them grants nothing to assume).</summary>
+    public static readonly IReadOnlyList<string> AssumeActions = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
+
+    /// <summary>Methods that change state: a behaviour to an S3 origin forwards them as writes and deletes of objects.</summary>
+    public static readonly IReadOnlyList<string> WriteMethods = ["PUT", "POST", "PATCH", "DELETE"];
+
+    /// <summary>Origin TLS versions that are broken or deprecated (CloudFront to a custom origin).</summary>
+    public static readonly IReadOnlyList<string> WeakOriginProtocols = ["SSLv3", "TLSv1", "TLSv1.1"];
+
     /// <summary>AWS managed policies that are administrator-equivalent on their own.</summary>
     public static readonly IReadOnlyList<string> AdminManagedPolicies =
     [
@@ -53,6 +73,16 @@ public static class InfrastructureRules
         "IAM-PRIVESC-003", Severity.High, 269, "Privilege escalation: iam:PassRole or policy-writing actions on any resource",
         "iam:PassRole on * lets the role hand any role of the account (an administrator's included) to a new function or service; the policy-writing actions let it grant itself anything. Either way the role's real power is the account's.",
         "Remove these IAM actions from workload roles; where PassRole is needed, limit Resource to the one role ARN and add an iam:PassedToService condition.");
+
+    public static readonly InfrastructureRule IamTrust = new(
+        "IAM-TRUST-005", Severity.High, 284, "Role trust policy lets anyone, another account or any federated user assume the role",
+        "Whoever the trust policy admits gets the role's permissions: Principal \"*\" is every AWS account in the world, another account's principal without sts:ExternalId can be steered by anyone that account serves, and a federated provider without an audience or subject condition admits every identity the provider issues.",
+        "Name the one principal that needs the role; for another account require sts:ExternalId (or aws:PrincipalOrgID/aws:PrincipalArn); for a web identity or SAML provider require its :aud and :sub claims; never grant sts:AssumeRole to \"*\".");
+
+    public static readonly InfrastructureRule IamConfusedDeputy = new(
+        "IAM-DEPUTY-009", Severity.High, 441, "Role trusts an AWS service without aws:SourceAccount or aws:SourceArn",
+        "A service principal without a source condition lets the service assume the role for a resource of any account: another customer can point their own schedule, rule or bucket at this role and act with its permissions (cross-service confused deputy).",
+        "Add a condition aws:SourceAccount equal to the project's account (or aws:SourceArn of the one resource) to the trust statement; the operator's scheduler role has it.");
 
     public static readonly InfrastructureRule BucketPublicAccessBlock = new(
         "S3-BPA-001", Severity.High, 284, "Bucket public access block not fully on",
@@ -94,6 +124,26 @@ public static class InfrastructureRules
         "A cache behaviour with ViewerProtocolPolicy allow-all serves content and cookies over unencrypted HTTP, open to reading and tampering on the way.",
         "Set every cache behaviour's ViewerProtocolPolicy to redirect-to-https or https-only.");
 
+    public static readonly InfrastructureRule DistributionOriginProtocol = new(
+        "CF-ORIGIN-003", Severity.Medium, 319, "CloudFront reaches an origin over plain HTTP",
+        "An origin protocol policy of http-only or match-viewer sends requests, responses, cookies and tokens between the edge and the origin unencrypted, open to reading and tampering on the way.",
+        "Set the custom origin's OriginProtocolPolicy to https-only.");
+
+    public static readonly InfrastructureRule DistributionOriginTls = new(
+        "CF-ORIGINTLS-007", Severity.Medium, 327, "CloudFront may use SSLv3, TLS 1.0 or TLS 1.1 to an origin",
+        "Broken or deprecated protocol versions on the edge-to-origin leg let a network attacker downgrade and read the traffic behind the CDN.",
+        "Set the custom origin's OriginSslProtocols to TLSv1.2 only.");
+
+    public static readonly InfrastructureRule DistributionOriginAccess = new(
+        "CF-OAC-008", Severity.Medium, 284, "S3 origin without origin access control",
+        "Without origin access control CloudFront's requests to the bucket are unsigned (or use the legacy origin access identity): the bucket must then be readable without CloudFront, and it cannot be limited to this distribution with aws:SourceArn.",
+        "Give the S3 origin an origin access control (SigV4, always sign) and grant only cloudfront.amazonaws.com with aws:SourceArn of the distribution in the bucket policy.");
+
+    public static readonly InfrastructureRule DistributionWriteMethods = new(
+        "CF-METHODS-010", Severity.Medium, 650, "CloudFront forwards write methods to an S3 origin",
+        "A cache behaviour that allows PUT, POST, PATCH or DELETE to an S3 origin forwards them signed with the distribution's identity: any grant beyond s3:GetObject to CloudFront in the bucket policy then lets every viewer write or delete the project's objects.",
+        "Allow only GET and HEAD (and OPTIONS for CORS) on behaviours whose origin is an S3 bucket; send writes to a function or API origin.");
+
     public static readonly InfrastructureRule DatabaseEncryption = new(
         "RDS-ENC-002", Severity.High, 311, "Database storage not encrypted",
         "An unencrypted cluster's storage, snapshots and replicas hold client data in clear text for anyone who gets a copy of a snapshot or volume.",
@@ -127,9 +177,9 @@ public static class InfrastructureRules
     /// <summary>Every rule, in catalog order.</summary>
     public static IReadOnlyList<InfrastructureRule> All { get; } =
     [
-        IamAdmin, IamWildcard, IamEscalation, BucketPublicAccessBlock, BucketPublicPolicy, BucketTlsOnly, BucketEncryption,
-        FunctionUrlNoAuth, FunctionPublicPolicy, DistributionTls, DistributionHttp, DatabaseEncryption, DatabasePublic,
-        DatabaseBackups, DatabaseDeletionProtection, KeyRotation, RegionGuard,
+        IamAdmin, IamWildcard, IamEscalation, IamTrust, IamConfusedDeputy, BucketPublicAccessBlock, BucketPublicPolicy, BucketTlsOnly, BucketEncryption,
+        FunctionUrlNoAuth, FunctionPublicPolicy, DistributionTls, DistributionHttp, DistributionOriginProtocol, DistributionOriginTls,
+        DistributionOriginAccess, DistributionWriteMethods, DatabaseEncryption, DatabasePublic, DatabaseBackups, DatabaseDeletionProtection, KeyRotation, RegionGuard,
     ];
 
     /// <summary>Every finding of <paramref name="snapshot"/>; unreadable policy documents are returned in <paramref name="problems"/>.</summary>
@@ -141,6 +191,7 @@ public static class InfrastructureRules
         foreach (var role in snapshot.Roles)
         {
             findings.AddRange(Role(role, problems));
+            findings.AddRange(Trust(snapshot.AccountId, role, problems));
         }
 
         foreach (var bucket in snapshot.Buckets)
@@ -332,11 +383,139 @@ public static class InfrastructureRules
             yield return DistributionTls.Finding(distribution.Arn, $"Distribution {distribution.Id} allows viewers the security policy {distribution.MinimumProtocolVersion ?? "(none)"}.", $"MinimumProtocolVersion {distribution.MinimumProtocolVersion ?? "(none)"}");
         }
 
-        var open = distribution.ViewerProtocolPolicies.Where(p => p.EndsWith("allow-all", StringComparison.Ordinal)).ToList();
-        if (open.Count > 0)
+        var origins = distribution.Origins.GroupBy(o => o.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var behaviour in distribution.Behaviours)
         {
-            yield return DistributionHttp.Finding(distribution.Arn, $"Distribution {distribution.Id} serves viewers over HTTP: {string.Join("; ", open)}.", string.Join("; ", open), string.Join("; ", open));
+            var where = $"{behaviour.PathPattern}: {behaviour.ViewerProtocolPolicy ?? "(none)"}";
+            if (!string.Equals(behaviour.ViewerProtocolPolicy, "redirect-to-https", StringComparison.Ordinal) && !string.Equals(behaviour.ViewerProtocolPolicy, "https-only", StringComparison.Ordinal))
+            {
+                yield return DistributionHttp.Finding(distribution.Arn, $"Distribution {distribution.Id} serves viewers over HTTP on the cache behaviour {where}.", $"ViewerProtocolPolicy {where}", where);
+            }
+
+            var origin = behaviour.TargetOriginId is { } target ? origins.GetValueOrDefault(target) : null;
+            var writes = behaviour.AllowedMethods.Where(m => WriteMethods.Contains(m, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (origin is { S3: true } && writes.Count > 0)
+            {
+                yield return DistributionWriteMethods.Finding(distribution.Arn,
+                    $"Distribution {distribution.Id} forwards {string.Join(", ", writes)} on the cache behaviour {behaviour.PathPattern} to the S3 origin {origin.Id}.",
+                    $"{behaviour.PathPattern}: AllowedMethods {string.Join(",", behaviour.AllowedMethods)} to S3 origin {origin.Id}", $"{behaviour.PathPattern}\n{origin.Id}");
+            }
         }
+
+        foreach (var origin in distribution.Origins)
+        {
+            var used = distribution.Behaviours.Where(b => string.Equals(b.TargetOriginId, origin.Id, StringComparison.Ordinal)).Select(b => b.PathPattern).ToList();
+            var by = used.Count == 0 ? "no cache behaviour" : $"cache behaviour(s) {string.Join(", ", used)}";
+            if (origin.S3)
+            {
+                if (origin.OriginAccessControlId is not { Length: > 0 } && origin.OriginAccessIdentity is not null)
+                {
+                    var how = origin.OriginAccessIdentity is { Length: > 0 } oai ? $"the legacy origin access identity {oai}" : "no origin access control or identity";
+                    yield return DistributionOriginAccess.Finding(distribution.Arn, $"Distribution {distribution.Id} reads the S3 origin {origin.Id} ({by}) with {how}.", $"origin {origin.Id}: {how}", origin.Id);
+                }
+
+                continue;
+            }
+
+            if (origin.ProtocolPolicy is null)
+            {
+                continue; // neither S3 nor custom (a VPC origin): private by construction, nothing to judge here
+            }
+
+            if (!string.Equals(origin.ProtocolPolicy, "https-only", StringComparison.Ordinal))
+            {
+                yield return DistributionOriginProtocol.Finding(distribution.Arn,
+                    $"Distribution {distribution.Id} reaches the origin {origin.Id} ({origin.DomainName}, {by}) with the protocol policy {origin.ProtocolPolicy ?? "(none)"}.",
+                    $"origin {origin.Id}: OriginProtocolPolicy {origin.ProtocolPolicy ?? "(none)"}", origin.Id);
+            }
+
+            var weak = origin.SslProtocols.Where(p => WeakOriginProtocols.Contains(p, StringComparer.Ordinal)).ToList();
+            if (weak.Count > 0)
+            {
+                yield return DistributionOriginTls.Finding(distribution.Arn,
+                    $"Distribution {distribution.Id} may use {string.Join(", ", weak)} to the origin {origin.Id} ({by}).",
+                    $"origin {origin.Id}: OriginSslProtocols {string.Join(",", origin.SslProtocols)}", origin.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The role's trust policy: an Allow of an assume action (<see cref="AssumeActions"/>) to <c>*</c> (critical: anyone) or
+    /// with NotPrincipal, to a principal of another account without sts:ExternalId (or aws:PrincipalOrgID/aws:PrincipalArn), to
+    /// a federated provider without a claim condition, or to a service principal (other than <see cref="PassedRoleServices"/>)
+    /// without aws:SourceAccount/aws:SourceArn/aws:SourceOrgID.
+    /// </summary>
+    internal static IEnumerable<Finding> Trust(string accountId, RoleSnapshot role, ICollection<string> problems)
+    {
+        if (role.TrustPolicy is not { } document)
+        {
+            yield break;
+        }
+
+        IReadOnlyList<PolicyStatement> statements;
+        try
+        {
+            statements = PolicyStatements.Parse(document);
+        }
+        catch (FormatException ex)
+        {
+            problems.Add($"{role.Arn} trust policy: {ex.Message}");
+            yield break;
+        }
+
+        foreach (var s in statements.Where(s => s.Allow && AssumeActions.Any(s.Grants)))
+        {
+            var assume = string.Join(",", s.Actions);
+            var evidence = s.Describe();
+            if (s.NotPrincipal || s.Principals.Contains("*") || s.Principals.Contains("AWS:*"))
+            {
+                if (!s.HasConditionKey("aws:PrincipalOrgID", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"))
+                {
+                    yield return IamTrust.Finding(role.Arn,
+                        $"Role {role.Name}'s trust policy allows {assume} to {(s.NotPrincipal ? "every principal but " + string.Join(",", s.Principals) : "any principal (\"*\")")} with no condition on the caller's account or organization: anyone with an AWS account can assume it.",
+                        evidence, "*\n" + evidence, Severity.Critical);
+                }
+
+                continue;
+            }
+
+            foreach (var principal in s.Principals)
+            {
+                var (kind, value) = principal.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? (principal[..colon], principal[(colon + 1)..]) : ("AWS", principal);
+                if (kind == "AWS" && Account(value) is { } other && other != accountId
+                    && !s.HasConditionKey("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn"))
+                {
+                    yield return IamTrust.Finding(role.Arn,
+                        $"Role {role.Name}'s trust policy allows {assume} to {value} of account {other} without sts:ExternalId (or aws:PrincipalOrgID/aws:PrincipalArn).",
+                        evidence, value + "\n" + evidence);
+                }
+                else if (kind == "Federated" && !s.ConditionKeys.Any(k => k.EndsWith(":aud", StringComparison.OrdinalIgnoreCase) || k.EndsWith(":sub", StringComparison.OrdinalIgnoreCase)))
+                {
+                    yield return IamTrust.Finding(role.Arn,
+                        $"Role {role.Name}'s trust policy allows {assume} to every identity of the federated provider {value} (no :aud or :sub condition).",
+                        evidence, value + "\n" + evidence);
+                }
+                else if (kind == "Service" && !PassedRoleServices.Contains(value, StringComparer.OrdinalIgnoreCase)
+                    && !s.HasConditionKey("aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"))
+                {
+                    yield return IamConfusedDeputy.Finding(role.Arn,
+                        $"Role {role.Name}'s trust policy allows {assume} to {value} without aws:SourceAccount or aws:SourceArn: the service may assume it for a resource of any account.",
+                        evidence, value + "\n" + evidence);
+                }
+            }
+        }
+    }
+
+    /// <summary>The account of an AWS principal: a 12-digit account id, or the account of an IAM/STS ARN; null otherwise.</summary>
+    private static string? Account(string principal)
+    {
+        if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+        {
+            return principal;
+        }
+
+        var parts = principal.Split(':');
+        return parts.Length >= 6 && parts[0] == "arn" && parts[2] is "iam" or "sts" && parts[4].Length == 12 ? parts[4] : null;
     }
 
     internal static IEnumerable<Finding> Database(DatabaseSnapshot database)

@@ -164,8 +164,54 @@ public sealed record DistributionSnapshot
 
     public string? MinimumProtocolVersion { get; init; }
 
-    /// <summary>The viewer protocol policy of every cache behaviour, the default first ("default: redirect-to-https").</summary>
-    public IReadOnlyList<string> ViewerProtocolPolicies { get; init; } = [];
+    /// <summary>Every cache behaviour, the default first (path pattern <see cref="CacheBehaviourSnapshot.Default"/>), then in the distribution's order.</summary>
+    public IReadOnlyList<CacheBehaviourSnapshot> Behaviours { get; init; } = [];
+
+    /// <summary>Every origin, in the distribution's order.</summary>
+    public IReadOnlyList<OriginSnapshot> Origins { get; init; } = [];
+}
+
+/// <summary>One cache behaviour of a distribution: which paths, to which origin, over which viewer protocol, with which methods.</summary>
+public sealed record CacheBehaviourSnapshot
+{
+    /// <summary>The path pattern that names the default cache behaviour (which has none of its own).</summary>
+    public const string Default = "default";
+
+    public required string PathPattern { get; init; }
+
+    public string? TargetOriginId { get; init; }
+
+    /// <summary><c>allow-all</c>, <c>redirect-to-https</c> or <c>https-only</c>.</summary>
+    public string? ViewerProtocolPolicy { get; init; }
+
+    /// <summary>The HTTP methods CloudFront forwards (GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE).</summary>
+    public IReadOnlyList<string> AllowedMethods { get; init; } = [];
+}
+
+/// <summary>One origin of a distribution: an S3 bucket (with its origin access control) or a custom HTTP origin (with its protocol policy and TLS versions).</summary>
+public sealed record OriginSnapshot
+{
+    public required string Id { get; init; }
+
+    public string? DomainName { get; init; }
+
+    /// <summary>True for an S3 bucket origin (S3OriginConfig, or a bucket's REST endpoint without a custom origin config), false otherwise.</summary>
+    public bool S3 { get; init; }
+
+    /// <summary>The origin access control that signs CloudFront's requests (S3 and Lambda URL origins); null when none.</summary>
+    public string? OriginAccessControlId { get; init; }
+
+    /// <summary>
+    /// The S3OriginConfig's legacy origin access identity (<c>origin-access-identity/cloudfront/ID</c>; empty with origin access
+    /// control or none); null when no S3OriginConfig was returned (a stand-in that drops it): then access control is not judged.
+    /// </summary>
+    public string? OriginAccessIdentity { get; init; }
+
+    /// <summary>A custom origin's protocol policy: <c>http-only</c>, <c>match-viewer</c> or <c>https-only</c>; null when the origin has no custom origin config.</summary>
+    public string? ProtocolPolicy { get; init; }
+
+    /// <summary>The TLS/SSL versions CloudFront may use to a custom origin (SSLv3, TLSv1, TLSv1.1, TLSv1.2).</summary>
+    public IReadOnlyList<string> SslProtocols { get; init; } = [];
 }
 
 /// <summary>An Aurora cluster of the project and its instances.</summary>

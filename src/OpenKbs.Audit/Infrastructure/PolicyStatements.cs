@@ -12,12 +12,13 @@ internal sealed record PolicyStatement(
     IReadOnlyList<string> Resources,
     bool NotResource,
     IReadOnlyList<string> Principals,
-    JsonObject? Condition)
+    JsonObject? Condition,
+    bool NotPrincipal = false)
 {
     /// <summary>A short, stable description for evidence ("Sid WriteAll: Allow s3:* on *").</summary>
     public string Describe() =>
         $"{(Sid is null ? string.Empty : $"Sid {Sid}: ")}{(Allow ? "Allow" : "Deny")} {(NotAction ? "NotAction " : string.Empty)}{string.Join(",", Actions)} on {(NotResource ? "NotResource " : string.Empty)}{string.Join(",", Resources)}"
-        + (Principals.Count > 0 ? $" to {string.Join(",", Principals)}" : string.Empty)
+        + (Principals.Count > 0 ? $" to {(NotPrincipal ? "all but " : string.Empty)}{string.Join(",", Principals)}" : string.Empty)
         + (Condition is { Count: > 0 } ? " with conditions" : string.Empty);
 
     /// <summary>True when an action of this statement matches <paramref name="action"/> (IAM wildcards, case-insensitive).</summary>
@@ -25,6 +26,10 @@ internal sealed record PolicyStatement(
         NotAction ? !Actions.Any(a => Wildcard.Matches(a, action)) : Actions.Any(a => Wildcard.Matches(a, action));
 
     public bool AnyResource => NotResource || Resources.Contains("*");
+
+    /// <summary>The condition keys of the statement (any operator), as written.</summary>
+    public IEnumerable<string> ConditionKeys =>
+        Condition is null ? [] : Condition.Select(op => op.Value).OfType<JsonObject>().SelectMany(block => block.Select(k => k.Key));
 
     /// <summary>True when the condition block has a key (any operator) whose name is one of <paramref name="keys"/>.</summary>
     public bool HasConditionKey(params string[] keys) =>
@@ -60,6 +65,7 @@ internal static class PolicyStatements
     {
         var notAction = s.ContainsKey("NotAction");
         var notResource = s.ContainsKey("NotResource");
+        var notPrincipal = s.ContainsKey("NotPrincipal");
         return new PolicyStatement(
             (string?)s["Sid"],
             string.Equals((string?)s["Effect"], "Allow", StringComparison.OrdinalIgnoreCase),
@@ -67,8 +73,9 @@ internal static class PolicyStatements
             notAction,
             Strings(s[notResource ? "NotResource" : "Resource"]),
             notResource,
-            Principals(s["Principal"]),
-            s["Condition"] as JsonObject);
+            Principals(s[notPrincipal ? "NotPrincipal" : "Principal"]),
+            s["Condition"] as JsonObject,
+            notPrincipal);
     }
 
     private static IReadOnlyList<string> Principals(JsonNode? node) => node switch

@@ -173,6 +173,16 @@ public sealed class ChildProcessScanIsolation(ChildProcessOptions options) : ISc
             arguments.AddRange(["--infrastructure", infrastructure]);
         }
 
+        if (request.Subject is { } subject)
+        {
+            arguments.AddRange(["--subject", subject]);
+        }
+
+        if (request.Source is { } source)
+        {
+            arguments.AddRange(["--source", source]);
+        }
+
         arguments.AddRange(["--sarif", reports + "/audit.sarif", "--markdown", reports + "/audit.md", "--json", reports + "/audit.json"]);
         arguments.AddRange(["--timeout", ((int)Math.Ceiling(request.TimeLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
         return arguments;

@@ -21,6 +21,12 @@ public sealed record IsolatedScanRequest
 
     public required string Artifact { get; init; }
 
+    /// <summary>The name the reports give the artifact (<c>--subject</c>; the AuditRun's project and version), since the scan sees only a private copy.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Where the artifact came from (<c>--source</c>, e.g. <c>s3://bucket/key</c>), named in the reports.</summary>
+    public string? Source { get; init; }
+
     public string? ExpectedSha256 { get; init; }
 
     public IReadOnlyList<string> Checks { get; init; } = [];

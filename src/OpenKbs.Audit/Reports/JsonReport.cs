@@ -20,6 +20,7 @@ public static class JsonReport
             ["artifact"] = new JsonObject
             {
                 ["subject"] = result.Artifact.Subject,
+                ["source"] = result.Artifact.Source,
                 ["sha256"] = result.Artifact.Sha256,
                 ["format"] = result.Artifact.Format,
                 ["fileCount"] = result.Artifact.FileCount,

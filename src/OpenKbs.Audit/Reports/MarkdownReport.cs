@@ -25,6 +25,11 @@ public static class MarkdownReport
         md.Append("| | |\n|---|---|\n");
         Row(md, "Verdict", result.Verdict == Verdict.Passed ? "**PASSED**" : $"**FAILED** ({gate.Reasons.Count} reason(s), {blocking.Count} blocking finding(s))");
         Row(md, "Artifact", Code(result.Artifact.Subject));
+        if (result.Artifact.Source is { } source)
+        {
+            Row(md, "Source", Code(source));
+        }
+
         Row(md, "SHA-256", Code(result.Artifact.Sha256));
         Row(md, "Contents", $"{Text(result.Artifact.Format)}, {result.Artifact.FileCount} files, {result.Artifact.TotalBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
         Row(md, "Audited", $"{result.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, {Seconds(result.FinishedAt - result.StartedAt)}");

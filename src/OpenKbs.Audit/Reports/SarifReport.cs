@@ -75,10 +75,16 @@ public static class SarifReport
 
         var properties = new JsonObject
         {
+            ["artifact"] = result.Artifact.Subject,
             ["artifactSha256"] = result.Artifact.Sha256,
             ["checkStatus"] = check.Status.ToString(),
             ["verdict"] = result.Verdict.ToString(),
         };
+        if (result.Artifact.Source is { } source)
+        {
+            properties["artifactSource"] = source;
+        }
+
         if (check.Provenance is not null)
         {
             properties["provenance"] = check.Provenance;

@@ -84,6 +84,9 @@ internal sealed class AuditPass
     /// <summary>The artifact's bytes, SHA-256 verified (set by the artifact step).</summary>
     public byte[]? Artifact { get; set; }
 
+    /// <summary>Where the artifact is published (<c>s3://bucket/key</c> of the Project's source), for the reports (set by the artifact step).</summary>
+    public string? ArtifactSource { get; set; }
+
     /// <summary>Sets a condition with this pass's generation; true when it changed.</summary>
     public bool SetCondition(string type, string status, string reason, string message) =>
         Conditions.Set(Status.Conditions, type, status, reason, message, Generation, Now);

@@ -77,6 +77,8 @@ internal sealed class IsolatedAuditScanner(IScanIsolation isolation, AuditRunOpt
             {
                 Name = "auditrun",
                 Artifact = artifact,
+                Subject = request.Subject,
+                Source = request.Source,
                 ExpectedSha256 = request.ExpectedSha256,
                 Checks = request.Checks ?? [],
                 FailOn = request.Policy.FailOn,

@@ -159,8 +159,42 @@ internal static class InfrastructureCollector
             Arn = $"arn:aws:cloudfront::{member.AccountId}:distribution/{id}",
             DefaultCertificate = certificate is null || certificate.CloudFrontDefaultCertificate == true || string.IsNullOrEmpty(certificate.ACMCertificateArn),
             MinimumProtocolVersion = certificate?.MinimumProtocolVersion,
-            ViewerProtocolPolicies = config.DefaultCacheBehavior?.ViewerProtocolPolicy is { } viewer ? [$"default: {viewer}"] : [],
+            Behaviours = Behaviours(config),
+            Origins = [.. (config.Origins?.Items ?? []).Where(o => o.Id is not null).Select(o => new OriginSnapshot
+            {
+                Id = o.Id!,
+                DomainName = o.DomainName,
+                S3 = o.S3OriginConfig is not null || (o.CustomOriginConfig is null && BucketEndpoint(o.DomainName)),
+                OriginAccessControlId = string.IsNullOrEmpty(o.OriginAccessControlId) ? null : o.OriginAccessControlId,
+                OriginAccessIdentity = o.S3OriginConfig?.OriginAccessIdentity,
+                ProtocolPolicy = o.CustomOriginConfig?.OriginProtocolPolicy,
+                SslProtocols = [.. o.CustomOriginConfig?.OriginSslProtocols?.Items ?? []],
+            })],
         };
+    }
+
+    /// <summary>A bucket's REST endpoint (<c>BUCKET.s3.REGION.amazonaws.com</c>, <c>BUCKET.s3.amazonaws.com</c>): an S3 origin even where its
+    /// S3OriginConfig is not returned (moto drops it; AWS always returns one of the two configs).</summary>
+    private static bool BucketEndpoint(string? domain) =>
+        domain is not null && domain.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) && domain.Contains(".s3.", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The default cache behaviour (path pattern "default") and every other one, in the distribution's order.</summary>
+    private static List<CacheBehaviourSnapshot> Behaviours(CloudFront.DistributionConfig config)
+    {
+        var behaviours = new List<CacheBehaviourSnapshot>();
+        if (config.DefaultCacheBehavior is { } d)
+        {
+            behaviours.Add(new CacheBehaviourSnapshot
+            {
+                PathPattern = CacheBehaviourSnapshot.Default, TargetOriginId = d.TargetOriginId, ViewerProtocolPolicy = d.ViewerProtocolPolicy, AllowedMethods = [.. d.AllowedMethods?.Items ?? []],
+            });
+        }
+
+        behaviours.AddRange((config.CacheBehaviors?.Items ?? []).Select(b => new CacheBehaviourSnapshot
+        {
+            PathPattern = b.PathPattern ?? "(none)", TargetOriginId = b.TargetOriginId, ViewerProtocolPolicy = b.ViewerProtocolPolicy, AllowedMethods = [.. b.AllowedMethods?.Items ?? []],
+        }));
+        return behaviours;
     }
 
     private static async Task<DatabaseSnapshot?> DatabaseAsync(IMemberAccountClients member, string cluster, Reads reads, CancellationToken cancellationToken)

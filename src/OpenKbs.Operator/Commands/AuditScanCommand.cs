@@ -33,6 +33,12 @@ internal sealed record AuditScanSettings
 
     public string? Sha256 { get; init; }
 
+    /// <summary>The name the reports give the artifact (default: the file or folder name).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Where the artifact came from (e.g. s3://bucket/key), named in the reports.</summary>
+    public string? Source { get; init; }
+
     public string? SarifFile { get; init; }
 
     public string? MarkdownFile { get; init; }
@@ -64,6 +70,8 @@ internal static class AuditScanCommand
         var suppressions = new Option<string?>("--suppressions") { Description = "JSON file of accepted findings, each with a reason and an expiry date (see docs/audit.md)." };
         var infrastructure = new Option<string?>("--infrastructure") { Description = "JSON snapshot of the project's live AWS configuration (openkbs.infrastructure/v1, as an AuditRun's collector writes it) for the infrastructure check; without it that check does not run (this command reads no AWS)." };
         var sha256 = new Option<string?>("--sha256") { Description = "The SHA-256 the artifact must have; checked before anything is read." };
+        var subject = new Option<string?>("--subject") { Description = "The name the reports give the artifact (default: the file or folder name), e.g. namespace/project@version." };
+        var source = new Option<string?>("--source") { Description = "Where the artifact came from (e.g. s3://bucket/key), named in the reports next to its SHA-256." };
         var sarif = new Option<string?>("--sarif") { Description = "Write the SARIF 2.1.0 report to this file." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown report to this file." };
         var json = new Option<string?>("--json") { Description = "Write the JSON report to this file." };
@@ -71,7 +79,7 @@ internal static class AuditScanCommand
         var command = new Command("scan", "Audit an artifact (zip, tar.gz or directory): code, secrets and dependencies, and with --infrastructure FILE a snapshot of the live AWS configuration; write SARIF, Markdown and JSON reports. "
             + "Exit 0 passed, 1 failed (findings at or above --fail-on, or an incomplete check), 2 usage or input error.")
         {
-            path, checks, advisories, osvUrl, failOn, allowIncomplete, suppressions, infrastructure, sha256, sarif, markdown, json, timeout,
+            path, checks, advisories, osvUrl, failOn, allowIncomplete, suppressions, infrastructure, sha256, subject, source, sarif, markdown, json, timeout,
         };
         // Unmatched tokens are reported by ScanAction (exit 2); System.CommandLine's own error path would exit 1.
         command.TreatUnmatchedTokensAsErrors = false;
@@ -101,6 +109,8 @@ internal static class AuditScanCommand
                 SuppressionsFile = parse.GetValue(suppressions),
                 InfrastructureFile = parse.GetValue(infrastructure),
                 Sha256 = parse.GetValue(sha256),
+                Subject = parse.GetValue(subject),
+                Source = parse.GetValue(source),
                 SarifFile = parse.GetValue(sarif),
                 MarkdownFile = parse.GetValue(markdown),
                 JsonFile = parse.GetValue(json),
@@ -135,7 +145,8 @@ internal static class AuditScanCommand
                 new AuditRequest
                 {
                     ArtifactPath = settings.Path,
-                    Subject = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(settings.Path)),
+                    Subject = settings.Subject ?? System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(settings.Path)),
+                    Source = settings.Source,
                     ExpectedSha256 = settings.Sha256,
                     Checks = settings.Checks,
                     Infrastructure = snapshot,
@@ -182,7 +193,7 @@ internal static class AuditScanCommand
     private static async Task PrintAsync(AuditResult result, TextWriter output)
     {
         var a = result.Artifact;
-        await output.WriteLineAsync($"audited {a.Subject}: sha256 {a.Sha256}, {a.Format}, {a.FileCount} files, {a.TotalBytes} bytes");
+        await output.WriteLineAsync($"audited {a.Subject}{(a.Source is null ? string.Empty : $" from {a.Source}")}: sha256 {a.Sha256}, {a.Format}, {a.FileCount} files, {a.TotalBytes} bytes");
         foreach (var check in result.Checks)
         {
             await output.WriteLineAsync($"  {check.Name,-13} {check.Status.ToString().ToLowerInvariant(),-10} {check.FindingCount} finding(s){(check.Message is null || check.Status == CheckStatus.Completed ? string.Empty : ": " + check.Message)}");

@@ -42,6 +42,7 @@ public sealed class ExampleTenantTests
         Assert.Equal(2, project.Spec.Functions!.Count);
         Assert.Single(project.Spec.Schedules!);
         Assert.True(project.Spec.Cdn!.Enabled);
+        Assert.True(project.Spec.Audit!.Required); // `make run` shows the audit gate: AuditRun Passed before the Project deploys
     }
 
     [Fact]

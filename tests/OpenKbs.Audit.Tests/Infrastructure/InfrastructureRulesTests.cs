@@ -27,6 +27,7 @@ public sealed class InfrastructureRulesTests
             {
                 Arn = $"arn:aws:iam::{Account}:role/okbs-team-a-shop-1a2b3c4d-exec",
                 Name = "okbs-team-a-shop-1a2b3c4d-exec",
+                TrustPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""",
                 Policies =
                 [
                     new PolicySnapshot
@@ -43,6 +44,13 @@ public sealed class InfrastructureRulesTests
                             """,
                     },
                 ],
+            },
+            new RoleSnapshot
+            {
+                Arn = $"arn:aws:iam::{Account}:role/okbs-team-a-shop-1a2b3c4d-sched",
+                Name = "okbs-team-a-shop-1a2b3c4d-sched",
+                TrustPolicy = $$$$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"{{{{Account}}}}"}}}]}""",
+                Policies = [new PolicySnapshot { Name = "openkbs-invoke-functions", Document = $$$$"""{"Version":"2012-10-17","Statement":[{"Sid":"InvokeScheduledFunctions","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":["{{{{Function}}}}"]}]}""" }],
             },
         ],
         Buckets =
@@ -71,7 +79,25 @@ public sealed class InfrastructureRulesTests
                     """,
             },
         ],
-        Distributions = [new DistributionSnapshot { Id = "E2ABCDEF123456", Arn = Distribution, MinimumProtocolVersion = "TLSv1.2_2021", ViewerProtocolPolicies = ["default: redirect-to-https"] }],
+        Distributions =
+        [
+            new DistributionSnapshot
+            {
+                Id = "E2ABCDEF123456",
+                Arn = Distribution,
+                MinimumProtocolVersion = "TLSv1.2_2021",
+                Behaviours =
+                [
+                    new CacheBehaviourSnapshot { PathPattern = CacheBehaviourSnapshot.Default, TargetOriginId = "s3-origin", ViewerProtocolPolicy = "redirect-to-https", AllowedMethods = ["GET", "HEAD"] },
+                    new CacheBehaviourSnapshot { PathPattern = "/auth/*", TargetOriginId = "access-function", ViewerProtocolPolicy = "https-only", AllowedMethods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] },
+                ],
+                Origins =
+                [
+                    new OriginSnapshot { Id = "s3-origin", DomainName = $"{Bucket}.s3.eu-central-1.amazonaws.com", S3 = true, OriginAccessControlId = "E1OACS3", OriginAccessIdentity = "" },
+                    new OriginSnapshot { Id = "access-function", DomainName = "abc123.lambda-url.eu-central-1.on.aws", OriginAccessControlId = "E1OACFN", ProtocolPolicy = "https-only", SslProtocols = ["TLSv1.2"] },
+                ],
+            },
+        ],
         Databases = [new DatabaseSnapshot { Identifier = "okbs-team-a-shop-1a2b3c4d", Arn = $"arn:aws:rds:eu-central-1:{Account}:cluster:okbs-team-a-shop-1a2b3c4d", StorageEncrypted = true, BackupRetentionDays = 7, DeletionProtection = true }],
         Keys = [new KeySnapshot { Arn = Key, RotationEnabled = true }],
         RegionGuard = new RegionGuardSnapshot
@@ -105,6 +131,17 @@ public sealed class InfrastructureRulesTests
 
     private static InfrastructureSnapshot WithDistribution(Func<DistributionSnapshot, DistributionSnapshot> change) => Compliant with { Distributions = [change(Compliant.Distributions[0])] };
 
+    private static InfrastructureSnapshot WithBehaviour(int index, Func<CacheBehaviourSnapshot, CacheBehaviourSnapshot> change) =>
+        WithDistribution(d => d with { Behaviours = [.. d.Behaviours.Select((b, i) => i == index ? change(b) : b)] });
+
+    private static InfrastructureSnapshot WithOrigin(int index, Func<OriginSnapshot, OriginSnapshot> change) =>
+        WithDistribution(d => d with { Origins = [.. d.Origins.Select((o, i) => i == index ? change(o) : o)] });
+
+    private static InfrastructureSnapshot WithTrust(int role, string statement) => Compliant with
+    {
+        Roles = [.. Compliant.Roles.Select((r, i) => i == role ? r with { TrustPolicy = $$"""{"Version":"2012-10-17","Statement":[{{statement}}]}""" } : r)],
+    };
+
     private static InfrastructureSnapshot WithDatabase(Func<DatabaseSnapshot, DatabaseSnapshot> change) => Compliant with { Databases = [change(Compliant.Databases[0])] };
 
     private static InfrastructureSnapshot WithGuard(Func<RegionGuardSnapshot, RegionGuardSnapshot> change) => Compliant with { RegionGuard = change(Compliant.RegionGuard!) };
@@ -122,6 +159,17 @@ public sealed class InfrastructureRulesTests
         { "resource *", "IAM-WILD-002", Severity.High },
         { "passrole *", "IAM-PRIVESC-003", Severity.High },
         { "iam wildcard *", "IAM-PRIVESC-003", Severity.High },
+        // IAM trust policies
+        { "trust *", "IAM-TRUST-005", Severity.Critical },
+        { "trust AWS *", "IAM-TRUST-005", Severity.Critical },
+        { "trust sts:* to *", "IAM-TRUST-005", Severity.Critical },
+        { "trust NotPrincipal", "IAM-TRUST-005", Severity.Critical },
+        { "trust other account root", "IAM-TRUST-005", Severity.High },
+        { "trust other account id", "IAM-TRUST-005", Severity.High },
+        { "trust other account role, wrong condition", "IAM-TRUST-005", Severity.High },
+        { "trust github oidc without sub", "IAM-TRUST-005", Severity.High },
+        { "trust scheduler without source", "IAM-DEPUTY-009", Severity.High },
+        { "trust events without source", "IAM-DEPUTY-009", Severity.High },
         // S3
         { "no public access block", "S3-BPA-001", Severity.High },
         { "one block flag off", "S3-BPA-001", Severity.High },
@@ -138,6 +186,16 @@ public sealed class InfrastructureRulesTests
         { "tls 1.0", "CF-TLS-001", Severity.High },
         { "default certificate", "CF-TLS-001", Severity.High },
         { "allow-all", "CF-HTTPS-002", Severity.High },
+        { "allow-all on default", "CF-HTTPS-002", Severity.High },
+        { "no viewer policy", "CF-HTTPS-002", Severity.High },
+        { "writes to s3 on default", "CF-METHODS-010", Severity.Medium },
+        { "writes to s3 on a path", "CF-METHODS-010", Severity.Medium },
+        { "origin http-only", "CF-ORIGIN-003", Severity.Medium },
+        { "origin match-viewer", "CF-ORIGIN-003", Severity.Medium },
+        { "origin TLSv1", "CF-ORIGINTLS-007", Severity.Medium },
+        { "origin SSLv3 and TLSv1.1", "CF-ORIGINTLS-007", Severity.Medium },
+        { "s3 origin without oac", "CF-OAC-008", Severity.Medium },
+        { "s3 origin with legacy oai", "CF-OAC-008", Severity.Medium },
         // RDS
         { "unencrypted", "RDS-ENC-002", Severity.High },
         { "public instance", "RDS-PUB-001", Severity.Critical },
@@ -171,6 +229,8 @@ public sealed class InfrastructureRulesTests
     public static TheoryData<string> Good => new()
     {
         "scoped passrole", "star-only actions", "url auth iam", "invoke by * from one account", "tls 1.3", "https-only", "14 day backups", "aws managed key", "aws:kms:dsse",
+        "trust same account", "trust other account with external id", "trust * within the organization", "trust github oidc with sub", "trust scheduler with source arn",
+        "trust ecs tasks", "trust tag session only", "deny to *", "writes to a function origin", "options to s3", "origin TLSv1.2 only", "s3 origin access not returned",
     };
 
     [Theory]
@@ -268,8 +328,40 @@ public sealed class InfrastructureRulesTests
         "tls 1.0" => WithDistribution(d => d with { MinimumProtocolVersion = "TLSv1" }),
         "tls 1.3" => WithDistribution(d => d with { MinimumProtocolVersion = "TLSv1.3_2025" }),
         "default certificate" => WithDistribution(d => d with { DefaultCertificate = true, MinimumProtocolVersion = "TLSv1" }),
-        "allow-all" => WithDistribution(d => d with { ViewerProtocolPolicies = ["default: redirect-to-https", "/legacy/*: allow-all"] }),
-        "https-only" => WithDistribution(d => d with { ViewerProtocolPolicies = ["default: https-only"] }),
+        "allow-all" => WithBehaviour(1, b => b with { ViewerProtocolPolicy = "allow-all" }),
+        "allow-all on default" => WithBehaviour(0, b => b with { ViewerProtocolPolicy = "allow-all" }),
+        "no viewer policy" => WithBehaviour(1, b => b with { ViewerProtocolPolicy = null }),
+        "https-only" => WithBehaviour(0, b => b with { ViewerProtocolPolicy = "https-only" }),
+        "writes to s3 on default" => WithBehaviour(0, b => b with { AllowedMethods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] }),
+        "writes to s3 on a path" => WithDistribution(d => d with { Behaviours = [.. d.Behaviours, new CacheBehaviourSnapshot { PathPattern = "/uploads/*", TargetOriginId = "s3-origin", ViewerProtocolPolicy = "https-only", AllowedMethods = ["GET", "HEAD", "PUT"] }] }),
+        "writes to a function origin" => WithBehaviour(1, b => b with { AllowedMethods = ["GET", "HEAD", "POST", "DELETE"] }),
+        "options to s3" => WithBehaviour(0, b => b with { AllowedMethods = ["GET", "HEAD", "OPTIONS"] }),
+        "origin http-only" => WithOrigin(1, o => o with { ProtocolPolicy = "http-only" }),
+        "origin match-viewer" => WithOrigin(1, o => o with { ProtocolPolicy = "match-viewer" }),
+        "origin TLSv1" => WithOrigin(1, o => o with { SslProtocols = ["TLSv1", "TLSv1.2"] }),
+        "origin SSLv3 and TLSv1.1" => WithOrigin(1, o => o with { SslProtocols = ["SSLv3", "TLSv1.1"] }),
+        "origin TLSv1.2 only" => WithOrigin(1, o => o with { SslProtocols = ["TLSv1.2"] }),
+        "s3 origin without oac" => WithOrigin(0, o => o with { OriginAccessControlId = null }),
+        "s3 origin access not returned" => WithOrigin(0, o => o with { OriginAccessControlId = null, OriginAccessIdentity = null }),
+        "s3 origin with legacy oai" => WithOrigin(0, o => o with { OriginAccessControlId = null, OriginAccessIdentity = "origin-access-identity/cloudfront/E2OAI" }),
+        "trust *" => WithTrust(0, """{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}"""),
+        "trust AWS *" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"shared"}}}"""),
+        "trust sts:* to *" => WithTrust(1, """{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"sts:*"}"""),
+        "trust NotPrincipal" => WithTrust(0, """{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}"""),
+        "trust other account root" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole"}"""),
+        "trust other account id" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"sts:AssumeRole"}"""),
+        "trust other account role, wrong condition" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:role/deployer"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"""),
+        "trust github oidc without sub" => WithTrust(0, """{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"""),
+        "trust scheduler without source" => WithTrust(1, """{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole"}"""),
+        "trust events without source" => WithTrust(1, """{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com","events.amazonaws.com"]},"Action":"sts:AssumeRole"}"""),
+        "trust same account" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/deployer"},"Action":"sts:AssumeRole"}"""),
+        "trust other account with external id" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"c0ffee-4711"}}}"""),
+        "trust * within the organization" => WithTrust(0, """{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123def4"}}}"""),
+        "trust github oidc with sub" => WithTrust(0, """{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/shop:ref:refs/heads/main"}}}"""),
+        "trust scheduler with source arn" => WithTrust(1, """{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:scheduler:eu-central-1:123456789012:schedule/okbs-*"}}}"""),
+        "trust ecs tasks" => WithTrust(0, """{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}"""),
+        "trust tag session only" => WithTrust(0, """{"Effect":"Allow","Principal":"*","Action":"sts:TagSession"}"""),
+        "deny to *" => WithTrust(0, """{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"123456789012"}}}"""),
         "unencrypted" => WithDatabase(d => d with { StorageEncrypted = false }),
         "public instance" => WithDatabase(d => d with { PubliclyAccessibleInstances = ["okbs-team-a-shop-1a2b3c4d-w1"] }),
         "1 day backups" => WithDatabase(d => d with { BackupRetentionDays = 1 }),

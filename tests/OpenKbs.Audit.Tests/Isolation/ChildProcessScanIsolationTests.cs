@@ -92,6 +92,22 @@ public sealed class ChildProcessScanIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_child_is_told_the_real_artifact_name_and_source_not_its_private_copy()
+    {
+        var sha = new string('b', 64);
+
+        var result = await Shell("printf '%s\\n' \"$@\"; exit 0", noNetwork: false).ScanAsync(
+            new IsolatedScanRequest { Name = "named", Artifact = ArtifactFile(), ExpectedSha256 = sha, Subject = "team-a/shop@1.4.0", Source = "s3://openkbs-artifacts/team-a/shop-1.4.0.zip" },
+            CancellationToken.None);
+
+        var arguments = result.Output.Split('\n');
+        Assert.Equal("artifact.zip", Path.GetFileName(arguments[2]));
+        Assert.Equal("team-a/shop@1.4.0", arguments[Array.IndexOf(arguments, "--subject") + 1]);
+        Assert.Equal("s3://openkbs-artifacts/team-a/shop-1.4.0.zip", arguments[Array.IndexOf(arguments, "--source") + 1]);
+        Assert.Equal(sha, arguments[Array.IndexOf(arguments, "--sha256") + 1]);
+    }
+
+    [Fact]
     public async Task Reports_written_by_the_child_are_returned()
     {
         var result = await Shell("echo '{}' > reports/audit.json; echo sarif > reports/audit.sarif; exit 0", noNetwork: false)

@@ -18,6 +18,8 @@ public sealed class KubernetesJobScanIsolationTests
     {
         Name = "Shop_1.4.2",
         Artifact = "shop-1.4.2.zip",
+        Subject = "team-a/shop@1.4.2",
+        Source = "s3://openkbs-artifacts/team-a/shop-1.4.2.zip",
         ExpectedSha256 = new string('b', 64),
         Checks = ["code", "secrets", "dependencies"],
         FailOn = Severity.Critical,
@@ -77,6 +79,7 @@ public sealed class KubernetesJobScanIsolationTests
 
         Assert.Equal(["audit", "scan", "/artifact/shop-1.4.2.zip", "--sha256", new string('b', 64), "--checks", "code,secrets,dependencies", "--fail-on", "critical", "--advisories", "/advisories"], args.Take(11));
         Assert.Contains("/reports/audit.sarif", args);
+        Assert.Equal(["--subject", "team-a/shop@1.4.2", "--source", "s3://openkbs-artifacts/team-a/shop-1.4.2.zip"], args.SkipWhile(a => a != "--subject").Take(4));
         Assert.Equal("300", args[^1]);
         var mounts = container["volumeMounts"]!.AsArray().ToDictionary(m => m!["name"]!.GetValue<string>(), m => m!);
         Assert.True(mounts["artifact"]["readOnly"]!.GetValue<bool>());

@@ -322,6 +322,11 @@ public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixt
             var markdown = Encoding.UTF8.GetString(await DownloadAsync(member, project.Status.Storage!.BucketName!, failed.Status.ReportRef!.S3!.Key));
             Assert.Contains("secrets/private-key", markdown, StringComparison.Ordinal);
             Assert.DoesNotContain("MIIE", markdown, StringComparison.Ordinal);
+            // The reports name the real artifact (project, version, where it is published, its digest), not the child's private copy.
+            Assert.Contains($"# Security audit report: {ns}/shop@3.0.0", markdown, StringComparison.Ordinal);
+            Assert.Contains($"| Source | `s3://{SandboxAws.ArtifactBucket}/{key}` |", markdown, StringComparison.Ordinal);
+            Assert.Contains($"| SHA-256 | `{plantedSha}` |", markdown, StringComparison.Ordinal);
+            Assert.DoesNotContain("artifact.zip", markdown, StringComparison.Ordinal);
 
             // A digest the child refuses (zip-slip): the child's typed refusal, as in process.
             var escapeSha = await UploadAsync($"examples/shop/iso-slip-{ns}.zip", Zip(("../../etc/cron.d/x", "* * * * * root id\n")));

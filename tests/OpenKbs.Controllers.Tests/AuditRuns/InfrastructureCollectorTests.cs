@@ -24,7 +24,9 @@ namespace OpenKbs.Controllers.Tests.AuditRuns;
 /// custom certificate, a schedule) in an organization account held by the region guard reads back as compliant (no findings);
 /// then misconfigurations made directly in moto (public access block off, a function URL without auth, an open resource policy,
 /// a wildcard inline policy and an allow-everything managed policy on the execution role, short backups without deletion protection, HTTP on
-/// the distribution, the region guard detached) come back as exactly the expected findings. The collector only reads: the
+/// the distribution's default and an added cache behaviour, write methods to the S3 origin, an added HTTP origin allowing TLS 1.0,
+/// a foreign account trusted without an external id, the scheduler role's trust without aws:SourceAccount, the region guard
+/// detached) come back as exactly the expected findings. The collector only reads: the
 /// audit trail records no mutation of its, every call is a Get/List/Describe, and the generated policies grant each one.
 /// </summary>
 [Collection(MotoCollection.Name)]
@@ -95,10 +97,51 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         await client.Rds.ModifyDBClusterAsync(new Rds.ModifyDBClusterRequest { DBClusterIdentifier = names.DatabaseCluster, BackupRetentionPeriod = 1, DeletionProtection = false, ApplyImmediately = true });
         var distributionId = h.Project.Status!.Cdn!.DistributionId!;
         var config = await client.CloudFront.GetDistributionConfigAsync(new CloudFront.GetDistributionConfigRequest { Id = distributionId });
+        var current = config.DistributionConfig!;
+        var s3Origin = current.DefaultCacheBehavior!.TargetOriginId!;
+        // Every cache behaviour is judged, not only the default: an upload path that takes PUT over HTTP to the bucket, and a
+        // legacy API origin reached over HTTP with TLS 1.0 allowed.
+        var legacy = new CloudFront.Origin
+        {
+            Id = "legacy-api", DomainName = "legacy.shop.example", OriginPath = string.Empty,
+            CustomOriginConfig = new CloudFront.CustomOriginConfig
+            {
+                HTTPPort = 80, HTTPSPort = 443, OriginProtocolPolicy = "http-only", OriginSslProtocols = new CloudFront.OriginSslProtocols { Quantity = 2, Items = ["TLSv1", "TLSv1.2"] },
+            },
+        };
+        CloudFront.CacheBehavior Behaviour(string path, string origin, string viewer, params string[] methods) => new()
+        {
+            PathPattern = path, TargetOriginId = origin, ViewerProtocolPolicy = viewer, CachePolicyId = current.DefaultCacheBehavior.CachePolicyId,
+            AllowedMethods = new CloudFront.AllowedMethods { Quantity = methods.Length, Items = methods, CachedMethods = new CloudFront.CachedMethods { Quantity = 2, Items = ["GET", "HEAD"] } },
+        };
+        List<CloudFront.CacheBehavior> behaviours =
+        [
+            .. current.CacheBehaviors?.Items ?? [],
+            Behaviour("/uploads/*", s3Origin, "allow-all", "GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
+            Behaviour("/legacy/*", "legacy-api", "https-only", "GET", "HEAD"),
+        ];
+        List<CloudFront.Origin> origins = [.. current.Origins!.Items!, legacy];
         await client.CloudFront.UpdateDistributionAsync(new CloudFront.UpdateDistributionRequest
         {
             Id = distributionId, IfMatch = config.ETag!,
-            DistributionConfig = config.DistributionConfig! with { DefaultCacheBehavior = config.DistributionConfig.DefaultCacheBehavior! with { ViewerProtocolPolicy = "allow-all" } },
+            DistributionConfig = current with
+            {
+                DefaultCacheBehavior = current.DefaultCacheBehavior with { ViewerProtocolPolicy = "allow-all" },
+                CacheBehaviors = new CloudFront.CacheBehaviors { Quantity = behaviours.Count, Items = behaviours },
+                Origins = new CloudFront.Origins { Quantity = origins.Count, Items = origins },
+            },
+        });
+        // Trust policies: the execution role also trusts another account without an external id; the scheduler role lost its
+        // aws:SourceAccount condition (any account's schedules could use it).
+        await client.Iam.UpdateAssumeRolePolicyAsync(new Iam.UpdateAssumeRolePolicyRequest
+        {
+            RoleName = names.ExecutionRole,
+            PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole"}]}""",
+        });
+        await client.Iam.UpdateAssumeRolePolicyAsync(new Iam.UpdateAssumeRolePolicyRequest
+        {
+            RoleName = names.SchedulerRole,
+            PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole"}]}""",
         });
         await organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = guardId, TargetId = accountId });
 
@@ -110,8 +153,15 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
 
         var rules = findings.Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["ACCT-REGION-001", "CF-HTTPS-002", "IAM-ADMIN-001", "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
+            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "IAM-ADMIN-001", "IAM-DEPUTY-009", "IAM-TRUST-005",
+                "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
             rules);
+        Assert.Equal(["default: allow-all", "/uploads/*: allow-all"], findings.Where(f => f.RuleId == "CF-HTTPS-002").Select(f => f.Evidence!["ViewerProtocolPolicy ".Length..]));
+        Assert.Contains("/uploads/*", findings.Single(f => f.RuleId == "CF-METHODS-010").Message, StringComparison.Ordinal);
+        Assert.Contains("legacy-api", findings.Single(f => f.RuleId == "CF-ORIGIN-003").Message, StringComparison.Ordinal);
+        Assert.Contains("TLSv1", findings.Single(f => f.RuleId == "CF-ORIGINTLS-007").Message, StringComparison.Ordinal);
+        Assert.Contains("210987654321", findings.Single(f => f.RuleId == "IAM-TRUST-005").Message, StringComparison.Ordinal);
+        Assert.Equal($"arn:aws:iam::{accountId}:role/{names.SchedulerRole}", findings.Single(f => f.RuleId == "IAM-DEPUTY-009").Resource);
         Assert.All(findings, f => Assert.Equal("infrastructure", f.Analyzer));
         var role = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
         Assert.Equal(role, findings.Single(f => f.RuleId == "IAM-ADMIN-001").Resource);

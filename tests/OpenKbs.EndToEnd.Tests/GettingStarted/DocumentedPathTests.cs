@@ -7,7 +7,8 @@ namespace OpenKbs.EndToEnd.Tests.GettingStarted;
 /// <summary>
 /// The path docs/development.md and README.md give a newcomer, as separate processes and with no extra flags:
 /// `openkbs sandbox --state-dir DIR`, then `source DIR/aws.env; openkbs run --kubeconfig DIR/kubeconfig`, then
-/// `kubectl apply -f docs/examples/`: the example Project becomes Ready, as it would against AWS.
+/// `kubectl apply -f docs/examples/`: the example Project becomes Ready, as it would against AWS, after the example's
+/// AuditRun passed (the example Project sets spec.audit.required).
 /// </summary>
 public sealed class DocumentedPathTests : IDisposable
 {
@@ -58,6 +59,13 @@ public sealed class DocumentedPathTests : IDisposable
             var described = await Kubectl.RunAsync(kubeconfig, null, "get", "clientaccount/acme", "project/shop", "-n", "acme", "-o",
                 "jsonpath={range .items[*]}{.kind}/{.metadata.name}:{range .status.conditions[*]} {.type}={.status} {.reason} {.message};{end}{\"\\n\"}{end}");
             Assert.True(ready.StartsWith("True", StringComparison.Ordinal), $"the example Project is not Ready ({ready}):\n{described.Output}\n--- openkbs run:\n{run.Output}\n--- openkbs sandbox:\n{sandbox.Output}");
+
+            // The example is under the audit gate: the example's AuditRun passed, and the Project deployed because of it.
+            var audit = (await Kubectl.RunAsync(kubeconfig, null, "get", "auditrun/shop-1-0-0", "-n", "acme", "-o", "jsonpath={.status.phase}")).Output;
+            var audited = (await Kubectl.RunAsync(kubeconfig, null, "get", "project/shop", "-n", "acme", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Audited\")].status} {.status.conditions[?(@.type==\"Audited\")].reason} {.status.conditions[?(@.type==\"Audited\")].message}")).Output;
+            Assert.Equal("Passed", audit);
+            Assert.StartsWith("True AuditPassed AuditRun shop-1-0-0 passed for version 1.0.0", audited, StringComparison.Ordinal);
         }
         finally
         {

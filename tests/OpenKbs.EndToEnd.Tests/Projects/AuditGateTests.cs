@@ -72,7 +72,7 @@ public sealed class AuditGateTests(CrdSandboxFixture sandbox, ITestOutputHelper 
 
         // 1.0.0 under the gate: the operator creates its AuditRun (owned by the Project, pinned to version and digest), it
         // passes, the version deploys.
-        await world.ApplyAsync(TenantWorld.ExampleTenant(ns, p => p.Replace("\nspec:\n", "\nspec:\n  audit:\n    required: true\n", StringComparison.Ordinal)));
+        await world.ApplyAsync(TenantWorld.ExampleTenant(ns)); // the example Project sets spec.audit.required
         var first = await world.WaitReadyAsync(ns);
         var firstSha = first.Spec.Source!.Sha256;
         var firstRun = Assert.Single(await RunsAsync(ns));

@@ -51,8 +51,8 @@ public sealed class OperatorUnderRbacTests(RbacSandboxFixture sandbox, ITestOutp
         await using var op = StartOperator(world, ns);
         string Diagnostics() => op.Output + "\nrefused: " + string.Join("; ", Refused()) + "\n" + world.Diagnostics();
 
-        // Under the audit gate, so the operator creates the version's AuditRun itself (create auditruns) before it deploys.
-        await world.ApplyAsync(TenantWorld.ExampleTenant(ns, p => p.Replace("\nspec:\n", "\nspec:\n  audit:\n    required: true\n", StringComparison.Ordinal)));
+        // The example Project is under the audit gate, so the operator creates the version's AuditRun itself (create auditruns) before it deploys.
+        await world.ApplyAsync(TenantWorld.ExampleTenant(ns));
         await ClientAccountApi.WaitAllReadyAsync(sandbox.Client, ns, 1, TenantWorld.Converge, diagnostics: Diagnostics);
         await ProjectApi.WaitReadyAsync(sandbox.Client, ns, "shop", TenantWorld.Converge, Diagnostics);
         await WaitAuditPassedAsync(ns, "shop-1-0-0-db8738746d4d", Diagnostics);

@@ -128,6 +128,37 @@ public sealed class AuditScanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reports_name_the_subject_and_source_given_and_else_the_file()
+    {
+        var path = Artifact(2);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
+        var markdown = Path.Combine(_dir, "named.md");
+        var json = Path.Combine(_dir, "named.json");
+        var sarif = Path.Combine(_dir, "named.sarif");
+
+        var (code, output, _) = await ScanAsync(path, "--checks", "secrets", "--subject", "team-a/shop@2.0.0", "--source", "s3://openkbs-artifacts/team-a/shop-2.0.0.zip",
+            "--markdown", markdown, "--json", json, "--sarif", sarif);
+
+        Assert.Equal(AuditScanCommand.Passed, code);
+        Assert.Contains($"audited team-a/shop@2.0.0 from s3://openkbs-artifacts/team-a/shop-2.0.0.zip: sha256 {digest}", output, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(markdown);
+        Assert.Contains("# Security audit report: team-a/shop@2.0.0", text, StringComparison.Ordinal);
+        Assert.Contains("| Source | `s3://openkbs-artifacts/team-a/shop-2.0.0.zip` |", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetFileName(path), text, StringComparison.Ordinal);
+        var artifact = JsonNode.Parse(await File.ReadAllTextAsync(json))!["artifact"]!;
+        Assert.Equal(("team-a/shop@2.0.0", "s3://openkbs-artifacts/team-a/shop-2.0.0.zip", digest),
+            (artifact["subject"]!.GetValue<string>(), artifact["source"]!.GetValue<string>(), artifact["sha256"]!.GetValue<string>()));
+        var properties = JsonNode.Parse(await File.ReadAllTextAsync(sarif))!["runs"]![0]!["properties"]!;
+        Assert.Equal(("team-a/shop@2.0.0", "s3://openkbs-artifacts/team-a/shop-2.0.0.zip", digest),
+            (properties["artifact"]!.GetValue<string>(), properties["artifactSource"]!.GetValue<string>(), properties["artifactSha256"]!.GetValue<string>()));
+
+        // Without --subject the file's name, and no source row.
+        (_, output, _) = await ScanAsync(path, "--checks", "secrets", "--markdown", markdown);
+        Assert.Contains($"audited {Path.GetFileName(path)}: sha256 {digest}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("| Source |", await File.ReadAllTextAsync(markdown), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_threshold_and_suppressions_decide_the_exit_code()
     {
         var suppressions = Path.Combine(_dir, "suppressions.json");

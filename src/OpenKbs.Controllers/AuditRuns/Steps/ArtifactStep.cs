@@ -29,6 +29,8 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
         byte[] bytes;
         string where;
         var copyKey = ProjectNames.ArtifactKey(expected);
+        var bucket = projectOptions.ArtifactBucket ?? target.Source.S3.Bucket;
+        var source = $"s3://{bucket}/{target.Source.S3.Key}";
         try
         {
             // HeadObject first: S3 answers a GET of a missing key with 403 where the caller may not list the bucket.
@@ -38,8 +40,7 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
         }
         catch (AwsServiceException ex) when (ex.IsNotFound)
         {
-            var bucket = projectOptions.ArtifactBucket ?? target.Source.S3.Bucket;
-            where = $"s3://{bucket}/{target.Source.S3.Key}";
+            where = source;
             try
             {
                 bytes = await ReadAsync(pass.Aws.ForManagement(pass.Actor).S3, bucket, target.Source.S3.Key, cancellationToken);
@@ -64,6 +65,7 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
         }
 
         pass.Artifact = bytes;
+        pass.ArtifactSource = source;
         pass.Status.ArtifactSha256 = actual;
         return StepOutcome.Ready($"artifact sha256 {actual} verified ({bytes.Length} bytes from {where})");
     }

@@ -71,6 +71,7 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
                     ArtifactBytes = pass.Artifact,
                     ExpectedSha256 = sha,
                     Subject = $"{pass.Namespace}/{target.Project.Metadata.Name}@{target.Version ?? sha[..12]}",
+                    Source = pass.ArtifactSource,
                     Checks = run,
                     Infrastructure = infrastructure,
                     Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn), Suppressions = suppressions },
