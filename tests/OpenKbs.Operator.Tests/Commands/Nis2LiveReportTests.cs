@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using k8s;
 using k8s.Models;
@@ -296,22 +295,15 @@ public sealed class Nis2LiveReportTests(MotoServerFixture moto, Nis2Sandbox sand
         return (code, output.ToString(), error.ToString());
     }
 
-    private async Task CreateAsync<T>(string ns, string plural, T resource, object status)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        await sandbox.Client.CustomObjects.CreateNamespacedCustomObjectAsync(resource, ApiGroup.Name, ApiGroup.Version, ns, plural);
-        var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)) };
-        await sandbox.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ApiGroup.Name, ApiGroup.Version, ns, plural, resource.Metadata.Name);
-    }
+    private Task CreateAsync<T>(string ns, string plural, T resource, object status)
+        where T : IKubernetesObject<V1ObjectMeta> => Nis2ReportCommandTests.CreateAsync(sandbox.Client, ns, plural, resource, status);
 
     private static V1Condition Condition(string type) =>
         new() { Type = type, Status = "True", Reason = ConditionReasons.Available, Message = "ready", LastTransitionTime = Now.AddDays(-1).UtcDateTime, ObservedGeneration = 1 };
 
-    /// <summary>The ten rows of the summary table, (a) to (j).</summary>
-    private static string[] Rows(string report) => [.. report.Split('\n').Where(l => l.StartsWith("| (", StringComparison.Ordinal))];
+    private static string[] Rows(string report) => Nis2ReportCommandTests.Rows(report);
 
-    private static string[] Verdicts(string report) => [.. Rows(report).Select(l => l.Split(" | ")[1])];
+    private static string[] Verdicts(string report) => Nis2ReportCommandTests.Verdicts(report);
 
     /// <summary>The AWS access layer as in production, pointed at <paramref name="endpoint"/> with moto's dummy management credentials and quick retries; records every call.</summary>
     private sealed class Layer : IAwsCallObserver, IDisposable

@@ -232,10 +232,10 @@ public sealed class Nis2ReportCommandTests(Nis2Sandbox sandbox, Nis2Store store)
     }
 
     /// <summary>The ten rows of the summary table, (a) to (j).</summary>
-    private static string[] Rows(string report) => [.. report.Split('\n').Where(l => l.StartsWith("| (", StringComparison.Ordinal))];
+    internal static string[] Rows(string report) => [.. report.Split('\n').Where(l => l.StartsWith("| (", StringComparison.Ordinal))];
 
     /// <summary>The ten verdict words of the summary table, (a) to (j).</summary>
-    private static string[] Verdicts(string report) => [.. Rows(report).Select(l => l.Split(" | ")[1])];
+    internal static string[] Verdicts(string report) => [.. Rows(report).Select(l => l.Split(" | ")[1])];
 
     private async Task<(int Code, string Output, string Error)> ReportAsync(string ns, string? file = null, PostgresServer? own = null)
     {
@@ -337,12 +337,16 @@ public sealed class Nis2ReportCommandTests(Nis2Sandbox sandbox, Nis2Store store)
         return ns;
     }
 
-    private async Task CreateAsync<T>(string ns, string plural, T resource, object status)
+    private Task CreateAsync<T>(string ns, string plural, T resource, object status)
+        where T : IKubernetesObject<V1ObjectMeta> => CreateAsync(sandbox.Client, ns, plural, resource, status);
+
+    /// <summary>Creates <paramref name="resource"/> through the API and writes <paramref name="status"/> through the status subresource, as the operator does.</summary>
+    internal static async Task CreateAsync<T>(IKubernetes client, string ns, string plural, T resource, object status)
         where T : IKubernetesObject<V1ObjectMeta>
     {
-        await sandbox.Client.CustomObjects.CreateNamespacedCustomObjectAsync(resource, ApiGroup.Name, ApiGroup.Version, ns, plural);
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(resource, ApiGroup.Name, ApiGroup.Version, ns, plural);
         var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)) };
-        await sandbox.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ApiGroup.Name, ApiGroup.Version, ns, plural, resource.Metadata.Name);
     }
 
