@@ -30,10 +30,10 @@ public static class AwsRegistration
     }
 
     /// <summary>
-    /// Binds section <c>Aws</c>. <c>AllowedRegions</c> replaces the default list (the configuration binder would append
+    /// Binds section <c>Aws</c> (also for commands that read AWS outside the host, e.g. <c>openkbs nis2 report</c>). <c>AllowedRegions</c> replaces the default list (the configuration binder would append
     /// to it) and also accepts a comma-separated value.
     /// </summary>
-    internal static void Bind(AwsOptions options, IConfigurationSection? section)
+    public static void Bind(AwsOptions options, IConfigurationSection? section)
     {
         if (section is null || !section.Exists())
         {

@@ -47,12 +47,12 @@ internal static class Nis2Assessment
         [
             RiskPolicies(evidence),
             IncidentHandling(evidence.AuditTrail, now),
-            Continuity(managed, now),
+            Continuity(managed, evidence.Live, now),
             SupplyChain(managed, evidence.AuditRuns),
             Vulnerabilities(managed, evidence.AuditRuns),
             Effectiveness(evidence, managed),
-            Hygiene(managed),
-            Cryptography(managed),
+            Hygiene(managed, evidence.Live),
+            Cryptography(managed, evidence.Live),
             AccessAndAssets(evidence, managed, now),
             new Nis2Measure('j', "Multi-factor authentication, secured communications", Nis2Verdict.NotCovered,
                 "the operator manages no human sign-in: it cannot show MFA or secured voice, video, text or emergency communications",
@@ -72,30 +72,43 @@ internal static class Nis2Assessment
         }
 
         var lines = new List<string>();
-        var gaps = new List<string>();
+        var hard = new List<string>();
+        var soft = new List<string>();
         foreach (var account in accounts)
         {
             var status = account.Status;
             var allowed = account.Spec.AllowedRegions;
             var outsideEu = allowed.Where(r => !EuRegions.All.Contains(r)).ToList();
             var guardrail = Condition(status, ConditionTypes.GuardrailsApplied);
-            lines.Add($"ClientAccount {account.Metadata.Name}: account {status?.AccountId ?? "(not created)"}, state {status?.State?.ToString() ?? "unknown"}, "
+            var name = account.Metadata.Name;
+            lines.Add($"ClientAccount {name}: account {status?.AccountId ?? "(not created)"}, state {status?.State?.ToString() ?? "unknown"}, "
                 + $"home region {account.Spec.Region}, allowed regions {string.Join(", ", allowed)}; region guardrail SCP {status?.GuardrailPolicyId ?? "(none)"}, "
                 + $"{ConditionText(guardrail)}");
             if (guardrail?.Status != "True" || string.IsNullOrEmpty(status?.GuardrailPolicyId))
             {
-                gaps.Add($"{account.Metadata.Name}: guardrail not applied ({guardrail?.Reason ?? "no GuardrailsApplied condition"})");
+                hard.Add($"{name}: guardrail not applied ({guardrail?.Reason ?? "no GuardrailsApplied condition"})");
+            }
+
+            var live = evidence.Live.Guardrail(name);
+            var policy = status?.GuardrailPolicyId;
+            var attached = live.Value is { } scps ? (policy is not null && scps.AttachedPolicyIds.Contains(policy) ? "attached" : "not attached") : null;
+            Check(new Judged(lines, hard, soft), $"ClientAccount {name}: guardrail SCP {policy ?? "(none)"} in AWS Organizations", guardrail?.Status == "True" ? "attached" : "not attached",
+                live.NotVerified, attached, v => v == "attached" ? null : $"{name}: the guardrail SCP is not attached to account {status?.AccountId} (AWS Organizations)", hardGap: true);
+            if (live.Value is { } all)
+            {
+                lines.Add($"ClientAccount {name}: SCPs AWS Organizations reports attached to account {status?.AccountId}: {(all.AttachedPolicyIds.Count == 0 ? "none" : string.Join(", ", all.AttachedPolicyIds))}");
             }
 
             if (outsideEu.Count > 0)
             {
-                gaps.Add($"{account.Metadata.Name}: allowed regions outside the EU ({string.Join(", ", outsideEu)})");
+                hard.Add($"{name}: allowed regions outside the EU ({string.Join(", ", outsideEu)})");
             }
         }
 
-        return gaps.Count > 0
-            ? new Nis2Measure('a', Title, Nis2Verdict.NotCovered, string.Join("; ", gaps), lines, Outside)
-            : new Nis2Measure('a', Title, Nis2Verdict.Partly, "every account is fenced into EU regions by an applied guardrail SCP; that is the technical policy only", lines, Outside);
+        return hard.Count > 0
+            ? new Nis2Measure('a', Title, Nis2Verdict.NotCovered, string.Join("; ", hard.Concat(soft)), lines, Outside)
+            : new Nis2Measure('a', Title, Nis2Verdict.Partly, "every account is fenced into EU regions by an applied guardrail SCP; that is the technical policy only"
+                + (soft.Count > 0 ? "; " + string.Join("; ", soft) : string.Empty), lines, Outside);
     }
 
     private static Nis2Measure IncidentHandling(AuditTrailEvidence trail, DateTimeOffset now)
@@ -137,62 +150,83 @@ internal static class Nis2Assessment
         $"incident {incident.Id} {incident.State}: {incident.Cause} of {incident.Subject}, detected {Time(incident.DetectedAt)}; "
         + string.Join(", ", incident.Deadlines.Select(d => $"{d.Name} due {Time(d.Due)} ({Commands.IncidentCommand.Clock(d.Due, now, incident.IsOpen)})"));
 
-    private static Nis2Measure Continuity(IReadOnlyList<Project> projects, DateTimeOffset now)
+    private static Nis2Measure Continuity(IReadOnlyList<Project> projects, Nis2Live live, DateTimeOffset now)
     {
         const string Title = "Business continuity: backups, disaster recovery, crisis management";
         const string Outside = "crisis management, restore drills and recovery objectives are the client's; the operator does not restore by itself";
         return PerProject('c', Title, Outside, projects, p =>
         {
-            var lines = new List<string>();
-            var hard = new List<string>();
-            var soft = new List<string>();
+            var j = new Judged([], [], []);
+            var aws = live.Project(p.Metadata.Name);
             var storage = p.Status?.Storage;
-            lines.Add($"bucket {storage?.BucketName ?? "(none)"}: versioning {storage?.Versioning ?? "unknown"}, noncurrent versions kept "
+            j.Lines.Add($"bucket {storage?.BucketName ?? "(none)"}: noncurrent versions kept "
                 + $"{(p.Spec.Storage?.NoncurrentVersionRetentionDays is { } keep ? keep + " days" : "without expiry")}; deletion policy {p.Spec.DeletionPolicy}");
-            if (storage?.Versioning != "Enabled")
-            {
-                hard.Add($"bucket versioning is {storage?.Versioning ?? "not observed"}");
-            }
-
+            Check(j, $"bucket {storage?.BucketName ?? "(none)"} versioning", storage?.Versioning ?? "not observed", aws.Bucket.NotVerified,
+                aws.Bucket.Value is { } bucket ? bucket.Exists ? bucket.Versioning ?? "never enabled" : "no such bucket" : null,
+                v => v == "Enabled" ? null : $"bucket versioning is {v}", hardGap: true);
             if (p.Spec.DeletionPolicy == ProjectDeletionPolicy.Delete)
             {
-                soft.Add("deletionPolicy Delete (the database is snapshotted first and a non-empty bucket is kept)");
+                j.Soft.Add("deletionPolicy Delete (the database is snapshotted first and a non-empty bucket is kept)");
             }
 
             if (p.Spec.Database is { Enabled: true } database)
             {
                 var db = p.Status?.Database;
-                lines.Add($"database {db?.ClusterIdentifier ?? "(none)"}: backups kept {db?.BackupRetentionDays?.ToString(CultureInfo.InvariantCulture) ?? "?"} days, "
-                    + $"restorable from {Time(db?.EarliestRestorableTime)} to {Time(db?.LatestRestorableTime)}, deletion protection {On(db?.DeletionProtection)}");
-                lines.Add(db?.Standby is { } standby
-                    ? $"standby {standby.InstanceIdentifier} in {standby.AvailabilityZone} ({standby.Status}), writer {db.WriterInstance} in {db.WriterAvailabilityZone}"
-                    : $"no standby instance (spec.database.standbyReplica {(database.StandbyReplica ? "true, not in place yet" : "false")})");
-                if (db?.BackupRetentionDays is not { } retention)
+                var cluster = aws.Database ?? Live<LiveDatabase>.Unverified("not read");
+                var found = cluster.Value is { Exists: true } c ? c : null;
+                var gone = cluster.Value is { Exists: false } ? "no such cluster" : null;
+                var label = $"database {db?.ClusterIdentifier ?? "(none)"}";
+                Check(j, $"{label} backup retention", Days(db?.BackupRetentionDays), cluster.NotVerified, gone ?? Days(found?.BackupRetentionDays),
+                    v => RetentionGap(v), hardGap: false);
+                if ((cluster.NotVerified is null ? found?.BackupRetentionDays : db?.BackupRetentionDays) is null)
                 {
-                    hard.Add("no backup retention observed");
-                }
-                else if (retention < MinimumBackupRetentionDays)
-                {
-                    soft.Add($"backups kept {retention} days (< {MinimumBackupRetentionDays})");
+                    j.Hard.Add(cluster.NotVerified is null ? "no backup retention in AWS" : "no backup retention observed");
                 }
 
-                if (db?.LatestRestorableTime is not { } latest || now - new DateTimeOffset(latest, TimeSpan.Zero) > RestorableLag)
+                var latest = cluster.NotVerified is null ? found?.LatestRestorableTime : db?.LatestRestorableTime is { } recorded ? new DateTimeOffset(recorded, TimeSpan.Zero) : null;
+                var earliest = cluster.NotVerified is null ? found?.EarliestRestorableTime : db?.EarliestRestorableTime is { } first ? new DateTimeOffset(first, TimeSpan.Zero) : null;
+                j.Lines.Add($"{label}: restorable from {Time(earliest)} to {Time(latest)} ({(cluster.NotVerified is null ? "read live from AWS" : "as last recorded in status; not verified live")})");
+                if (latest is not { } l || now - l > RestorableLag)
                 {
-                    soft.Add($"latest restorable time {Time(db?.LatestRestorableTime)} is not within {RestorableLag.TotalHours:0} h");
+                    j.Soft.Add($"latest restorable time {Time(latest)} is not within {RestorableLag.TotalHours:0} h");
                 }
 
-                if (db?.Standby is not { Status: "available" } ready || ready.AvailabilityZone == db.WriterAvailabilityZone)
+                Check(j, $"{label} deletion protection", On(db?.DeletionProtection), cluster.NotVerified, gone ?? On(found?.DeletionProtection),
+                    v => v == "on" || !database.DeletionProtection ? null : $"deletion protection is {v}", hardGap: false);
+                var recordedStandby = db?.Standby is { } standby
+                    ? StandbyText(standby.InstanceIdentifier, standby.AvailabilityZone, standby.Status, db.WriterInstance, db.WriterAvailabilityZone)
+                    : $"none (spec.database.standbyReplica {(database.StandbyReplica ? "true" : "false")})";
+                var liveStandby = found is null ? gone
+                    : found.Reader is null ? $"none (spec.database.standbyReplica {(database.StandbyReplica ? "true" : "false")})"
+                    : StandbyText(found.Reader, found.ReaderZone, found.ReaderStatus, found.Writer, found.WriterZone);
+                Check(j, $"{label} standby", recordedStandby, cluster.NotVerified, liveStandby, _ => null, hardGap: false);
+                var (reader, readerZone, readerStatus, writerZone) = cluster.NotVerified is null
+                    ? (found?.Reader, found?.ReaderZone, found?.ReaderStatus, found?.WriterZone)
+                    : (db?.Standby?.InstanceIdentifier, db?.Standby?.AvailabilityZone, db?.Standby?.Status, db?.WriterAvailabilityZone);
+                if (reader is null || readerStatus != "available" || readerZone == writerZone)
                 {
-                    soft.Add("no available standby in another Availability Zone");
+                    j.Soft.Add(reader is not null && readerZone == writerZone
+                        ? $"the standby {reader} is in the writer's Availability Zone {writerZone}"
+                        : "no available standby in another Availability Zone");
                 }
             }
             else
             {
-                lines.Add("no database");
+                j.Lines.Add("no database");
             }
 
-            return (lines, hard, soft);
+            return (j.Lines, j.Hard, j.Soft);
         });
+
+        static string? Days(int? days) => days is { } d ? d.ToString(CultureInfo.InvariantCulture) + " days" : null;
+
+        static string? RetentionGap(string? value) =>
+            value is null || !int.TryParse(value.Split(' ')[0], CultureInfo.InvariantCulture, out var days) ? null
+            : days < MinimumBackupRetentionDays ? $"backups kept {days} days (< {MinimumBackupRetentionDays})"
+            : null;
+
+        static string StandbyText(string? instance, string? zone, string? status, string? writer, string? writerZone) =>
+            $"{instance} in {zone} ({status}), writer {writer} in {writerZone}";
     }
 
     private static Nis2Measure SupplyChain(IReadOnlyList<Project> projects, IReadOnlyList<AuditRun> runs)
@@ -288,71 +322,95 @@ internal static class Nis2Assessment
             : new Nis2Measure('f', Title, Nis2Verdict.NotCovered, "no completed audit and no verified audit trail", lines, Outside);
     }
 
-    private static Nis2Measure Hygiene(IReadOnlyList<Project> projects)
+    private static Nis2Measure Hygiene(IReadOnlyList<Project> projects, Nis2Live live)
     {
         const string Title = "Basic cyber hygiene and cybersecurity training";
         const string Outside = "training of staff and the client's own hygiene practices are the client's";
         var measure = PerProject('g', Title, Outside, projects, p =>
         {
+            var j = new Judged([], [], []);
+            var aws = live.Project(p.Metadata.Name);
             var storage = p.Status?.Storage;
-            var lines = new List<string>
+            Check(j, $"bucket {storage?.BucketName ?? "(none)"} public access blocked", Yes(storage?.PublicAccessBlocked), aws.Bucket.NotVerified,
+                aws.Bucket.Value is { } bucket ? bucket.Exists ? Yes(bucket.PublicAccessBlocked) : "no such bucket" : null,
+                v => v == "yes" ? null : "bucket public access is not blocked (or not observed)", hardGap: true);
+            if (p.Spec.Cdn is { Enabled: true })
             {
-                $"bucket public access blocked: {Yes(storage?.PublicAccessBlocked)}",
-                p.Spec.Cdn is { Enabled: true }
-                    ? $"CDN {p.Status?.Cdn?.DistributionId ?? "(none)"}: HTTPS only, TLSv1.2_2021 for {string.Join(", ", p.Spec.Cdn.Aliases ?? [])} ({ConditionText(Condition(p.Status, ConditionTypes.CdnReady))})"
-                    : "no CDN",
-            };
-            var hard = storage?.PublicAccessBlocked == true ? new List<string>() : ["bucket public access is not blocked (or not observed)"];
-            return (lines, hard, new List<string>());
+                var cdn = aws.Cdn ?? Live<LiveCdn>.Unverified("not read");
+                var label = $"CDN {p.Status?.Cdn?.DistributionId ?? "(none)"} for {string.Join(", ", p.Spec.Cdn.Aliases ?? [])}";
+                Check(j, $"{label}: viewer protocol policy", null, cdn.NotVerified, cdn.Value is { } d ? d.Exists ? d.ViewerProtocolPolicy ?? "not set" : "no such distribution" : null,
+                    v => v is "redirect-to-https" or "https-only" ? null : $"the CDN lets viewers use HTTP ({v})", hardGap: false);
+                Check(j, $"{label}: price class", null, cdn.NotVerified, cdn.Value is { } e ? e.Exists ? e.PriceClass ?? "not set" : "no such distribution" : null,
+                    v => v == EuropePriceClass ? null : $"the CDN's price class is {v}, not {EuropePriceClass} (edge locations beyond Europe and North America)", hardGap: false);
+            }
+            else
+            {
+                j.Lines.Add("no CDN");
+            }
+
+            return (j.Lines, j.Hard, j.Soft);
         });
         return measure.Verdict == Nis2Verdict.Evidenced
             ? measure with { Verdict = Nis2Verdict.Partly, Reason = "hygiene of the operator's resources is in place; training is not the operator's" }
             : measure;
     }
 
-    private static Nis2Measure Cryptography(IReadOnlyList<Project> projects)
+    private static Nis2Measure Cryptography(IReadOnlyList<Project> projects, Nis2Live live)
     {
         const string Title = "Cryptography and encryption";
         const string Outside = "the client's own key-management policy and encryption inside the application are the client's";
         return PerProject('h', Title, Outside, projects, p =>
         {
+            var j = new Judged([], [], []);
+            var aws = live.Project(p.Metadata.Name);
             var storage = p.Status?.Storage;
-            var lines = new List<string> { $"bucket encryption {storage?.Encryption ?? "unknown"} with project key {storage?.KmsKeyArn ?? "(none)"}" };
-            var hard = new List<string>();
-            var soft = new List<string>();
-            if (storage?.Encryption != "aws:kms" || string.IsNullOrEmpty(storage.KmsKeyArn))
-            {
-                hard.Add("bucket not observed encrypted with the project key");
-            }
-
+            var projectKey = storage?.KmsKeyArn;
+            Check(j, $"bucket {storage?.BucketName ?? "(none)"} default encryption", EncryptionText(storage?.Encryption, storage?.KmsKeyArn, projectKey), aws.Bucket.NotVerified,
+                aws.Bucket.Value is { } bucket ? bucket.Exists ? EncryptionText(bucket.Encryption, bucket.KmsKeyId, projectKey) : "no such bucket" : null,
+                v => v == UnderProjectKey ? null : "bucket not encrypted with the project key", hardGap: true);
+            Check(j, $"project key {projectKey ?? "(none)"} automatic rotation", null, aws.Key.NotVerified,
+                aws.Key.Value is { } key ? key.Exists ? (key.RotationEnabled ? "on" + (key.RotationPeriodDays is { } days ? $", every {days} days" : string.Empty) : "off") + $"; key {key.State ?? "state unknown"}, created {Time(key.Created)}" : "no such key" : null,
+                v => v?.StartsWith("on", StringComparison.Ordinal) == true ? null : "the project key is not rotated automatically", hardGap: false);
             if (p.Spec.Database is { Enabled: true })
             {
+                var cluster = aws.Database ?? Live<LiveDatabase>.Unverified("not read");
                 var ready = Condition(p.Status, ConditionTypes.DatabaseReady);
-                lines.Add($"database storage encrypted with the project key, password managed by AWS: {ConditionText(ready)} (Ready is only reported for an encrypted cluster)");
-                if (ready?.Status != "True")
+                Check(j, $"database {p.Status?.Database?.ClusterIdentifier ?? "(none)"} storage encryption", null, cluster.NotVerified,
+                    cluster.Value is { } c ? c.Exists ? c.StorageEncrypted ? c.KmsKeyId is not null && SameKey(c.KmsKeyId, projectKey) ? UnderProjectKey : $"encrypted with key {c.KmsKeyId}, not the project key" : "not encrypted" : "no such cluster" : null,
+                    v => v == UnderProjectKey ? null : $"database storage is {v}", hardGap: true);
+                if (cluster.NotVerified is not null)
                 {
-                    soft.Add("database not Ready, so its encryption is not confirmed");
+                    j.Lines.Add($"database: {ConditionText(ready)} (Ready is only reported for an encrypted cluster)");
+                    if (ready?.Status != "True")
+                    {
+                        j.Soft.Add("database not Ready, so its encryption is not confirmed");
+                    }
                 }
             }
 
             if (p.Spec.Cdn is { Enabled: true })
             {
-                var ready = Condition(p.Status, ConditionTypes.CdnReady);
-                lines.Add($"CDN in transit: TLSv1.2_2021, HTTPS only ({ConditionText(ready)})");
-                if (ready?.Status != "True")
-                {
-                    soft.Add("CDN not Ready, so its TLS policy is not confirmed");
-                }
+                var cdn = aws.Cdn ?? Live<LiveCdn>.Unverified("not read");
+                Check(j, $"CDN {p.Status?.Cdn?.DistributionId ?? "(none)"} minimum viewer TLS", null, cdn.NotVerified,
+                    cdn.Value is { } d ? d.Exists ? d.MinimumProtocolVersion ?? "not set" : "no such distribution" : null,
+                    v => v is not null && v.StartsWith("TLSv1.2_", StringComparison.Ordinal) && string.CompareOrdinal(v, MinimumTls) >= 0 ? null : $"the CDN accepts viewer TLS below {MinimumTls} ({v})",
+                    hardGap: false);
             }
 
             var keys = p.Status?.ApiKeys ?? [];
             if (keys.Count > 0)
             {
-                lines.Add($"API keys kept as SHA-256 only: {string.Join(", ", keys.Select(k => $"{k.Name} ({(string.IsNullOrEmpty(k.Sha256) ? "no hash" : "hash")})"))}");
+                j.Lines.Add($"API keys kept as SHA-256 only: {string.Join(", ", keys.Select(k => $"{k.Name} ({(string.IsNullOrEmpty(k.Sha256) ? "no hash" : "hash")})"))}");
             }
 
-            return (lines, hard, soft);
+            return (j.Lines, j.Hard, j.Soft);
         });
+
+        static string EncryptionText(string? algorithm, string? key, string? projectKey) =>
+            algorithm is null ? "none"
+            : algorithm == "aws:kms" && key is not null && SameKey(key, projectKey) ? UnderProjectKey
+            : algorithm == "aws:kms" ? $"aws:kms with key {key ?? "(AWS managed)"}, not the project key"
+            : algorithm;
     }
 
     private static Nis2Measure AccessAndAssets(Nis2Evidence evidence, IReadOnlyList<Project> projects, DateTimeOffset now)
@@ -428,6 +486,63 @@ internal static class Nis2Assessment
             : string.Join("; ", gaps);
         return new Nis2Measure(letter, title, verdict, reason, lines, outside);
     }
+
+    /// <summary>The price class of edge locations in Europe (and North America): the only one the operator sets.</summary>
+    public const string EuropePriceClass = "PriceClass_100";
+
+    /// <summary>The lowest viewer TLS policy the report accepts (the operator sets it).</summary>
+    public const string MinimumTls = "TLSv1.2_2021";
+
+    private const string UnderProjectKey = "aws:kms with the project key";
+
+    /// <summary>The lines and the hard (not covered) and soft (partly) gaps of one project or account.</summary>
+    private sealed record Judged(List<string> Lines, List<string> Hard, List<string> Soft);
+
+    /// <summary>
+    /// One item judged by what AWS says when it was read (a difference from what the status records is named and is itself a gap),
+    /// else by the status with a "not verified live" gap: the report never passes the status off as AWS's answer.
+    /// </summary>
+    /// <param name="j">Where the line and the gaps go.</param>
+    /// <param name="label">What the item is (resource and setting).</param>
+    /// <param name="recorded">What the status records (null: the status does not record this item).</param>
+    /// <param name="notVerified">Why AWS could not be read, or null when it was.</param>
+    /// <param name="live">What AWS says (when read).</param>
+    /// <param name="problem">The gap a value means, or null when it is in place.</param>
+    /// <param name="hardGap">Whether the item's gap makes the project not covered (else partly).</param>
+    private static void Check(Judged j, string label, string? recorded, string? notVerified, string? live, Func<string?, string?> problem, bool hardGap)
+    {
+        var gaps = hardGap ? j.Hard : j.Soft;
+        if (notVerified is not null)
+        {
+            j.Lines.Add($"{label}: {recorded ?? "not recorded in status"} (as last recorded in status; not verified live: {notVerified})");
+            j.Soft.Add($"{label} not verified live");
+            if (recorded is not null && problem(recorded) is { } recordedGap)
+            {
+                gaps.Add(recordedGap);
+            }
+
+            return;
+        }
+
+        if (recorded is not null && recorded != live)
+        {
+            j.Lines.Add($"{label}: AWS says {live}, status says {recorded}: they disagree (read live from AWS)");
+            j.Soft.Add($"{label}: AWS says {live} but status says {recorded}");
+        }
+        else
+        {
+            j.Lines.Add($"{label}: {live} (read live from AWS)");
+        }
+
+        if (problem(live) is { } gap)
+        {
+            gaps.Add(gap);
+        }
+    }
+
+    /// <summary>Whether a key id, ARN or alias AWS reports names the project key <paramref name="projectKey"/> (an ARN).</summary>
+    private static bool SameKey(string key, string? projectKey) =>
+        projectKey is not null && (key == projectKey || projectKey.EndsWith("/" + key, StringComparison.Ordinal) || key.EndsWith("/" + projectKey.Split('/')[^1], StringComparison.Ordinal));
 
     private static bool Deployed(Project project) => !string.IsNullOrEmpty(project.Status?.ArtifactSha256);
 

@@ -39,8 +39,8 @@ internal sealed record AuditTrailEvidence
 
 /// <summary>
 /// Everything the NIS2 report is built from, read at one moment: the namespace's ClientAccounts, Projects, AuditRuns and
-/// AccountTransfers as the operator last recorded them in their status (the operator's own AWS observations, not a live AWS
-/// read by the report), and the audit store's chain verification and the namespace's records.
+/// AccountTransfers as the operator last recorded them in their status, what AWS says about their resources at that moment
+/// (<see cref="Live"/>), and the audit store's chain verification and the namespace's records.
 /// </summary>
 internal sealed record Nis2Evidence(
     string Namespace,
@@ -50,6 +50,9 @@ internal sealed record Nis2Evidence(
     IReadOnlyList<AccountTransfer> Transfers,
     AuditTrailEvidence AuditTrail)
 {
+    /// <summary>What AWS said at report time (<see cref="Nis2Live.ReadAsync"/>); by default not read, so every AWS item is "not verified live".</summary>
+    public Nis2Live Live { get; init; } = Nis2Live.NotReadAt("AWS was not read");
+
     /// <summary>Reads the namespace's objects from the API server and, when a connection string is given, the audit store.</summary>
     public static async Task<Nis2Evidence> CollectAsync(IKubernetes kubernetes, string @namespace, string? connectionString, CancellationToken cancellationToken)
     {

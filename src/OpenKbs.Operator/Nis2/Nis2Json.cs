@@ -35,6 +35,7 @@ internal static class Nis2Json
             json.WriteNumber("auditRuns", evidence.AuditRuns.Count);
             json.WriteNumber("accountTransfers", evidence.Transfers.Count);
             json.WriteBoolean("auditStore", evidence.AuditTrail.Configured);
+            json.WriteString("aws", Nis2Markdown.AwsSource(evidence.Live));
             json.WriteEndObject();
             json.WriteStartArray("measures");
             foreach (var m in measures)

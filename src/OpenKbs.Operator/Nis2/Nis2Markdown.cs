@@ -18,7 +18,7 @@ internal static class Nis2Markdown
         md.Append("Generated ").Append(Nis2Assessment.Time(now.UtcDateTime)).Append(" by `openkbs nis2 report`. Sources: ")
             .Append(evidence.Accounts.Count).Append(" ClientAccount(s), ").Append(evidence.Projects.Count).Append(" Project(s), ")
             .Append(evidence.AuditRuns.Count).Append(" AuditRun(s), ").Append(evidence.Transfers.Count)
-            .Append(" AccountTransfer(s) as the operator last recorded them in their status, and the audit store")
+            .Append(" AccountTransfer(s) as the operator last recorded them in their status, ").Append(AwsSource(evidence.Live)).Append(", and the audit store")
             .Append(evidence.AuditTrail.Configured ? string.Empty : " (not given)").Append(".\n\n");
         md.Append("Verdicts: **evidenced** (the operator's part is in place for every resource), **partly** (some resources or aspects), ")
             .Append("**not covered** (the operator holds no evidence, or the evidence shows a gap). A verdict covers only what the operator does; ")
@@ -63,13 +63,24 @@ internal static class Nis2Markdown
         ArgumentNullException.ThrowIfNull(evidence);
         return
         [
-            "AWS is not read live: the figures are the operator's last observations (its drift checks), with their condition times.",
+            evidence.Live.NotRead is { } reason
+                ? $"AWS was not read ({reason}): every AWS item shows what the status records and says \"not verified live\"."
+                : "AWS items AWS did not answer (access refused, unreachable) are marked \"not verified live\" with the reason; their status is shown, never as AWS's answer.",
             "Incidents the operator does not detect (a critical finding in a deployed version and a failed audit-chain verification do not open incident records yet; anything outside its resources never does).",
-            "KMS key rotation dates, CloudFront TLS policy as read from AWS, and the STS session length (900 s, an operator constant) are not read per client here.",
+            "KMS key rotation is shown as on or off with its period and the key's creation date (not the date of the next rotation); the STS session length (900 s) is an operator constant, not read per client.",
             evidence.AuditTrail.Configured
                 ? "The seal below is listed in the audit store (openkbs_audit.report_seal) when the report is written; `openkbs nis2 check FILE` checks a copy against it."
                 : "No audit store was given: this report's seal is not listed anywhere; keep it with its seal below.",
         ];
+    }
+
+    /// <summary>How AWS was read, for the sources line of both formats.</summary>
+    public static string AwsSource(Nis2Live live)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        return live.NotRead is { } reason
+            ? $"AWS not read ({reason})"
+            : "what AWS says about their resources, read live through each account's access role (read-only, 900 s sessions)";
     }
 
     /// <summary>The lowercase hex SHA-256 of <paramref name="content"/> (UTF-8).</summary>
