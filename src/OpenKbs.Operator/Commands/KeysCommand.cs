@@ -39,17 +39,8 @@ internal static partial class KeysCommand
         collected.Options.Add(kubeconfig);
         collected.SetAction(async (parseResult, cancellationToken) =>
         {
-            KubernetesClientConfiguration config;
-            try
+            if (await KubeConfigs.ResolveAsync(parseResult.GetValue(kubeconfig), "openkbs keys collected", Console.Error) is not { } config)
             {
-                var path = parseResult.GetValue(kubeconfig);
-                config = !string.IsNullOrWhiteSpace(path) ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                    : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildDefaultConfig();
-            }
-            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"openkbs keys collected: no cluster to write to: {ex.Message}");
                 return 2;
             }
 
