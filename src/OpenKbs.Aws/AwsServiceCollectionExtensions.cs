@@ -41,6 +41,7 @@ public static class AwsServiceCollectionExtensions
         services.TryAddSingleton<ISourceAddressProvider, SourceAddressProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggingAuditSink>());
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<IChangeAudit, ChangeAudit>();
         services.TryAddSingleton<AwsResiliencePipelines>();
         services.TryAddSingleton<AwsRequestPipeline>();
         services.TryAddSingleton<AwsSdkClientConfig>();

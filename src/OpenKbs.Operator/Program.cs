@@ -24,6 +24,7 @@ internal static class Program
             UsageCommand.Create(TimeProvider.System),
             Nis2Command.Create(TimeProvider.System),
             IncidentCommand.Create(TimeProvider.System),
+            KeysCommand.Create(TimeProvider.System),
         };
         // SIGINT/SIGTERM cancel the command's token; give commands time to stop cleanly (operator shutdown) before
         // System.CommandLine would end the process (its default is 2 s).

@@ -17,9 +17,15 @@ public sealed class ApiKeyStatus
     [Pattern(Patterns.Sha256)]
     public string? Sha256 { get; set; }
 
-    /// <summary>The Secret in this namespace that received the plaintext key.</summary>
+    /// <summary>The Secret in this namespace that received the plaintext key (it keeps only the hash once the plaintext is deleted).</summary>
     public SecretKeyReference? SecretRef { get; set; }
 
     /// <summary>When the key was issued.</summary>
     public DateTime? CreatedAt { get; set; }
+
+    /// <summary>
+    /// When the operator deleted the plaintext key from the Secret after the client marked it collected (annotation
+    /// <c>openkbs.com/keys-collected</c>); null while the Secret still holds it. The next deployment hands over a new key.
+    /// </summary>
+    public DateTime? PlaintextDeletedAt { get; set; }
 }

@@ -15,6 +15,9 @@ internal static class ProjectReasons
     /// <summary>Event: the keys of an earlier deployment are no longer accepted.</summary>
     public const string KeysRevoked = "KeysRevoked";
 
+    /// <summary>Event: the client marked the handed-over keys collected and their plaintext was deleted from the Secret.</summary>
+    public const string KeysPlaintextDeleted = "KeysPlaintextDeleted";
+
     /// <summary>Event: a new version runs.</summary>
     public const string Deployed = "Deployed";
 

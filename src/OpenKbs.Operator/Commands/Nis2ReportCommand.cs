@@ -40,17 +40,8 @@ internal static partial class Nis2ReportCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            KubernetesClientConfiguration config;
-            try
+            if (await KubeConfigs.ResolveAsync(parseResult.GetValue(kubeconfig), "openkbs nis2 report", Console.Error) is not { } config)
             {
-                var path = parseResult.GetValue(kubeconfig);
-                config = !string.IsNullOrWhiteSpace(path) ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                    : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildDefaultConfig();
-            }
-            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"openkbs nis2 report: no cluster to read: {ex.Message}");
                 return 2;
             }
 

@@ -73,4 +73,24 @@ public sealed class ApiKeyDeltaTests
         Assert.False(delta.IsStagedBy(new Dictionary<string, string>(StringComparer.Ordinal) { ["admin"] = "okbs_x", ["writer"] = "okbs_y" }));
         Assert.False(delta.IsStagedBy(null));
     }
+
+    [Fact]
+    public void Collected_keys_are_kept_by_hash_and_need_nothing_until_the_deployment_changes()
+    {
+        var collected = HandedOver with
+        {
+            Keys = new Dictionary<string, string>(StringComparer.Ordinal),
+            Collected = new Dictionary<string, string>(StringComparer.Ordinal) { ["admin"] = "aa", ["reader"] = "bb" },
+        };
+
+        var same = ApiKeyDelta.Between(["admin", "writer"], Deployment, collected);
+        var next = ApiKeyDelta.Between(["admin"], "v3-def", collected);
+
+        Assert.Equal(new Dictionary<string, string> { ["admin"] = "aa" }, same.KeptCollected);
+        Assert.Empty(same.Kept);
+        Assert.Equal(["writer"], same.Needed);
+        Assert.Equal(["reader"], same.Removed);
+        Assert.Equal(["admin"], next.Needed);
+        Assert.Equal(new Dictionary<string, string> { ["admin"] = "aa" }, next.KeptCollected);
+    }
 }

@@ -230,7 +230,7 @@ internal sealed class ProjectStepHarness : IDisposable
         new AccessStep(_loggers.CreateLogger<AccessStep>()),
         new AuditStep(),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
-        new ApiKeysStep(Secrets),
+        new ApiKeysStep(Secrets, _aws.ChangeAudit),
         new CdnStep(_loggers.CreateLogger<CdnStep>()),
         new SchedulesStep(_loggers.CreateLogger<SchedulesStep>()),
         new UsageStep(_loggers.CreateLogger<UsageStep>())).Ordered;
@@ -243,7 +243,7 @@ internal sealed class ProjectStepHarness : IDisposable
         new ExecutionRoleStep(),
         new ApiKeyStagingStep(Secrets),
         new FunctionsStep(_loggers.CreateLogger<FunctionsStep>()),
-        new ApiKeysStep(Secrets),
+        new ApiKeysStep(Secrets, _aws.ChangeAudit),
     ];
 
     /// <summary><see cref="Steps"/> with the access step after the key staging (as in <see cref="ProjectSteps"/>).</summary>

@@ -235,7 +235,7 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
     }
 
     /// <summary>The hashes the functions accept: their sealed OPENKBS_API_KEYS opened with the project key.</summary>
-    private static async Task<IReadOnlyList<string>> AcceptedHashesAsync(ProjectStepHarness h)
+    internal static async Task<IReadOnlyList<string>> AcceptedHashesAsync(ProjectStepHarness h)
     {
         var variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = h.Names.Function("api") })).Configuration!.Environment!.Variables!;
         var context = EnvelopeContext.ForOwner(h.Namespace, Project.KubeKind, h.Project.Metadata.Name, h.Project.Metadata.Uid!, ApiKeyStagingStep.Variable);

@@ -34,6 +34,9 @@ internal sealed class AwsHost : IDisposable
 
     public IAwsClientFactory Factory => _provider.GetRequiredService<IAwsClientFactory>();
 
+    /// <summary>The audit trail of changes outside AWS (records reach <see cref="Audit"/> like the AWS calls').</summary>
+    public IChangeAudit ChangeAudit => _provider.GetRequiredService<IChangeAudit>();
+
     public IOrganizationsClient Organizations => Factory.ForManagement(Actor).Organizations;
 
     public static AwsActor Actor { get; } = AwsActor.System("tests");

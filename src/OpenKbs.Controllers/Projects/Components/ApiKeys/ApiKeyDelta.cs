@@ -12,7 +12,10 @@ internal sealed record ApiKeyDelta
     /// <summary>Handed-over keys whose names are still in the spec, by name: they stay in the Secret and are accepted.</summary>
     public IReadOnlyDictionary<string, string> Kept { get; private init; } = new Dictionary<string, string>();
 
-    /// <summary>Names in the Secret that left the spec (sorted).</summary>
+    /// <summary>Collected keys (plaintext deleted) whose names are still in the spec: their SHA-256 by name, still accepted.</summary>
+    public IReadOnlyDictionary<string, string> KeptCollected { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>Names in the Secret (plaintext or collected) that left the spec (sorted).</summary>
     public IReadOnlyList<string> Removed { get; private init; } = [];
 
     /// <summary>Spec names that need a key of the deployment (sorted): new names, or every name when the deployment changed.</summary>
@@ -25,11 +28,14 @@ internal sealed record ApiKeyDelta
         ArgumentNullException.ThrowIfNull(specNames);
         ArgumentNullException.ThrowIfNull(secret);
         var kept = secret.Keys.Where(k => specNames.Contains(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        var keptCollected = secret.Collected.Where(k => specNames.Contains(k.Key) && !kept.ContainsKey(k.Key))
+            .ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         return new ApiKeyDelta
         {
             Kept = kept,
-            Removed = [.. secret.Keys.Keys.Where(n => !specNames.Contains(n)).Order(StringComparer.Ordinal)],
-            Needed = [.. specNames.Where(n => secret.Deployment != deployment || !kept.ContainsKey(n)).Order(StringComparer.Ordinal)],
+            KeptCollected = keptCollected,
+            Removed = [.. secret.Keys.Keys.Union(secret.Collected.Keys).Where(n => !specNames.Contains(n)).Order(StringComparer.Ordinal)],
+            Needed = [.. specNames.Where(n => secret.Deployment != deployment || !(kept.ContainsKey(n) || keptCollected.ContainsKey(n))).Order(StringComparer.Ordinal)],
         };
     }
 

@@ -15,6 +15,9 @@ internal sealed record ApiKeyPlan
     /// <summary>Handed-over keys still in force (names in the spec), by name.</summary>
     public required IReadOnlyDictionary<string, string> Clear { get; init; }
 
+    /// <summary>Handed-over keys still in force whose plaintext was deleted after collection: their SHA-256 by name.</summary>
+    public IReadOnlyDictionary<string, string> Collected { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Staged keys (plaintext, in memory only), by name.</summary>
     public required IReadOnlyDictionary<string, string> Staged { get; init; }
 

@@ -47,6 +47,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
         secret ??= new ApiKeySecret { Name = context.Names.ApiKeySecret };
         var delta = ApiKeyDelta.Between(spec.Keys, deployment, secret);
         var clear = delta.Kept;
+        var collected = delta.KeptCollected;
 
         IReadOnlyDictionary<string, string> staged = new Dictionary<string, string>();
         string? sealedStaged = null;
@@ -75,6 +76,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
         var desired = secret with
         {
             Keys = clear,
+            Collected = collected,
             Staged = sealedStaged,
             StagedDeployment = sealedStaged is null ? null : deployment,
         };
@@ -85,10 +87,11 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
         }
 
         var accepted = clear.Select(k => new AcceptedKey(k.Key, ApiKeyMaterial.Sha256(k.Value), spec[k.Key], secret.Deployment ?? deployment))
+            .Concat(collected.Select(k => new AcceptedKey(k.Key, k.Value, spec[k.Key], secret.Deployment ?? deployment)))
             .Concat(staged.Select(k => new AcceptedKey(k.Key, ApiKeyMaterial.Sha256(k.Value), spec[k.Key], deployment)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ThenBy(k => k.Deployment, StringComparer.Ordinal)
             .ToList();
-        var plan = new ApiKeyPlan { Secret = secret, Deployment = deployment, Clear = clear, Staged = staged, Accepted = accepted };
+        var plan = new ApiKeyPlan { Secret = secret, Deployment = deployment, Clear = clear, Collected = collected, Staged = staged, Accepted = accepted };
         var settings = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (spec.Count > 0)
         {
@@ -107,6 +110,9 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
         current.ResourceVersion is not null
         && current.Staged == desired.Staged
         && current.StagedDeployment == desired.StagedDeployment
-        && current.Keys.Count == desired.Keys.Count
-        && current.Keys.All(k => desired.Keys.TryGetValue(k.Key, out var v) && v == k.Value);
+        && Same(current.Keys, desired.Keys)
+        && Same(current.Collected, desired.Collected);
+
+    private static bool Same(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> desired) =>
+        current.Count == desired.Count && current.All(k => desired.TryGetValue(k.Key, out var v) && v == k.Value);
 }

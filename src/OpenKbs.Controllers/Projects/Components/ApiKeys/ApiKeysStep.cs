@@ -1,5 +1,6 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Audit;
 using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
@@ -13,9 +14,16 @@ namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 /// deployment's keys, and the sealed staging entry is removed. On the next pass the staging step offers the functions only
 /// the handed-over keys, so the old ones stop working (revoked) after the new ones are in place. <c>status.apiKeys</c> shows
 /// names, fingerprints and SHA-256 hashes only; Events name keys by fingerprint. A steady state costs no write at all.
+/// The plaintext stays in the Secret until the client marks it collected (<see cref="Annotations.KeysCollected"/> naming the
+/// Secret's deployment, e.g. with <c>openkbs keys collected</c>): then the plaintext entries are replaced by their SHA-256
+/// (through the audit trail, <see cref="DeleteSecretDataAction"/>), <c>status.apiKeys[].plaintextDeletedAt</c> is set and an Event
+/// names the keys by fingerprint. The next deployment hands over new keys in the same Secret.
 /// </summary>
-internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
+internal sealed class ApiKeysStep(IApiKeySecretStore secrets, IChangeAudit audit) : IProjectStep
 {
+    /// <summary>The audit trail's action for deleting the plaintext keys from the Secret.</summary>
+    public const string DeleteSecretDataAction = "kubernetes:DeleteSecretData";
+
     public string Name => "api-keys";
 
     public string? ConditionType => ConditionTypes.KeysRotated;
@@ -55,7 +63,15 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
             // Only after this write does anyone hold the new keys; the Secret's resourceVersion is the precondition.
             var written = await secrets.WriteAsync(
                 context.Project.Metadata.NamespaceProperty,
-                plan.Secret with { Keys = keys, Deployment = plan.Deployment, Staged = null, StagedDeployment = null },
+                plan.Secret with
+                {
+                    Keys = keys,
+                    Collected = plan.Collected.Where(k => !keys.ContainsKey(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal),
+                    CollectedMark = null, // a mark was for the keys before these: the client collects these first
+                    Deployment = plan.Deployment,
+                    Staged = null,
+                    StagedDeployment = null,
+                },
                 context.Project,
                 cancellationToken);
             Publish(context, written);
@@ -66,8 +82,14 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
                 ProjectWaits.WaitForNextPhase, nameof(ProjectWaits.WaitForNextPhase));
         }
 
-        Publish(context, plan.Secret);
-        if (plan.Clear.Count == 0)
+        var secret = plan.Secret;
+        if (secret.CollectedByClient)
+        {
+            secret = await DeletePlaintextAsync(context, secret, cancellationToken);
+        }
+
+        Publish(context, secret);
+        if (plan.Clear.Count == 0 && plan.Collected.Count == 0)
         {
             return converged
                 ? StepOutcome.Disabled("no API keys in the spec; none is accepted")
@@ -86,10 +108,40 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
         if (previous is not { Status: ConditionStatus.True })
         {
             context.Event(EventType.Normal, ProjectReasons.KeysRevoked,
-                $"only the keys of deployment {plan.Secret.Deployment} are accepted: {Fingerprints(plan.Clear)}");
+                $"only the keys of deployment {secret.Deployment} are accepted: {Fingerprints(secret)}");
         }
 
-        return StepOutcome.Ready($"keys of deployment {plan.Secret.Deployment} in force ({Fingerprints(plan.Clear)}); older keys are not accepted");
+        var plaintext = secret.Keys.Count == 0
+            ? $"plaintext deleted from Secret {secret.Name} after collection"
+            : $"plaintext in Secret {secret.Name} until the client marks it collected ({Annotations.KeysCollected}: {secret.Deployment})";
+        return StepOutcome.Ready($"keys of deployment {secret.Deployment} in force ({Fingerprints(secret)}); older keys are not accepted; {plaintext}");
+    }
+
+    /// <summary>
+    /// The client collected the keys: their plaintext entries are replaced by their SHA-256 (what the functions keep accepting), the
+    /// mark removed and the time recorded, in one write with the Secret's resourceVersion as precondition, recorded in the audit trail.
+    /// </summary>
+    private async Task<ApiKeySecret> DeletePlaintextAsync(ProjectContext context, ApiKeySecret secret, CancellationToken cancellationToken)
+    {
+        var @namespace = context.Project.Metadata.NamespaceProperty;
+        var hashes = secret.Hashes();
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["deployment"] = secret.Deployment!,
+            ["keys"] = Fingerprints(secret),
+            ["reason"] = $"{Annotations.KeysCollected} set by the client",
+        };
+        var written = await audit.RecordAsync(
+            DeleteSecretDataAction, $"secret/{@namespace}/{secret.Name}", details, context.Actor, context.AccountId, context.Region,
+            ct => secrets.WriteAsync(
+                @namespace,
+                secret with { Keys = new Dictionary<string, string>(), Collected = hashes, CollectedMark = null, PlaintextDeletedAt = TruncateToSeconds(context.Now) },
+                context.Project,
+                ct),
+            cancellationToken);
+        context.Event(EventType.Normal, ProjectReasons.KeysPlaintextDeleted,
+            $"API keys of deployment {secret.Deployment} collected by the client: plaintext deleted from Secret {written.Name}, only the SHA-256 stays ({details["keys"]}); the next deployment hands over new keys");
+        return written;
     }
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
@@ -99,22 +151,27 @@ internal sealed class ApiKeysStep(IApiKeySecretStore secrets) : IProjectStep
     private static void Publish(ProjectContext context, ApiKeySecret secret)
     {
         var previous = (context.Status.ApiKeys ?? []).Where(k => k.Sha256 is not null).ToDictionary(k => k.Sha256!, StringComparer.Ordinal);
-        var keys = secret.Keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k =>
+        var keys = secret.Hashes().OrderBy(k => k.Key, StringComparer.Ordinal).Select(k =>
         {
-            var sha = ApiKeyMaterial.Sha256(k.Value);
+            var (name, sha) = k;
+            var collected = !secret.Keys.ContainsKey(name);
             return new ApiKeyStatus
             {
-                Name = k.Key,
+                Name = name,
                 Sha256 = sha,
                 Fingerprint = ApiKeyMaterial.Fingerprint(sha),
-                SecretRef = new SecretKeyReference { Name = secret.Name, Key = k.Key },
-                CreatedAt = previous.TryGetValue(sha, out var known) && known.CreatedAt is { } at ? at : TruncateToSeconds(context.Now.UtcDateTime),
+                SecretRef = new SecretKeyReference { Name = secret.Name, Key = collected ? name + ApiKeySecret.HashSuffix : name },
+                CreatedAt = previous.TryGetValue(sha, out var known) && known.CreatedAt is { } at ? at : TruncateToSeconds(context.Now).UtcDateTime,
+                PlaintextDeletedAt = collected ? secret.PlaintextDeletedAt?.UtcDateTime : null,
             };
         }).ToList();
         context.Status.ApiKeys = keys.Count == 0 ? null : keys;
     }
 
-    private static DateTime TruncateToSeconds(DateTime value) => new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    private static string Fingerprints(ApiKeySecret secret) =>
+        string.Join(", ", secret.Hashes().OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {ApiKeyMaterial.Fingerprint(k.Value)}"));
 
     private static string Fingerprints(IReadOnlyDictionary<string, string> keys) =>
         string.Join(", ", keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {ApiKeyMaterial.Fingerprint(ApiKeyMaterial.Sha256(k.Value))}"));

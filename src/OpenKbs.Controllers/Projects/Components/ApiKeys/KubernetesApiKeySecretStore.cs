@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using k8s.Models;
 using OpenKbs.Api;
@@ -22,6 +23,11 @@ internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets
     internal static V1Secret ToSecret(string @namespace, ApiKeySecret secret, Project owner)
     {
         var data = secret.Keys.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value), StringComparer.Ordinal);
+        foreach (var (name, sha256) in secret.Collected)
+        {
+            data[name + ApiKeySecret.HashSuffix] = Encoding.UTF8.GetBytes(sha256);
+        }
+
         if (secret.Staged is { } staged)
         {
             data[ApiKeySecret.StagedDataKey] = Encoding.UTF8.GetBytes(staged);
@@ -31,6 +37,16 @@ internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets
         if (secret.Deployment is { } deployment)
         {
             annotations[ApiKeySecret.DeploymentAnnotation] = deployment;
+        }
+
+        if (secret.CollectedMark is { } mark)
+        {
+            annotations[Annotations.KeysCollected] = mark;
+        }
+
+        if (secret.PlaintextDeletedAt is { } deletedAt && secret.Collected.Count > 0)
+        {
+            annotations[ApiKeySecret.PlaintextDeletedAnnotation] = deletedAt.ToString("O", CultureInfo.InvariantCulture);
         }
 
         if (secret.StagedDeployment is { } stagedDeployment && secret.Staged is not null)
@@ -67,8 +83,13 @@ internal sealed class KubernetesApiKeySecretStore(ICoreObjects<V1Secret> secrets
             Deployment = annotations.TryGetValue(ApiKeySecret.DeploymentAnnotation, out var deployment) ? deployment : null,
             StagedDeployment = annotations.TryGetValue(ApiKeySecret.StagedDeploymentAnnotation, out var staged) ? staged : null,
             Staged = data.TryGetValue(ApiKeySecret.StagedDataKey, out var sealedKeys) ? Encoding.UTF8.GetString(sealedKeys) : null,
-            Keys = data.Where(d => d.Key != ApiKeySecret.StagedDataKey)
+            CollectedMark = annotations.TryGetValue(Annotations.KeysCollected, out var mark) ? mark : null,
+            PlaintextDeletedAt = annotations.TryGetValue(ApiKeySecret.PlaintextDeletedAnnotation, out var deletedAt)
+                && DateTimeOffset.TryParse(deletedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null,
+            Keys = data.Where(d => d.Key != ApiKeySecret.StagedDataKey && !d.Key.EndsWith(ApiKeySecret.HashSuffix, StringComparison.Ordinal))
                 .ToDictionary(d => d.Key, d => Encoding.UTF8.GetString(d.Value), StringComparer.Ordinal),
+            Collected = data.Where(d => d.Key.EndsWith(ApiKeySecret.HashSuffix, StringComparison.Ordinal))
+                .ToDictionary(d => d.Key[..^ApiKeySecret.HashSuffix.Length], d => Encoding.UTF8.GetString(d.Value), StringComparer.Ordinal),
         };
     }
 }
