@@ -228,12 +228,12 @@ public sealed class ChartTests
         var audit = services.GetRequiredService<IOptions<OpenKbs.Controllers.AuditRuns.AuditRunOptions>>().Value;
         Assert.Equal((TimeSpan.FromMinutes(15), 2, 768, true, "/app/openkbs"), (audit.TimeLimit, audit.MaxConcurrentReconciles, audit.ScanMemoryLimitMiB, audit.ScanWithoutNetwork, audit.ScanCommand));
         var incidents = configuration.GetSection(OpenKbs.AuditTrail.IncidentOptions.SectionName).Get<OpenKbs.AuditTrail.IncidentOptions>()!;
-        Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), 500), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.QueueCapacity));
+        Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(45), TimeSpan.FromHours(3)), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.PollInterval, incidents.DeadlineLead));
         Assert.Empty(incidents.Failures());
         Assert.Equal(("eu-west-1", "okbs", TimeSpan.FromMinutes(3), "10.0.0.10"), (aws.DefaultRegion, aws.SessionNamePrefix, aws.SessionRefreshMargin, aws.SourceAddress));
         Assert.Equal(["eu-west-1", "eu-central-1"], aws.AllowedRegions);
         Assert.Equal("openkbs-artifacts", env["OPENKBS_ARTIFACT_BUCKET"]);
-        Assert.Equal(("openkbs-operator-eu", "500", "7"), (env["OPENKBS_AuditStore__OperatorIdentity"], env["OPENKBS_AuditStore__RetentionDays"], env["OPENKBS_AuditStore__TimeoutSeconds"]));
+        Assert.Equal(("openkbs-operator-eu", "500", "7", "00:30:00"), (env["OPENKBS_AuditStore__OperatorIdentity"], env["OPENKBS_AuditStore__RetentionDays"], env["OPENKBS_AuditStore__TimeoutSeconds"], env["OPENKBS_AuditStore__VerifyInterval"]));
     }
 
     [SkippableFact]
