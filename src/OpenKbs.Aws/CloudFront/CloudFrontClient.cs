@@ -291,6 +291,7 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
             .Add("MinimumProtocolVersion", config?.ViewerCertificate?.MinimumProtocolVersion)
             .Add("GeoRestriction", config?.Restrictions?.GeoRestriction is { } geo ? $"{geo.RestrictionType}:{string.Join(',', geo.Items ?? [])}" : null)
             .Add("WebACLId", config?.WebACLId)
+            .Add("Logging", config?.Logging is { } log ? (log.Enabled ? $"{log.Bucket}/{log.Prefix}" : "off") : null)
             .Add("TagKeys", tags?.Items?.Select(t => t.Key ?? string.Empty));
 
     /// <summary>CloudFront ARNs have no region: <c>arn:aws:cloudfront::{account}:distribution/{id}</c>.</summary>

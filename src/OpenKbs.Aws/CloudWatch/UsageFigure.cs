@@ -6,10 +6,10 @@ public sealed record UsageFigure
     /// <summary>The UTC day the figure covers (for today: the day so far).</summary>
     public required DateOnly Day { get; init; }
 
-    /// <summary><c>function</c>, <c>bucket</c> or <c>database</c>.</summary>
+    /// <summary><c>function</c>, <c>bucket</c>, <c>database</c> or <c>cdn</c>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>The AWS name of the resource (function name, bucket name, DB cluster identifier).</summary>
+    /// <summary>The AWS name of the resource (function name, bucket name, DB cluster identifier, distribution id).</summary>
     public required string Resource { get; init; }
 
     /// <summary>See <see cref="UsageMetrics"/>.</summary>
@@ -38,6 +38,12 @@ public static class UsageMetrics
 
     /// <summary>Aurora Serverless v2 capacity that day (ACU-hours: mean ServerlessDatabaseCapacity times the hours covered).</summary>
     public const string AcuHours = "acuHours";
+
+    /// <summary>CloudFront requests that day (Count; from the distribution's access logs, not CloudWatch: docs/usage.md).</summary>
+    public const string CdnRequests = "requests";
+
+    /// <summary>CloudFront bytes served to viewers that day (Bytes: the sum of the logs' <c>sc-bytes</c>).</summary>
+    public const string CdnBytes = "bytesOut";
 }
 
 /// <summary>Who the figures belong to: a Project in a namespace (and the AWS account it runs in).</summary>
@@ -55,15 +61,24 @@ public interface IUsageLedger
     Task<DateTimeOffset?> LastCollectedAsync(string @namespace, string project, CancellationToken cancellationToken);
 }
 
-/// <summary>The resources of a project whose consumption is collected, by their AWS names.</summary>
-public sealed record UsageResources(IReadOnlyList<string> Functions, string? Bucket, string? DatabaseCluster);
+/// <summary>
+/// The resources of a project whose consumption is collected, by their AWS names; with <paramref name="Cdn"/>, the
+/// distribution whose access logs are read.
+/// </summary>
+public sealed record UsageResources(IReadOnlyList<string> Functions, string? Bucket, string? DatabaseCluster, CdnLogLocation? Cdn = null);
+
+/// <summary>Where CloudFront delivers a distribution's standard access logs: the log bucket (in the project's EU region) and key prefix.</summary>
+public sealed record CdnLogLocation(string DistributionId, string Bucket, string Prefix);
 
 /// <summary>
 /// Collects a project's daily consumption into the durable store at most once per UTC day (one GetMetricData through the
-/// project's member-account client). Never throws for CloudWatch or store failures: the answer says what happened, and the
-/// next pass tries again.
+/// project's member-account client; with a CDN, the day's access log files from the log bucket through the same account's
+/// regional S3 client). Never throws for AWS or store failures: the answer says what happened, and the next pass tries again.
 /// </summary>
 public interface IUsageCollector
 {
     Task<string> CollectAsync(UsageOwner owner, ICloudWatchClient cloudWatch, UsageResources resources, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>As the other overload; <paramref name="logs"/> reads the CDN's access logs (<see cref="UsageResources.Cdn"/>).</summary>
+    Task<string> CollectAsync(UsageOwner owner, ICloudWatchClient cloudWatch, S3.IS3Client logs, UsageResources resources, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -223,6 +223,7 @@ internal sealed class S3Client : IS3Client
             Id = r.Id,
             Status = new LifecycleRuleStatus(r.Status),
             Filter = new Sdk.LifecycleFilter { LifecycleFilterPredicate = new Sdk.LifecyclePrefixPredicate { Prefix = r.Prefix } },
+            Expiration = r.ExpirationDays is null ? null : new Sdk.LifecycleRuleExpiration { Days = r.ExpirationDays },
             NoncurrentVersionExpiration = r.NoncurrentDays is null
                 ? null
                 : new Sdk.LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = r.NoncurrentDays, NewerNoncurrentVersions = r.NewerNoncurrentVersions },
@@ -237,7 +238,7 @@ internal sealed class S3Client : IS3Client
                 t),
             Audit(
                 BucketArn(request.BucketName),
-                d => d.Add("Rules", request.Rules.Select(r => $"{r.Id}:{r.Status}:prefix={r.Prefix};noncurrentDays={r.NoncurrentDays};newer={r.NewerNoncurrentVersions};abortDays={r.AbortIncompleteMultipartUploadDays}"))),
+                d => d.Add("Rules", request.Rules.Select(r => $"{r.Id}:{r.Status}:prefix={r.Prefix};expirationDays={r.ExpirationDays};noncurrentDays={r.NoncurrentDays};newer={r.NewerNoncurrentVersions};abortDays={r.AbortIncompleteMultipartUploadDays}"))),
             cancellationToken);
         return new PutBucketLifecycleConfigurationResponse();
     }
@@ -257,6 +258,7 @@ internal sealed class S3Client : IS3Client
                 Id = r.Id,
                 Status = r.Status?.Value ?? "Enabled",
                 Prefix = (r.Filter?.LifecycleFilterPredicate as Sdk.LifecyclePrefixPredicate)?.Prefix ?? r.Filter?.Prefix ?? string.Empty,
+                ExpirationDays = r.Expiration?.Days is > 0 ? r.Expiration.Days : null,
                 NoncurrentDays = r.NoncurrentVersionExpiration?.NoncurrentDays,
                 NewerNoncurrentVersions = r.NoncurrentVersionExpiration?.NewerNoncurrentVersions,
                 AbortIncompleteMultipartUploadDays = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation,

@@ -13,6 +13,7 @@ public sealed record DistributionConfig
     public DefaultCacheBehavior? DefaultCacheBehavior { get; init; }
     public CacheBehaviors? CacheBehaviors { get; init; }
     public string Comment { get; init; } = "";
+    public LoggingConfig? Logging { get; init; }
     public string? PriceClass { get; init; }
     public bool Enabled { get; init; }
     public ViewerCertificate? ViewerCertificate { get; init; }

@@ -3,12 +3,13 @@
 #nullable enable
 namespace OpenKbs.Aws.S3.Model;
 
-/// <summary>One lifecycle rule over the objects under Prefix ("" = all): noncurrent versions expire NoncurrentDays after they become noncurrent (keeping NewerNoncurrentVersions), incomplete multipart uploads are aborted.</summary>
+/// <summary>One lifecycle rule over the objects under Prefix ("" = all): noncurrent versions expire NoncurrentDays after they become noncurrent (keeping NewerNoncurrentVersions), incomplete multipart uploads are aborted; with ExpirationDays current objects expire that many days after creation.</summary>
 public sealed record LifecycleRule
 {
     public string? Id { get; init; }
     public string Status { get; init; } = "Enabled";
     public string Prefix { get; init; } = "";
+    public int? ExpirationDays { get; init; }
     public int? NoncurrentDays { get; init; }
     public int? NewerNoncurrentVersions { get; init; }
     public int? AbortIncompleteMultipartUploadDays { get; init; }
