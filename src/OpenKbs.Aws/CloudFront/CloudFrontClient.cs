@@ -17,12 +17,17 @@ internal sealed partial class CloudFrontClient(AwsRequestPipeline pipeline, AwsC
 
     private static readonly AwsService Service = AwsServices.CloudFront;
 
-    // CreateDistributionWithTags has no IAM action of its own: AWS authorizes it as CreateDistribution plus TagResource.
-    internal static readonly AwsOperation CreateDistribution = AwsOperation.Write(Service, nameof(CreateDistribution));
-    internal static readonly AwsOperation CreateDistributionWithTags = AwsOperation.Write(Service, nameof(CreateDistributionWithTags)) with { Iam = ["cloudfront:CreateDistribution", "cloudfront:TagResource"] };
+    /// <summary>What CloudFront needs of the caller to enable standard logging into a bucket (it edits the bucket's ACL).</summary>
+    private static readonly string[] LogBucketAcl = ["s3:GetBucketAcl", "s3:PutBucketAcl"];
+
+    // CreateDistributionWithTags has no IAM action of its own: AWS authorizes it as CreateDistribution plus TagResource. A
+    // config with standard logging makes CloudFront grant its log delivery account (awslogsdelivery) FULL_CONTROL in the log
+    // bucket's ACL with the caller's permissions: s3:GetBucketAcl and s3:PutBucketAcl on that bucket.
+    internal static readonly AwsOperation CreateDistribution = AwsOperation.Write(Service, nameof(CreateDistribution)) with { Iam = ["cloudfront:CreateDistribution", .. LogBucketAcl] };
+    internal static readonly AwsOperation CreateDistributionWithTags = AwsOperation.Write(Service, nameof(CreateDistributionWithTags)) with { Iam = ["cloudfront:CreateDistribution", "cloudfront:TagResource", .. LogBucketAcl] };
     internal static readonly AwsOperation GetDistribution = AwsOperation.Read(Service, nameof(GetDistribution));
     internal static readonly AwsOperation GetDistributionConfig = AwsOperation.Read(Service, nameof(GetDistributionConfig));
-    internal static readonly AwsOperation UpdateDistribution = AwsOperation.Write(Service, nameof(UpdateDistribution));
+    internal static readonly AwsOperation UpdateDistribution = AwsOperation.Write(Service, nameof(UpdateDistribution)) with { Iam = ["cloudfront:UpdateDistribution", .. LogBucketAcl] };
     internal static readonly AwsOperation DeleteDistribution = AwsOperation.Write(Service, nameof(DeleteDistribution));
     internal static readonly AwsOperation ListDistributions = AwsOperation.Read(Service, nameof(ListDistributions));
     internal static readonly AwsOperation CreateOriginAccessControl = AwsOperation.Write(Service, nameof(CreateOriginAccessControl));

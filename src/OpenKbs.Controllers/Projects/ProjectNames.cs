@@ -40,6 +40,9 @@ internal sealed record ProjectNames
     /// <summary>The S3 bucket (3-63 lowercase letters, digits and '-'; global namespace).</summary>
     public string Bucket => $"okbs-{Base(49)}-{Hash}";
 
+    /// <summary>The bucket CloudFront delivers the distribution's standard access logs to (63 characters at most; docs/usage.md).</summary>
+    public string CdnLogBucket => $"okbs-{Base(41)}-{Hash}-cdnlogs";
+
     /// <summary>The bucket's ARN.</summary>
     public string BucketArn => $"arn:aws:s3:::{Bucket}";
 

@@ -63,6 +63,11 @@ public sealed class CdnDeltaTests
         { "the /auth/* behaviour removed", c => c with { CacheBehaviors = null }, [CdnDelta.CacheBehaviors] },
         { "the /auth/* behaviour over plain HTTP", c => c with { CacheBehaviors = new CacheBehaviors { Quantity = 1, Items = [c.CacheBehaviors!.Items![0] with { ViewerProtocolPolicy = "allow-all" }] } }, [CdnDelta.CacheBehaviors] },
         { "comment", c => c with { Comment = "someone else's" }, [CdnDelta.Comment] },
+        { "access logs switched off", c => c with { Logging = new LoggingConfig { Enabled = false } }, [CdnDelta.Logging] },
+        { "access logs never configured (a distribution from before)", c => c with { Logging = null }, [CdnDelta.Logging] },
+        { "access logs to another bucket", c => c with { Logging = c.Logging! with { Bucket = "elsewhere.s3.amazonaws.com" } }, [CdnDelta.Logging] },
+        { "access logs under another prefix", c => c with { Logging = c.Logging! with { Prefix = "other/" } }, [CdnDelta.Logging] },
+        { "cookies logged", c => c with { Logging = c.Logging! with { IncludeCookies = true } }, [CdnDelta.Logging] },
         {
             "several, in the fixed order",
             c => c with { Comment = "x", PriceClass = "PriceClass_All", Enabled = false, Aliases = new Aliases { Quantity = 1, Items = ["shop.example"] } },

@@ -26,6 +26,23 @@ public sealed class CdnRenderingTests
         Assert.Equal(("PriceClass_100", true, CdnRendering.DistributionComment(Names)), (config.PriceClass, config.Enabled, config.Comment));
     }
 
+    [Theory]
+    [InlineData("eu-central-1", true)]
+    [InlineData("eu-west-1", true)]
+    [InlineData("eu-north-1", true)]
+    [InlineData("eu-south-1", false)] // opt-in regions: CloudFront's standard logging cannot deliver there
+    [InlineData("eu-south-2", false)]
+    public void Access_logs_go_to_the_project_log_bucket_without_cookies_where_CloudFront_can_deliver_them(string region, bool delivered)
+    {
+        var logging = CdnRendering.Desired(Names, Spec, "okbs-tenants-shop-12345678", region, "E2OAC").Logging!;
+
+        Assert.Equal(delivered, logging.Enabled);
+        Assert.False(logging.IncludeCookies);
+        Assert.Equal(delivered ? ($"{Names.CdnLogBucket}.s3.amazonaws.com", "cloudfront/") : (string.Empty, string.Empty), (logging.Bucket, logging.Prefix));
+        Assert.InRange(Names.CdnLogBucket.Length, 3, 63);
+        Assert.EndsWith($"{Names.Hash}-cdnlogs", Names.CdnLogBucket, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_endpoint_is_the_first_alias()
     {

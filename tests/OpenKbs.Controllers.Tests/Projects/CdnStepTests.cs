@@ -3,6 +3,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Testing.Moto;
@@ -103,6 +104,47 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal(("PriceClass_200", "redirect-to-https"), (restored.PriceClass, restored.DefaultCacheBehavior!.ViewerProtocolPolicy));
         Assert.Contains(host.Events, e => e.Contains(CdnDelta.PriceClass, StringComparison.Ordinal) && e.Contains(CdnDelta.CacheBehavior, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Access_logs_go_to_a_private_TLS_only_encrypted_log_bucket_in_the_project_region_and_switched_off_logging_is_put_back()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var id = host.Project.Status!.Cdn!.DistributionId!;
+        var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
+        var logBucket = names.CdnLogBucket;
+
+        var config = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        Assert.Equal((true, false, $"{logBucket}.s3.amazonaws.com", CdnRendering.LogPrefix), (config.Logging!.Enabled, config.Logging.IncludeCookies, config.Logging.Bucket, config.Logging.Prefix));
+        var s3 = host.Member.S3;
+        Assert.Equal(ProjectStepHarness.Region, (await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = logBucket })).BucketRegion);
+        Assert.Equal("AES256", (await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = logBucket })).SSEAlgorithm);
+        Assert.Equal(
+            new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+            (await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = logBucket })).PublicAccessBlockConfiguration);
+        Assert.Contains("aws:SecureTransport", (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = logBucket })).Policy, StringComparison.Ordinal);
+        var rule = Assert.Single((await s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = logBucket })).Rules);
+        Assert.Equal((CdnRendering.LogLifecycleRuleId, (int?)CdnRendering.LogRetentionDays), (rule.Id, rule.ExpirationDays));
+        Assert.Contains((await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = logBucket })).TagSet, t => t.Key == Labels.Uid && t.Value == host.Project.Metadata.Uid);
+
+        // Someone switches logging off: the drift check sees it and puts it back with one UpdateDistribution.
+        var current = await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id });
+        await host.Member.CloudFront.UpdateDistributionAsync(new UpdateDistributionRequest
+        {
+            Id = id,
+            IfMatch = current.ETag!,
+            DistributionConfig = current.DistributionConfig! with { Logging = new LoggingConfig { Enabled = false } },
+        });
+
+        var (outcome, passes) = await host.ConvergeAsync(step);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        Assert.Equal(ConditionReasons.Updating, passes[0].Reason);
+        Assert.Contains(host.Events, e => e.Contains($"put back {CdnDelta.Logging}", StringComparison.Ordinal));
+        var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
+        Assert.Equal((true, $"{logBucket}.s3.amazonaws.com"), (restored.Logging!.Enabled, restored.Logging.Bucket));
     }
 
     [Fact]

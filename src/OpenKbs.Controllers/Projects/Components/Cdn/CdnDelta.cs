@@ -18,6 +18,7 @@ internal sealed record CdnDelta
     public const string Origin = "Origins";
     public const string Comment = "Comment";
     public const string CacheBehaviors = "CacheBehaviors";
+    public const string Logging = "Logging";
 
     /// <summary>The config paths that differ, in a fixed order.</summary>
     public List<string> Paths { get; } = [];
@@ -94,6 +95,12 @@ internal sealed record CdnDelta
         if (current.Comment != wanted.Comment)
         {
             delta.Paths.Add(Comment);
+        }
+
+        var (cl, dl) = (current.Logging ?? new LoggingConfig(), wanted.Logging ?? new LoggingConfig());
+        if (cl.Enabled != dl.Enabled || cl.IncludeCookies != dl.IncludeCookies || (dl.Enabled && (cl.Bucket != dl.Bucket || cl.Prefix != dl.Prefix)))
+        {
+            delta.Paths.Add(Logging);
         }
 
         return delta;

@@ -1,17 +1,51 @@
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.S3;
+using OpenKbs.Aws.S3.Model;
+using Tag = OpenKbs.Aws.CloudFront.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
 /// <summary>
 /// The CDN component's AWS side (ACK's "sdk" layer): observes the project's distribution, its tags and the account's origin access
-/// controls, and applies through the CloudFront client, nothing else. It takes no decisions: ownership, checkpoints, the reaction
+/// controls, and applies through the CloudFront client and (for the access log bucket) the project region's S3 client, nothing else. It takes no decisions: ownership, checkpoints, the reaction
 /// to a stale ETag, events and status belong to <see cref="CdnStep"/>. Reads map "not found" to null; every other AWS error
 /// propagates.
 /// </summary>
-internal sealed class CdnManager(ICloudFrontClient cloudFront, string accountId)
+internal sealed class CdnManager(ICloudFrontClient cloudFront, IS3Client s3, string accountId)
 {
+    /// <summary>
+    /// Puts the access log bucket in place (created in the project's region, or adopted when an earlier pass created it) and
+    /// writes all its settings (idempotent): ACLs enabled with BucketOwnerPreferred (CloudFront's standard logging writes
+    /// through the awslogsdelivery ACL grant and refuses a bucket-owner-enforced bucket; delivered files become the bucket
+    /// owner's), every public access blocked, SSE-S3 default encryption, the TLS-only policy, the expiry rule, the owner tags.
+    /// </summary>
+    public async Task EnsureLogBucketAsync(string bucket, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        try
+        {
+            await s3.CreateBucketAsync(new CreateBucketRequest { BucketName = bucket, ObjectOwnership = "BucketOwnerPreferred" }, cancellationToken);
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.BucketAlreadyOwnedByYou)
+        {
+        }
+
+        await s3.PutPublicAccessBlockAsync(
+            new PutPublicAccessBlockRequest
+            {
+                BucketName = bucket,
+                PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+            },
+            cancellationToken);
+        await s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest { BucketName = bucket, SSEAlgorithm = "AES256" }, cancellationToken);
+        await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = S3BucketPolicies.TlsOnly(bucket) }, cancellationToken);
+        await s3.PutBucketLifecycleConfigurationAsync(new PutBucketLifecycleConfigurationRequest { BucketName = bucket, Rules = [CdnRendering.LogLifecycle] }, cancellationToken);
+        await s3.PutBucketTaggingAsync(
+            new PutBucketTaggingRequest { BucketName = bucket, TagSet = [.. tags.Select(t => new OpenKbs.Aws.S3.Model.Tag { Key = t.Key, Value = t.Value })] }, cancellationToken);
+    }
+
     /// <summary>
     /// The distribution by <paramref name="knownId"/>, else by <paramref name="comment"/> (ListDistributions: an earlier create's
     /// answer was lost), with its ETag and tags: GetDistribution and ListTagsForResource, plus the list without an id.

@@ -1,17 +1,56 @@
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
+using OpenKbs.Aws.S3.Model;
 
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
 /// <summary>
 /// The project's CloudFront distribution as pure functions (table-tested): the desired DistributionConfig (built by
 /// <see cref="CloudFrontDistributions.ForS3Origin"/>: the project bucket through origin access control, redirect-to-https,
-/// TLSv1.2_2021 with the spec's ACM certificate and aliases, the price class) that <see cref="CdnDelta"/> compares with the
-/// current config, and the origin access controls.
+/// TLSv1.2_2021 with the spec's ACM certificate and aliases, the price class, standard logging into the project's log bucket)
+/// that <see cref="CdnDelta"/> compares with the current config, the origin access controls, and the log bucket's settings.
 /// </summary>
 internal static class CdnRendering
 {
+    /// <summary>The key prefix of the access log files in the log bucket.</summary>
+    public const string LogPrefix = "cloudfront/";
+
+    /// <summary>Days a raw access log file is kept (the daily collection reads at most 31 days back; the figures stay in the ledger).</summary>
+    public const int LogRetentionDays = 40;
+
+    /// <summary>The id of the log bucket's lifecycle rule.</summary>
+    public const string LogLifecycleRuleId = "openkbs-cdn-log-expiry";
+
+    /// <summary>
+    /// The EU regions CloudFront's standard logging cannot deliver to: the opt-in regions (Milan, Spain; CloudFront's list of
+    /// unsupported log bucket regions). A project there has no CDN usage figures.
+    /// </summary>
+    public static readonly IReadOnlySet<string> RegionsWithoutLogDelivery = new HashSet<string>(["eu-south-1", "eu-south-2"], StringComparer.Ordinal);
+
+    /// <summary>True when CloudFront can deliver standard logs to a bucket in <paramref name="region"/>.</summary>
+    public static bool LogsDeliverable(string region) => !RegionsWithoutLogDelivery.Contains(region);
+
+    /// <summary>Standard logging into <see cref="ProjectNames.CdnLogBucket"/> under <see cref="LogPrefix"/>, without cookies
+    /// (personal data the usage figures do not need); off (empty bucket and prefix, as CloudFront requires) where logs cannot be delivered.</summary>
+    public static LoggingConfig Logging(ProjectNames names, string region)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return LogsDeliverable(region)
+            ? new LoggingConfig { Enabled = true, IncludeCookies = false, Bucket = $"{names.CdnLogBucket}.s3.amazonaws.com", Prefix = LogPrefix }
+            : new LoggingConfig { Enabled = false, IncludeCookies = false, Bucket = string.Empty, Prefix = string.Empty };
+    }
+
+    /// <summary>The log bucket's one lifecycle rule: log files expire after <see cref="LogRetentionDays"/>; stale uploads are aborted.</summary>
+    public static LifecycleRule LogLifecycle { get; } = new()
+    {
+        Id = LogLifecycleRuleId,
+        Status = "Enabled",
+        Prefix = string.Empty,
+        ExpirationDays = LogRetentionDays,
+        AbortIncompleteMultipartUploadDays = 1,
+    };
+
     /// <summary>The comment that marks the project's distribution: ListDistributions finds it by this after a lost create answer.</summary>
     public static string DistributionComment(ProjectNames names) => $"openkbs project {names.OriginAccessControl}";
 
@@ -58,6 +97,7 @@ internal static class CdnRendering
             Aliases = [.. (spec.Aliases ?? []).Order(StringComparer.Ordinal)],
         });
 
+        config = config with { Logging = Logging(names, region) };
         if (functionUrl is not null && functionOriginAccessControlId is not null)
         {
             config = WithAccessFunction(config, new Uri(functionUrl).Host, functionOriginAccessControlId);

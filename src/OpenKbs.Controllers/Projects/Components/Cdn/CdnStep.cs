@@ -21,7 +21,10 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// Turning the CDN off disables the distribution (kept). Finalize: Retain tags it released; Delete disables it, waits until
 /// Deployed, deletes it with If-Match, then deletes the origin access controls. The step decides; <see cref="CdnManager"/> observes
 /// and applies; <see cref="CdnDelta.Between"/> names the paths that differ. The origin access controls are listed once per pass,
-/// and only when the distribution does not echo its bucket origin's id or the access function needs its own.
+/// and only when the distribution does not echo its bucket origin's id or the access function needs its own. Standard logging
+/// (<see cref="CdnRendering.Logging"/>) delivers the access logs the daily usage collection counts (docs/usage.md) to the project's
+/// log bucket in its own region; the log bucket is put in place (<see cref="CdnManager.EnsureLogBucketAsync"/>) before the
+/// distribution is created and whenever its Logging drifts, so a pass without drift costs no S3 call.
 /// </summary>
 internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 {
@@ -75,6 +78,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                 return StepOutcome.Disabled("no CDN: spec.cdn.enabled is not true (the distribution no longer exists)");
             }
 
+            await EnsureLogBucketAsync(context, manager, desired, cancellationToken);
             var (created, existing) = await manager.CreateAsync(desired, cancellationToken);
             if (created is null)
             {
@@ -110,6 +114,11 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         if (rewritten)
         {
             LogDelta(logger, context.Key.ToString(), id, delta.ToString());
+            if (delta.Has(CdnDelta.Logging))
+            {
+                await EnsureLogBucketAsync(context, manager, desired, cancellationToken);
+            }
+
             try
             {
                 var updated = await manager.UpdateAsync(id, observed.ETag!, desired.Config with { CallerReference = current.CallerReference ?? desired.Config.CallerReference }, cancellationToken);
@@ -134,7 +143,10 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             return StepOutcome.Disabled($"spec.cdn.enabled is not true: distribution {id} is disabled and kept");
         }
 
-        return StepOutcome.Ready($"distribution {id} ({distribution.DomainName}) deployed: HTTPS only, TLSv1.2_2021 for {string.Join(", ", spec.Aliases!)}, {desired.Config.PriceClass}, bucket through origin access control");
+        var logs = desired.Config.Logging is { Enabled: true }
+            ? $"access logs to {context.Names.CdnLogBucket}"
+            : $"no access logs (CloudFront cannot deliver them to {context.Region}: no CDN usage figures)";
+        return StepOutcome.Ready($"distribution {id} ({distribution.DomainName}) deployed: HTTPS only, TLSv1.2_2021 for {string.Join(", ", spec.Aliases!)}, {desired.Config.PriceClass}, bucket through origin access control, {logs}");
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
@@ -213,7 +225,16 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         return StepOutcome.Progressing(ConditionReasons.Deleting, $"distribution {id} deleted; the origin access control next", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
     }
 
-    private static CdnManager Manager(ProjectContext context) => new(context.Aws.CloudFront, context.AccountId);
+    private static CdnManager Manager(ProjectContext context) => new(context.Aws.CloudFront, context.Aws.S3, context.AccountId);
+
+    /// <summary>The log bucket, when the desired config delivers logs to it.</summary>
+    private static async Task EnsureLogBucketAsync(ProjectContext context, CdnManager manager, CdnDesired desired, CancellationToken cancellationToken)
+    {
+        if (desired.Config.Logging is { Enabled: true })
+        {
+            await manager.EnsureLogBucketAsync(context.Names.CdnLogBucket, desired.OwnerTags, cancellationToken);
+        }
+    }
 
     /// <summary>The project's distribution: by the id in status, else by its comment (an earlier answer was lost). One deleted
     /// behind our back is forgotten (and with it its bucket grant): the next pass creates a new one.</summary>

@@ -32,8 +32,9 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollect
         if (collector is not null)
         {
             var resources = new UsageResources(
-                [.. functions.Select(context.Names.Function)], context.Names.Bucket, context.Spec.Database is { Enabled: true } ? context.Names.DatabaseCluster : null);
-            _ = await collector.CollectAsync(new UsageOwner(context.Key.Namespace, context.Key.Name, context.AccountId), context.Aws.CloudWatch, resources, context.Now, cancellationToken);
+                [.. functions.Select(context.Names.Function)], context.Names.Bucket, context.Spec.Database is { Enabled: true } ? context.Names.DatabaseCluster : null, CdnLogs(context));
+            _ = await collector.CollectAsync(
+                new UsageOwner(context.Key.Namespace, context.Key.Name, context.AccountId), context.Aws.CloudWatch, context.Aws.S3, resources, context.Now, cancellationToken);
         }
 
         if (functions.Count == 0)
@@ -71,6 +72,15 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollect
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
         Task.FromResult(StepOutcome.Ready("nothing to release (reads only)"));
+
+    /// <summary>Where the project's distribution delivers its access logs (<see cref="Cdn.CdnRendering.Logging"/>), or null without one.</summary>
+    public static CdnLogLocation? CdnLogs(ProjectContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Status.Cdn?.DistributionId is { } id && Cdn.CdnRendering.LogsDeliverable(context.Region)
+            ? new CdnLogLocation(id, context.Names.CdnLogBucket, Cdn.CdnRendering.LogPrefix)
+            : null;
+    }
 
     /// <summary>The period label: the calendar month (UTC), e.g. <c>2026-11</c>.</summary>
     public static string Period(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
