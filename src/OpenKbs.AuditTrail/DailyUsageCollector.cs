@@ -61,14 +61,12 @@ public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<Dai
             }
 
             var from = From(last, now);
-            var response = await cloudWatch.GetMetricDataAsync(
-                new GetMetricDataRequest
-                {
-                    MetricDataQueries = ProjectUsageQuery.Build(resources.Functions, resources.Bucket, resources.DatabaseCluster),
-                    StartTime = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-                    EndTime = now,
-                },
-                cancellationToken);
+            var queries = ProjectUsageQuery.Build(resources.Functions, resources.Bucket, resources.DatabaseCluster);
+            var response = queries.Count == 0
+                ? new GetMetricDataResponse() // only CDN logs to read: CloudWatch refuses a request without queries
+                : await cloudWatch.GetMetricDataAsync(
+                    new GetMetricDataRequest { MetricDataQueries = queries, StartTime = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), EndTime = now },
+                    cancellationToken);
             List<UsageFigure> figures = [.. ProjectUsageQuery.Daily(resources.Functions, resources.Bucket, resources.DatabaseCluster, response, now)];
             var skipped = string.Empty;
             if (cdn is not null)
@@ -95,6 +93,20 @@ public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<Dai
         {
             LogStoreFailed(logger, owner.Namespace, owner.Project, ex.Message);
             return "consumption not collected: the store is unreachable";
+        }
+    }
+
+    public async Task<IReadOnlyList<UsageFigure>?> PeriodAsync(UsageOwner owner, string period, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        try
+        {
+            return await ledger.PeriodAsync(owner.Namespace, owner.Project, period, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogStoreFailed(logger, owner.Namespace, owner.Project, ex.Message);
+            return null;
         }
     }
 

@@ -69,5 +69,32 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
+    public async Task<IReadOnlyList<UsageFigure>> PeriodAsync(string @namespace, string project, string period, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT day, kind, resource, metric, value, unit FROM openkbs_audit.usage WHERE namespace = $1 AND project = $2 AND period = $3 ORDER BY day, kind, resource, metric",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = @namespace });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = project });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = period });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var figures = new List<UsageFigure>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            figures.Add(new UsageFigure
+            {
+                Day = reader.GetFieldValue<DateOnly>(0),
+                Kind = reader.GetString(1),
+                Resource = reader.GetString(2),
+                Metric = reader.GetString(3),
+                Value = reader.GetDouble(4),
+                Unit = reader.GetString(5),
+            });
+        }
+
+        return figures;
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

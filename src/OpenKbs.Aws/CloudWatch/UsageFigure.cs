@@ -59,6 +59,9 @@ public interface IUsageLedger
 
     /// <summary>When figures of the project were last written (null: never).</summary>
     Task<DateTimeOffset?> LastCollectedAsync(string @namespace, string project, CancellationToken cancellationToken);
+
+    /// <summary>The project's stored daily figures of <paramref name="period"/> (<c>yyyy-MM</c>), by day.</summary>
+    Task<IReadOnlyList<UsageFigure>> PeriodAsync(string @namespace, string project, string period, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -81,4 +84,7 @@ public interface IUsageCollector
 
     /// <summary>As the other overload; <paramref name="logs"/> reads the CDN's access logs (<see cref="UsageResources.Cdn"/>).</summary>
     Task<string> CollectAsync(UsageOwner owner, ICloudWatchClient cloudWatch, S3.IS3Client logs, UsageResources resources, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The project's stored figures of <paramref name="period"/>; null when the store is unreachable (logged).</summary>
+    Task<IReadOnlyList<UsageFigure>?> PeriodAsync(UsageOwner owner, string period, CancellationToken cancellationToken);
 }

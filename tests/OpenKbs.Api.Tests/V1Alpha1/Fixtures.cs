@@ -120,7 +120,7 @@ internal static class Fixtures
                 LayerVersionArn = "arn:aws:lambda:eu-central-1:123456789012:layer:okbs-auth:1",
                 MqttEndpoint = "a1b2c3-ats.iot.eu-central-1.amazonaws.com",
             },
-            Usage = new UsageStatus { Period = "2026-11", UpdatedAt = Time, Functions = [new FunctionUsage { Name = "api", Invocations = 1000, Errors = 2, AvgDurationMs = 12.5 }] },
+            Usage = new UsageStatus { Period = "2026-11", UpdatedAt = Time, Functions = [new FunctionUsage { Name = "api", Invocations = 1000, Errors = 2, AvgDurationMs = 12.5 }], Cdn = new CdnUsage { Requests = 5000, BytesOut = 123456789, Through = "2026-11-14" } },
             ReleasedAt = Time,
             Conditions = [.. Conditions(ConditionTypes.Ready, ConditionTypes.FunctionsReady)],
             ObservedGeneration = 1,

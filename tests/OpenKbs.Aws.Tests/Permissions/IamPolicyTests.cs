@@ -84,7 +84,9 @@ public sealed class IamPolicyTests
 
         Assert.Equal(["s3:ListBucket"], needs["s3:HeadBucket"]);
         Assert.Equal(["s3:PutEncryptionConfiguration"], needs["s3:PutBucketEncryption"]);
-        Assert.Equal(["cloudfront:CreateDistribution", "cloudfront:TagResource"], needs["cloudfront:CreateDistributionWithTags"]);
+        // Standard logging: CloudFront edits the log bucket's ACL (the awslogsdelivery grant) with the caller's permissions.
+        Assert.Equal(["cloudfront:CreateDistribution", "cloudfront:TagResource", "s3:GetBucketAcl", "s3:PutBucketAcl"], needs["cloudfront:CreateDistributionWithTags"]);
+        Assert.Equal(["cloudfront:UpdateDistribution", "s3:GetBucketAcl", "s3:PutBucketAcl"], needs["cloudfront:UpdateDistribution"]);
         Assert.Contains("iam:PassRole", needs["lambda:CreateFunction"]);
         Assert.Contains("lambda:GetLayerVersion", needs["lambda:UpdateFunctionConfiguration"]);
         Assert.Contains("iam:PassRole", needs["scheduler:CreateSchedule"]);

@@ -14,7 +14,9 @@ namespace OpenKbs.Controllers.Projects.Components.Usage;
 /// <c>status.usage</c>. Refreshed only when <c>status.usage.updatedAt</c> is older than <see cref="ProjectOptions.UsageRefresh"/>
 /// (1 h) or the month changed, so a drift check in between costs no call. Reads only; never blocks Ready (a CloudWatch failure
 /// keeps the last figures and is logged). With a durable store (<paramref name="collector"/>), first hands the project to the
-/// daily collection into it (at most one GetMetricData per project per UTC day; docs/usage.md).
+/// daily collection into it (at most one GetMetricData per project per UTC day, plus the CDN's access logs; docs/usage.md),
+/// and with a distribution <c>status.usage.cdn</c> carries the period's CloudFront requests and bytes read back from the store
+/// at the same refresh (as of the last daily collection).
 /// </summary>
 internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollector? collector = null) : IProjectStep
 {
@@ -29,15 +31,16 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollect
     {
         ArgumentNullException.ThrowIfNull(context);
         var functions = (context.Spec.Functions ?? []).Select(f => f.Name).ToList();
+        var cdn = collector is null ? null : CdnLogs(context);
+        var owner = new UsageOwner(context.Key.Namespace, context.Key.Name, context.AccountId);
         if (collector is not null)
         {
             var resources = new UsageResources(
-                [.. functions.Select(context.Names.Function)], context.Names.Bucket, context.Spec.Database is { Enabled: true } ? context.Names.DatabaseCluster : null, CdnLogs(context));
-            _ = await collector.CollectAsync(
-                new UsageOwner(context.Key.Namespace, context.Key.Name, context.AccountId), context.Aws.CloudWatch, context.Aws.S3, resources, context.Now, cancellationToken);
+                [.. functions.Select(context.Names.Function)], context.Names.Bucket, context.Spec.Database is { Enabled: true } ? context.Names.DatabaseCluster : null, cdn);
+            _ = await collector.CollectAsync(owner, context.Aws.CloudWatch, context.Aws.S3, resources, context.Now, cancellationToken);
         }
 
-        if (functions.Count == 0)
+        if (functions.Count == 0 && cdn is null)
         {
             context.Status.Usage = null;
             return StepOutcome.Ready("no functions: no consumption to report", Api.ConditionReasons.Disabled);
@@ -53,21 +56,33 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollect
 
         var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var awsNames = functions.Select(context.Names.Function).ToList();
-        GetMetricDataResponse response;
-        try
+        var refreshed = new UsageStatus { Period = period, UpdatedAt = now.UtcDateTime, Functions = [] };
+        if (functions.Count > 0)
         {
-            response = await context.Aws.CloudWatch.GetMetricDataAsync(
-                new GetMetricDataRequest { MetricDataQueries = LambdaUsageQuery.Build(awsNames, PeriodSeconds), StartTime = start, EndTime = now },
-                cancellationToken);
-        }
-        catch (AwsServiceException ex)
-        {
-            LogUnavailable(logger, context.Key.ToString(), ex.ErrorCode);
-            return StepOutcome.Ready($"consumption not refreshed ({ex.ErrorCode}); the last figures are kept");
+            GetMetricDataResponse response;
+            try
+            {
+                response = await context.Aws.CloudWatch.GetMetricDataAsync(
+                    new GetMetricDataRequest { MetricDataQueries = LambdaUsageQuery.Build(awsNames, PeriodSeconds), StartTime = start, EndTime = now },
+                    cancellationToken);
+            }
+            catch (AwsServiceException ex)
+            {
+                LogUnavailable(logger, context.Key.ToString(), ex.ErrorCode);
+                return StepOutcome.Ready($"consumption not refreshed ({ex.ErrorCode}); the last figures are kept");
+            }
+
+            refreshed = Summarize(functions, awsNames, response, period, now);
         }
 
-        context.Status.Usage = Summarize(functions, awsNames, response, period, now);
-        return StepOutcome.Ready($"consumption of {period} refreshed for {functions.Count} function(s)");
+        if (cdn is not null)
+        {
+            var stored = await collector!.PeriodAsync(owner, period, cancellationToken);
+            refreshed.Cdn = stored is null ? (usage?.Period == period ? usage.Cdn : null) : CdnTotals(cdn.DistributionId, stored);
+        }
+
+        context.Status.Usage = refreshed;
+        return StepOutcome.Ready($"consumption of {period} refreshed for {functions.Count} function(s){(cdn is null ? string.Empty : " and the CDN")}");
     }
 
     public Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken) =>
@@ -80,6 +95,19 @@ internal sealed partial class UsageStep(ILogger<UsageStep> logger, IUsageCollect
         return context.Status.Cdn?.DistributionId is { } id && Cdn.CdnRendering.LogsDeliverable(context.Region)
             ? new CdnLogLocation(id, context.Names.CdnLogBucket, Cdn.CdnRendering.LogPrefix)
             : null;
+    }
+
+    /// <summary>The period's CloudFront requests and bytes of distribution <paramref name="distributionId"/> from the stored daily figures (null: none yet).</summary>
+    public static CdnUsage? CdnTotals(string distributionId, IReadOnlyList<UsageFigure> figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        var days = figures.Where(f => f.Kind == "cdn" && f.Resource == distributionId).ToList();
+        return days.Count == 0 ? null : new CdnUsage
+        {
+            Requests = (long)days.Where(f => f.Metric == UsageMetrics.CdnRequests).Sum(f => f.Value),
+            BytesOut = (long)days.Where(f => f.Metric == UsageMetrics.CdnBytes).Sum(f => f.Value),
+            Through = days.Max(f => f.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
     }
 
     /// <summary>The period label: the calendar month (UTC), e.g. <c>2026-11</c>.</summary>
