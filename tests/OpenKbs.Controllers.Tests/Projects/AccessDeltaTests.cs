@@ -110,6 +110,7 @@ public sealed class AccessDeltaTests
 
         Assert.Equal([path], delta.Paths);
         Assert.Equal(path == AccessDelta.SigningKeyTags, delta.MissingKeyTags.Count > 0);
+        Assert.Equal(drift == "Layer-foreign-newest", delta.ForeignNewestLayer is not null); // an older helper is an upgrade, not drift
     }
 
     [Fact]

@@ -42,6 +42,9 @@ internal sealed record AccessDelta
     /// <summary>A statement under the operator's statement id exists with other content: it is removed before it is added again.</summary>
     public bool ReplacesPermission { get; private init; }
 
+    /// <summary>The newest layer version's ARN when it is not the operator's helper of any build (someone else published it), else null.</summary>
+    public string? ForeignNewestLayer { get; private init; }
+
     /// <summary>The AuthType found on the URL when <see cref="UrlAuthType"/> differs (for the event).</summary>
     public string? ObservedAuthType { get; private init; }
 
@@ -64,6 +67,9 @@ internal sealed record AccessDelta
             MissingKeyTags = OwnershipTags.Missing(desired.OwnerTags, observed.SigningKeyTags),
             ReplacesPermission = statement is not null && !Grants(statement, permission!),
             ObservedAuthType = observed.Url?.AuthType,
+            ForeignNewestLayer = observed.NewestLayer is { } newest && newest.Description?.StartsWith(AccessRendering.LayerDescription(string.Empty), StringComparison.Ordinal) != true
+                ? newest.LayerVersionArn ?? $"version {newest.Version}"
+                : null,
         };
         void AddWhen(bool differs, string path)
         {

@@ -216,9 +216,10 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
     }
 
     /// <summary>
-    /// The events of the endpoint paths written; returns the ones that repaired drift. A URL or layer made for the first time, and a
-    /// permission for a distribution that had none, are creations; once the URL was set up, a missing URL, an AuthType other than
-    /// AWS_IAM, a changed permission statement and a foreign newest layer version are drift.
+    /// The events of the endpoint paths written; returns the ones that repaired drift. A URL made for the first time, a layer version
+    /// for a new helper and a missing permission statement are creations; once the URL was set up, a missing URL, an AuthType other
+    /// than AWS_IAM, a statement under the operator's id with other content, and a newest layer version that is not the operator's
+    /// helper at all are drift.
     /// </summary>
     private static List<string> EndpointEvents(ProjectContext context, AccessDesired desired, AccessDelta delta, bool settled)
     {
@@ -243,19 +244,28 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
 
         if (delta.Has(AccessDelta.CloudFrontPermission) && desired.CloudFrontPermission is { } permission)
         {
-            if (delta.ReplacesPermission || settled)
+            // A missing statement is granted (a new distribution, or one removed behind the operator's back: nothing tells them
+            // apart); a statement under the operator's id with other content is drift.
+            if (delta.ReplacesPermission)
             {
                 drift.Add($"resource policy statement {permission.StatementId} put back ({permission.Action} for {permission.SourceArn} only)");
             }
             else
             {
-                context.Event(EventType.Normal, ConditionReasons.Creating, $"function URL of {fn}: {permission.Action} granted to {permission.SourceArn} only");
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"function URL of {fn}: {permission.Action} granted to {permission.SourceArn} only (resource policy statement {permission.StatementId})");
             }
         }
 
         if (delta.Has(AccessDelta.Layer))
         {
-            context.Event(EventType.Normal, ConditionReasons.Creating, $"layer {desired.LayerName} published (@openkbs/auth, {desired.LayerDescription})");
+            if (delta.ForeignNewestLayer is { } foreign)
+            {
+                drift.Add($"layer {desired.LayerName}: the newest version {foreign} is not the operator's helper; published again");
+            }
+            else
+            {
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"layer {desired.LayerName} published ({desired.LayerDescription})");
+            }
         }
 
         return drift;
@@ -319,7 +329,7 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
             var drift = delta.Changes.Where(c => c != "permissions").ToList();
             if (drift.Count > 0)
             {
-                repaired.Add($"role {desired.Name}: {string.Join(", ", delta.Changes)} put back");
+                repaired.Add($"role {desired.Name} put back ({string.Join(", ", delta.Changes)})");
             }
             else if (delta.Policy)
             {
