@@ -2,9 +2,13 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using k8s.Models;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.Aws.Clients;
 using OpenKbs.Controllers.ClientAccounts;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Access;
+using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Cdn;
 using OpenKbs.Controllers.Projects.Components.Database;
 using OpenKbs.Controllers.Projects.Components.ExecutionRole;
@@ -58,7 +62,20 @@ public sealed class GoldenDocumentsTests
             MasterUserSecret = new OpenKbs.Aws.Rds.Model.MasterUserSecret { SecretArn = $"arn:aws:secretsmanager:{Region}:{Account}:secret:rds!cluster-0000-AbCdEf" },
         })) + "]",
         ["guardrail-region-scp"] = () => RegionGuardPolicy.For(["eu-central-1", "eu-west-1"]).Content,
+        ["access-signing-key-policy"] = () => AccessRendering.SigningKeyPolicy(Account),
+        ["access-role-trust"] = AccessRendering.TrustPolicy,
+        ["access-role-policy"] = () => AccessRendering.RolePolicy(Names, Account, Region, KeyArn, SigningKeyArn),
+        ["access-role-policy-rotation-mqtt"] = () => AccessRendering.RolePolicy(Names, Account, Region, KeyArn, SigningKeyArn, PreviousSigningKeyArn, IotRoleArn),
+        ["access-iot-role-trust"] = () => AccessRendering.IotTrustPolicy($"arn:aws:iam::{Account}:role/{AccessNames.Role(Names)}"),
+        ["access-iot-role-policy"] = () => AccessRendering.IotRolePolicy(Names, Account, Region),
+        ["access-cloudfront-permission"] = () => Serialize(AccessRendering.CloudFrontPermission(Account, "E2EXAMPLE0001")),
+        ["access-function-config"] = () => Serialize(AccessFunction(mqtt: null, previous: null)),
+        ["access-function-config-rotation-mqtt"] = () => Serialize(AccessFunction(new MqttTarget("a1b2c3-ats.iot.eu-central-1.amazonaws.com", IotRoleArn), PreviousSigningKeyArn)),
     };
+
+    private const string SigningKeyArn = "arn:aws:kms:eu-central-1:123456789012:key/00000000-0000-0000-0000-000000000002";
+    private const string PreviousSigningKeyArn = "arn:aws:kms:eu-central-1:123456789012:key/00000000-0000-0000-0000-000000000003";
+    private static string IotRoleArn => $"arn:aws:iam::{Account}:role/{AccessNames.IotRole(Names)}";
 
     [Theory]
     [MemberData(nameof(Documents))]
@@ -93,6 +110,71 @@ public sealed class GoldenDocumentsTests
             desired.State,
             desired.Description,
         });
+    }
+
+    /// <summary>The access function as the functions component converges it, for a project with one API key and a 600 s token lifetime.</summary>
+    private static object AccessFunction(MqttTarget? mqtt, string? previous)
+    {
+        var project = new Project
+        {
+            Metadata = new V1ObjectMeta { Name = "shop", NamespaceProperty = "tenants", Uid = Names.Uid, Generation = 1 },
+            Spec = new ProjectSpec
+            {
+                ClientAccountRef = new LocalObjectReference { Name = "acme" },
+                Version = "1.0.0",
+                ApiKeys = [new ApiKeySpec { Name = "partner", Permissions = ["orders:read"] }],
+                Access = new AccessSpec { TokenLifetimeSeconds = 600 },
+            },
+        };
+        var context = new ProjectContext(project, Projects.ProjectFixtures.ReadyAccount("acme", Account), new RenderingOnly(), null!, new ProjectOptions(), TimeProvider.System, (_, _, _) => { });
+        var code = new ArtifactLocation { Bucket = Names.Bucket, Key = AccessNames.CodeKey("0123abcd"), VersionId = "v1", Sha256 = "0123abcd" };
+        var desired = AccessRendering.Function(
+            context, $"arn:aws:iam::{Account}:role/{AccessNames.Role(Names)}", new SigningTarget(SigningKeyArn, previous), code,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["OPENKBS_API_KEYS"] = "digest-of-the-sealed-hashes" }, mqtt);
+        return new
+        {
+            desired.FunctionName,
+            desired.Runtime,
+            desired.Handler,
+            desired.MemorySize,
+            desired.Timeout,
+            desired.Role,
+            desired.Description,
+            Environment = new SortedDictionary<string, string>(desired.Environment.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal),
+            desired.SealedVariables,
+            desired.Layers,
+            Code = new { desired.Code.Bucket, desired.Code.Key, desired.Code.VersionId },
+        };
+    }
+
+    /// <summary>The account and region a rendering reads from the context; rendering makes no AWS call, so every client throws.</summary>
+    private sealed class RenderingOnly : IMemberAccountClients
+    {
+        public string AccountId => Account;
+
+        public string Region => GoldenDocumentsTests.Region;
+
+        public Aws.Iam.IIamClient Iam => throw NoCalls();
+
+        public Aws.Lambda.ILambdaClient Lambda => throw NoCalls();
+
+        public Aws.Rds.IRdsClient Rds => throw NoCalls();
+
+        public Aws.CloudFront.ICloudFrontClient CloudFront => throw NoCalls();
+
+        public Aws.Scheduler.ISchedulerClient Scheduler => throw NoCalls();
+
+        public Aws.IoT.IIotClient IoT => throw NoCalls();
+
+        public Aws.CloudWatch.ICloudWatchClient CloudWatch => throw NoCalls();
+
+        public Aws.S3.IS3Client S3 => throw NoCalls();
+
+        public Aws.Kms.IKmsClient Kms => throw NoCalls();
+
+        public Aws.Sts.IStsClient Sts => throw NoCalls();
+
+        private static InvalidOperationException NoCalls() => new("a rendering made an AWS call");
     }
 
     private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Pretty);

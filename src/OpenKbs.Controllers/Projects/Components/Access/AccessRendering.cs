@@ -209,6 +209,46 @@ internal static class AccessRendering
         return FunctionsStep.Render(context, spec, digests, roleArn, code) with { FunctionName = AccessNames.Function(context.Names) };
     }
 
+    /// <summary>The AuthType of the access function's URL: reachable only signed, i.e. through the CDN's origin access control.</summary>
+    public const string UrlAuthType = "AWS_IAM";
+
+    /// <summary>The statement id of the CloudFront permission in the access function's resource policy.</summary>
+    public const string CloudFrontStatement = "openkbs-cloudfront";
+
+    /// <summary>
+    /// What the access function's surroundings must be (<see cref="AccessDelta.Between"/> compares them with the observation): the
+    /// zip content-addressed in <paramref name="bucket"/>, the owner tags on the signing key, a Function URL with IAM auth, with a
+    /// <paramref name="distributionId"/> the permission for exactly that distribution, and the layer version of the current helper.
+    /// </summary>
+    public static AccessDesired Desired(ProjectContext context, string bucket, string? distributionId, AccessBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(bundle);
+        return new AccessDesired(
+            AccessNames.Function(context.Names),
+            bucket,
+            AccessNames.CodeKey(bundle.FunctionSha256),
+            context.Tags,
+            UrlAuthType,
+            distributionId is null ? null : CloudFrontPermission(context.AccountId, distributionId),
+            AccessNames.Layer(context.Names),
+            LayerDescription(bundle.LayerSha256));
+    }
+
+    /// <summary>
+    /// The function's resource policy lets exactly the project's distribution call the URL (<c>lambda:InvokeFunctionUrl</c>,
+    /// principal cloudfront.amazonaws.com, SourceArn the distribution): what origin access control of type lambda needs.
+    /// </summary>
+    public static FunctionPermission CloudFrontPermission(string accountId, string distributionId) => new(
+        CloudFrontStatement,
+        "lambda:InvokeFunctionUrl",
+        "cloudfront.amazonaws.com",
+        $"arn:aws:cloudfront::{accountId}:distribution/{distributionId}",
+        UrlAuthType);
+
+    /// <summary>The description of the layer version holding the helper with content SHA-256 <paramref name="sha256"/> (unchanged content is not republished).</summary>
+    public static string LayerDescription(string sha256) => $"@openkbs/auth sha256 {sha256}";
+
     /// <summary>Where clients reach the access routes: the project's CDN endpoint (null without one yet).</summary>
     public static string? Url(ProjectContext context, string route)
     {

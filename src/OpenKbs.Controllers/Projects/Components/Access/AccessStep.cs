@@ -2,16 +2,12 @@ using Microsoft.Extensions.Logging;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
-using OpenKbs.Aws.IoT;
-using OpenKbs.Aws.IoT.Model;
-using OpenKbs.Aws.Lambda.Model;
-using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
-using OpenKbs.Controllers.Projects.Components.ExecutionRole;
 using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -19,18 +15,19 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 
 /// <summary>
 /// Client access (docs/access.md), no condition of its own: when <see cref="AccessRendering.Enabled"/>, the project's RSA_2048
-/// SIGN_VERIFY KMS key (alias <see cref="AccessNames.SigningKeyAlias"/>, owner tags; recorded in <c>status.access.signingKeyId</c>
-/// right after it is created), the access function's own role (<see cref="AccessRendering.RolePolicy"/>), the function itself
-/// (the operator's embedded JavaScript, <see cref="AccessBundle"/>, copied content-addressed into the project bucket and converged
-/// by <see cref="FunctionConvergence"/> like a client function, with only the sealed API-key hashes), its Function URL
-/// (AuthType AWS_IAM: reachable only signed, i.e. through the CDN's origin access control) and the <c>@openkbs/auth</c> layer
-/// (published only when its content SHA-256 changed). The Function URL goes to later steps (<see cref="AccessFacts"/>).
-/// With a distribution in status, the function's resource policy lets exactly that distribution call the URL. A drift check
-/// costs reads only: DescribeKey, ListResourceTags, GetRole, GetRolePolicy, HeadObject, GetFunction, GetFunctionUrlConfig,
-/// GetPolicy (with a CDN), ListLayerVersions; with MQTT the IoT role's reads (GetRole, GetRolePolicy, ListRolePolicies,
-/// ListAttachedRolePolicies) and no IoT call: the data endpoint, read once with DescribeEndpoint, is kept in <c>status.access.mqttEndpoint</c>.
+/// SIGN_VERIFY KMS key (alias <see cref="AccessNames.SigningKeyAlias"/>, rotation by <see cref="SigningKeys"/>), the access
+/// function's own role (<see cref="AccessRendering.RolePolicy"/>), the function itself (the operator's embedded JavaScript,
+/// <see cref="AccessBundle"/>, copied content-addressed into the project bucket and converged by <see cref="FunctionConvergence"/>
+/// like a client function, with only the sealed API-key hashes), its Function URL (AuthType AWS_IAM: reachable only signed, i.e.
+/// through the CDN's origin access control), with a distribution in status the resource-policy statement that lets exactly that
+/// distribution call the URL, and the <c>@openkbs/auth</c> layer (published only when its content SHA-256 changed). The step
+/// decides; <see cref="AccessManager"/> observes and applies; <see cref="AccessDelta.Between"/> names the paths that differ, each
+/// put back and reported (a DriftCorrected event and the step's message) once the URL was set up. The Function URL goes to later
+/// steps (<see cref="AccessFacts"/>). A drift check costs reads only: DescribeKey, ListResourceTags, HeadObject,
+/// GetFunctionUrlConfig, GetPolicy (with a CDN), ListLayerVersions, the role's four reads, GetFunction; with MQTT the IoT role's
+/// reads and no IoT call: the data endpoint, read once with DescribeEndpoint, is kept in <c>status.access.mqttEndpoint</c>.
 /// </summary>
-internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
+internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectStep
 {
     public string Name => "access";
 
@@ -41,11 +38,16 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         ArgumentNullException.ThrowIfNull(context);
         var names = context.Names;
         var functionName = AccessNames.Function(names);
+        var manager = Manager(context);
         if (!AccessRendering.Enabled(context.Spec))
         {
             if (context.Status.Access is not null)
             {
-                await DeleteUrlAsync(context, functionName, cancellationToken);
+                if (await manager.DeleteUrlAsync(functionName, cancellationToken))
+                {
+                    context.Event(EventType.Normal, ConditionReasons.Deleting, $"access turned off: function URL of {functionName} removed (the function and the signing key are kept)");
+                }
+
                 await DeleteIotRoleAsync(context, cancellationToken);
                 context.Status.Access = null;
             }
@@ -62,7 +64,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         }
 
         var access = context.Status.Access ??= new AccessStatus();
-        var (signing, previous) = await SigningKeys.EnsureAsync(context, access, cancellationToken);
+        var (signing, previous) = await SigningKeys.EnsureAsync(context, manager, access, cancellationToken);
         var publishPrevious = SigningKeys.PublishPrevious(access, previous, context.Now);
         if (signing.KeyState != "Enabled")
         {
@@ -70,9 +72,33 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
                 $"the signing key {signing.KeyId} is {signing.KeyState}: no token can be signed; enable it again (KMS) or cancel its deletion");
         }
 
+        // The URL was set up by an earlier pass: what is missing or different now was changed behind the operator's back.
+        var settled = access.FunctionUrl is not null;
+        var bundle = AccessBundle.Current;
+        var desired = AccessRendering.Desired(context, bucket, context.Status.Cdn?.DistributionId, bundle);
+        var observed = await manager.ObserveAsync(desired, signing.Arn!, cancellationToken);
+        var delta = AccessDelta.Between(desired, observed);
+        if (!delta.IsEmpty)
+        {
+            LogDelta(logger, context.Key.ToString(), functionName, delta.ToString());
+        }
+
+        var repaired = new List<string>();
+        var code = await manager.ApplyPreparationAsync(desired, signing.Arn!, delta, bundle.FunctionZip, cancellationToken) ?? observed.Code!;
+        if (delta.Has(AccessDelta.SigningKeyTags))
+        {
+            repaired.Add($"owner tags of signing key {signing.KeyId} put back");
+        }
+
+        if (delta.Has(AccessDelta.Code))
+        {
+            // Content-addressed: a new operator build has a new object, so a missing one is not drift by itself.
+            context.Event(EventType.Normal, ConditionReasons.Updating, $"access function code (sha256 {bundle.FunctionSha256[..12]}…) stored as {desired.CodeKey} in bucket {bucket}");
+        }
+
         var mqtt = AccessRendering.MqttEnabled(context.Spec);
         var iotRoleArn = mqtt ? $"arn:aws:iam::{context.AccountId}:role/{AccessNames.IotRole(names)}" : null;
-        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, previous?.Arn, iotRoleArn, cancellationToken);
+        var roleArn = await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, previous?.Arn, iotRoleArn, repaired, cancellationToken);
         if (roleArn is null)
         {
             return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
@@ -82,14 +108,14 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         MqttTarget? mqttTarget = null;
         if (mqtt)
         {
-            if (await EnsureIotRoleAsync(context, roleArn, cancellationToken) is not { } iotRole)
+            if (await EnsureIotRoleAsync(context, roleArn, repaired, cancellationToken) is not { } iotRole)
             {
                 return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
                     $"role {AccessNames.IotRole(names)} belongs to another owner, not to this Project; MQTT was not set up");
             }
 
             // The data endpoint of an account never changes: read once, then kept in status (no read per drift check).
-            access.MqttEndpoint ??= (await context.Aws.IoT.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointType = IotEndpointTypes.DataAts }, cancellationToken)).EndpointAddress
+            access.MqttEndpoint ??= await manager.IotDataEndpointAsync(cancellationToken)
                 ?? throw new InvalidOperationException("IoT DescribeEndpoint answered without an endpoint address");
             mqttTarget = new MqttTarget(access.MqttEndpoint, iotRole);
         }
@@ -99,65 +125,53 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             access.MqttEndpoint = null;
         }
 
-        var code = await EnsureCodeAsync(context, bucket, cancellationToken);
+        var location = new ArtifactLocation { Bucket = bucket, Key = desired.CodeKey, VersionId = code.VersionId, Sha256 = bundle.FunctionSha256 };
         var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyStagingStep.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         var seals = new SealCache(context, storage.KeyArn, settings);
-        var desired = AccessRendering.Function(context, roleArn, new SigningTarget(signing.Arn!, publishPrevious ? previous!.Arn : null), code, seals.Digests, mqttTarget);
-        var (outcome, state) = await new FunctionConvergence(new FunctionManager(context.Aws.Lambda), logger).ConvergeAsync(context, desired, seals, cancellationToken);
+        var function = AccessRendering.Function(context, roleArn, new SigningTarget(signing.Arn!, publishPrevious ? previous!.Arn : null), location, seals.Digests, mqttTarget);
+        var (outcome, state) = await new FunctionConvergence(new FunctionManager(context.Aws.Lambda), logger).ConvergeAsync(context, function, seals, cancellationToken);
         access.FunctionName = functionName;
         access.TokenUrl = AccessRendering.Url(context, "/auth/token");
         access.JwksUrl = AccessRendering.Url(context, "/auth/jwks.json");
         if (!outcome.IsReady)
         {
             // Lambda refuses URL changes while the function is Pending or updating (409): the URL and the layer follow once it is done.
+            Report(context, functionName, repaired);
             return outcome.With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: false, access.LayerVersionArn, access.JwksUrl));
         }
 
-        if (await SigningKeys.AfterFunctionConvergedAsync(context, access, previous, publishPrevious, cancellationToken))
+        if (await SigningKeys.AfterFunctionConvergedAsync(context, manager, access, previous, publishPrevious, cancellationToken))
         {
-            await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, null, iotRoleArn, cancellationToken); // the retired key's grant goes
+            await EnsureRoleAsync(context, storage.KeyArn, signing.Arn!, null, iotRoleArn, repaired: null, cancellationToken); // the retired key's grant goes
         }
 
-        access.FunctionUrl = await EnsureUrlAsync(context, functionName, cancellationToken);
-        if (context.Status.Cdn?.DistributionId is { } distribution)
-        {
-            await EnsureCloudFrontPermissionAsync(context, functionName, distribution, cancellationToken);
-        }
-
-        access.LayerVersionArn = await EnsureLayerAsync(context, cancellationToken);
+        var (url, layer) = await manager.ApplyEndpointsAsync(desired, delta, bundle.LayerZip, cancellationToken);
+        repaired.AddRange(EndpointEvents(context, desired, delta, settled));
+        access.FunctionUrl = url ?? observed.Url?.FunctionUrl;
+        access.LayerVersionArn = layer ?? observed.NewestLayer?.LayerVersionArn;
+        Report(context, functionName, repaired);
         var mqttNote = mqttTarget is null ? string.Empty : $"; MQTT on {mqttTarget.Endpoint} under {AccessNames.TopicPrefix(names)}";
-        return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}{mqttNote}")
+        var repairedNote = repaired.Count == 0 ? string.Empty : $"; drift repaired: {string.Join("; ", repaired)}";
+        return StepOutcome.Ready($"access function {functionName}: tokens signed by KMS key {signing.KeyId}, valid {AccessRendering.TokenLifetime(context.Spec)} s; Function URL with IAM auth; layer {access.LayerVersionArn}{mqttNote}{repairedNote}")
             .With(new AccessFacts(access.FunctionUrl, state.Arn, Converged: true, access.LayerVersionArn, access.JwksUrl));
     }
 
     public async Task<StepOutcome> FinalizeAsync(ProjectContext context, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var lambda = context.Aws.Lambda;
+        var functions = new FunctionManager(context.Aws.Lambda);
         var functionName = AccessNames.Function(context.Names);
-        GetFunctionResponse? function = null;
-        try
-        {
-            function = await lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = functionName }, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (function?.Tags is { } tags && tags.TryGetValue(Labels.Uid, out var uid) && uid != context.Project.Metadata.Uid)
+        var function = await functions.ObserveAsync(functionName, cancellationToken);
+        if (function?.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
             return StepOutcome.Ready($"function {functionName} belongs to another owner and was left alone");
         }
 
         if (policy == ProjectDeletionPolicy.Retain)
         {
-            if (function is not null && function.Tags?.ContainsKey(Labels.Released) != true)
+            if (function is { IsReleased: false })
             {
-                await lambda.TagResourceAsync(new Aws.Lambda.Model.TagResourceRequest
-                {
-                    Resource = function.Configuration!.FunctionArn!,
-                    Tags = new Dictionary<string, string> { [Labels.Released] = ExecutionRoleStep.Released(context) },
-                }, cancellationToken);
+                await functions.TagReleasedAsync(function.Arn!, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
             return StepOutcome.Ready($"access function {functionName}, its role and the signing key kept (tagged {Labels.Released} where present)");
@@ -167,7 +181,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         {
             if (function is not null)
             {
-                await lambda.DeleteFunctionAsync(new DeleteFunctionRequest { FunctionName = functionName }, cancellationToken);
+                await functions.DeleteAsync(functionName, cancellationToken);
             }
         }
         catch (AwsServiceException ex) when (ex.IsConflict)
@@ -190,9 +204,76 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         return StepOutcome.Ready($"access function {functionName} and its role deleted; the signing key and the layer versions stay (no client data; a key is deleted only by a person, with KMS's waiting period)");
     }
 
+    private static AccessManager Manager(ProjectContext context) => new(context.Aws.Kms, context.Aws.S3, context.Aws.Lambda, context.Aws.IoT);
+
+    /// <summary>One event for what a pass put back after a change behind the operator's back (the step's message names it too).</summary>
+    private static void Report(ProjectContext context, string functionName, List<string> repaired)
+    {
+        if (repaired.Count > 0)
+        {
+            context.Event(EventType.Warning, ProjectReasons.DriftCorrected, $"access function {functionName}: {string.Join("; ", repaired)}");
+        }
+    }
+
+    /// <summary>
+    /// The events of the endpoint paths written; returns the ones that repaired drift. A URL made for the first time, a layer version
+    /// for a new helper and a missing permission statement are creations; once the URL was set up, a missing URL, an AuthType other
+    /// than AWS_IAM, a statement under the operator's id with other content, and a newest layer version that is not the operator's
+    /// helper at all are drift.
+    /// </summary>
+    private static List<string> EndpointEvents(ProjectContext context, AccessDesired desired, AccessDelta delta, bool settled)
+    {
+        var drift = new List<string>();
+        var fn = desired.FunctionName;
+        if (delta.Has(AccessDelta.Url))
+        {
+            if (settled)
+            {
+                drift.Add($"function URL was removed: created again with {desired.AuthType} auth");
+            }
+            else
+            {
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"function URL of {fn} created (IAM auth)");
+            }
+        }
+
+        if (delta.Has(AccessDelta.UrlAuthType))
+        {
+            drift.Add($"function URL auth type {delta.ObservedAuthType} put back to {desired.AuthType}");
+        }
+
+        if (delta.Has(AccessDelta.CloudFrontPermission) && desired.CloudFrontPermission is { } permission)
+        {
+            // A missing statement is granted (a new distribution, or one removed behind the operator's back: nothing tells them
+            // apart); a statement under the operator's id with other content is drift.
+            if (delta.ReplacesPermission)
+            {
+                drift.Add($"resource policy statement {permission.StatementId} put back ({permission.Action} for {permission.SourceArn} only)");
+            }
+            else
+            {
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"function URL of {fn}: {permission.Action} granted to {permission.SourceArn} only (resource policy statement {permission.StatementId})");
+            }
+        }
+
+        if (delta.Has(AccessDelta.Layer))
+        {
+            if (delta.ForeignNewestLayer is { } foreign)
+            {
+                drift.Add($"layer {desired.LayerName}: the newest version {foreign} is not the operator's helper; published again");
+            }
+            else
+            {
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"layer {desired.LayerName} published ({desired.LayerDescription})");
+            }
+        }
+
+        return drift;
+    }
+
     /// <summary>The access role (created when missing; trust and inline policy put back when they differ); null when it is another owner's.</summary>
     private static async Task<string?> EnsureRoleAsync(
-        ProjectContext context, string projectKeyArn, string signingKeyArn, string? previousSigningKeyArn, string? iotRoleArn, CancellationToken cancellationToken)
+        ProjectContext context, string projectKeyArn, string signingKeyArn, string? previousSigningKeyArn, string? iotRoleArn, List<string>? repaired, CancellationToken cancellationToken)
     {
         var desired = new RoleDesired(
             AccessNames.Role(context.Names),
@@ -202,11 +283,11 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             AccessRendering.RolePolicy(context.Names, context.AccountId, context.Region, projectKeyArn, signingKeyArn, previousSigningKeyArn, iotRoleArn),
             context.Tags,
             OnlyThisPolicy: true);
-        return await ConvergeRoleAsync(context, desired, cancellationToken);
+        return await ConvergeRoleAsync(context, desired, repaired, cancellationToken);
     }
 
     /// <summary>The IoT role (trust: the access role only; policy: the project's topic prefix only); null when it is another owner's.</summary>
-    private static async Task<string?> EnsureIotRoleAsync(ProjectContext context, string accessRoleArn, CancellationToken cancellationToken)
+    private static async Task<string?> EnsureIotRoleAsync(ProjectContext context, string accessRoleArn, List<string> repaired, CancellationToken cancellationToken)
     {
         var desired = new RoleDesired(
             AccessNames.IotRole(context.Names),
@@ -216,14 +297,19 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             AccessRendering.IotRolePolicy(context.Names, context.AccountId, context.Region),
             context.Tags,
             OnlyThisPolicy: true);
-        return await ConvergeRoleAsync(context, desired, cancellationToken);
+        return await ConvergeRoleAsync(context, desired, repaired, cancellationToken);
     }
 
-    /// <summary>A role of the access component created when missing, trust and policy put back when they differ; null when it is another owner's.</summary>
-    private static async Task<string?> ConvergeRoleAsync(ProjectContext context, RoleDesired desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// A role of the access component created when missing, trust and policy put back when they differ; null when it is another
+    /// owner's. Trust, foreign inline and attached policies are always drift (added to <paramref name="repaired"/>); the inline
+    /// policy also changes with a rotation or MQTT (an Updating event unless the rest is drift too).
+    /// </summary>
+    private static async Task<string?> ConvergeRoleAsync(ProjectContext context, RoleDesired desired, List<string>? repaired, CancellationToken cancellationToken)
     {
         var roles = new RoleManager(context.Aws.Iam);
         var role = await roles.GetAsync(desired.Name, cancellationToken);
+        var created = role is null;
         if (role is null)
         {
             role = await roles.CreateAsync(desired, cancellationToken);
@@ -236,7 +322,21 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
             return null;
         }
 
-        await roles.ApplyAsync(desired, RoleDelta.Between(desired, observed), cancellationToken);
+        var delta = RoleDelta.Between(desired, observed);
+        await roles.ApplyAsync(desired, delta, cancellationToken);
+        if (!created && repaired is not null)
+        {
+            var drift = delta.Changes.Where(c => c != "permissions").ToList();
+            if (drift.Count > 0)
+            {
+                repaired.Add($"role {desired.Name} put back ({string.Join(", ", delta.Changes)})");
+            }
+            else if (delta.Policy)
+            {
+                context.Event(EventType.Normal, ConditionReasons.Updating, $"role {desired.Name}: permissions updated");
+            }
+        }
+
         return role.Arn!;
     }
 
@@ -266,137 +366,6 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
         }
     }
 
-    /// <summary>The access function's zip in the project bucket (content-addressed: uploaded once per operator build).</summary>
-    private static async Task<ArtifactLocation> EnsureCodeAsync(ProjectContext context, string bucket, CancellationToken cancellationToken)
-    {
-        var bundle = AccessBundle.Current;
-        var key = AccessNames.CodeKey(bundle.FunctionSha256);
-        string? version;
-        try
-        {
-            version = (await context.Aws.S3.HeadObjectAsync(new HeadObjectRequest { BucketName = bucket, Key = key }, cancellationToken)).VersionId;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            version = (await context.Aws.S3.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = bucket,
-                Key = key,
-                ContentBody = bundle.FunctionZip,
-                ContentType = "application/zip",
-            }, cancellationToken)).VersionId;
-        }
-
-        return new ArtifactLocation { Bucket = bucket, Key = key, VersionId = version, Sha256 = bundle.FunctionSha256 };
-    }
-
-    /// <summary>The Function URL with AuthType AWS_IAM (created when missing, put back when changed).</summary>
-    private static async Task<string?> EnsureUrlAsync(ProjectContext context, string functionName, CancellationToken cancellationToken)
-    {
-        var lambda = context.Aws.Lambda;
-        try
-        {
-            var current = await lambda.GetFunctionUrlConfigAsync(new GetFunctionUrlConfigRequest { FunctionName = functionName }, cancellationToken);
-            if (current.AuthType == AuthTypeIam)
-            {
-                return current.FunctionUrl;
-            }
-
-            var updated = await lambda.UpdateFunctionUrlConfigAsync(new UpdateFunctionUrlConfigRequest { FunctionName = functionName, AuthType = AuthTypeIam }, cancellationToken);
-            context.Event(EventType.Warning, ProjectReasons.DriftCorrected, $"function URL of {functionName}: auth type {current.AuthType} put back to {AuthTypeIam}");
-            return updated.FunctionUrl ?? current.FunctionUrl;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            var created = await lambda.CreateFunctionUrlConfigAsync(new CreateFunctionUrlConfigRequest { FunctionName = functionName, AuthType = AuthTypeIam }, cancellationToken);
-            context.Event(EventType.Normal, ConditionReasons.Creating, $"function URL of {functionName} created (IAM auth)");
-            return created.FunctionUrl;
-        }
-    }
-
-    /// <summary>
-    /// The function's resource policy lets exactly the project's distribution call the URL (<c>lambda:InvokeFunctionUrl</c>,
-    /// principal cloudfront.amazonaws.com, SourceArn the distribution): what origin access control of type lambda needs.
-    /// One GetPolicy read when it is in place.
-    /// </summary>
-    private static async Task EnsureCloudFrontPermissionAsync(ProjectContext context, string functionName, string distribution, CancellationToken cancellationToken)
-    {
-        var lambda = context.Aws.Lambda;
-        var sourceArn = $"arn:aws:cloudfront::{context.AccountId}:distribution/{distribution}";
-        string? policy = null;
-        try
-        {
-            policy = (await lambda.GetPolicyAsync(new GetPolicyRequest { FunctionName = functionName }, cancellationToken)).Policy;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (policy?.Contains(CloudFrontStatement, StringComparison.Ordinal) == true)
-        {
-            if (policy.Contains(sourceArn, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await lambda.RemovePermissionAsync(new RemovePermissionRequest { FunctionName = functionName, StatementId = CloudFrontStatement }, cancellationToken);
-        }
-
-        await lambda.AddPermissionAsync(new AddPermissionRequest
-        {
-            FunctionName = functionName,
-            StatementId = CloudFrontStatement,
-            Action = "lambda:InvokeFunctionUrl",
-            Principal = "cloudfront.amazonaws.com",
-            SourceArn = sourceArn,
-            FunctionUrlAuthType = AuthTypeIam,
-        }, cancellationToken);
-    }
-
-    private const string CloudFrontStatement = "openkbs-cloudfront";
-
-    private static async Task DeleteUrlAsync(ProjectContext context, string functionName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Aws.Lambda.DeleteFunctionUrlConfigAsync(new DeleteFunctionUrlConfigRequest { FunctionName = functionName }, cancellationToken);
-            context.Event(EventType.Normal, ConditionReasons.Deleting, $"access turned off: function URL of {functionName} removed (the function and the signing key are kept)");
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-    }
-
-    /// <summary>The newest layer version when it holds the current helper (its description names the content SHA-256), else a new one.</summary>
-    private static async Task<string?> EnsureLayerAsync(ProjectContext context, CancellationToken cancellationToken)
-    {
-        var bundle = AccessBundle.Current;
-        var layer = AccessNames.Layer(context.Names);
-        var description = $"@openkbs/auth sha256 {bundle.LayerSha256}";
-        IReadOnlyList<LayerVersionsListItem> versions = [];
-        try
-        {
-            versions = (await context.Aws.Lambda.ListLayerVersionsAsync(new ListLayerVersionsRequest { LayerName = layer }, cancellationToken)).LayerVersions;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
-
-        if (versions.OrderByDescending(v => v.Version ?? 0).FirstOrDefault() is { } newest && newest.Description == description)
-        {
-            return newest.LayerVersionArn;
-        }
-
-        var published = await context.Aws.Lambda.PublishLayerVersionAsync(new PublishLayerVersionRequest
-        {
-            LayerName = layer,
-            Description = description,
-            Content = new LayerVersionContentInput { ZipFile = bundle.LayerZip },
-            CompatibleRuntimes = [LambdaRuntimes.NodeJs24, LambdaRuntimes.NodeJs22],
-        }, cancellationToken);
-        context.Event(EventType.Normal, ConditionReasons.Creating, $"layer {published.LayerVersionArn} published (@openkbs/auth, sha256 {bundle.LayerSha256[..12]}…)");
-        return published.LayerVersionArn;
-    }
-
-    private const string AuthTypeIam = "AWS_IAM";
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: access function {Function}'s surroundings differ in {Delta}")]
+    private static partial void LogDelta(ILogger logger, string key, string function, string delta);
 }

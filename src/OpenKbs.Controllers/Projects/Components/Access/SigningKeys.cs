@@ -1,9 +1,8 @@
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Kms.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Runtime;
-using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Access;
 
@@ -13,7 +12,9 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// <see cref="AccessNames.SigningKeyAlias"/> names the key that signs, <see cref="AccessNames.PreviousSigningKeyAlias"/> the one
 /// before it while its tokens may still be alive. Every write is idempotent and a crash between two of them leaves a state the
 /// next pass completes: a new key that never got an alias (crash right after CreateKey) is found again by its tags (this Project's
-/// uid, SIGN_VERIFY, Enabled, no alias) and adopted instead of creating another one.
+/// uid, SIGN_VERIFY, Enabled, no alias) and adopted instead of creating another one. These are the step's decisions; every read
+/// and write goes through <see cref="AccessManager"/>. The key's owner tags are compared and put back with the rest of the
+/// access component's paths (<see cref="AccessDelta.SigningKeyTags"/>).
 /// </summary>
 internal static class SigningKeys
 {
@@ -58,21 +59,22 @@ internal static class SigningKeys
 
     /// <summary>
     /// The current signing key (created with its alias when missing; rotated when due) and the previous one while a rotation is
-    /// under way. A drift check (nothing due) reads only: DescribeKey of the alias, ListResourceTags, and during a rotation
-    /// DescribeKey of the previous key.
+    /// under way. A drift check (nothing due) reads only: DescribeKey of the alias, and during a rotation DescribeKey of the
+    /// previous key.
     /// </summary>
-    public static async Task<(KeyMetadata Current, KeyMetadata? Previous)> EnsureAsync(ProjectContext context, AccessStatus access, CancellationToken cancellationToken)
+    public static async Task<(KeyMetadata Current, KeyMetadata? Previous)> EnsureAsync(ProjectContext context, AccessManager manager, AccessStatus access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(access);
-        var kms = context.Aws.Kms;
         var alias = AccessNames.SigningKeyAlias(context.Names);
-        var current = await DescribeAsync(context, alias, cancellationToken);
+        var current = await manager.DescribeKeyAsync(alias, cancellationToken);
         if (current is null)
         {
-            var keyId = access.SigningKeyId ?? await NewKeyAsync(context, cancellationToken);
-            await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = keyId }, cancellationToken);
-            current = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken)).KeyMetadata!;
+            var keyId = access.SigningKeyId ?? await NewKeyAsync(context, manager, cancellationToken);
+            await manager.CreateAliasAsync(alias, keyId, cancellationToken);
+            current = await manager.DescribeKeyAsync(keyId, cancellationToken)
+                ?? throw new InvalidOperationException($"KMS does not describe signing key {keyId} right after its alias was created");
             access.SigningKeyId = current.KeyId;
         }
         else if (access.SigningKeyId is { } recorded && recorded != current.KeyId)
@@ -80,12 +82,12 @@ internal static class SigningKeys
             // A pass stopped between switching the alias and saving status: the aliases tell where the rotation is.
             access.SigningKeyId = current.KeyId;
             access.SigningKeyRotatedAt = context.Now.UtcDateTime;
-            access.PreviousSigningKeyId = (await DescribeAsync(context, AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken))?.KeyId ?? recorded;
+            access.PreviousSigningKeyId = (await manager.DescribeKeyAsync(AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken))?.KeyId ?? recorded;
             access.PreviousSigningKeyRetiresAt = null;
         }
 
         if (access.SigningKeyRotatedAt is null && access.PreviousSigningKeyId is null
-            && await DescribeAsync(context, AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken) is { } left && left.KeyId != current.KeyId)
+            && await manager.DescribeKeyAsync(AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken) is { } left && left.KeyId != current.KeyId)
         {
             // Status without rotation facts (new, or lost) while the aliases show a rotation under way: finish that one.
             access.PreviousSigningKeyId = left.KeyId;
@@ -93,12 +95,11 @@ internal static class SigningKeys
 
         access.SigningKeyId = current.KeyId;
         access.SigningKeyRotatedAt ??= (current.CreationDate ?? context.Now).UtcDateTime;
-        await TagAsync(context, current.Arn!, cancellationToken);
 
         KeyMetadata? previous = null;
         if (access.PreviousSigningKeyId is { } previousId)
         {
-            previous = await DescribeAsync(context, previousId, cancellationToken);
+            previous = await manager.DescribeKeyAsync(previousId, cancellationToken);
             if (previous is null)
             {
                 access.PreviousSigningKeyId = null;
@@ -108,7 +109,7 @@ internal static class SigningKeys
 
         if (current.KeyState == Enabled && RotationDue(access, RotationDays(context.Spec), context.Now))
         {
-            (current, previous) = (await RotateAsync(context, access, current, cancellationToken), current);
+            (current, previous) = (await RotateAsync(context, manager, access, current, cancellationToken), current);
         }
 
         return (current, previous);
@@ -121,9 +122,10 @@ internal static class SigningKeys
     /// a key pending deletion has no public key to hand out.
     /// </summary>
     /// <returns>Whether the previous key was retired in this call (the access role then drops its grant).</returns>
-    public static async Task<bool> AfterFunctionConvergedAsync(ProjectContext context, AccessStatus access, KeyMetadata? previous, bool previousPublished, CancellationToken cancellationToken)
+    public static async Task<bool> AfterFunctionConvergedAsync(ProjectContext context, AccessManager manager, AccessStatus access, KeyMetadata? previous, bool previousPublished, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(access);
         if (access.PreviousSigningKeyId is not { } previousId)
         {
@@ -141,21 +143,14 @@ internal static class SigningKeys
             return false;
         }
 
-        var kms = context.Aws.Kms;
         if (previous is not null && previous.KeyState != PendingDeletion)
         {
-            var scheduled = await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = previousId, PendingWindowInDays = PendingWindowDays }, cancellationToken);
+            var deletion = await manager.ScheduleKeyDeletionAsync(previousId, PendingWindowDays, cancellationToken);
             context.Event(EventType.Normal, ConditionReasons.Deleting,
-                $"signing key {previousId} retired: no longer in the JWKS, deletion scheduled for {scheduled.DeletionDate:u} (KMS CancelKeyDeletion restores it until then)");
+                $"signing key {previousId} retired: no longer in the JWKS, deletion scheduled for {deletion:u} (KMS CancelKeyDeletion restores it until then)");
         }
 
-        try
-        {
-            await kms.DeleteAliasAsync(new DeleteAliasRequest { AliasName = AccessNames.PreviousSigningKeyAlias(context.Names) }, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-        }
+        await manager.DeleteAliasAsync(AccessNames.PreviousSigningKeyAlias(context.Names), cancellationToken);
 
         access.PreviousSigningKeyId = null;
         access.PreviousSigningKeyRetiresAt = null;
@@ -167,22 +162,18 @@ internal static class SigningKeys
     /// The rotation's writes, in an order a crash cannot spoil: the new key (adopted when an earlier pass made it), the previous alias
     /// on the current key, the signing alias on the new key, then status. The function's environment follows in the same pass.
     /// </summary>
-    private static async Task<KeyMetadata> RotateAsync(ProjectContext context, AccessStatus access, KeyMetadata current, CancellationToken cancellationToken)
+    private static async Task<KeyMetadata> RotateAsync(ProjectContext context, AccessManager manager, AccessStatus access, KeyMetadata current, CancellationToken cancellationToken)
     {
-        var kms = context.Aws.Kms;
-        var nextId = await NewKeyAsync(context, cancellationToken);
+        var nextId = await NewKeyAsync(context, manager, cancellationToken);
         var previousAlias = AccessNames.PreviousSigningKeyAlias(context.Names);
-        try
+        if (!await manager.CreateAliasAsync(previousAlias, current.KeyId!, cancellationToken))
         {
-            await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = previousAlias, TargetKeyId = current.KeyId! }, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.IsConflict)
-        {
-            await kms.UpdateAliasAsync(new UpdateAliasRequest { AliasName = previousAlias, TargetKeyId = current.KeyId! }, cancellationToken);
+            await manager.UpdateAliasAsync(previousAlias, current.KeyId!, cancellationToken);
         }
 
-        await kms.UpdateAliasAsync(new UpdateAliasRequest { AliasName = AccessNames.SigningKeyAlias(context.Names), TargetKeyId = nextId }, cancellationToken);
-        var next = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = nextId }, cancellationToken)).KeyMetadata!;
+        await manager.UpdateAliasAsync(AccessNames.SigningKeyAlias(context.Names), nextId, cancellationToken);
+        var next = await manager.DescribeKeyAsync(nextId, cancellationToken)
+            ?? throw new InvalidOperationException($"KMS does not describe signing key {nextId} right after the alias was switched to it");
         access.PreviousSigningKeyId = current.KeyId;
         access.PreviousSigningKeyRetiresAt = null;
         access.SigningKeyId = next.KeyId;
@@ -195,80 +186,36 @@ internal static class SigningKeys
 
     /// <summary>A key for the project: one an interrupted pass created (this Project's uid tag, RSA SIGN_VERIFY, Enabled, no
     /// alias), else a new one with the owner tags.</summary>
-    private static async Task<string> NewKeyAsync(ProjectContext context, CancellationToken cancellationToken)
+    private static async Task<string> NewKeyAsync(ProjectContext context, AccessManager manager, CancellationToken cancellationToken)
     {
-        if (await FindUnaliasedAsync(context, cancellationToken) is { } adopted)
+        if (await FindUnaliasedAsync(context, manager, cancellationToken) is { } adopted)
         {
             context.Event(EventType.Normal, ConditionReasons.Creating, $"signing key {adopted} adopted (created by an interrupted pass, found by its tags)");
             return adopted;
         }
 
-        var key = (await context.Aws.Kms.CreateKeyAsync(
-            new CreateKeyRequest
-            {
-                Description = $"OpenKBS project {context.Key}: signs the access tokens (RS256); the private key never leaves KMS",
-                KeySpec = "RSA_2048",
-                KeyUsage = "SIGN_VERIFY",
-                Policy = AccessRendering.SigningKeyPolicy(context.AccountId),
-                Tags = [.. context.Tags.Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value })],
-            },
-            cancellationToken)).KeyMetadata!;
+        var key = await manager.CreateSigningKeyAsync(
+            $"OpenKBS project {context.Key}: signs the access tokens (RS256); the private key never leaves KMS",
+            AccessRendering.SigningKeyPolicy(context.AccountId),
+            context.Tags,
+            cancellationToken);
         context.Event(EventType.Normal, ConditionReasons.Creating, $"signing key {key.KeyId} created (KMS, RSA_2048, SIGN_VERIFY)");
         return key.KeyId!;
     }
 
-    /// <summary>Only when a key is about to be made (first key, rotation): ListKeys and ListAliases, then DescribeKey and
-    /// ListResourceTags of the keys no alias names.</summary>
-    private static async Task<string?> FindUnaliasedAsync(ProjectContext context, CancellationToken cancellationToken)
+    /// <summary>Only when a key is about to be made (first key, rotation): the keys no alias names, and the tags of those that
+    /// could be a signing key of this project (customer managed, Enabled, RSA_2048 SIGN_VERIFY).</summary>
+    private static async Task<string?> FindUnaliasedAsync(ProjectContext context, AccessManager manager, CancellationToken cancellationToken)
     {
-        var kms = context.Aws.Kms;
-        var aliased = (await kms.ListAliasesAsync(new ListAliasesRequest(), cancellationToken)).Aliases
-            .Select(a => a.TargetKeyId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var entry in (await kms.ListKeysAsync(new ListKeysRequest(), cancellationToken)).Keys)
+        foreach (var key in await manager.UnaliasedKeysAsync(cancellationToken))
         {
-            if (entry.KeyId is not { } keyId || aliased.Contains(keyId))
+            if (key is { KeyState: Enabled, KeyUsage: "SIGN_VERIFY", KeySpec: "RSA_2048", KeyManager: not "AWS" }
+                && OwnershipTags.Find(await manager.ReadKeyTagsAsync(key.Arn!, cancellationToken), Labels.Uid) == context.Project.Metadata.Uid)
             {
-                continue;
-            }
-
-            var key = await DescribeAsync(context, keyId, cancellationToken);
-            if (key is not { KeyState: Enabled, KeyUsage: "SIGN_VERIFY", KeySpec: "RSA_2048", KeyManager: not "AWS" })
-            {
-                continue;
-            }
-
-            var tags = (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = key.Arn! }, cancellationToken)).Tags;
-            if (tags.Any(t => t.TagKey == Labels.Uid && t.TagValue == context.Project.Metadata.Uid))
-            {
-                return keyId;
+                return key.KeyId;
             }
         }
 
         return null;
-    }
-
-    /// <summary>The owner tags put on the key when any is missing or different (one ListResourceTags read when they are in place).</summary>
-    private static async Task TagAsync(ProjectContext context, string keyArn, CancellationToken cancellationToken)
-    {
-        var kms = context.Aws.Kms;
-        var tags = (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = keyArn }, cancellationToken)).Tags;
-        var missing = context.Tags.Where(t => tags.FirstOrDefault(c => c.TagKey == t.Key)?.TagValue != t.Value)
-            .Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value }).ToList();
-        if (missing.Count > 0)
-        {
-            await kms.TagResourceAsync(new Aws.Kms.Model.TagResourceRequest { KeyId = keyArn, Tags = missing }, cancellationToken);
-        }
-    }
-
-    private static async Task<KeyMetadata?> DescribeAsync(ProjectContext context, string keyId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await context.Aws.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken)).KeyMetadata;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
     }
 }
