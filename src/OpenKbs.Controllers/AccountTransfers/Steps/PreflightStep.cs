@@ -40,7 +40,7 @@ internal sealed class PreflightStep(AccountTransferOptions options) : IRecipeSte
             pass.Status.HeldProjects = [.. pass.Projects.Select(p => p.Metadata.Name)];
             pass.Step(TransferStepName.Preflight, TransferStepState.InProgress,
                 $"holding ClientAccount {account.Metadata.Name} (account {pass.Status.AccountId}) and {pass.Status.HeldProjects.Count} project(s): no deployments, no AWS writes, deletion releases without touching AWS");
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
         }
 
         var waiting = Unacknowledged(pass);

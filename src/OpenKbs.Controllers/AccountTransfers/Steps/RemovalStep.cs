@@ -51,7 +51,7 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
 
         pass.Step(TransferStepName.RemoveFromOrganization, TransferStepState.InProgress, $"removing account {pass.AccountId} from the organization");
         status.RemovalRequestedAt ??= pass.Now.UtcDateTime;
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         try
         {
             await pass.Management.Organizations.RemoveAccountFromOrganizationAsync(new RemoveAccountFromOrganizationRequest { AccountId = pass.AccountId }, cancellationToken);
@@ -93,7 +93,7 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
             + "From now on the transfer cannot be cancelled";
         pass.Step(TransferStepName.RemoveFromOrganization, TransferStepState.Succeeded, message);
         pass.Event(EventType.Normal, "RemovedFromOrganization", message);
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         return StepOutcome.Ready(message, ConditionReasons.Transferred);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class ReportStep : IRecipeStep<TransferPass>
         var verdict = report.Comparison.Matches ? "before and after match: nothing lost" : $"{report.Comparison.Differences.Count} difference(s): {string.Join("; ", report.Comparison.Differences)}";
         pass.Step(TransferStepName.HandOverReport, TransferStepState.Succeeded,
             $"report written ({(location is null ? "ConfigMap only" : $"s3://{location.Bucket}/{location.Key}.json|.md")}, JSON sha256 {report.JsonSha256}); {verdict}");
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         return StepOutcome.Ready("the hand-over report is written");
     }
 
