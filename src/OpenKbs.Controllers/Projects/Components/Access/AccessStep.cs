@@ -8,10 +8,10 @@ using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
-using OpenKbs.Controllers.Projects.Components.ExecutionRole;
 using OpenKbs.Controllers.Projects.Components.Functions;
 using OpenKbs.Controllers.Projects.Components.Roles;
 using OpenKbs.Controllers.Projects.Components.Storage;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -156,7 +156,7 @@ internal sealed class AccessStep(ILogger<AccessStep> logger) : IProjectStep
                 await lambda.TagResourceAsync(new Aws.Lambda.Model.TagResourceRequest
                 {
                     Resource = function.Configuration!.FunctionArn!,
-                    Tags = new Dictionary<string, string> { [Labels.Released] = ExecutionRoleStep.Released(context) },
+                    Tags = new Dictionary<string, string> { [Labels.Released] = OwnershipTags.ReleasedValue(context.Now) },
                 }, cancellationToken);
             }
 
