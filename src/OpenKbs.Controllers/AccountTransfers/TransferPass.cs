@@ -47,6 +47,10 @@ internal sealed class TransferPass : RecipePass<AccountTransfer, AccountTransfer
         .Where(p => string.Equals(p.Spec.ClientAccountRef?.Name, Spec.ClientAccountRef.Name, StringComparison.Ordinal))
         .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)];
 
+    /// <summary>The buckets of the held Projects, as their status names them (the inventory and the hand-over report read them).</summary>
+    public IEnumerable<string> HeldBuckets => Projects.Where(p => Status.HeldProjects?.Contains(p.Metadata.Name) == true)
+        .Select(p => p.Status?.Storage?.BucketName).OfType<string>();
+
     /// <summary>Sets a step of the ledger; true when it changed. Events on a change into Waiting, Succeeded or Failed.</summary>
     public bool Step(TransferStepName name, TransferStepState state, string message)
     {

@@ -32,7 +32,7 @@ internal sealed class ReportStep : IRecipeStep<TransferPass>
         var member = pass.Member();
         var before = await HandOverStore.ReadAsync(pass, HandOverStore.BeforeKey, cancellationToken)
             ?? throw new InvalidOperationException($"the preflight inventory is missing from ConfigMap {HandOverStore.NameOf(pass.Name)}");
-        var buckets = PreflightStep.Buckets(pass).ToList();
+        var buckets = pass.HeldBuckets.ToList();
         var after = await HandOverStore.ReadAsync(pass, HandOverStore.AfterKey, cancellationToken)
             ?? await InventoryCollector.CollectAsync(member, buckets, pass.Now, cancellationToken);
         var location = buckets.Count == 0 ? null : new S3Location { Bucket = buckets.Order(StringComparer.Ordinal).First(), Key = $"{KeyPrefix}{pass.Name}-{pass.Resource.Metadata.Uid?[..8]}" };
