@@ -9,7 +9,10 @@ namespace OpenKbs.Controllers.AuditRuns;
 /// <summary>What an AuditRun reads besides AWS: the Project and ClientAccount informer caches (same namespace only) and the namespace's ConfigMaps.</summary>
 internal sealed record AuditRunCaches(IResourceCache<Project> Projects, IResourceCache<ClientAccount> Accounts, ICoreObjects<V1ConfigMap> ConfigMaps);
 
-/// <summary>The audit target the target step resolved: the Project, its account's clients (900 s sessions), the artifact and where the reports go.</summary>
+/// <summary>The artifact step's fact: the artifact's bytes, SHA-256 verified, and where it is published (<c>s3://bucket/key</c> of the Project's source, for the reports).</summary>
+internal sealed record VerifiedArtifact(byte[] Bytes, string Source);
+
+/// <summary>The target step's fact: the audit target, the Project, its account's clients (900 s sessions), the artifact and where the reports go.</summary>
 internal sealed record AuditTarget
 {
     public required Project Project { get; init; }
@@ -30,8 +33,8 @@ internal sealed record AuditTarget
 
 /// <summary>
 /// One reconcile of one AuditRun (<see cref="RecipePass{TResource, TSpec, TStatus}"/>; no checkpoints: its status is written at
-/// the end of the pass) with the AWS client factory bound to this object's actor and the caches. Steps leave their typed facts
-/// here for later steps (<see cref="Target"/>, <see cref="Artifact"/>).
+/// the end of the pass) with the AWS client factory bound to this object's actor and the caches. Steps hand later steps typed
+/// facts (<see cref="AuditTarget"/>, <see cref="VerifiedArtifact"/>).
 /// </summary>
 internal sealed class AuditPass(AuditRun resource, IAwsClientFactory aws, AuditRunCaches caches, TimeProvider clock, Action<EventType, string, string> recordEvent)
     : RecipePass<AuditRun, AuditRunSpec, AuditRunStatus>(resource, AuditRunRegistration.ControllerName, clock, recordEvent, store: null)
@@ -42,13 +45,4 @@ internal sealed class AuditPass(AuditRun resource, IAwsClientFactory aws, AuditR
 
     /// <summary>When the AuditRun was created (now, for an object not yet stored).</summary>
     public DateTimeOffset Created => Resource.Metadata.CreationTimestamp is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : Now;
-
-    /// <summary>Set by the target step.</summary>
-    public AuditTarget? Target { get; set; }
-
-    /// <summary>The artifact's bytes, SHA-256 verified (set by the artifact step).</summary>
-    public byte[]? Artifact { get; set; }
-
-    /// <summary>Where the artifact is published (<c>s3://bucket/key</c> of the Project's source), for the reports (set by the artifact step).</summary>
-    public string? ArtifactSource { get; set; }
 }
