@@ -1,23 +1,17 @@
-using k8s.Models;
-using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
-using OpenKbs.Controllers.Shared;
+using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.AccountTransfers;
 
 /// <summary>
-/// One reconcile of one AccountTransfer: the object (a private copy; its status is what the pass writes), the management
-/// clients bound to this object's actor, the caches of ClientAccounts, Projects and AccountTransfers, the Secrets and
-/// ConfigMaps of the namespace, events, conditions, the step ledger and checkpoints.
+/// One reconcile of one AccountTransfer (<see cref="RecipePass{TResource, TSpec, TStatus}"/>) with the management clients bound
+/// to this object's actor, the caches of ClientAccounts, Projects and AccountTransfers, the Secrets and ConfigMaps of the
+/// namespace, and the step ledger.
 /// </summary>
-internal sealed class TransferPass
+internal sealed class TransferPass : RecipePass<AccountTransfer, AccountTransferSpec, AccountTransferStatus>
 {
-    private readonly IStatusStore<AccountTransfer> _store;
-    private readonly Action<EventType, string, string> _recordEvent;
-
     public TransferPass(
         AccountTransfer resource,
         IAwsClientFactory aws,
@@ -25,44 +19,19 @@ internal sealed class TransferPass
         IStatusStore<AccountTransfer> store,
         TimeProvider clock,
         Action<EventType, string, string> recordEvent)
+        : base(resource, AccountTransferRegistration.ControllerName, clock, recordEvent, store)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        Resource = resource;
-        Resource.Status ??= new AccountTransferStatus();
+        ArgumentNullException.ThrowIfNull(aws);
         Aws = aws;
         Caches = caches;
-        _store = store;
-        Clock = clock;
-        _recordEvent = recordEvent;
-        Actor = AwsActors.For(resource, AccountTransferRegistration.ControllerName);
         Management = aws.ForManagement(Actor);
     }
-
-    public AccountTransfer Resource { get; }
-
-    public AccountTransferSpec Spec => Resource.Spec;
-
-    public AccountTransferStatus Status => Resource.Status!;
-
-    public string Namespace => Resource.Metadata.NamespaceProperty;
-
-    public string Name => Resource.Metadata.Name;
-
-    public ObjectKey Key => ObjectKey.From(Resource);
-
-    public long Generation => Resource.Metadata.Generation ?? 0;
 
     public IAwsClientFactory Aws { get; }
 
     public IManagementClients Management { get; }
 
     public TransferCaches Caches { get; }
-
-    public TimeProvider Clock { get; }
-
-    public AwsActor Actor { get; }
-
-    public DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <summary>The account id recorded at preflight (the hold is on from then).</summary>
     public string AccountId => Status.AccountId ?? throw new InvalidOperationException("no account id before preflight");
@@ -78,6 +47,10 @@ internal sealed class TransferPass
         .Where(p => string.Equals(p.Spec.ClientAccountRef?.Name, Spec.ClientAccountRef.Name, StringComparison.Ordinal))
         .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)];
 
+    /// <summary>The buckets of the held Projects, as their status names them (the inventory and the hand-over report read them).</summary>
+    public IEnumerable<string> HeldBuckets => Projects.Where(p => Status.HeldProjects?.Contains(p.Metadata.Name) == true)
+        .Select(p => p.Status?.Storage?.BucketName).OfType<string>();
+
     /// <summary>Sets a step of the ledger; true when it changed. Events on a change into Waiting, Succeeded or Failed.</summary>
     public bool Step(TransferStepName name, TransferStepState state, string message)
     {
@@ -85,29 +58,9 @@ internal sealed class TransferPass
         var changed = TransferPlan.Set(Status, name, state, message, Now);
         if (changed && before != state && state is TransferStepState.Succeeded or TransferStepState.Failed or TransferStepState.Waiting)
         {
-            _recordEvent(state == TransferStepState.Failed ? EventType.Warning : EventType.Normal, $"{name}{state}", message);
+            Event(state == TransferStepState.Failed ? EventType.Warning : EventType.Normal, $"{name}{state}", message);
         }
 
         return changed;
     }
-
-    /// <summary>Sets a condition with this pass's generation; true when it changed.</summary>
-    public bool SetCondition(string type, string status, string reason, string message) =>
-        Conditions.Set(Status.Conditions, type, status, reason, message, Generation, Now);
-
-    public V1ConditionView Condition(string type) => new(Conditions.Find(Status.Conditions, type));
-
-    public void Event(EventType type, string reason, string message) => _recordEvent(type, reason, message);
-
-    /// <summary>Writes the status now (a crash-safety checkpoint); throws <see cref="StatusConflictException"/> when the object changed meanwhile.</summary>
-    public Task SaveAsync(CancellationToken cancellationToken) => _store.SaveStatusAsync(Resource, cancellationToken);
-
-    /// <summary>The owner reference that makes the transfer's ConfigMap go with it.</summary>
-    public V1OwnerReference Owner() => new()
-    {
-        ApiVersion = ApiGroup.ApiVersion,
-        Kind = AccountTransfer.KubeKind,
-        Name = Name,
-        Uid = Resource.Metadata.Uid,
-    };
 }

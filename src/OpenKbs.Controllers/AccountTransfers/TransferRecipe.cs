@@ -61,9 +61,9 @@ internal sealed class TransferRecipe(
                 return ReconcileResult.Done();
             }
 
-            if (status.RemovedAt is null && status.RemovalRequestedAt is not null && !await RemovalStep.StillMemberAsync(pass, cancellationToken))
+            if (status.RemovedAt is null && status.RemovalRequestedAt is not null && !await Removal.StillMemberAsync(pass, cancellationToken))
             {
-                await RemovalStep.RemovedAsync(pass, cancellationToken);
+                await Removal.RecordAsync(pass, cancellationToken);
             }
 
             if (status.RemovedAt is null)

@@ -93,7 +93,7 @@ internal static class ReportStore
     /// <summary>Creates or updates the summary ConfigMap of the run.</summary>
     public static async Task WriteConfigMapAsync(AuditPass pass, ReportSummary summary, string prefix, CancellationToken cancellationToken)
     {
-        var target = pass.Target!;
+        var target = pass.Facts.Require<AuditTarget>();
         var name = ConfigMapName(pass.Name);
         var map = await pass.Caches.ConfigMaps.GetAsync(pass.Namespace, name, cancellationToken) ?? new V1ConfigMap
         {

@@ -137,7 +137,7 @@ internal sealed partial class AccountStep(
         status.AccountArn = account.Arn;
         status.Adopted = true;
         status.State = AccountStates.FromAws(account.State, account.Status);
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         pass.Event(EventType.Normal, "AccountAdopted", $"took over existing account {account.Id} ({account.Email}) through adoptAccountId");
         return StepOutcome.Continue;
     }
@@ -246,7 +246,7 @@ internal sealed partial class AccountStep(
         pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, ConditionReasons.Creating, $"sending CreateAccount for {pass.Spec.Email}");
         try
         {
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
         }
         catch
         {
@@ -288,7 +288,7 @@ internal sealed partial class AccountStep(
         pass.Status.CreateAccountRequestId = created.Id;
         try
         {
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -329,7 +329,7 @@ internal sealed partial class AccountStep(
             status.State = AccountStates.FromAws(match.State, match.Status);
             queue.Forget(pass.Uid);
             queue.Release(pass.Uid);
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             pass.Event(EventType.Normal, "AccountFound", $"account {match.Id} with email {match.Email} carries this ClientAccount's uid: an earlier attempt created it; managing it");
             return StepOutcome.Continue;
         }

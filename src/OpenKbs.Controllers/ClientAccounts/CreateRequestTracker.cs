@@ -30,7 +30,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
             }
 
             status.CreateAccountRequestId = found.Id;
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             pass.Event(EventType.Normal, "CreateAccountRecovered",
                 $"found CreateAccount request {found.Id} ({found.State}) sent before a restart; following it instead of sending another");
         }
@@ -51,7 +51,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
             // AWS does not know this id: nothing is in flight under it. Keep the marker so a request sent under another id is still found.
             status.CreateAccountRequestId = null;
             queue.Release(pass.Uid);
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             pass.Event(EventType.Warning, "CreateAccountRequestUnknown", $"AWS does not know CreateAccount request {requestId}; looking again");
             return new TrackResult(TrackKind.None);
         }
@@ -92,7 +92,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
             status.CreateAccountRequestId = null;
             status.CreateAccountStartedAt = null;
             queue.Release(pass.Uid);
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             pass.Event(EventType.Warning, "CreateAccountNotOurs",
                 $"CreateAccount request {requestId} created account {accountId} for another email; it is not this ClientAccount's, looking again");
             return new TrackResult(TrackKind.None);
@@ -107,7 +107,7 @@ internal sealed class CreateRequestTracker(CreationQueue queue, IOptions<ClientA
 
         // Free the slot before the checkpoint: its watch event is what wakes the queue.
         queue.Release(pass.Uid);
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         pass.Event(EventType.Normal, "AccountCreated", $"AWS created account {account.Id} for {account.Email} (request {requestId})");
         return new TrackResult(TrackKind.Succeeded, requestId);
     }

@@ -70,7 +70,7 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
         status.ReleasedAt ??= UtcTimes.ToStatus(pass.Now);
         var message = $"account {accountId} was released untouched (tagged {Labels.Released}={releasedAt}); deletionPolicy Retain";
         pass.SetCondition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.Released, message);
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         pass.Event(EventType.Normal, "AccountReleased", message);
         await removeFinalizer(cancellationToken);
         return ReconcileResult.Done();
@@ -100,7 +100,7 @@ internal sealed class DeletionStep(CreateRequestTracker tracker, CreationQueue q
 
             status.State = AccountState.Closing;
             Deleting(pass, $"CloseAccount requested for account {accountId}; waiting until AWS reports it SUSPENDED or CLOSED", ConditionReasons.Closing);
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             pass.Event(EventType.Normal, "AccountClosing", $"CloseAccount requested for account {accountId} (deletionPolicy Close); AWS keeps it suspended for 90 days");
             return ReconcileResult.RequeueAfter(options.Value.WaitWhileClosing, ConditionReasons.Closing);
         }

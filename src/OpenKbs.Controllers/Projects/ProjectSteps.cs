@@ -15,7 +15,7 @@ namespace OpenKbs.Controllers.Projects;
 
 /// <summary>
 /// THE order of the Project recipe (docs/project.md, "Steps"). Each step may read the typed facts earlier steps returned
-/// (<see cref="ProjectContext.Facts"/>); deletion finalizes in reverse order.
+/// (<see cref="Shared.Recipes.Facts"/>); deletion finalizes in reverse order.
 /// <list type="number">
 /// <item>storage: KMS key + bucket (versioning, SSE-KMS, public access block, TLS-only policy, lifecycle, tags): StorageReady</item>
 /// <item>artifact: verify the SHA-256 while streaming from the platform bucket, copy into the project bucket: ArtifactVerified</item>

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
@@ -7,6 +8,7 @@ using OpenKbs.Aws.Iam.Model;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
+using OpenKbs.Controllers.Projects.Components.Access;
 using OpenKbs.Controllers.Projects.Components.ApiKeys;
 using OpenKbs.Controllers.Projects.Components.Artifact;
 using OpenKbs.Controllers.Projects.Components.Storage;
@@ -203,6 +205,7 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
     {
         using var h = await StartAsync();
         await h.ConvergeAsync();
+        h.Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 30, 45, TimeSpan.Zero)); // the released tags carry this time
 
         var outcomes = await h.FinalizeAsync(policy);
 
@@ -215,10 +218,25 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
         Assert.Equal(bucketRemains, tags.Any(t => t.Key == Labels.Released));
         if (computeRemains)
         {
-            Assert.Contains(role!.Tags!, t => t.Key == Labels.Released);
+            Assert.Contains(role!.Tags!, t => t.Key == Labels.Released && t.Value == "2026-03-01T12:30:45Z");
             var fn = await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = h.Names.Function("api") });
             Assert.True(fn.Tags!.ContainsKey(Labels.Released));
         }
+    }
+
+    [Fact]
+    public async Task Retain_tags_the_access_function_released_at_the_time_of_the_pass()
+    {
+        using var h = await StartAsync();
+        var outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
+        Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
+        h.Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 30, 45, TimeSpan.Zero));
+
+        var (finalized, _) = await h.FinalizeAsync(h.StepsWithAccess().OfType<AccessStep>().Single(), ProjectDeletionPolicy.Retain);
+
+        Assert.True(finalized.IsReady, finalized.ToString());
+        var access = await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = AccessNames.Function(h.Names) });
+        Assert.Equal("2026-03-01T12:30:45Z", access.Tags![Labels.Released]);
     }
 
     private async Task<ProjectStepHarness> StartAsync(bool noFunctions = false)

@@ -40,7 +40,7 @@ internal sealed class AccessRevokedStep(AccountTransferOptions options) : IRecip
                 + "OpenKBS has no access to the account any more and makes no AWS call to it";
             pass.Step(TransferStepName.AccessRevoked, TransferStepState.Succeeded, message);
             pass.Event(EventType.Normal, "AccessRevoked", message);
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
             return StepOutcome.Ready(message);
         }
 

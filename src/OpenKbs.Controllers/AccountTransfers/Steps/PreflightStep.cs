@@ -40,7 +40,7 @@ internal sealed class PreflightStep(AccountTransferOptions options) : IRecipeSte
             pass.Status.HeldProjects = [.. pass.Projects.Select(p => p.Metadata.Name)];
             pass.Step(TransferStepName.Preflight, TransferStepState.InProgress,
                 $"holding ClientAccount {account.Metadata.Name} (account {pass.Status.AccountId}) and {pass.Status.HeldProjects.Count} project(s): no deployments, no AWS writes, deletion releases without touching AWS");
-            await pass.SaveAsync(cancellationToken);
+            await pass.SaveStatusAsync(cancellationToken);
         }
 
         var waiting = Unacknowledged(pass);
@@ -54,7 +54,7 @@ internal sealed class PreflightStep(AccountTransferOptions options) : IRecipeSte
         var before = await HandOverStore.ReadAsync(pass, HandOverStore.BeforeKey, cancellationToken);
         if (before is null)
         {
-            before = await InventoryCollector.CollectAsync(pass.Member(), Buckets(pass), pass.Now, cancellationToken);
+            before = await InventoryCollector.CollectAsync(pass.Member(), pass.HeldBuckets, pass.Now, cancellationToken);
             await HandOverStore.WriteAsync(pass, new Dictionary<string, string> { [HandOverStore.BeforeKey] = HandOverStore.Serialize(before) }, cancellationToken);
         }
 
@@ -62,11 +62,6 @@ internal sealed class PreflightStep(AccountTransferOptions options) : IRecipeSte
             $"ClientAccount and {pass.Status.HeldProjects?.Count ?? 0} project(s) on hold (deletion policy Retain); inventory kept in ConfigMap {HandOverStore.NameOf(pass.Name)}: {before.Summary()}");
         return StepOutcome.Ready("preflight done");
     }
-
-    /// <summary>The buckets of the held Projects, as their status names them.</summary>
-    internal static IEnumerable<string> Buckets(TransferPass pass) =>
-        pass.Projects.Where(p => pass.Status.HeldProjects?.Contains(p.Metadata.Name) == true)
-            .Select(p => p.Status?.Storage?.BucketName).OfType<string>();
 
     private StepOutcome? Validate(TransferPass pass)
     {

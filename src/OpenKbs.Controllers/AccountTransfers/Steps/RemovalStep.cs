@@ -3,7 +3,6 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Controllers.Shared.Recipes;
-using OpenKbs.Runtime;
 
 namespace OpenKbs.Controllers.AccountTransfers.Steps;
 
@@ -43,15 +42,15 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
         }
 
         pass.Step(TransferStepName.Approval, TransferStepState.Succeeded, "the removal from the organization is approved");
-        if (status.RemovalRequestedAt is not null && !await StillMemberAsync(pass, cancellationToken))
+        if (status.RemovalRequestedAt is not null && !await Removal.StillMemberAsync(pass, cancellationToken))
         {
             // An earlier call went through but its answer was lost (the process died): never send it twice.
-            return await RemovedAsync(pass, cancellationToken);
+            return await Removal.RecordAsync(pass, cancellationToken);
         }
 
         pass.Step(TransferStepName.RemoveFromOrganization, TransferStepState.InProgress, $"removing account {pass.AccountId} from the organization");
         status.RemovalRequestedAt ??= pass.Now.UtcDateTime;
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         try
         {
             await pass.Management.Organizations.RemoveAccountFromOrganizationAsync(new RemoveAccountFromOrganizationRequest { AccountId = pass.AccountId }, cancellationToken);
@@ -67,33 +66,6 @@ internal sealed class RemovalStep(AccountTransferOptions options) : IRecipeStep<
             // Preflight saw the account in the organization and the marker is written: it has left (an earlier answer was lost).
         }
 
-        return await RemovedAsync(pass, cancellationToken);
-    }
-
-    /// <summary>After the removal marker: is the account still a member (then the removal did not happen)?</summary>
-    internal static async Task<bool> StillMemberAsync(TransferPass pass, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await pass.Management.Organizations.DescribeAccountAsync(new DescribeAccountRequest { AccountId = pass.AccountId }, cancellationToken);
-            return true;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.AccountNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Records the removal (time, generation) and says so.</summary>
-    internal static async Task<StepOutcome> RemovedAsync(TransferPass pass, CancellationToken cancellationToken)
-    {
-        pass.Status.RemovedAt = pass.Now.UtcDateTime;
-        pass.Status.RemovedAtGeneration = pass.Generation;
-        var message = $"account {pass.AccountId} left the organization at {pass.Now.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; the region guardrail policy and the organization's tags went with it. "
-            + "From now on the transfer cannot be cancelled";
-        pass.Step(TransferStepName.RemoveFromOrganization, TransferStepState.Succeeded, message);
-        pass.Event(EventType.Normal, "RemovedFromOrganization", message);
-        await pass.SaveAsync(cancellationToken);
-        return StepOutcome.Ready(message, ConditionReasons.Transferred);
+        return await Removal.RecordAsync(pass, cancellationToken);
     }
 }

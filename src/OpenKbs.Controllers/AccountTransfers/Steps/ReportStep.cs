@@ -32,7 +32,7 @@ internal sealed class ReportStep : IRecipeStep<TransferPass>
         var member = pass.Member();
         var before = await HandOverStore.ReadAsync(pass, HandOverStore.BeforeKey, cancellationToken)
             ?? throw new InvalidOperationException($"the preflight inventory is missing from ConfigMap {HandOverStore.NameOf(pass.Name)}");
-        var buckets = PreflightStep.Buckets(pass).ToList();
+        var buckets = pass.HeldBuckets.ToList();
         var after = await HandOverStore.ReadAsync(pass, HandOverStore.AfterKey, cancellationToken)
             ?? await InventoryCollector.CollectAsync(member, buckets, pass.Now, cancellationToken);
         var location = buckets.Count == 0 ? null : new S3Location { Bucket = buckets.Order(StringComparer.Ordinal).First(), Key = $"{KeyPrefix}{pass.Name}-{pass.Resource.Metadata.Uid?[..8]}" };
@@ -83,7 +83,7 @@ internal sealed class ReportStep : IRecipeStep<TransferPass>
         var verdict = report.Comparison.Matches ? "before and after match: nothing lost" : $"{report.Comparison.Differences.Count} difference(s): {string.Join("; ", report.Comparison.Differences)}";
         pass.Step(TransferStepName.HandOverReport, TransferStepState.Succeeded,
             $"report written ({(location is null ? "ConfigMap only" : $"s3://{location.Bucket}/{location.Key}.json|.md")}, JSON sha256 {report.JsonSha256}); {verdict}");
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         return StepOutcome.Ready("the hand-over report is written");
     }
 

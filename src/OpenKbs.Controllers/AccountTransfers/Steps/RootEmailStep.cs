@@ -76,7 +76,7 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
         pass.Status.CodeSentTo = email;
         pass.Status.CodeSentAt = pass.Now.UtcDateTime;
         pass.Step(TransferStepName.StartEmailUpdate, TransferStepState.Succeeded, $"AWS sent a verification code to {email} at {pass.Now.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         return null;
     }
 
@@ -132,7 +132,7 @@ internal sealed partial class RootEmailStep(AccountTransferOptions options) : IR
         }
 
         pass.Status.CodeSecretVersion = version;
-        await pass.SaveAsync(cancellationToken);
+        await pass.SaveStatusAsync(cancellationToken);
         try
         {
             await pass.Management.Account.AcceptPrimaryEmailUpdateAsync(new AcceptPrimaryEmailUpdateRequest { AccountId = pass.AccountId, PrimaryEmail = email, Otp = code }, cancellationToken);

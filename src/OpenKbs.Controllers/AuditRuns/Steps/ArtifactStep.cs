@@ -24,7 +24,7 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
     public async Task<StepOutcome> RunAsync(AuditPass pass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        var target = pass.Target ?? throw new InvalidOperationException("the artifact step runs after the project step");
+        var target = pass.Facts.Require<AuditTarget>();
         var expected = target.Source.Sha256;
         byte[] bytes;
         string where;
@@ -64,10 +64,8 @@ internal sealed class ArtifactStep(ProjectOptions projectOptions) : IRecipeStep<
                 $"the SHA-256 of {where} is {actual}, not the expected {expected}: nothing unverified is audited. Fix the artifact or the sha256 and create a new AuditRun");
         }
 
-        pass.Artifact = bytes;
-        pass.ArtifactSource = source;
         pass.Status.ArtifactSha256 = actual;
-        return StepOutcome.Ready($"artifact sha256 {actual} verified ({bytes.Length} bytes from {where})");
+        return StepOutcome.Ready($"artifact sha256 {actual} verified ({bytes.Length} bytes from {where})").With(new VerifiedArtifact(bytes, source));
     }
 
     private static async Task<byte[]> ReadAsync(IS3Client s3, string bucket, string key, CancellationToken cancellationToken)

@@ -40,7 +40,8 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
     public async Task<StepOutcome> RunAsync(AuditPass pass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        var target = pass.Target ?? throw new InvalidOperationException("the scan step runs after the project step");
+        var target = pass.Facts.Require<AuditTarget>();
+        var artifact = pass.Facts.Require<VerifiedArtifact>();
         var sha = pass.Status.ArtifactSha256 ?? throw new InvalidOperationException("the scan step runs after the artifact step");
         var checks = (pass.Spec.Checks ?? [.. Enum.GetValues<AuditCheck>()]).Select(Wire).ToList();
         var unavailable = checks.Where(c => !scanner.AvailableChecks.Contains(c, StringComparer.Ordinal)).ToList();
@@ -68,10 +69,10 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             {
                 reports = await scanner.ScanAsync(new AuditRequest
                 {
-                    ArtifactBytes = pass.Artifact,
+                    ArtifactBytes = artifact.Bytes,
                     ExpectedSha256 = sha,
                     Subject = $"{pass.Namespace}/{target.Project.Metadata.Name}@{target.Version ?? sha[..12]}",
-                    Source = pass.ArtifactSource,
+                    Source = artifact.Source,
                     Checks = run,
                     Infrastructure = infrastructure,
                     Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn), Suppressions = suppressions },

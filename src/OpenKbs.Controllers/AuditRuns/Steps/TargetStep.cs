@@ -61,7 +61,7 @@ internal sealed class TargetStep(AuditRunOptions options) : IRecipeStep<AuditPas
                 $"Project '{name}' has no bucket yet (the reports are stored in it); waiting for it", options.WaitForProject, "WaitForProject");
         }
 
-        pass.Target = new AuditTarget
+        var target = new AuditTarget
         {
             Project = project,
             Source = source,
@@ -70,6 +70,6 @@ internal sealed class TargetStep(AuditRunOptions options) : IRecipeStep<AuditPas
             Bucket = bucket,
             KmsKeyArn = key,
         };
-        return StepOutcome.Ready($"Project '{name}' in account {accountId}, artifact sha256 {source.Sha256}");
+        return StepOutcome.Ready($"Project '{name}' in account {accountId}, artifact sha256 {source.Sha256}").With(target);
     }
 }

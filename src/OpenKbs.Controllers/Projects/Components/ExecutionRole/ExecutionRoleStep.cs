@@ -95,7 +95,4 @@ internal sealed class ExecutionRoleStep : IProjectStep
         await roles.DeleteAsync(roleName, cancellationToken);
         return StepOutcome.Ready($"execution role {roleName} deleted");
     }
-
-    /// <summary>The released tag's value now (kept for the access step's call; the value is <see cref="OwnershipTags.ReleasedValue"/>).</summary>
-    internal static string Released(ProjectContext context) => OwnershipTags.ReleasedValue(context.Now);
 }
