@@ -96,6 +96,9 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
     public const string ScanLabel = "openkbs.com/audit-scan";
     public const int RunAsUser = 65532;
 
+    /// <summary>The Job's annotation naming its run (<see cref="IsolatedScanRequest.Name"/>).</summary>
+    public const string RunAnnotation = "openkbs.com/audit-run";
+
     /// <summary>Over activeDeadlineSeconds, for the Job controller to mark the Job failed before the wait gives up on it.</summary>
     private static readonly TimeSpan WaitGrace = TimeSpan.FromMinutes(2);
 
@@ -191,7 +194,7 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
                 ["name"] = name,
                 ["namespace"] = options.Namespace,
                 ["labels"] = labels.DeepClone(),
-                ["annotations"] = new JsonObject { ["openkbs.com/audit-run"] = request.Subject ?? request.Name },
+                ["annotations"] = new JsonObject { [RunAnnotation] = request.Name },
             },
             ["spec"] = new JsonObject
             {
@@ -315,7 +318,7 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
     {
         if (!Directory.Exists(options.SharedRoot))
         {
-            throw new DirectoryNotFoundException($"the shared scan volume is not mounted at {options.SharedRoot} (AuditRun:ScanJob:MountPath)");
+            throw new DirectoryNotFoundException($"the shared scan volume is not mounted at {options.SharedRoot} (AuditRun:ScanJobMountPath, with the claim AuditRun:ScanJobClaimName)");
         }
 
         var cutoff = time.GetUtcNow().UtcDateTime - options.SweepAfter;
