@@ -209,7 +209,7 @@ public sealed partial class AuditRunOperatorTests
     }
 
     /// <summary>The container: <c>openkbs audit scan</c> with the Job's arguments and environment, its mounts resolved on the shared directory.</summary>
-    private async Task<(int Exit, string Error)> RunContainerAsync(V1Job job, string shared, string openkbs, CancellationToken cancellationToken)
+    private static async Task<(int Exit, string Error)> RunContainerAsync(V1Job job, string shared, string openkbs, CancellationToken cancellationToken)
     {
         var container = job.Spec.Template.Spec.Containers.Single();
         var claim = job.Spec.Template.Spec.Volumes.Single(v => v.PersistentVolumeClaim is not null);
