@@ -253,7 +253,7 @@ public sealed class ChartTests
             (audit.Isolation, audit.ScanJobClaimName, audit.ScanJobMountPath, audit.ScanJobPollInterval, audit.ScanJobCpuLimit));
         Assert.Equal("registry.example.com/openkbs/operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", audit.ScanJobImage);
         Assert.Null(audit.ScanJobNamespace); // from the pod's own namespace (fieldRef), checked with the mount in Every_value_set_renders...
-        Assert.Empty(audit.Failures().Where(f => !f.Contains(nameof(audit.ScanJobNamespace), StringComparison.Ordinal)));
+        Assert.DoesNotContain(audit.Failures(), f => !f.Contains(nameof(audit.ScanJobNamespace), StringComparison.Ordinal));
         var incidents = configuration.GetSection(OpenKbs.AuditTrail.IncidentOptions.SectionName).Get<OpenKbs.AuditTrail.IncidentOptions>()!;
         Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(45), TimeSpan.FromHours(3)), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.PollInterval, incidents.DeadlineLead));
         Assert.Empty(incidents.Failures());
