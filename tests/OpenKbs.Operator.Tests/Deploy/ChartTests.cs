@@ -230,6 +230,11 @@ public sealed class ChartTests
         Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(40)), (options.ResyncInterval, options.TerminalRecheckInterval, options.BackoffCap, options.ShutdownTimeout));
         Assert.Equal((8, "Debug", "text"), (options.MaxConcurrentReconciles, options.LogLevel, options.LogFormat));
 
+        // The kubelet fills the pod's own namespace in (fieldRef), as it does for POD_NAMESPACE.
+        var deployment = rendered.One<V1Deployment>();
+        Assert.Equal("metadata.namespace", deployment.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "OPENKBS_AuditRun__ScanJobNamespace").ValueFrom.FieldRef.FieldPath);
+        env["OPENKBS_AuditRun__ScanJobNamespace"] = deployment.Metadata.NamespaceProperty;
+
         // The sections bind through the operator's own registration (AddEnvironmentVariables("OPENKBS_"): '__' for ':').
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(env.Where(e => e.Key.StartsWith("OPENKBS_", StringComparison.Ordinal))
@@ -252,8 +257,8 @@ public sealed class ChartTests
         Assert.Equal((OpenKbs.Controllers.AuditRuns.ScanIsolation.KubernetesJob, "openkbs-scans-efs", "/mnt/scans", TimeSpan.FromSeconds(5), "500m"),
             (audit.Isolation, audit.ScanJobClaimName, audit.ScanJobMountPath, audit.ScanJobPollInterval, audit.ScanJobCpuLimit));
         Assert.Equal("registry.example.com/openkbs/operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", audit.ScanJobImage);
-        Assert.Null(audit.ScanJobNamespace); // from the pod's own namespace (fieldRef), checked with the mount in Every_value_set_renders...
-        Assert.DoesNotContain(audit.Failures(), f => !f.Contains(nameof(audit.ScanJobNamespace), StringComparison.Ordinal));
+        Assert.Equal("openkbs-system", audit.ScanJobNamespace);
+        Assert.Empty(audit.Failures());
         var incidents = configuration.GetSection(OpenKbs.AuditTrail.IncidentOptions.SectionName).Get<OpenKbs.AuditTrail.IncidentOptions>()!;
         Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(45), TimeSpan.FromHours(3)), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.PollInterval, incidents.DeadlineLead));
         Assert.Empty(incidents.Failures());
