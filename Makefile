@@ -56,7 +56,7 @@ iam:
 	$(MAKE) --no-print-directory deploy-files
 
 # The copies inside the Helm chart and config/ (kustomize cannot reach files outside its root, helm's .Files neither) of
-# the generated CRDs, of the RBAC rules, whose one source is config/rbac/{role,leader_election_role}.yaml, and of the
+# the generated CRDs, of the RBAC rules, whose one source is config/rbac/{role,leader_election_role,scan_job_role}.yaml, and of the
 # generated IAM policies (docs/iam).
 # tests/OpenKbs.Deploy.Tests fails when a copy is stale.
 deploy-files:
@@ -64,7 +64,7 @@ deploy-files:
 	rm -f charts/openkbs-operator/files/crds/*.yaml config/crd/openkbs.com_*.yaml
 	cp crds/*.yaml charts/openkbs-operator/files/crds/
 	cp crds/*.yaml config/crd/
-	cp config/rbac/role.yaml config/rbac/leader_election_role.yaml charts/openkbs-operator/files/rbac/
+	cp config/rbac/role.yaml config/rbac/leader_election_role.yaml config/rbac/scan_job_role.yaml charts/openkbs-operator/files/rbac/
 	cp docs/iam/*.json charts/openkbs-operator/files/iam/
 
 # hack/helmrender: renders charts/openkbs-operator as `helm template` does (no helm binary here) for

@@ -64,6 +64,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton(sp => new KubeApiClient(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton(typeof(IStatusStore<>), typeof(StatusCheckpoints<>));
         services.TryAddSingleton(typeof(ICoreObjects<>), typeof(CoreObjects<>));
+        services.TryAddSingleton<IJobObjects, JobObjects>();
         services.TryAddSingleton(typeof(IResourceCreator<>), typeof(ResourceCreator<>));
         services.AddSingleton<InformerRegistry>();
         services.AddSingleton(typeof(IResourceCache<>), typeof(ResourceCache<>));

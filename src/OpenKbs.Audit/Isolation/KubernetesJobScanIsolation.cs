@@ -1,101 +1,205 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace OpenKbs.Audit.Isolation;
 
-/// <summary>Where a scan Job runs and what it mounts. Volume sources are Kubernetes volume JSON (e.g. <c>{"persistentVolumeClaim":{"claimName":"x","readOnly":true}}</c>).</summary>
+/// <summary>
+/// Where a scan Job runs and the shared volume it works in: a ReadWriteMany claim (EFS on EKS, NFS) that the operator pod mounts at
+/// <see cref="SharedRoot"/>; the Job mounts the same claim by subPath, so its pod sees only its own run's folders.
+/// </summary>
 public sealed record KubernetesScanOptions
 {
+    /// <summary>Where the Jobs run: the operator's own namespace (the claim lives there).</summary>
     public required string Namespace { get; init; }
 
     /// <summary>The operator image (it holds <c>openkbs</c>); its entrypoint is <c>openkbs</c>.</summary>
     public required string Image { get; init; }
 
-    /// <summary>The volume holding the artifact file, mounted read-only at /artifact.</summary>
-    public required JsonObject ArtifactVolume { get; init; }
+    /// <summary>The ReadWriteMany PersistentVolumeClaim (in <see cref="Namespace"/>) both the operator and the scan pods mount.</summary>
+    public required string ClaimName { get; init; }
 
-    /// <summary>The volume the reports are written to (/reports), e.g. a claim the operator reads back; default: an emptyDir.</summary>
-    public JsonObject? ReportsVolume { get; init; }
-
-    /// <summary>The OSV advisory files, mounted read-only at /advisories (e.g. a ConfigMap or a claim); null: none.</summary>
-    public JsonObject? AdvisoriesVolume { get; init; }
+    /// <summary>Where the operator pod mounts <see cref="ClaimName"/> (its root): each run gets the folder <c>SharedRoot/JOB-NAME</c>.</summary>
+    public required string SharedRoot { get; init; }
 
     public string CpuLimit { get; init; } = "1";
 
-    /// <summary>Kept this long after the Job finishes, for its logs and status.</summary>
+    public string ImagePullPolicy { get; init; } = "IfNotPresent";
+
+    /// <summary>The Job's own clean-up (ttlSecondsAfterFinished) should the operator not delete it, e.g. its AuditRun was deleted mid-scan.</summary>
     public TimeSpan KeepFinishedFor { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A run folder untouched this long is a leftover (its AuditRun was deleted mid-scan) and is removed when another scan starts.</summary>
+    public TimeSpan SweepAfter { get; init; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>A scan Job and the NetworkPolicy that cuts its pod off the network, ready to apply.</summary>
-public sealed record KubernetesScanManifests(JsonObject Job, JsonObject NetworkPolicy);
+public sealed record KubernetesScanManifests(JsonObject Job, JsonObject NetworkPolicy)
+{
+    public string Namespace => Job["metadata"]!["namespace"]!.GetValue<string>();
+
+    public string Name => Job["metadata"]!["name"]!.GetValue<string>();
+}
+
+/// <summary>What the cluster says about a scan Job: finished or not, and how its pod ended.</summary>
+public sealed record ScanJobState
+{
+    /// <summary>The Job has the condition Complete or Failed.</summary>
+    public bool Finished { get; init; }
+
+    /// <summary>The Job is Complete (its pod exited 0).</summary>
+    public bool Succeeded { get; init; }
+
+    /// <summary>The Job failed with reason DeadlineExceeded (activeDeadlineSeconds passed; the pod was killed).</summary>
+    public bool DeadlineExceeded { get; init; }
+
+    /// <summary>The scan container was OOMKilled.</summary>
+    public bool OutOfMemory { get; init; }
+
+    /// <summary>The scan container's exit code, when its pod was still there to say.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>The container's termination message (the tail of its log when it failed) or the Job's failure message.</summary>
+    public string Message { get; init; } = string.Empty;
+}
+
+/// <summary>The Kubernetes side of a Job scan (the AuditRun controller implements it with the runtime's client).</summary>
+public interface IScanJobClient
+{
+    /// <summary>The Job's state, or null when there is no Job of that name (or it is being deleted).</summary>
+    Task<ScanJobState?> FindAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates the NetworkPolicy and the Job (so the pod never runs without the policy); what exists already is kept.</summary>
+    Task SubmitAsync(KubernetesScanManifests manifests, CancellationToken cancellationToken);
+
+    /// <summary>Waits until the Job finishes or <paramref name="limit"/> passes (then the state is not <see cref="ScanJobState.Finished"/>).</summary>
+    Task<ScanJobState> WaitAsync(string @namespace, string name, TimeSpan limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the Job (its pod with it) and its NetworkPolicy; what is gone already is fine.</summary>
+    Task DeleteAsync(string @namespace, string name, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// The cluster path: <c>openkbs audit scan</c> as a Job whose pod is locked down: non-root (65532), read-only root
 /// file system, every capability dropped, no privilege escalation, seccomp RuntimeDefault, no service-account token,
 /// no service links, CPU/memory/ephemeral-storage limits, DOTNET_GCHeapHardLimit below the memory limit,
 /// activeDeadlineSeconds from the run's time limit, no retries; and a NetworkPolicy that denies the pod all ingress
-/// and egress (DNS included). The artifact comes in on a read-only volume; the reports go out on a volume. Applying
-/// the manifests, waiting for the Job and reading the reports back is the <paramref name="submit"/> step, which needs
-/// a Kubernetes client and lives with the AuditRun controller.
+/// and egress (DNS included). The run's inputs (artifact, suppressions, live configuration, advisories) are written to its
+/// folder on the shared claim; the pod mounts them read-only by subPath and writes its reports to the run's reports folder,
+/// which is read back here. The Job's name is a function of the run, so a pass after an operator restart finds the Job the
+/// last one submitted and waits for it instead of starting another. The folder, the Job and its policy are deleted once the
+/// reports are read; a cancelled wait (shutdown) leaves them for the next pass.
 /// </summary>
-public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, Func<KubernetesScanManifests, CancellationToken, Task<IsolatedScanResult>> submit) : IScanIsolation
+public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IScanJobClient jobs, TimeProvider time) : IScanIsolation
 {
     public const string ScanLabel = "openkbs.com/audit-scan";
     public const int RunAsUser = 65532;
 
-    public Task<IsolatedScanResult> ScanAsync(IsolatedScanRequest request, CancellationToken cancellationToken) =>
-        submit(Build(request), cancellationToken);
+    /// <summary>The Job's annotation naming its run (<see cref="IsolatedScanRequest.Name"/>).</summary>
+    public const string RunAnnotation = "openkbs.com/audit-run";
+
+    /// <summary>Over activeDeadlineSeconds, for the Job controller to mark the Job failed before the wait gives up on it.</summary>
+    private static readonly TimeSpan WaitGrace = TimeSpan.FromMinutes(2);
+
+    public async Task<IsolatedScanResult> ScanAsync(IsolatedScanRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Directory.Exists(request.Artifact))
+        {
+            throw new ArgumentException("a Job scan takes an archive file, not a directory", nameof(request));
+        }
+
+        var name = JobName(request.Name);
+        var folder = Path.Combine(options.SharedRoot, name);
+        var existing = await jobs.FindAsync(options.Namespace, name, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !File.Exists(Path.Combine(folder, "input", ArtifactFile)))
+        {
+            // The folder went away (a clean-up that stopped half-way): the Job's result cannot be read. Start again.
+            await jobs.DeleteAsync(options.Namespace, name, cancellationToken).ConfigureAwait(false);
+            existing = null;
+        }
+
+        if (existing is null)
+        {
+            Sweep();
+            await PrepareAsync(request, folder, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Also for a Job found: a submission a crash cut short (a Job still suspended, no policy yet) is completed.
+        await jobs.SubmitAsync(Build(request), cancellationToken).ConfigureAwait(false);
+
+        var state = await jobs.WaitAsync(options.Namespace, name, Deadline(request) + WaitGrace, cancellationToken).ConfigureAwait(false);
+        var reports = Path.Combine(folder, "reports");
+        var result = new IsolatedScanResult
+        {
+            ExitCode = state.Succeeded ? 0 : state.ExitCode ?? -1,
+            TimedOut = state.DeadlineExceeded || !state.Finished,
+            OutOfMemory = state.OutOfMemory,
+            Sarif = ReadIfExists(Path.Combine(reports, "audit.sarif")),
+            Markdown = ReadIfExists(Path.Combine(reports, "audit.md")),
+            Json = ReadIfExists(Path.Combine(reports, "audit.json")),
+            Error = state.Message,
+            Isolation = Describe(request, name),
+        };
+        await jobs.DeleteAsync(options.Namespace, name, cancellationToken).ConfigureAwait(false);
+        DeleteFolder(folder);
+        return result;
+    }
+
+    /// <summary>The name of the archive in the run's input folder (the pod sees it as <c>/artifact/artifact.zip</c>).</summary>
+    public const string ArtifactFile = "artifact.zip";
 
     public KubernetesScanManifests Build(IsolatedScanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var name = JobName(request.Name);
-        if (request.Artifact.Contains('/', StringComparison.Ordinal) || request.Artifact is "." or "..")
-        {
-            throw new ArgumentException("the artifact of a Job scan is a file name inside the artifact volume", nameof(request));
-        }
-
         var labels = new JsonObject
         {
             ["app.kubernetes.io/name"] = "openkbs-audit-scan",
             ["app.kubernetes.io/managed-by"] = "openkbs-operator",
             [ScanLabel] = name,
         };
+        var advisories = request.AdvisoriesDirectory is not null;
         var arguments = ChildProcessScanIsolation.ScanArguments(
-            request with { AdvisoriesDirectory = options.AdvisoriesVolume is null ? null : "/advisories" },
-            "/artifact/" + request.Artifact,
+            request with { AdvisoriesDirectory = advisories ? "/advisories" : null },
+            "/artifact/" + ArtifactFile,
             "/reports",
-            null);
+            request.SuppressionsJson is null ? null : "/artifact/suppressions.json",
+            request.InfrastructureJson is null ? null : "/artifact/infrastructure.json");
         // The managed heap is three quarters of the container limit: the rest is for the runtime, stacks and native buffers.
         var memoryLimit = request.MemoryLimitBytes + (request.MemoryLimitBytes / 3);
-        var deadline = (long)Math.Ceiling(request.TimeLimit.TotalSeconds) + 60;
         var volumes = new JsonArray
         {
-            Volume("artifact", options.ArtifactVolume),
-            Volume("reports", options.ReportsVolume ?? new JsonObject { ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" } }),
-            Volume("tmp", new JsonObject { ["emptyDir"] = new JsonObject { ["sizeLimit"] = "256Mi" } }),
+            new JsonObject { ["name"] = "run", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = options.ClaimName } },
+            new JsonObject { ["name"] = "tmp", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "256Mi" } },
         };
         var mounts = new JsonArray
         {
-            new JsonObject { ["name"] = "artifact", ["mountPath"] = "/artifact", ["readOnly"] = true },
-            new JsonObject { ["name"] = "reports", ["mountPath"] = "/reports" },
+            new JsonObject { ["name"] = "run", ["mountPath"] = "/artifact", ["subPath"] = name + "/input", ["readOnly"] = true },
+            new JsonObject { ["name"] = "run", ["mountPath"] = "/reports", ["subPath"] = name + "/reports" },
             new JsonObject { ["name"] = "tmp", ["mountPath"] = "/tmp" },
         };
-        if (options.AdvisoriesVolume is { } advisories)
+        if (advisories)
         {
-            volumes.Add(Volume("advisories", advisories));
-            mounts.Add(new JsonObject { ["name"] = "advisories", ["mountPath"] = "/advisories", ["readOnly"] = true });
+            mounts.Add(new JsonObject { ["name"] = "run", ["mountPath"] = "/advisories", ["subPath"] = name + "/advisories", ["readOnly"] = true });
         }
 
         var job = new JsonObject
         {
             ["apiVersion"] = "batch/v1",
             ["kind"] = "Job",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = options.Namespace, ["labels"] = labels.DeepClone() },
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = options.Namespace,
+                ["labels"] = labels.DeepClone(),
+                ["annotations"] = new JsonObject { [RunAnnotation] = request.Name },
+            },
             ["spec"] = new JsonObject
             {
                 ["backoffLimit"] = 0,
-                ["activeDeadlineSeconds"] = deadline,
+                ["activeDeadlineSeconds"] = (long)Deadline(request).TotalSeconds,
                 ["ttlSecondsAfterFinished"] = (long)options.KeepFinishedFor.TotalSeconds,
                 ["template"] = new JsonObject
                 {
@@ -120,7 +224,7 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, Fu
                         {
                             ["name"] = "scan",
                             ["image"] = options.Image,
-                            ["imagePullPolicy"] = "IfNotPresent",
+                            ["imagePullPolicy"] = options.ImagePullPolicy,
                             ["args"] = new JsonArray([.. arguments.Select(a => (JsonNode)a)]),
                             ["env"] = new JsonArray(
                                 Env("DOTNET_GCHeapHardLimit", request.MemoryLimitBytes.ToString("X", CultureInfo.InvariantCulture)),
@@ -142,6 +246,8 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, Fu
                                 ["capabilities"] = new JsonObject { ["drop"] = new JsonArray("ALL") },
                                 ["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" },
                             },
+                            // A failed scan's last log lines become the termination message: the operator reads them without pods/log.
+                            ["terminationMessagePolicy"] = "FallbackToLogsOnError",
                             ["volumeMounts"] = mounts,
                         }),
                         ["volumes"] = volumes,
@@ -165,19 +271,94 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, Fu
         return new KubernetesScanManifests(job, policy);
     }
 
-    /// <summary>"audit-scan-" and the run's name, cut to 63 characters (a label value and a DNS label).</summary>
+    /// <summary>
+    /// "audit-scan-", the run's name cut to fit, and 8 hex digits of its SHA-256: a DNS label of at most 63 characters (also a
+    /// label value) that two runs whose names share a long prefix do not share.
+    /// </summary>
     public static string JobName(string runName)
     {
-        var name = "audit-scan-" + new string([.. runName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
-        return name.Length <= 63 ? name.TrimEnd('-') : name[..63].TrimEnd('-');
+        ArgumentNullException.ThrowIfNull(runName);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runName)))[..8];
+        var readable = new string([.. runName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
+        readable = readable.Length <= 43 ? readable : readable[..43].TrimEnd('-');
+        return readable.Length == 0 ? $"audit-scan-{hash}" : $"audit-scan-{readable}-{hash}";
     }
 
-    private static JsonObject Volume(string name, JsonObject source)
+    /// <summary>The Job's activeDeadlineSeconds: the scan's own time limit and a minute for the pod to be scheduled and start.</summary>
+    private static TimeSpan Deadline(IsolatedScanRequest request) => TimeSpan.FromSeconds(Math.Ceiling(request.TimeLimit.TotalSeconds) + 60);
+
+    /// <summary>The run's folder anew: input (artifact, suppressions, live configuration), advisories and an empty reports folder.</summary>
+    private static async Task PrepareAsync(IsolatedScanRequest request, string folder, CancellationToken cancellationToken)
     {
-        var volume = (JsonObject)source.DeepClone();
-        volume["name"] = name;
-        return volume;
+        DeleteFolder(folder);
+        var input = Directory.CreateDirectory(Path.Combine(folder, "input")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "reports"));
+        if (request.SuppressionsJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(input, "suppressions.json"), request.SuppressionsJson, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.InfrastructureJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(input, "infrastructure.json"), request.InfrastructureJson, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.AdvisoriesDirectory is { } advisories)
+        {
+            CopyTree(advisories, Path.Combine(folder, "advisories"));
+        }
+
+        // The artifact last: its presence says the folder is complete (a Job found later is waited for only then).
+        File.Copy(request.Artifact, Path.Combine(input, ArtifactFile + ".part"));
+        File.Move(Path.Combine(input, ArtifactFile + ".part"), Path.Combine(input, ArtifactFile));
     }
+
+    /// <summary>Removes run folders nobody touched for <see cref="KubernetesScanOptions.SweepAfter"/> (their AuditRun went away mid-scan).</summary>
+    private void Sweep()
+    {
+        if (!Directory.Exists(options.SharedRoot))
+        {
+            throw new DirectoryNotFoundException($"the shared scan volume is not mounted at {options.SharedRoot} (AuditRun:ScanJobMountPath, with the claim AuditRun:ScanJobClaimName)");
+        }
+
+        var cutoff = time.GetUtcNow().UtcDateTime - options.SweepAfter;
+        foreach (var stale in new DirectoryInfo(options.SharedRoot).EnumerateDirectories("audit-scan-*").Where(d => d.LastWriteTimeUtc < cutoff))
+        {
+            DeleteFolder(stale.FullName);
+        }
+    }
+
+    private static void CopyTree(string source, string target)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
+        }
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Gone already.
+        }
+    }
+
+    private string Describe(IsolatedScanRequest request, string name) =>
+        $"Kubernetes Job {options.Namespace}/{name}: non-root, read-only root, no service-account token, no network (deny-all NetworkPolicy), "
+        + $"memory limit {Quantity(request.MemoryLimitBytes + (request.MemoryLimitBytes / 3))}, deadline {Deadline(request).TotalSeconds:0} s";
+
+    private static byte[]? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllBytes(path) : null;
 
     private static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };
 

@@ -22,9 +22,12 @@ internal static class AuditRunRegistration
     public static IServiceCollection AddAuditRun(this IServiceCollection services, IConfiguration? configuration)
     {
         var settings = OptionsRules.Register<AuditRunOptions>(services, configuration, AuditRunOptions.SectionName, o => o.Failures());
-        services.TryAddSingleton<IAuditScanner>(sp => settings.Isolation == ScanIsolation.InProcess
-            ? new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>())
-            : new IsolatedAuditScanner(new ChildProcessScanIsolation(ChildProcess(settings)), settings));
+        services.TryAddSingleton<IAuditScanner>(sp => settings.Isolation switch
+        {
+            ScanIsolation.InProcess => new InProcessAuditScanner(settings, sp.GetRequiredService<TimeProvider>()),
+            ScanIsolation.KubernetesJob => new IsolatedAuditScanner(ScanJob(settings, sp.GetRequiredService<IJobObjects>(), sp.GetRequiredService<TimeProvider>()), settings),
+            _ => new IsolatedAuditScanner(new ChildProcessScanIsolation(ChildProcess(settings)), settings),
+        });
         services.TryAddSingleton(sp => new AuditRunCaches(
             sp.GetRequiredService<IResourceCache<Project>>(),
             sp.GetRequiredService<IResourceCache<ClientAccount>>(),
@@ -49,6 +52,19 @@ internal static class AuditRunRegistration
             ? new ChildProcessOptions { FileName = DotnetHost(), PrefixArguments = [command], NoNetwork = settings.ScanWithoutNetwork }
             : new ChildProcessOptions { FileName = command, NoNetwork = settings.ScanWithoutNetwork };
     }
+
+    /// <summary>The Job path: the Jobs in the operator's namespace, the run folders on the shared claim (settings validated at start).</summary>
+    internal static KubernetesJobScanIsolation ScanJob(AuditRunOptions settings, IJobObjects objects, TimeProvider clock) => new(
+        new KubernetesScanOptions
+        {
+            Namespace = settings.ScanJobNamespace!,
+            Image = settings.ScanJobImage!,
+            ClaimName = settings.ScanJobClaimName!,
+            SharedRoot = settings.ScanJobMountPath!,
+            CpuLimit = settings.ScanJobCpuLimit,
+        },
+        new ScanJobClient(objects, clock, settings.ScanJobPollInterval),
+        clock);
 
     /// <summary>The dotnet host running this process, else "dotnet" from PATH.</summary>
     private static string DotnetHost() =>

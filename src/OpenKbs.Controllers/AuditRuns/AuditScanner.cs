@@ -24,7 +24,10 @@ internal interface IAuditScanner
     /// <exception cref="ArtifactRejectedException">the artifact is unsafe, corrupt or has another digest.</exception>
     /// <exception cref="AuditTimeoutException">the run's time limit passed.</exception>
     /// <exception cref="IsolatedScanFailedException">an isolated scan ended without reports (memory limit, crash).</exception>
-    Task<ScanReports> ScanAsync(AuditRequest request, CancellationToken cancellationToken);
+    /// <param name="request">What to scan, how.</param>
+    /// <param name="runName">Names the run (unique per AuditRun: its namespace, name and uid): the scan Job's name, so a later pass finds it.</param>
+    /// <param name="cancellationToken">Cancels the wait (a Job goes on and a later pass finds it).</param>
+    Task<ScanReports> ScanAsync(AuditRequest request, string runName, CancellationToken cancellationToken);
 }
 
 /// <summary>An isolated scan ended without a verdict: out of memory, killed, or a crash of the child. The run fails closed.</summary>
@@ -38,12 +41,12 @@ internal sealed class InProcessAuditScanner(AuditRunOptions options, TimeProvide
 
     public IReadOnlyList<string> AvailableChecks => _engine.AvailableChecks;
 
-    public async Task<ScanReports> ScanAsync(AuditRequest request, CancellationToken cancellationToken) =>
+    public async Task<ScanReports> ScanAsync(AuditRequest request, string runName, CancellationToken cancellationToken) =>
         ScanReports.Of(await _engine.RunAsync(request, cancellationToken));
 }
 
 /// <summary>
-/// The audit engine away from the operator (<see cref="IScanIsolation"/>: a limited child process, or a Job): the verified bytes
+/// The audit engine away from the operator (<see cref="IScanIsolation"/>: a limited child process, or a Kubernetes Job): the verified bytes
 /// are written to a private file, the scan runs as <c>openkbs audit scan</c> with the run's checks, policy, suppressions and
 /// live-configuration snapshot, and its reports are read back. A time-out, the memory limit or a crash fails the run closed.
 /// </summary>
@@ -59,7 +62,7 @@ internal sealed class IsolatedAuditScanner(IScanIsolation isolation, AuditRunOpt
 
     public IReadOnlyList<string> AvailableChecks => _checks;
 
-    public async Task<ScanReports> ScanAsync(AuditRequest request, CancellationToken cancellationToken)
+    public async Task<ScanReports> ScanAsync(AuditRequest request, string runName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var bytes = request.ArtifactBytes ?? throw new ArgumentException("an isolated scan takes the artifact's bytes", nameof(request));
@@ -75,7 +78,7 @@ internal sealed class IsolatedAuditScanner(IScanIsolation isolation, AuditRunOpt
         {
             result = await isolation.ScanAsync(new IsolatedScanRequest
             {
-                Name = "auditrun",
+                Name = runName,
                 Artifact = artifact,
                 Subject = request.Subject,
                 Source = request.Source,

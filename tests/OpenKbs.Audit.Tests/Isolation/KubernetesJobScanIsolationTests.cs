@@ -4,15 +4,10 @@ using OpenKbs.Audit.Isolation;
 
 namespace OpenKbs.Audit.Tests.Isolation;
 
-public sealed class KubernetesJobScanIsolationTests
+public sealed class KubernetesJobScanIsolationTests : IDisposable
 {
-    private static readonly KubernetesScanOptions Options = new()
-    {
-        Namespace = "team-a",
-        Image = "ghcr.io/openkbs/operator:1.2.3",
-        ArtifactVolume = new JsonObject { ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = "shop-artifacts", ["readOnly"] = true } },
-        AdvisoriesVolume = new JsonObject { ["configMap"] = new JsonObject { ["name"] = "osv-npm" } },
-    };
+    private readonly string _shared = Directory.CreateTempSubdirectory("openkbs-shared-").FullName;
+    private readonly string _inputs = Directory.CreateTempSubdirectory("openkbs-inputs-").FullName;
 
     private static readonly IsolatedScanRequest Request = new()
     {
@@ -23,12 +18,27 @@ public sealed class KubernetesJobScanIsolationTests
         ExpectedSha256 = new string('b', 64),
         Checks = ["code", "secrets", "dependencies"],
         FailOn = Severity.Critical,
+        AdvisoriesDirectory = "/var/osv",
         TimeLimit = TimeSpan.FromMinutes(5),
         MemoryLimitBytes = 768L * 1024 * 1024,
     };
 
-    private static KubernetesScanManifests Build() =>
-        new KubernetesJobScanIsolation(Options, (_, _) => throw new InvalidOperationException("not submitted in this test")).Build(Request);
+    private KubernetesScanOptions Options => new()
+    {
+        Namespace = "openkbs-system",
+        Image = "ghcr.io/openkbs/operator:1.2.3",
+        ClaimName = "openkbs-scans",
+        SharedRoot = _shared,
+    };
+
+    public void Dispose()
+    {
+        Directory.Delete(_shared, recursive: true);
+        Directory.Delete(_inputs, recursive: true);
+    }
+
+    private KubernetesScanManifests Build(IsolatedScanRequest? request = null) =>
+        new KubernetesJobScanIsolation(Options, new RecordingJobs(_shared, _ => { }), TimeProvider.System).Build(request ?? Request);
 
     [Fact]
     public void The_pod_is_locked_down()
@@ -38,8 +48,9 @@ public sealed class KubernetesJobScanIsolationTests
         var container = pod["containers"]![0]!;
         var security = container["securityContext"]!;
 
-        Assert.Equal("audit-scan-shop-1-4-2", job["metadata"]!["name"]!.GetValue<string>());
-        Assert.Equal("team-a", job["metadata"]!["namespace"]!.GetValue<string>());
+        Assert.Equal(KubernetesJobScanIsolation.JobName("Shop_1.4.2"), job["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal("openkbs-system", job["metadata"]!["namespace"]!.GetValue<string>());
+        Assert.Equal("Shop_1.4.2", job["metadata"]!["annotations"]![KubernetesJobScanIsolation.RunAnnotation]!.GetValue<string>());
         Assert.False(pod["automountServiceAccountToken"]!.GetValue<bool>());
         Assert.False(pod["enableServiceLinks"]!.GetValue<bool>());
         Assert.False(pod["hostNetwork"]!.GetValue<bool>());
@@ -51,6 +62,7 @@ public sealed class KubernetesJobScanIsolationTests
         Assert.False(security["privileged"]!.GetValue<bool>());
         Assert.Equal(["ALL"], security["capabilities"]!["drop"]!.AsArray().Select(c => c!.GetValue<string>()));
         Assert.Equal("RuntimeDefault", security["seccompProfile"]!["type"]!.GetValue<string>());
+        Assert.Equal("FallbackToLogsOnError", container["terminationMessagePolicy"]!.GetValue<string>());
         Assert.Equal("Never", pod["restartPolicy"]!.GetValue<string>());
         Assert.Equal(0, job["spec"]!["backoffLimit"]!.GetValue<int>());
         Assert.Equal(360, job["spec"]!["activeDeadlineSeconds"]!.GetValue<long>());
@@ -71,24 +83,29 @@ public sealed class KubernetesJobScanIsolationTests
     }
 
     [Fact]
-    public void The_scan_reads_the_artifact_read_only_and_writes_reports_to_their_volume()
+    public void The_pod_sees_only_its_run_folders_of_the_claim_inputs_read_only()
     {
-        var pod = Build().Job["spec"]!["template"]!["spec"]!;
+        var pod = Build(Request with { SuppressionsJson = "{}", InfrastructureJson = "{}" }).Job["spec"]!["template"]!["spec"]!;
         var container = pod["containers"]![0]!;
         var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        var name = KubernetesJobScanIsolation.JobName(Request.Name);
 
-        Assert.Equal(["audit", "scan", "/artifact/shop-1.4.2.zip", "--sha256", new string('b', 64), "--checks", "code,secrets,dependencies", "--fail-on", "critical", "--advisories", "/advisories"], args.Take(11));
+        Assert.Equal(["audit", "scan", "/artifact/artifact.zip", "--sha256", new string('b', 64), "--checks", "code,secrets,dependencies", "--fail-on", "critical", "--advisories", "/advisories"], args.Take(11));
+        Assert.Equal(["--suppressions", "/artifact/suppressions.json", "--infrastructure", "/artifact/infrastructure.json"], args.SkipWhile(a => a != "--suppressions").Take(4));
         Assert.Contains("/reports/audit.sarif", args);
         Assert.Equal(["--subject", "team-a/shop@1.4.2", "--source", "s3://openkbs-artifacts/team-a/shop-1.4.2.zip"], args.SkipWhile(a => a != "--subject").Take(4));
         Assert.Equal("300", args[^1]);
-        var mounts = container["volumeMounts"]!.AsArray().ToDictionary(m => m!["name"]!.GetValue<string>(), m => m!);
-        Assert.True(mounts["artifact"]["readOnly"]!.GetValue<bool>());
-        Assert.True(mounts["advisories"]["readOnly"]!.GetValue<bool>());
-        Assert.Equal("/tmp", mounts["tmp"]["mountPath"]!.GetValue<string>());
+        var mounts = container["volumeMounts"]!.AsArray().ToDictionary(m => m!["mountPath"]!.GetValue<string>(), m => m!);
+        Assert.Equal((name + "/input", true), (mounts["/artifact"]["subPath"]!.GetValue<string>(), mounts["/artifact"]["readOnly"]!.GetValue<bool>()));
+        Assert.Equal((name + "/advisories", true), (mounts["/advisories"]["subPath"]!.GetValue<string>(), mounts["/advisories"]["readOnly"]!.GetValue<bool>()));
+        Assert.Equal(name + "/reports", mounts["/reports"]["subPath"]!.GetValue<string>());
+        Assert.Null(mounts["/reports"]["readOnly"]);
+        Assert.Equal("tmp", mounts["/tmp"]["name"]!.GetValue<string>());
+        Assert.All(mounts.Values.Where(m => m["name"]!.GetValue<string>() == "run"), m => Assert.StartsWith(name + "/", m["subPath"]!.GetValue<string>(), StringComparison.Ordinal));
         var volumes = pod["volumes"]!.AsArray().ToDictionary(v => v!["name"]!.GetValue<string>(), v => v!);
-        Assert.Equal("shop-artifacts", volumes["artifact"]["persistentVolumeClaim"]!["claimName"]!.GetValue<string>());
-        Assert.NotNull(volumes["reports"]["emptyDir"]);
-        Assert.Throws<ArgumentException>(() => new KubernetesJobScanIsolation(Options, (_, _) => throw new InvalidOperationException()).Build(Request with { Artifact = "../secrets/token" }));
+        Assert.Equal("openkbs-scans", volumes["run"]["persistentVolumeClaim"]!["claimName"]!.GetValue<string>());
+        Assert.NotNull(volumes["tmp"]["emptyDir"]);
+        Assert.DoesNotContain("/advisories", Build(Request with { AdvisoriesDirectory = null }).Job.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,32 +119,133 @@ public sealed class KubernetesJobScanIsolationTests
         Assert.Empty(policy["spec"]!["ingress"]!.AsArray());
         var selector = policy["spec"]!["podSelector"]!["matchLabels"]![KubernetesJobScanIsolation.ScanLabel]!.GetValue<string>();
         Assert.Equal(selector, job["spec"]!["template"]!["metadata"]!["labels"]![KubernetesJobScanIsolation.ScanLabel]!.GetValue<string>());
-        Assert.Equal("audit-scan-shop-1-4-2", selector);
+        Assert.Equal(KubernetesJobScanIsolation.JobName(Request.Name), selector);
     }
 
     [Fact]
-    public async Task Scanning_submits_the_manifests()
+    public async Task A_scan_writes_the_run_folder_submits_reads_the_reports_back_and_removes_folder_and_job()
     {
-        KubernetesScanManifests? submitted = null;
-        var isolation = new KubernetesJobScanIsolation(Options, (m, _) =>
+        var (artifact, advisories) = Inputs();
+        string[]? inputs = null;
+        var jobs = new RecordingJobs(_shared, folder =>
         {
-            submitted = m;
-            return Task.FromResult(new IsolatedScanResult { ExitCode = 0 });
+            inputs = [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];
+            foreach (var report in new[] { "audit.sarif", "audit.md", "audit.json" })
+            {
+                File.WriteAllText(Path.Combine(folder, "reports", report), report);
+            }
         });
+        var isolation = new KubernetesJobScanIsolation(Options, jobs, TimeProvider.System);
 
-        var result = await isolation.ScanAsync(Request, CancellationToken.None);
+        var result = await isolation.ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = advisories, SuppressionsJson = "{\"suppressions\":[]}" }, CancellationToken.None);
 
         Assert.Equal(OpenKbs.Audit.Gate.Verdict.Passed, result.Verdict);
-        Assert.Equal("Job", submitted!.Job["kind"]!.GetValue<string>());
+        Assert.Equal("audit.md"u8.ToArray(), result.Markdown);
+        Assert.Contains("no network (deny-all NetworkPolicy)", result.Isolation, StringComparison.Ordinal);
+        Assert.Equal(["advisories/npm/GHSA-1.json", "input/artifact.zip", "input/suppressions.json"], inputs!);
+        Assert.Equal(["submit", "wait", "delete"], jobs.Calls);
+        Assert.Empty(Directory.GetFileSystemEntries(_shared));
+    }
+
+    [Fact]
+    public async Task A_job_found_after_a_restart_is_waited_for_with_its_folder_and_one_whose_folder_is_gone_starts_again()
+    {
+        var (artifact, _) = Inputs();
+        var name = KubernetesJobScanIsolation.JobName(Request.Name);
+        var folder = Path.Combine(_shared, name);
+        Directory.CreateDirectory(Path.Combine(folder, "input"));
+        Directory.CreateDirectory(Path.Combine(folder, "reports"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "input", "artifact.zip"), "what the last operator wrote");
+        await File.WriteAllTextAsync(Path.Combine(folder, "reports", "audit.md"), "the finished Job's report");
+        var jobs = new RecordingJobs(_shared, _ => { }) { Existing = new ScanJobState() };
+
+        var result = await new KubernetesJobScanIsolation(Options, jobs, TimeProvider.System).ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = null }, CancellationToken.None);
+
+        Assert.Equal("the finished Job's report"u8.ToArray(), result.Markdown); // the folder was not prepared anew
+        Assert.Equal(["submit", "wait", "delete"], jobs.Calls); // submit completes a half-done submission; the Job stays the same
+        Assert.False(Directory.Exists(folder));
+
+        jobs = new RecordingJobs(_shared, _ => { }) { Existing = new ScanJobState() };
+        await new KubernetesJobScanIsolation(Options, jobs, TimeProvider.System).ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = null }, CancellationToken.None);
+        Assert.Equal(["delete", "submit", "wait", "delete"], jobs.Calls);
+    }
+
+    [Fact]
+    public async Task A_cancelled_wait_leaves_the_job_and_its_folder_for_the_next_pass()
+    {
+        var (artifact, _) = Inputs();
+        var jobs = new RecordingJobs(_shared, _ => throw new OperationCanceledException());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new KubernetesJobScanIsolation(Options, jobs, TimeProvider.System).ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = null }, CancellationToken.None));
+
+        Assert.Equal(["submit", "wait"], jobs.Calls);
+        Assert.True(File.Exists(Path.Combine(_shared, KubernetesJobScanIsolation.JobName(Request.Name), "input", "artifact.zip")));
+    }
+
+    [Fact]
+    public async Task Without_the_shared_volume_mounted_nothing_is_submitted()
+    {
+        var (artifact, _) = Inputs();
+        var jobs = new RecordingJobs(_shared, _ => { });
+        var isolation = new KubernetesJobScanIsolation(Options with { SharedRoot = Path.Combine(_shared, "not-mounted") }, jobs, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+
+        Assert.Contains("AuditRun:ScanJobMountPath", error.Message, StringComparison.Ordinal);
+        Assert.Empty(jobs.Calls);
     }
 
     [Theory]
-    [InlineData("a", "audit-scan-a")]
-    [InlineData("Shop.V2", "audit-scan-shop-v2")]
-    [InlineData("a-very-long-audit-run-name-that-goes-on-and-on-beyond-the-limit", "audit-scan-a-very-long-audit-run-name-that-goes-on-and-on-beyon")]
-    public void Job_names_are_dns_labels(string run, string job)
+    [InlineData("a", "audit-scan-a-")]
+    [InlineData("Shop.V2", "audit-scan-shop-v2-")]
+    [InlineData("team-a-a-very-long-audit-run-name-that-goes-on-and-on-beyond-the-limit-0b4c", "audit-scan-team-a-a-very-long-audit-run-name-that-goes-")]
+    public void Job_names_are_dns_labels_unique_per_run(string run, string prefix)
     {
-        Assert.Equal(job, KubernetesJobScanIsolation.JobName(run));
-        Assert.True(job.Length <= 63);
+        var job = KubernetesJobScanIsolation.JobName(run);
+
+        Assert.StartsWith(prefix, job, StringComparison.Ordinal);
+        Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", job);
+        Assert.True(job.Length <= 63, job);
+        Assert.NotEqual(job, KubernetesJobScanIsolation.JobName(run + "x"));
+    }
+
+    private (string Artifact, string Advisories) Inputs()
+    {
+        var work = _inputs;
+        var artifact = Path.Combine(work, "a.zip");
+        File.WriteAllText(artifact, "zip");
+        Directory.CreateDirectory(Path.Combine(work, "osv", "npm"));
+        File.WriteAllText(Path.Combine(work, "osv", "npm", "GHSA-1.json"), "{}");
+        return (artifact, Path.Combine(work, "osv"));
+    }
+
+    /// <summary>The cluster side, recorded (the Audit room has no Kubernetes; AuditRunOperatorTests drives the real one): <paramref name="run"/> plays the pod on the run's folder when the wait starts.</summary>
+    private sealed class RecordingJobs(string shared, Action<string> run) : IScanJobClient
+    {
+        public List<string> Calls { get; } = [];
+
+        public ScanJobState? Existing { get; init; }
+
+        public Task<ScanJobState?> FindAsync(string @namespace, string name, CancellationToken cancellationToken) => Task.FromResult(Existing);
+
+        public Task SubmitAsync(KubernetesScanManifests manifests, CancellationToken cancellationToken)
+        {
+            Calls.Add("submit");
+            return Task.CompletedTask;
+        }
+
+        public Task<ScanJobState> WaitAsync(string @namespace, string name, TimeSpan limit, CancellationToken cancellationToken)
+        {
+            Calls.Add("wait");
+            run(Path.Combine(shared, name));
+            return Task.FromResult(new ScanJobState { Finished = true, Succeeded = true });
+        }
+
+        public Task DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
+        {
+            Calls.Add("delete");
+            return Task.CompletedTask;
+        }
     }
 }

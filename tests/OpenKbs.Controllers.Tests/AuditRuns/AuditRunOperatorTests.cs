@@ -31,7 +31,7 @@ namespace OpenKbs.Controllers.Tests.AuditRuns;
 /// 900 s session as the client would.
 /// </summary>
 [Collection(MotoCollection.Name)]
-public sealed class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>, IAsyncLifetime
+public sealed partial class AuditRunOperatorTests(MotoServerFixture moto, CrdSandboxFixture sandbox, ITestOutputHelper output) : IClassFixture<CrdSandboxFixture>, IAsyncLifetime
 {
     private const string Role = "OrganizationAccountAccessRole";
     private const string ShopSha256 = "db8738746d4db84a39318ff0fc955d9f4866557d6d9467c4371f4f67cde24a83";

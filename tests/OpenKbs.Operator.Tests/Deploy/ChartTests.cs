@@ -87,6 +87,25 @@ public sealed class ChartTests
             health.Data.Keys.Order(StringComparer.Ordinal));
         Assert.All(health.Data.Values, lua => Assert.Equal(File.ReadAllText(Path.Combine(ChartRenderer.ChartDirectory, "files", "argocd", "health.lua")).TrimEnd(), lua.TrimEnd()));
         Assert.Equal(2, rendered.One<V1PodDisruptionBudget>().Spec.MinAvailable.Value is "2" ? 2 : -1);
+
+        // isolation KubernetesJob: the claim mounted where the operator looks, the Jobs in the pod's own namespace with its image,
+        // and a Role in the release namespace for exactly the Jobs, their NetworkPolicies and reading their pods.
+        var pod = deployment.Spec.Template.Spec;
+        var claim = Assert.Single(pod.Volumes, v => v.PersistentVolumeClaim is not null);
+        Assert.Equal("openkbs-scans-efs", claim.PersistentVolumeClaim.ClaimName);
+        Assert.Equal("/mnt/scans", Assert.Single(pod.Containers[0].VolumeMounts, m => m.Name == claim.Name).MountPath);
+        var scanNamespace = Assert.Single(pod.Containers[0].Env, e => e.Name == "OPENKBS_AuditRun__ScanJobNamespace");
+        Assert.Equal("metadata.namespace", scanNamespace.ValueFrom.FieldRef.FieldPath);
+        Assert.Equal(deployment.Spec.Template.Spec.Containers[0].Image, Env(deployment)["OPENKBS_AuditRun__ScanJobImage"]);
+        var scanRole = rendered.One<V1Role>("okbs-operator-scan-jobs");
+        Assert.Equal("openkbs-system", scanRole.Metadata.NamespaceProperty);
+        var source = k8s.KubernetesYaml.Deserialize<V1Role>(File.ReadAllText(Path.Combine(ChartRenderer.Root, "config", "rbac", "scan_job_role.yaml")), strict: true);
+        Assert.Equal(k8s.KubernetesJson.Serialize(source.Rules), k8s.KubernetesJson.Serialize(scanRole.Rules));
+        Assert.Equal(
+            ["batch/jobs: create,delete,get,patch", "networking.k8s.io/networkpolicies: create,delete,get", "/pods: get,list"],
+            scanRole.Rules.Select(r => $"{r.ApiGroups.Single()}/{r.Resources.Single()}: {string.Join(',', r.Verbs.Order(StringComparer.Ordinal))}"));
+        var scanBinding = Assert.Single(rendered.Objects.OfType<V1RoleBinding>(), b => b.RoleRef.Name == "okbs-operator-scan-jobs");
+        Assert.Equal(("Role", "okbs-sa", "openkbs-system"), (scanBinding.RoleRef.Kind, scanBinding.Subjects[0].Name, scanBinding.Metadata.NamespaceProperty));
     }
 
     [SkippableFact]
@@ -143,6 +162,8 @@ public sealed class ChartTests
     [InlineData("project:\n  waitForLambdas: \"00:00:01\"", "- project: Additional property waitForLambdas is not allowed")]
     [InlineData("serviceAccount:\n  create: false", "serviceAccount.name is required when serviceAccount.create is false")]
     [InlineData("auditRun:\n  isolation: Sandbox", "- auditRun.isolation: auditRun.isolation must be one of the following: \"ChildProcess\"")]
+    [InlineData("auditRun:\n  isolation: KubernetesJob", "auditRun.scanJob.claimName is required when auditRun.isolation is KubernetesJob")]
+    [InlineData("auditRun:\n  scanJob:\n    mountPath: scans", "- auditRun.scanJob.mountPath: Does not match pattern")]
     [InlineData("incidents:\n  webhookUrl: https://user:secret@hooks.example.eu/openkbs", "- incidents.webhookUrl: Does not match pattern")]
     [InlineData("incidents:\n  maxAttempts: 0", "- incidents.maxAttempts: Must be greater than or equal to 1")]
     public async Task Bad_values_are_refused_at_render_time_with_the_offending_key(string values, string message)
@@ -209,6 +230,11 @@ public sealed class ChartTests
         Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(40)), (options.ResyncInterval, options.TerminalRecheckInterval, options.BackoffCap, options.ShutdownTimeout));
         Assert.Equal((8, "Debug", "text"), (options.MaxConcurrentReconciles, options.LogLevel, options.LogFormat));
 
+        // The kubelet fills the pod's own namespace in (fieldRef), as it does for POD_NAMESPACE.
+        var deployment = rendered.One<V1Deployment>();
+        Assert.Equal("metadata.namespace", deployment.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "OPENKBS_AuditRun__ScanJobNamespace").ValueFrom.FieldRef.FieldPath);
+        env["OPENKBS_AuditRun__ScanJobNamespace"] = deployment.Metadata.NamespaceProperty;
+
         // The sections bind through the operator's own registration (AddEnvironmentVariables("OPENKBS_"): '__' for ':').
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(env.Where(e => e.Key.StartsWith("OPENKBS_", StringComparison.Ordinal))
@@ -227,6 +253,12 @@ public sealed class ChartTests
         Assert.Empty(transfer.Failures());
         var audit = services.GetRequiredService<IOptions<OpenKbs.Controllers.AuditRuns.AuditRunOptions>>().Value;
         Assert.Equal((TimeSpan.FromMinutes(15), 2, 768, true, "/app/openkbs"), (audit.TimeLimit, audit.MaxConcurrentReconciles, audit.ScanMemoryLimitMiB, audit.ScanWithoutNetwork, audit.ScanCommand));
+        // The Job path: the claim, where the operator mounts it, the poll and CPU limit; namespace and image come from the pod itself.
+        Assert.Equal((OpenKbs.Controllers.AuditRuns.ScanIsolation.KubernetesJob, "openkbs-scans-efs", "/mnt/scans", TimeSpan.FromSeconds(5), "500m"),
+            (audit.Isolation, audit.ScanJobClaimName, audit.ScanJobMountPath, audit.ScanJobPollInterval, audit.ScanJobCpuLimit));
+        Assert.Equal("registry.example.com/openkbs/operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", audit.ScanJobImage);
+        Assert.Equal("openkbs-system", audit.ScanJobNamespace);
+        Assert.Empty(audit.Failures());
         var incidents = configuration.GetSection(OpenKbs.AuditTrail.IncidentOptions.SectionName).Get<OpenKbs.AuditTrail.IncidentOptions>()!;
         Assert.Equal(("https://hooks.example.eu/openkbs", 8, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(45), TimeSpan.FromHours(3)), (incidents.WebhookUrl, incidents.MaxAttempts, incidents.MaxBackoff, incidents.PollInterval, incidents.DeadlineLead));
         Assert.Empty(incidents.Failures());
@@ -261,7 +293,7 @@ public sealed class ChartTests
             .Where(f => !Path.GetFileName(f).StartsWith("kustomization", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
         var sources = Directory.GetFiles(Path.Combine(ChartRenderer.Root, source), "*.yaml")
-            .Where(f => copy.EndsWith("crds", StringComparison.Ordinal) || copy == "config/crd" || Path.GetFileName(f) is "role.yaml" or "leader_election_role.yaml")
+            .Where(f => copy.EndsWith("crds", StringComparison.Ordinal) || copy == "config/crd" || Path.GetFileName(f) is "role.yaml" or "leader_election_role.yaml" or "scan_job_role.yaml")
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
 
         Assert.Equal(sources.Keys.Order(StringComparer.Ordinal), copies.Keys.Order(StringComparer.Ordinal));

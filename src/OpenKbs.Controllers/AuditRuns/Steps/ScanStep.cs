@@ -77,7 +77,7 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
                     Infrastructure = infrastructure,
                     Policy = new AuditPolicy { FailOn = Severe(pass.Spec.FailOn), Suppressions = suppressions },
                     TimeLimit = options.TimeLimit,
-                }, cancellationToken);
+                }, $"{pass.Namespace}-{pass.Name}-{pass.Resource.Metadata.Uid}", cancellationToken);
             }
             catch (ArtifactRejectedException ex)
             {

@@ -7,7 +7,8 @@ namespace OpenKbs.Sandbox.Kube.Resources;
 /// <summary>
 /// The kinds an installation of the operator consists of (ServiceAccount, Service, Deployment, PodDisruptionBudget,
 /// RBAC, NetworkPolicy), served so that the Helm chart and config/ can be applied with kubectl (server-side dry run and
-/// for real) and read back. Stored and validated only: nothing schedules pods. Each kind checks the rules of
+/// for real) and read back; and the AuditRun controller's scan Jobs and their Pods (a test plays the kubelet: it writes a
+/// Pod and the Job's status). Stored and validated only: nothing schedules pods. Each kind checks the rules of
 /// kube-apiserver's validation that a manifest author most often breaks (docs/sandbox.md).
 /// </summary>
 internal static class InstallationResources
@@ -19,6 +20,8 @@ internal static class InstallationResources
         Add(registry, "apps", "deployments", "Deployment", true, ["deploy"], new DeploymentStrategy(), hasStatus: true);
         Add(registry, "policy", "poddisruptionbudgets", "PodDisruptionBudget", true, ["pdb"], new SelectorStrategy(), hasStatus: true);
         Add(registry, "networking.k8s.io", "networkpolicies", "NetworkPolicy", true, ["netpol"], new SelectorStrategy(podSelector: true));
+        Add(registry, "batch", "jobs", "Job", true, [], new JobStrategy(), hasStatus: true);
+        Add(registry, string.Empty, "pods", "Pod", true, ["po"], new PodStrategy(), hasStatus: true);
         var rules = new RbacRulesStrategy();
         Add(registry, "rbac.authorization.k8s.io", "clusterroles", "ClusterRole", false, [], rules);
         Add(registry, "rbac.authorization.k8s.io", "roles", "Role", true, [], rules);
@@ -104,6 +107,59 @@ internal static class InstallationResources
                         || number is < 1 or > 65535)
                     {
                         errors.Add(KubeFieldError.Invalid($"spec.template.spec.containers[{i}].ports[{j}].containerPort", port?["containerPort"]?.DeepClone(), "must be between 1 and 65535, inclusive"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Jobs: a pod template with containers (name, image) and restartPolicy Never or OnFailure; status only through /status.</summary>
+    private sealed class JobStrategy : ResourceStrategy
+    {
+        public override bool UsesGeneration => true;
+
+        public override void PrepareForCreate(JsonObject obj, ResourceType type) => obj.Remove("status");
+
+        public override void Validate(JsonObject obj, JsonObject? old, ResourceType type, List<KubeFieldError> errors)
+        {
+            var pod = ((obj["spec"] as JsonObject)?["template"] as JsonObject)?["spec"] as JsonObject;
+            PodStrategy.ValidateContainers(pod, "spec.template.spec", errors);
+            var restart = pod?["restartPolicy"]?.ToString();
+            if (restart is not ("Never" or "OnFailure"))
+            {
+                errors.Add(KubeFieldError.NotSupported("spec.template.spec.restartPolicy", JsonValue.Create(restart ?? string.Empty), ["OnFailure", "Never"]));
+            }
+
+            if (old is not null && !JsonNode.DeepEquals((obj["spec"] as JsonObject)?["template"], (old["spec"] as JsonObject)?["template"]))
+            {
+                errors.Add(KubeFieldError.Invalid("spec.template", null, "field is immutable"));
+            }
+        }
+    }
+
+    /// <summary>Pods: containers with a name and an image; status only through /status.</summary>
+    private sealed class PodStrategy : ResourceStrategy
+    {
+        public override void PrepareForCreate(JsonObject obj, ResourceType type) => obj.Remove("status");
+
+        public override void Validate(JsonObject obj, JsonObject? old, ResourceType type, List<KubeFieldError> errors) =>
+            ValidateContainers(obj["spec"] as JsonObject, "spec", errors);
+
+        public static void ValidateContainers(JsonObject? pod, string path, List<KubeFieldError> errors)
+        {
+            var containers = pod?["containers"] as JsonArray ?? [];
+            if (containers.Count == 0)
+            {
+                errors.Add(KubeFieldError.Required(path + ".containers", string.Empty));
+            }
+
+            for (var i = 0; i < containers.Count; i++)
+            {
+                foreach (var field in new[] { "name", "image" })
+                {
+                    if (string.IsNullOrEmpty((containers[i] as JsonObject)?[field]?.ToString()))
+                    {
+                        errors.Add(KubeFieldError.Required($"{path}.containers[{i}].{field}", string.Empty));
                     }
                 }
             }
