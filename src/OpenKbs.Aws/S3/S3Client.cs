@@ -33,6 +33,9 @@ internal sealed class S3Client : IS3Client
     internal static readonly AwsOperation PutBucketTagging = AwsOperation.Write(Service, nameof(PutBucketTagging));
     internal static readonly AwsOperation GetBucketTagging = AwsOperation.Read(Service, nameof(GetBucketTagging));
     internal static readonly AwsOperation PutObject = AwsOperation.Write(Service, nameof(PutObject));
+
+    /// <summary>PutObject with Object Lock retention (ObjectLockMode): S3 authorizes it as s3:PutObject and s3:PutObjectRetention.</summary>
+    internal static readonly AwsOperation PutLockedObject = PutObject with { Iam = ["s3:PutObject", "s3:PutObjectRetention"] };
     internal static readonly AwsOperation GetObject = AwsOperation.Read(Service, nameof(GetObject));
     internal static readonly AwsOperation HeadObject = AwsOperation.Read(Service, nameof(HeadObject)) with { Iam = ["s3:GetObject"] };
     internal static readonly AwsOperation CopyObject = AwsOperation.Write(Service, nameof(CopyObject)) with { Iam = ["s3:GetObject", "s3:PutObject"] };
@@ -297,7 +300,7 @@ internal sealed class S3Client : IS3Client
         var start = stream is { CanSeek: true } ? stream.Position : 0;
         var attempts = 0;
         var response = await CallAsync(
-            PutObject,
+            request.ObjectLockMode is null ? PutObject : PutLockedObject,
             (c, t) =>
             {
                 attempts++;
@@ -337,6 +340,22 @@ internal sealed class S3Client : IS3Client
                     sdk.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(request.ServerSideEncryption);
                 }
 
+                if (request.ObjectLockMode is not null)
+                {
+                    sdk.ObjectLockMode = new ObjectLockMode(request.ObjectLockMode);
+                    sdk.ObjectLockRetainUntilDate = request.ObjectLockRetainUntilDate?.UtcDateTime;
+                    if (request.ChecksumSHA256 is not null)
+                    {
+                        // S3 wants Content-MD5 or x-amz-sdk-checksum-algorithm with Object Lock headers; the SHA-256 is given (never computed here).
+                        sdk.Headers["x-amz-sdk-checksum-algorithm"] = "SHA256";
+                    }
+                }
+
+                if (request.IfNoneMatch is not null)
+                {
+                    sdk.IfNoneMatch = request.IfNoneMatch;
+                }
+
                 var length = request.ContentBody?.LongLength ?? request.ContentLength ?? (stream!.CanSeek ? stream.Length - start : (long?)null);
                 if (length is { } known)
                 {
@@ -355,7 +374,10 @@ internal sealed class S3Client : IS3Client
                 d => d.Add("ContentLength", (request.ContentBody?.LongLength ?? request.ContentLength)?.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Add("ContentType", request.ContentType).Add("ChecksumSHA256", request.ChecksumSHA256)
                     .Add("ServerSideEncryption", request.ServerSideEncryption).Add("SSEKMSKeyId", request.SSEKMSKeyId)
-                    .Add("MetadataKeys", request.Metadata?.Keys.Order(StringComparer.Ordinal))),
+                    .Add("MetadataKeys", request.Metadata?.Keys.Order(StringComparer.Ordinal))
+                    .Add("ObjectLockMode", request.ObjectLockMode)
+                    .Add("ObjectLockRetainUntilDate", request.ObjectLockRetainUntilDate?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+                    .Add("IfNoneMatch", request.IfNoneMatch)),
             cancellationToken,
             [request.SSEKMSKeyId]);
         return new PutObjectResponse { ETag = response.ETag, VersionId = response.VersionId, ChecksumSHA256 = response.ChecksumSHA256 };
