@@ -30,10 +30,11 @@ internal static class AuditVerifyCommand
         return command;
     }
 
-    /// <summary>The chain, then (with <paramref name="anchors"/>) the chain against its newest checkpoints; without, the output says it is not anchored.</summary>
+    /// <summary>The chain, without checkpoints (the output says it is not anchored).</summary>
     public static Task<int> RunAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         RunAsync(connectionString, output, error, null, cancellationToken);
 
+    /// <summary>The chain, then (with <paramref name="anchors"/>) the chain against its newest checkpoints; without, the output says it is not anchored.</summary>
     public static Task<int> RunAsync(string? connectionString, TextWriter output, TextWriter error, IChainAnchorSink? anchors, CancellationToken cancellationToken) =>
         VerifyAsync("audit verify", connectionString, async (cs, ct) =>
         {
