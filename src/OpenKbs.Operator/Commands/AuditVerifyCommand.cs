@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Npgsql;
-using OpenKbs.Aws.Core;
 using OpenKbs.AuditTrail;
+using OpenKbs.Aws.Core;
 
 namespace OpenKbs.Operator.Commands;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
-using OpenKbs.Aws.Audit;
 using OpenKbs.AuditTrail;
+using OpenKbs.Aws.Audit;
 
 namespace OpenKbs.Operator.Nis2;
 
