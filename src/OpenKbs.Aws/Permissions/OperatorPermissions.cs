@@ -130,7 +130,7 @@ public static class OperatorPermissions
             // listing of checkpoints; never delete, never a retention change or governance bypass.
             Statement(
                 "AnchorAuditChainHeads",
-                [S3Client.PutLockedObject, S3Client.ListObjectVersions],
+                [S3Client.PutObject, S3Client.ListObjectVersions],
                 "s3",
                 [$"arn:aws:s3:::{options.AnchorBucket}", $"arn:aws:s3:::{options.AnchorBucket}/*"],
                 Regional(options)),

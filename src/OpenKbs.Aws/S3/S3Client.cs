@@ -33,9 +33,6 @@ internal sealed class S3Client : IS3Client
     internal static readonly AwsOperation PutBucketTagging = AwsOperation.Write(Service, nameof(PutBucketTagging));
     internal static readonly AwsOperation GetBucketTagging = AwsOperation.Read(Service, nameof(GetBucketTagging));
     internal static readonly AwsOperation PutObject = AwsOperation.Write(Service, nameof(PutObject));
-
-    /// <summary>PutObject with Object Lock retention (ObjectLockMode): S3 authorizes it as s3:PutObject and s3:PutObjectRetention.</summary>
-    internal static readonly AwsOperation PutLockedObject = PutObject with { Iam = ["s3:PutObject", "s3:PutObjectRetention"] };
     internal static readonly AwsOperation GetObject = AwsOperation.Read(Service, nameof(GetObject));
     internal static readonly AwsOperation HeadObject = AwsOperation.Read(Service, nameof(HeadObject)) with { Iam = ["s3:GetObject"] };
     internal static readonly AwsOperation CopyObject = AwsOperation.Write(Service, nameof(CopyObject)) with { Iam = ["s3:GetObject", "s3:PutObject"] };
@@ -300,7 +297,7 @@ internal sealed class S3Client : IS3Client
         var start = stream is { CanSeek: true } ? stream.Position : 0;
         var attempts = 0;
         var response = await CallAsync(
-            request.ObjectLockMode is null ? PutObject : PutLockedObject,
+            PutObject,
             (c, t) =>
             {
                 attempts++;
