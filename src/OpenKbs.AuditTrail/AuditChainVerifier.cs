@@ -18,7 +18,7 @@ public sealed record AuditChainReport
     /// <summary>The first broken record's sequence (for a gap: the first missing sequence).</summary>
     public long? BrokenAt { get; init; }
 
-    /// <summary><c>changed</c>, <c>deleted</c> or <c>reordered</c>.</summary>
+    /// <summary><c>changed</c>, <c>deleted</c>, <c>reordered</c> or (against a checkpoint outside the database) <c>truncated</c>.</summary>
     public string? Problem { get; init; }
 
     /// <summary>The namespace of the record where the break was seen (the broken one, or the first after a gap).</summary>
@@ -29,6 +29,12 @@ public sealed record AuditChainReport
 
     /// <summary>What a human reads.</summary>
     public required string Message { get; init; }
+
+    /// <summary>
+    /// The comparison with the checkpoints outside the database (<see cref="ChainAnchoring"/>), or <see cref="ChainAnchoring.NotAnchored"/>;
+    /// null when not compared.
+    /// </summary>
+    public string? Anchoring { get; init; }
 }
 
 /// <summary>A record verified earlier: its sequence and hash (<see cref="AuditChainVerifier.VerifyAsync(string, AuditChainCheckpoint?, CancellationToken)"/>).</summary>
@@ -39,7 +45,7 @@ public sealed record AuditChainCheckpoint(long Sequence, byte[] Hash);
 /// hash equal to the hash of the record before (else <c>reordered</c> when it is the hash of another record, <c>changed</c>
 /// otherwise) and its hash equal to SHA-256 of its canonical encoding (else <c>changed</c>). A chain that starts after 1 is
 /// accepted only when <c>purge_log</c> says the records before were purged by retention. Deleting the newest records leaves
-/// no gap: compare <see cref="AuditChainReport.LastSequence"/> with an earlier report (or the exported head) to see that.
+/// no gap: the checkpoints written outside the database show that (<see cref="ChainAnchoring.CheckAsync(string, AuditChainReport, IChainAnchorSink?, CancellationToken)"/>).
 /// </summary>
 public static class AuditChainVerifier
 {

@@ -19,6 +19,8 @@ namespace OpenKbs.AuditTrail;
 /// (<see cref="IncidentOutbox"/>: <c>incident_notification</c>, written with the incident or change it announces, and
 /// <c>incident_delivery</c>, its delivery or giving up), append-only and never purged. Migration 5 hash-chains the incident rows
 /// (<see cref="IncidentChain"/>: <c>chain_seq</c>, <c>prev_hash</c>, <c>hash</c> on <c>incident</c> and <c>incident_change</c>).
+/// Migration 6 adds <c>incident_attempt</c>: one row per failed webhook attempt of a notification (its number, the problem, when the
+/// next is due), append-only, so the retry count and backoff of <see cref="IncidentWebhook"/> survive a restart.
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -270,6 +272,19 @@ internal static partial class AuditSchema
         ALTER TABLE openkbs_audit.incident ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
         ALTER TABLE openkbs_audit.incident_change ADD COLUMN chain_seq bigint UNIQUE CHECK (chain_seq > 0), ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea UNIQUE;
         """,
+        """
+        CREATE TABLE openkbs_audit.incident_attempt (
+            notification bigint NOT NULL REFERENCES openkbs_audit.incident_notification (id),
+            attempt integer NOT NULL CHECK (attempt > 0),
+            problem text NOT NULL,
+            next_at timestamptz NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (notification, attempt));
+        CREATE TRIGGER incident_attempt_append_only BEFORE UPDATE OR DELETE ON openkbs_audit.incident_attempt
+            FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
+        CREATE TRIGGER incident_attempt_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_attempt
+            FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        """,
     ];
 
     /// <summary>The newest schema version this code knows.</summary>
@@ -323,7 +338,7 @@ internal static partial class AuditSchema
                 GRANT SELECT ON openkbs_audit.schema_version, openkbs_audit.retention, openkbs_audit.purge_log, openkbs_audit.usage_purge_log TO {role};
                 GRANT SELECT, INSERT, UPDATE ON openkbs_audit.usage TO {role};
                 GRANT SELECT, INSERT ON openkbs_audit.incident, openkbs_audit.incident_change, openkbs_audit.report_seal TO {role};
-                GRANT SELECT, INSERT ON openkbs_audit.incident_notification, openkbs_audit.incident_delivery TO {role};
+                GRANT SELECT, INSERT ON openkbs_audit.incident_notification, openkbs_audit.incident_delivery, openkbs_audit.incident_attempt TO {role};
                 GRANT USAGE ON SEQUENCE openkbs_audit.incident_id_seq TO {role};
                 """,
                 cancellationToken);

@@ -39,11 +39,35 @@ public sealed class AuditStoreOptions
     /// </summary>
     public TimeSpan VerifyInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The S3 bucket (Object Lock enabled, in the operator's management account and an EU region) the chains' heads are anchored to
+    /// (<see cref="S3AnchorSink"/>): at each background verification and after <see cref="AnchorEveryRecords"/> records. Unset: no
+    /// checkpoint outside the database, and deleting the newest records cannot be detected (reports say so).
+    /// </summary>
+    public string? AnchorBucket { get; set; }
+
+    /// <summary>The anchor bucket's region (an allowed EU region); unset: <c>Aws:DefaultRegion</c>.</summary>
+    public string? AnchorRegion { get; set; }
+
+    /// <summary>The key prefix of the checkpoints in the bucket (empty, or ending in <c>/</c>).</summary>
+    public string AnchorPrefix { get; set; } = "openkbs-audit-anchors/";
+
+    /// <summary>The Object Lock mode of each checkpoint: <c>Compliance</c> (nobody can delete it before its date) or <c>Governance</c>.</summary>
+    public string AnchorMode { get; set; } = "Compliance";
+
+    /// <summary>Days each checkpoint is locked (1 to 36500).</summary>
+    public int AnchorRetentionDays { get; set; } = 400;
+
+    /// <summary>Records appended by this operator after which the heads are verified and anchored at once, before the next interval (100 to 1,000,000).</summary>
+    public int AnchorEveryRecords { get; set; } = 1000;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    public bool IsAnchored => !string.IsNullOrWhiteSpace(AnchorBucket);
 }
 
 /// <summary>Validates <see cref="AuditStoreOptions"/> at start: clear messages, nothing connected yet.</summary>
-internal sealed class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOptions>
+internal sealed partial class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuditStoreOptions options)
     {
@@ -73,6 +97,11 @@ internal sealed class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOp
             failures.Add($"AuditStore:VerifyInterval must be between 00:01:00 and 1.00:00:00 (was {options.VerifyInterval})");
         }
 
+        if (options.IsAnchored)
+        {
+            Anchor(options, failures);
+        }
+
         if (string.IsNullOrWhiteSpace(options.OperatorIdentity))
         {
             failures.Add("AuditStore:OperatorIdentity must not be empty");
@@ -85,6 +114,47 @@ internal sealed class AuditStoreOptionsValidator : IValidateOptions<AuditStoreOp
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void Anchor(AuditStoreOptions options, List<string> failures)
+    {
+        if (!options.IsConfigured)
+        {
+            failures.Add("AuditStore:AnchorBucket needs AuditStore:ConnectionString (the chains it anchors are in the store)");
+        }
+
+        if (!BucketName().IsMatch(options.AnchorBucket!))
+        {
+            failures.Add($"AuditStore:AnchorBucket '{options.AnchorBucket}' is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
+        }
+
+        if (options.AnchorRegion is { } region && !Aws.Regions.EuRegions.IsMemberStateRegion(region))
+        {
+            failures.Add($"AuditStore:AnchorRegion '{region}' is not an EU member-state region");
+        }
+
+        if (options.AnchorPrefix.Length > 200 || (options.AnchorPrefix.Length > 0 && !options.AnchorPrefix.EndsWith('/')) || options.AnchorPrefix.StartsWith('/'))
+        {
+            failures.Add($"AuditStore:AnchorPrefix '{options.AnchorPrefix}' must be empty or end in '/' (not start with it), at most 200 characters");
+        }
+
+        if (!string.Equals(options.AnchorMode, "Compliance", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.AnchorMode, "Governance", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"AuditStore:AnchorMode must be Compliance or Governance (was '{options.AnchorMode}')");
+        }
+
+        if (options.AnchorRetentionDays is < 1 or > 36500)
+        {
+            failures.Add($"AuditStore:AnchorRetentionDays must be between 1 and 36500 (was {options.AnchorRetentionDays})");
+        }
+
+        if (options.AnchorEveryRecords is < 100 or > 1_000_000)
+        {
+            failures.Add($"AuditStore:AnchorEveryRecords must be between 100 and 1000000 (was {options.AnchorEveryRecords})");
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial System.Text.RegularExpressions.Regex BucketName();
 
     private static void Check(string connectionString, string name, List<string> failures)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenKbs.Aws.Audit;
+using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.CloudWatch;
 
 namespace OpenKbs.AuditTrail;
@@ -32,8 +33,16 @@ public static class AuditStoreRegistration
             services.TryAddSingleton<IUsageLedger, PostgresUsageLedger>();
             services.TryAddSingleton<IUsageCollector, DailyUsageCollector>();
             services.TryAddSingleton<IIncidentRecorder, PostgresIncidentRecorder>();
+            if (!string.IsNullOrWhiteSpace(section[nameof(AuditStoreOptions.AnchorBucket)]))
+            {
+                // The chains' heads anchored in the S3 Object Lock bucket, through the operator's AWS layer (IAwsClientFactory).
+                services.TryAddSingleton<IChainAnchorSink>(p => new S3AnchorSink(
+                    p.GetRequiredService<IAwsClientFactory>(), p.GetRequiredService<IOptions<AuditStoreOptions>>().Value, p.GetRequiredService<TimeProvider>()));
+            }
+
             services.TryAddSingleton(p => new AuditChainWatch(
-                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(), p.GetRequiredService<TimeProvider>()));
+                p.GetRequiredService<IOptions<AuditStoreOptions>>(), p.GetRequiredService<IIncidentRecorder>(), p.GetRequiredService<ILogger<AuditChainWatch>>(),
+                p.GetRequiredService<TimeProvider>(), p.GetService<IChainAnchorSink>(), p.GetRequiredService<PostgresAuditJournal>()));
         }
 
         // Section Incidents: the webhook the outbox's notifications are delivered to (optional), refused at registration when invalid.

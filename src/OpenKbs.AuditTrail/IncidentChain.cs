@@ -160,6 +160,7 @@ public static class IncidentChain
         {
             Intact = true,
             Checked = chained.Count,
+            Head = chained.Count == 0 ? null : new AuditChainCheckpoint(chained.Count, previous),
             Message = chained.Count == 0
                 ? $"incident chain intact: no chained row{legacy}"
                 : $"incident chain intact: {chained.Count} row(s), head {Convert.ToHexStringLower(previous)}{legacy}",
@@ -216,8 +217,14 @@ public sealed record IncidentChainReport
     /// <summary>The first broken row, e.g. <c>incident 3</c> or <c>incident_change (3, Closed)</c>.</summary>
     public string? BrokenRow { get; init; }
 
-    /// <summary><c>changed</c>, <c>deleted</c> or <c>unchained</c>.</summary>
+    /// <summary><c>changed</c>, <c>deleted</c>, <c>unchained</c> or (against a checkpoint) <c>truncated</c>.</summary>
     public string? Problem { get; init; }
 
     public required string Message { get; init; }
+
+    /// <summary>Where an intact chain ends: its newest chain row and that row's hash (null when no row is chained).</summary>
+    public AuditChainCheckpoint? Head { get; init; }
+
+    /// <summary>The comparison with the checkpoints outside the database (<see cref="ChainAnchoring"/>); null when not compared.</summary>
+    public string? Anchoring { get; init; }
 }

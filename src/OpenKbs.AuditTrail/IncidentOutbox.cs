@@ -150,22 +150,43 @@ public static class IncidentOutbox
         return written;
     }
 
-    /// <summary>The notifications not delivered nor given up yet, oldest first (at most <paramref name="limit"/>).</summary>
+    /// <summary>
+    /// The notifications not delivered nor given up yet, oldest first (at most <paramref name="limit"/>), each with its failed
+    /// attempts so far and when the next is due (from <c>incident_attempt</c>, so both survive a restart).
+    /// </summary>
     public static async Task<IReadOnlyList<OwedNotification>> OwedAsync(NpgsqlDataSource source, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         await using var command = source.CreateCommand(
-            "SELECT n.id, n.incident, n.kind, n.payload FROM openkbs_audit.incident_notification n "
+            "SELECT n.id, n.incident, n.kind, n.payload, coalesce(a.attempts, 0), a.next_at FROM openkbs_audit.incident_notification n "
+            + "LEFT JOIN LATERAL (SELECT max(attempt) AS attempts, max(next_at) AS next_at FROM openkbs_audit.incident_attempt WHERE notification = n.id) a ON true "
             + "WHERE NOT EXISTS (SELECT 1 FROM openkbs_audit.incident_delivery d WHERE d.notification = n.id) ORDER BY n.id LIMIT $1");
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var owed = new List<OwedNotification>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            owed.Add(new OwedNotification(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            owed.Add(new OwedNotification(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3))
+            {
+                Attempts = reader.GetInt32(4),
+                NextAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            });
         }
 
         return owed;
+    }
+
+    /// <summary>Records failed attempt <paramref name="attempt"/> of notification <paramref name="id"/> and when the next is due (once per number).</summary>
+    public static async Task RecordAttemptAsync(NpgsqlDataSource source, long id, int attempt, string problem, DateTimeOffset nextAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using var command = source.CreateCommand(
+            "INSERT INTO openkbs_audit.incident_attempt (notification, attempt, problem, next_at) VALUES ($1, $2, $3, $4) ON CONFLICT (notification, attempt) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = problem });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = nextAt });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Records that notification <paramref name="id"/> was delivered or given up (once; a second record is ignored).</summary>
@@ -185,4 +206,11 @@ public static class IncidentOutbox
 }
 
 /// <summary>A notification still owed: its row id, incident, kind and the JSON body to POST.</summary>
-public sealed record OwedNotification(long Id, long Incident, string Kind, string Payload);
+public sealed record OwedNotification(long Id, long Incident, string Kind, string Payload)
+{
+    /// <summary>Attempts that failed so far (recorded in the store: a restart does not reset it).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the next attempt is due (null: at once).</summary>
+    public DateTimeOffset? NextAt { get; init; }
+}

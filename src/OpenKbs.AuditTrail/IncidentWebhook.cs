@@ -88,8 +88,9 @@ public sealed class IncidentOptions
 /// Delivers the incident notifications of the outbox (<see cref="IncidentOutbox"/>) to <see cref="IncidentOptions.WebhookUrl"/>: HTTP
 /// POST of the JSON written with the incident or change (ids, cause, summary, the three Art. 23 deadlines; no secret), oldest
 /// first, each retried with exponential backoff on network errors, timeouts, 408, 429 and 5xx and given up after
-/// <see cref="IncidentOptions.MaxAttempts"/> or on another 4xx; the delivery (or giving up) is written to the store, so a
-/// notification is owed until then, across restarts (delivered at least once). Each round also writes the reminders of deadlines
+/// <see cref="IncidentOptions.MaxAttempts"/> or on another 4xx; each failed attempt (with when the next is due) and the delivery
+/// (or giving up) are written to the store, so a notification is owed until then and its retry count and backoff go on where they
+/// were, across restarts (delivered at least once; an attempt whose failure could not be written is counted again). Each round also writes the reminders of deadlines
 /// within <see cref="IncidentOptions.DeadlineLead"/>. Rounds run every <see cref="IncidentOptions.PollInterval"/> and at once after
 /// <see cref="Wake"/>; one replica at a time (a session advisory lock). Never blocks a reconcile: <see cref="Wake"/> only signals.
 /// Without a URL or a store it does nothing (the outbox keeps what is owed).
@@ -106,7 +107,6 @@ public sealed partial class IncidentWebhook : BackgroundService
     private readonly Uri? _url;
     private readonly NpgsqlDataSource? _source;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly Dictionary<long, (int Attempts, DateTimeOffset NextAt, TimeSpan Backoff)> _retries = [];
     private int _delivered;
     private int _givenUp;
 
@@ -190,9 +190,9 @@ public sealed partial class IncidentWebhook : BackgroundService
             foreach (var notification in await IncidentOutbox.OwedAsync(_source, 100, cancellationToken))
             {
                 now = _time.GetUtcNow();
-                if (_retries.TryGetValue(notification.Id, out var retry) && retry.NextAt > now)
+                if (notification.NextAt is { } due && due > now)
                 {
-                    next = Min(next, retry.NextAt - now);
+                    next = Min(next, due - now);
                     continue;
                 }
 
@@ -251,8 +251,7 @@ public sealed partial class IncidentWebhook : BackgroundService
     /// <summary>One attempt at <paramref name="notification"/>; records the delivery or the giving up. Returns the backoff when it is to be retried.</summary>
     private async Task<TimeSpan?> SendAsync(OwedNotification notification, CancellationToken cancellationToken)
     {
-        var (attempts, _, backoff) = _retries.TryGetValue(notification.Id, out var known) ? known : (0, DateTimeOffset.MinValue, _options.InitialBackoff);
-        var attempt = attempts + 1;
+        var attempt = notification.Attempts + 1;
         string problem;
         var retry = true;
         try
@@ -263,7 +262,6 @@ public sealed partial class IncidentWebhook : BackgroundService
             if (response.IsSuccessStatusCode)
             {
                 await IncidentOutbox.RecordDeliveryAsync(_source!, notification.Id, delivered: true, attempt, null, cancellationToken);
-                _retries.Remove(notification.Id);
                 Interlocked.Increment(ref _delivered);
                 LogDelivered(_logger, notification.Incident, notification.Kind, attempt);
                 return null;
@@ -285,15 +283,27 @@ public sealed partial class IncidentWebhook : BackgroundService
         if (!retry || attempt >= _options.MaxAttempts)
         {
             await IncidentOutbox.RecordDeliveryAsync(_source!, notification.Id, delivered: false, attempt, problem, cancellationToken);
-            _retries.Remove(notification.Id);
             Interlocked.Increment(ref _givenUp);
             LogGivenUp(_logger, notification.Incident, notification.Kind, attempt, problem);
             return null;
         }
 
+        var backoff = Backoff(attempt);
+        await IncidentOutbox.RecordAttemptAsync(_source!, notification.Id, attempt, problem, _time!.GetUtcNow() + backoff, cancellationToken);
         LogRetry(_logger, notification.Incident, notification.Kind, attempt, problem, backoff.TotalSeconds);
-        _retries[notification.Id] = (attempt, _time!.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks)));
         return backoff;
+    }
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: <see cref="IncidentOptions.InitialBackoff"/> doubled per attempt before it, at most the maximum.</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var backoff = _options.InitialBackoff;
+        for (var i = 1; i < attempt && backoff < _options.MaxBackoff; i++)
+        {
+            backoff += backoff;
+        }
+
+        return backoff < _options.MaxBackoff ? backoff : _options.MaxBackoff;
     }
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan b) => a is { } x && x < b ? x : b;

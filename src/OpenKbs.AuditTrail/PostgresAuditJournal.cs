@@ -42,6 +42,9 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         _dataSource = NpgsqlDataSource.Create(WithTimeouts(_options.ConnectionString!, _options.TimeoutSeconds));
     }
 
+    /// <summary>Records were committed (how many): <see cref="AuditChainWatch"/> anchors the head after enough. Must not block.</summary>
+    public event Action<int>? Appended;
+
     /// <summary>Outcomes (and refusals) waiting for the store to return.</summary>
     public int OwedCount
     {
@@ -203,6 +206,11 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (rows.Count > 0)
+        {
+            Appended?.Invoke(rows.Count);
+        }
+
         return sequence;
     }
 

@@ -46,7 +46,10 @@ public sealed class AuditStoreFixture : IAsyncLifetime
     }
 
     /// <summary>The operator's AWS layer and audit store wiring: moto at <paramref name="motoEndpoint"/>, <paramref name="probe"/> sees every request leave.</summary>
-    public static ServiceProvider Services(AuditStoreOptions options, Uri motoEndpoint, DelegatingHandler probe)
+    public static ServiceProvider Services(AuditStoreOptions options, Uri motoEndpoint, DelegatingHandler probe) => Services(options, motoEndpoint, probe, settings: null);
+
+    /// <summary>As above, with more settings (e.g. <c>AuditStore:AnchorBucket</c>).</summary>
+    public static ServiceProvider Services(AuditStoreOptions options, Uri motoEndpoint, DelegatingHandler probe, IReadOnlyDictionary<string, string?>? settings)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -56,7 +59,7 @@ public sealed class AuditStoreFixture : IAsyncLifetime
             ["AuditStore:ConnectionString"] = options.ConnectionString,
             ["AuditStore:MigrationConnectionString"] = options.MigrationConnectionString,
             ["AuditStore:TimeoutSeconds"] = "2",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         services.AddOpenKbsAuditStore(configuration);
         services.AddOpenKbsAws(o =>
         {

@@ -194,6 +194,45 @@ public sealed class IncidentTests(AuditStoreFixture store)
     }
 
     [Fact]
+    public async Task The_retry_count_and_backoff_of_a_notification_survive_a_restart_and_it_is_given_up_at_the_maximum()
+    {
+        var options = await NewStoreAsync();
+        var clock = new ManualClock(Detected.AddHours(1));
+        using var down = new WebhookListener(HttpStatusCode.ServiceUnavailable);
+        await using (var provider = Services(options, down.Url, clock, maxAttempts: 3))
+        {
+            var webhook = provider.GetRequiredService<IncidentWebhook>();
+            await provider.GetRequiredService<IIncidentRecorder>().OpenAsync(Report("tenants"), CancellationToken.None);
+            Assert.Equal(TimeSpan.FromSeconds(10), await webhook.DispatchAsync(CancellationToken.None)); // attempt 1: 503
+            Assert.Equal(TimeSpan.FromSeconds(10), await webhook.DispatchAsync(CancellationToken.None)); // not due yet: nothing sent
+            Assert.Equal(1, down.Received);
+            clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(TimeSpan.FromSeconds(20), await webhook.DispatchAsync(CancellationToken.None)); // attempt 2: 503, next in twice the backoff
+            Assert.Equal(2, down.Received);
+        }
+
+        Assert.Equal("1 HTTP 503, 2 HTTP 503", (await store.Server.PsqlAsync(
+            "SELECT string_agg(attempt || ' ' || problem, ', ' ORDER BY attempt) FROM openkbs_audit.incident_attempt", Database(options))).Trim());
+
+        // A new process (nothing in memory): the backoff of attempt 2 still holds, and the next attempt is number 3, the last.
+        await using (var provider = Services(options, down.Url, clock, maxAttempts: 3))
+        {
+            var webhook = provider.GetRequiredService<IncidentWebhook>();
+            clock.Advance(TimeSpan.FromSeconds(5));
+            Assert.Equal(TimeSpan.FromSeconds(15), await webhook.DispatchAsync(CancellationToken.None));
+            Assert.Equal(2, down.Received);
+            clock.Advance(TimeSpan.FromSeconds(15));
+            Assert.Null(await webhook.DispatchAsync(CancellationToken.None));
+            Assert.Equal((3, 1, 0), (down.Received, webhook.GivenUp, webhook.Delivered));
+        }
+
+        Assert.Equal("GivenUp|3|HTTP 503", (await store.Server.PsqlAsync(
+            "SELECT outcome || '|' || attempts || '|' || problem FROM openkbs_audit.incident_delivery", Database(options))).Trim());
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        Assert.Empty(await IncidentOutbox.OwedAsync(source, 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Acknowledging_and_closing_are_announced_in_order_and_the_closing_note_is_not()
     {
         var options = await NewStoreAsync();
@@ -276,17 +315,21 @@ public sealed class IncidentTests(AuditStoreFixture store)
         return options;
     }
 
-    private static ServiceProvider Services(AuditStoreOptions options, Uri webhook)
+    private static ServiceProvider Services(AuditStoreOptions options, Uri webhook) => Services(options, webhook, new RunningClock(Detected.AddHours(1)));
+
+    private static ServiceProvider Services(AuditStoreOptions options, Uri webhook, TimeProvider clock, int? maxAttempts = null)
     {
+        var slow = maxAttempts is not null;
         var services = new ServiceCollection().AddLogging();
-        services.AddSingleton<TimeProvider>(new RunningClock(Detected.AddHours(1)));
+        services.AddSingleton(clock);
         services.AddOpenKbsAuditStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AuditStore:ConnectionString"] = options.ConnectionString,
             ["AuditStore:MigrationConnectionString"] = options.MigrationConnectionString,
             ["Incidents:WebhookUrl"] = webhook.ToString(),
-            ["Incidents:InitialBackoff"] = "00:00:00.1",
-            ["Incidents:MaxBackoff"] = "00:00:01",
+            ["Incidents:InitialBackoff"] = slow ? "00:00:10" : "00:00:00.1",
+            ["Incidents:MaxBackoff"] = slow ? "00:01:00" : "00:00:01",
+            ["Incidents:MaxAttempts"] = (maxAttempts ?? 6).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Incidents:TimeoutSeconds"] = "5",
             ["Incidents:PollInterval"] = "00:00:00.2",
         }).Build());
@@ -311,6 +354,16 @@ public sealed class IncidentTests(AuditStoreFixture store)
         private readonly long _started = Stopwatch.GetTimestamp();
 
         public override DateTimeOffset GetUtcNow() => start + Stopwatch.GetElapsedTime(_started);
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     /// <summary>A local webhook receiver: answers each POST with the next status of its script (the last one repeated).</summary>

@@ -21,6 +21,12 @@ public sealed record IamPolicyOptions
     /// <summary>The platform bucket the operator reads artifacts from (<c>Project:ArtifactBucket</c>, spec.source.s3.bucket).</summary>
     public string ArtifactBucket { get; init; } = "<artifact-bucket>";
 
+    /// <summary>
+    /// The Object Lock bucket in the management account the audit chains' heads are anchored to (<c>AuditStore:AnchorBucket</c>); the
+    /// operator writes new locked checkpoints and lists them, nothing else.
+    /// </summary>
+    public string AnchorBucket { get; init; } = "<audit-anchor-bucket>";
+
     /// <summary>The role the operator assumes in member accounts (ClientAccount spec.accessRoleName, default of CreateAccount).</summary>
     public string MemberRoleName { get; init; } = "OrganizationAccountAccessRole";
 
@@ -118,6 +124,15 @@ public static class OperatorPermissions
                 [S3Client.GetObject],
                 "s3",
                 [$"arn:aws:s3:::{options.ArtifactBucket}/*"],
+                Regional(options)),
+
+            // The audit chains' heads (AuditTrail's S3 anchor sink): a new checkpoint object with Object Lock retention, and the
+            // listing of checkpoints; never delete, never a retention change or governance bypass.
+            Statement(
+                "AnchorAuditChainHeads",
+                [S3Client.PutObject, S3Client.ListObjectVersions],
+                "s3",
+                [$"arn:aws:s3:::{options.AnchorBucket}", $"arn:aws:s3:::{options.AnchorBucket}/*"],
                 Regional(options)),
         ]);
     }

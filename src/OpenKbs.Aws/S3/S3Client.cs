@@ -339,6 +339,22 @@ internal sealed class S3Client : IS3Client
                     sdk.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(request.ServerSideEncryption);
                 }
 
+                if (request.ObjectLockMode is not null)
+                {
+                    sdk.ObjectLockMode = new ObjectLockMode(request.ObjectLockMode);
+                    sdk.ObjectLockRetainUntilDate = request.ObjectLockRetainUntilDate?.UtcDateTime;
+                    if (request.ChecksumSHA256 is not null)
+                    {
+                        // S3 wants Content-MD5 or x-amz-sdk-checksum-algorithm with Object Lock headers; the SHA-256 is given (never computed here).
+                        sdk.Headers["x-amz-sdk-checksum-algorithm"] = "SHA256";
+                    }
+                }
+
+                if (request.IfNoneMatch is not null)
+                {
+                    sdk.IfNoneMatch = request.IfNoneMatch;
+                }
+
                 var length = request.ContentBody?.LongLength ?? request.ContentLength ?? (stream!.CanSeek ? stream.Length - start : (long?)null);
                 if (length is { } known)
                 {
@@ -357,7 +373,10 @@ internal sealed class S3Client : IS3Client
                 d => d.Add("ContentLength", (request.ContentBody?.LongLength ?? request.ContentLength)?.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Add("ContentType", request.ContentType).Add("ChecksumSHA256", request.ChecksumSHA256)
                     .Add("ServerSideEncryption", request.ServerSideEncryption).Add("SSEKMSKeyId", request.SSEKMSKeyId)
-                    .Add("MetadataKeys", request.Metadata?.Keys.Order(StringComparer.Ordinal))),
+                    .Add("MetadataKeys", request.Metadata?.Keys.Order(StringComparer.Ordinal))
+                    .Add("ObjectLockMode", request.ObjectLockMode)
+                    .Add("ObjectLockRetainUntilDate", request.ObjectLockRetainUntilDate?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+                    .Add("IfNoneMatch", request.IfNoneMatch)),
             cancellationToken,
             [request.SSEKMSKeyId]);
         return new PutObjectResponse { ETag = response.ETag, VersionId = response.VersionId, ChecksumSHA256 = response.ChecksumSHA256 };

@@ -13,13 +13,14 @@ internal static class IamCommand
     {
         var output = new Option<string>("--output", "-o") { Description = "Directory to write the documents into (created if missing).", DefaultValueFactory = _ => "docs/iam" };
         var artifactBucket = new Option<string?>("--artifact-bucket") { Description = "The platform bucket artifacts are read from (default: the placeholder <artifact-bucket>)." };
+        var anchorBucket = new Option<string?>("--anchor-bucket") { Description = "The Object Lock bucket the audit chains' heads are anchored to (default: the placeholder <audit-anchor-bucket>)." };
         var memberRole = new Option<string?>("--member-role") { Description = "The role assumed in member accounts (default OrganizationAccountAccessRole)." };
         var managementAccount = new Option<string?>("--management-account") { Description = "The management account id (trust policy principal)." };
         var operatorRole = new Option<string?>("--operator-role") { Description = "The operator's role name in the management account (default openkbs-operator)." };
         var regions = new Option<string[]>("--region") { Description = "An allowed region (repeat); default: every EU member-state region.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("iam", "Write the IAM policies the operator needs, generated from the operations the AWS layer calls.")
         {
-            output, artifactBucket, memberRole, managementAccount, operatorRole, regions,
+            output, artifactBucket, anchorBucket, memberRole, managementAccount, operatorRole, regions,
         };
         command.SetAction(parseResult =>
         {
@@ -28,6 +29,7 @@ internal static class IamCommand
             var options = new IamPolicyOptions
             {
                 ArtifactBucket = parseResult.GetValue(artifactBucket) ?? defaults.ArtifactBucket,
+                AnchorBucket = parseResult.GetValue(anchorBucket) ?? defaults.AnchorBucket,
                 MemberRoleName = parseResult.GetValue(memberRole) ?? defaults.MemberRoleName,
                 ManagementAccountId = parseResult.GetValue(managementAccount) ?? defaults.ManagementAccountId,
                 OperatorRoleName = parseResult.GetValue(operatorRole) ?? defaults.OperatorRoleName,

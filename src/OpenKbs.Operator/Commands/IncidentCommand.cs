@@ -43,18 +43,31 @@ internal static partial class IncidentCommand
         }
 
         var connection = AuditStoreConnection.Option();
-        var verify = new Command("verify", "Check the hash chain of the incident records (opened, acknowledged, closed); name the first changed or deleted one.") { connection };
-        verify.SetAction((r, ct) => VerifyAsync(r.GetValue(connection), Console.Out, Console.Error, ct));
+        var anchorBucket = AuditAnchors.Option();
+        var verify = new Command("verify", "Check the hash chain of the incident records (opened, acknowledged, closed) and its checkpoints; name the first changed, deleted or truncated one.")
+        {
+            connection, anchorBucket,
+        };
+        verify.SetAction(async (r, ct) =>
+        {
+            var (anchors, owner) = AuditAnchors.Open(r.GetValue(anchorBucket));
+            await using var disposing = owner;
+            return await VerifyAsync(r.GetValue(connection), Console.Out, Console.Error, anchors, ct);
+        });
         command.Subcommands.Add(verify);
         return command;
     }
 
     /// <summary>`openkbs incident verify`: exit code 0 when the incident chain is intact, 1 when broken (the first broken row named), 2 when the store cannot be read.</summary>
     public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        VerifyAsync(connectionString, output, error, null, cancellationToken);
+
+    /// <summary>As above, and (with <paramref name="anchors"/>) the chain against its newest checkpoints; without, the output says it is not anchored.</summary>
+    public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, IChainAnchorSink? anchors, CancellationToken cancellationToken) =>
         AuditVerifyCommand.VerifyAsync("incident verify", connectionString, async (cs, ct) =>
         {
-            var report = await IncidentChain.VerifyAsync(cs, ct);
-            return (report.Intact, report.Message);
+            var report = await ChainAnchoring.CheckAsync(cs, await IncidentChain.VerifyAsync(cs, ct), anchors, ct);
+            return (report.Intact, report.Intact ? $"{report.Message}\n{report.Anchoring}" : report.Message);
         }, output, error, cancellationToken);
 
     public static async Task<int> ListAsync(

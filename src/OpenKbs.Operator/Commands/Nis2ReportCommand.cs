@@ -33,10 +33,11 @@ internal static partial class Nis2ReportCommand
         var format = new Option<string>("--format") { Description = "md (Markdown, default) or json.", DefaultValueFactory = _ => "md" };
         var connection = AuditStoreConnection.Option();
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig to read the cluster with (default: $KUBECONFIG, ~/.kube/config, or in-cluster)." };
+        var anchorBucket = AuditAnchors.Option();
         var noAws = new Option<bool>("--no-aws") { Description = "Do not read AWS: every AWS item is then reported 'not verified live' (the status is shown, never as AWS's answer)." };
         var command = new Command("report", "Write a Markdown report answering NIS2 Art. 21(2)(a)-(j) for one client namespace with the evidence read live from AWS, the cluster and the audit store.")
         {
-            @namespace, format, outputFile, connection, kubeconfig, noAws,
+            @namespace, format, outputFile, connection, kubeconfig, noAws, anchorBucket,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,11 +47,13 @@ internal static partial class Nis2ReportCommand
             }
 
             using var kubernetes = new Kubernetes(config);
+            var (anchors, owner) = AuditAnchors.Open(parseResult.GetValue(anchorBucket));
+            await using var disposing = owner;
             if (parseResult.GetValue(noAws))
             {
                 return await RunAsync(
                     kubernetes, parseResult.GetValue(connection), parseResult.GetValue(@namespace)!, parseResult.GetValue(format)!, parseResult.GetValue(outputFile),
-                    clock.GetUtcNow(), Console.Out, Console.Error, null, cancellationToken);
+                    clock.GetUtcNow(), Console.Out, Console.Error, null, anchors, cancellationToken);
             }
 
             // The AWS access layer as `openkbs run` configures it (section Aws from OPENKBS_Aws__*; AWS_ENDPOINT_URL and the credential chain).
@@ -71,7 +74,7 @@ internal static partial class Nis2ReportCommand
 
             return await RunAsync(
                 kubernetes, parseResult.GetValue(connection), parseResult.GetValue(@namespace)!, parseResult.GetValue(format)!, parseResult.GetValue(outputFile),
-                clock.GetUtcNow(), Console.Out, Console.Error, aws, cancellationToken);
+                clock.GetUtcNow(), Console.Out, Console.Error, aws, anchors, cancellationToken);
         });
         return command;
     }
@@ -84,9 +87,15 @@ internal static partial class Nis2ReportCommand
 
     /// <summary>The report in <paramref name="format"/>; <paramref name="aws"/> is the AWS access layer to read live evidence with
     /// (null: AWS is not read, every AWS item "not verified live", as <c>--no-aws</c>).</summary>
+    public static Task<int> RunAsync(
+        IKubernetes kubernetes, string? connectionString, string @namespace, string format, string? outputFile, DateTimeOffset now, TextWriter output, TextWriter error,
+        IAwsClientFactory? aws, CancellationToken cancellationToken) =>
+        RunAsync(kubernetes, connectionString, @namespace, format, outputFile, now, output, error, aws, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="anchors"/>: where the audit chains' heads are anchored (null: the report says they are not).</summary>
     public static async Task<int> RunAsync(
         IKubernetes kubernetes, string? connectionString, string @namespace, string format, string? outputFile, DateTimeOffset now, TextWriter output, TextWriter error,
-        IAwsClientFactory? aws, CancellationToken cancellationToken)
+        IAwsClientFactory? aws, IChainAnchorSink? anchors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(output);
@@ -106,7 +115,7 @@ internal static partial class Nis2ReportCommand
         Nis2Evidence evidence;
         try
         {
-            evidence = await Nis2Evidence.CollectAsync(kubernetes, @namespace, connectionString, cancellationToken);
+            evidence = await Nis2Evidence.CollectAsync(kubernetes, @namespace, connectionString, anchors, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
         {

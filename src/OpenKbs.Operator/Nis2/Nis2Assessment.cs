@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
+using OpenKbs.AuditTrail;
 using OpenKbs.Aws.Audit;
 
 namespace OpenKbs.Operator.Nis2;
@@ -130,6 +131,7 @@ internal static class Nis2Assessment
         var lines = new List<string>
         {
             $"audit-trail chain verification: {trail.Chain!.Message}",
+            $"audit-trail head outside the database: {trail.Chain.Anchoring ?? ChainAnchoring.NotAnchored}",
             $"records of this namespace: {trail.Records} ({Time(trail.First)} to {Time(trail.Last)}); failed: {trail.Failures}; outcome unknown: {trail.Unknown}",
             $"retention: {(trail.RetentionDays is { } days ? days.ToString(CultureInfo.InvariantCulture) + " days" : "not set")}",
             $"incident records (Art. 23): {open.Count} open, {trail.Incidents.Count - open.Count} closed",
@@ -141,9 +143,15 @@ internal static class Nis2Assessment
             : $"the operator keeps the Art. 23 clock of the incidents it detects ({open.Count} open"
                 + (overdue.Count > 0 ? $"; early warning overdue and not acknowledged: {string.Join(", ", overdue)})" : ")");
         return trail.Chain.Intact
-            ? new Nis2Measure('b', Title, Nis2Verdict.Partly, $"every AWS change the operator made is recorded in a verified, tamper-evident trail (who, what, when, from where, outcome); {clock}", lines, Outside)
+            ? new Nis2Measure('b', Title, Nis2Verdict.Partly, $"every AWS change the operator made is recorded in a verified, tamper-evident trail (who, what, when, from where, outcome); {Anchored(trail.Chain)}; {clock}", lines, Outside)
             : new Nis2Measure('b', Title, Nis2Verdict.NotCovered, $"the audit trail's chain is broken: {trail.Chain.Message}", lines, Outside);
     }
+
+    /// <summary>Whether the trail's head is anchored outside the database, and what that leaves undetected when it is not.</summary>
+    private static string Anchored(AuditChainReport chain) =>
+        chain.Anchoring is { } anchoring && anchoring.StartsWith("anchored", StringComparison.Ordinal)
+            ? "its head is anchored outside the database, so deleting the newest records is detected too"
+            : "its head is NOT anchored outside the database (no AuditStore:AnchorBucket, or the checkpoints unreadable), so deleting the newest records would go unseen";
 
     /// <summary>One open incident with its three deadlines and how far each is at <paramref name="now"/>.</summary>
     internal static string IncidentLine(Incident incident, DateTimeOffset now) =>

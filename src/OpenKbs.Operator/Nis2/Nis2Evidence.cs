@@ -54,7 +54,12 @@ internal sealed record Nis2Evidence(
     public Nis2Live Live { get; init; } = Nis2Live.NotReadAt("AWS was not read");
 
     /// <summary>Reads the namespace's objects from the API server and, when a connection string is given, the audit store.</summary>
-    public static async Task<Nis2Evidence> CollectAsync(IKubernetes kubernetes, string @namespace, string? connectionString, CancellationToken cancellationToken)
+    public static Task<Nis2Evidence> CollectAsync(IKubernetes kubernetes, string @namespace, string? connectionString, CancellationToken cancellationToken) =>
+        CollectAsync(kubernetes, @namespace, connectionString, null, cancellationToken);
+
+    /// <summary>As above; the audit chain compared with its checkpoints in <paramref name="anchors"/> (null: reported as not anchored).</summary>
+    public static async Task<Nis2Evidence> CollectAsync(
+        IKubernetes kubernetes, string @namespace, string? connectionString, IChainAnchorSink? anchors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         return new Nis2Evidence(
@@ -63,7 +68,7 @@ internal sealed record Nis2Evidence(
             await ListAsync<Project>(kubernetes, @namespace, Project.KubePlural, cancellationToken),
             await ListAsync<AuditRun>(kubernetes, @namespace, AuditRun.KubePlural, cancellationToken),
             await ListAsync<AccountTransfer>(kubernetes, @namespace, AccountTransfer.KubePlural, cancellationToken),
-            string.IsNullOrWhiteSpace(connectionString) ? AuditTrailEvidence.NotConfigured : await ReadTrailAsync(connectionString, @namespace, cancellationToken));
+            string.IsNullOrWhiteSpace(connectionString) ? AuditTrailEvidence.NotConfigured : await ReadTrailAsync(connectionString, @namespace, anchors, cancellationToken));
     }
 
     private static async Task<IReadOnlyList<T>> ListAsync<T>(IKubernetes kubernetes, string @namespace, string plural, CancellationToken cancellationToken)
@@ -75,11 +80,20 @@ internal sealed record Nis2Evidence(
         return [.. items];
     }
 
-    private static async Task<AuditTrailEvidence> ReadTrailAsync(string connectionString, string @namespace, CancellationToken cancellationToken)
+    private static async Task<AuditTrailEvidence> ReadTrailAsync(string connectionString, string @namespace, IChainAnchorSink? anchors, CancellationToken cancellationToken)
     {
         try
         {
             var chain = await AuditChainVerifier.VerifyAsync(connectionString, cancellationToken);
+            try
+            {
+                chain = await ChainAnchoring.CheckAsync(connectionString, chain, anchors, cancellationToken);
+            }
+            catch (Aws.Core.AwsServiceException ex)
+            {
+                chain = chain with { Anchoring = $"checkpoints unreadable ({ex.ErrorCode}): the chain was not compared with them" };
+            }
+
             await using var source = NpgsqlDataSource.Create(connectionString);
             await using var counts = source.CreateCommand(
                 "SELECT count(*), count(*) FILTER (WHERE outcome = 'Failure'), count(*) FILTER (WHERE outcome = 'Unknown'), min(time), max(time) "

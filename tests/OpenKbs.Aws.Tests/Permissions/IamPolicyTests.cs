@@ -41,7 +41,18 @@ public sealed class IamPolicyTests
         // The member role grants no Organizations or Account Management action, the management role no workload service.
         Assert.DoesNotContain(OperatorPermissions.MemberPolicy().Actions, a => a.StartsWith("organizations:", StringComparison.Ordinal) || a.StartsWith("account:", StringComparison.Ordinal));
         Assert.All(OperatorPermissions.ManagementPolicy().Actions, a => Assert.Contains(a.Split(':')[0], new[] { "organizations", "account", "sts", "s3" }));
-        Assert.Equal(["s3:GetObject"], OperatorPermissions.ManagementPolicy().Actions.Where(a => a.StartsWith("s3:", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["s3:GetObject", "s3:ListBucketVersions", "s3:PutObject"],
+            OperatorPermissions.ManagementPolicy().Actions.Where(a => a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_anchor_statement_grants_only_locked_puts_and_the_listing_on_the_anchor_bucket()
+    {
+        var anchor = OperatorPermissions.ManagementPolicy(new IamPolicyOptions { AnchorBucket = "audit-anchors" }).Statements.Single(s => s.Sid == "AnchorAuditChainHeads");
+        Assert.Equal(["s3:ListBucketVersions", "s3:PutObject"], anchor.Actions);
+        Assert.Equal(["arn:aws:s3:::audit-anchors", "arn:aws:s3:::audit-anchors/*"], anchor.Resources);
+        Assert.DoesNotContain(anchor.Actions, a => a.Contains("Delete", StringComparison.Ordinal) || a == "s3:BypassGovernanceRetention");
     }
 
     [Fact]

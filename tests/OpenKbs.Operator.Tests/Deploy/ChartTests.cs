@@ -266,6 +266,8 @@ public sealed class ChartTests
         Assert.Equal(["eu-west-1", "eu-central-1"], aws.AllowedRegions);
         Assert.Equal("openkbs-artifacts", env["OPENKBS_ARTIFACT_BUCKET"]);
         Assert.Equal(("openkbs-operator-eu", "500", "7", "00:30:00"), (env["OPENKBS_AuditStore__OperatorIdentity"], env["OPENKBS_AuditStore__RetentionDays"], env["OPENKBS_AuditStore__TimeoutSeconds"], env["OPENKBS_AuditStore__VerifyInterval"]));
+        var store = configuration.GetSection(OpenKbs.AuditTrail.AuditStoreOptions.SectionName).Get<OpenKbs.AuditTrail.AuditStoreOptions>()!;
+        Assert.Equal(("openkbs-audit-anchors-eu", "eu-west-1", "prod/", "Governance", 730, 5000), (store.AnchorBucket, store.AnchorRegion, store.AnchorPrefix, store.AnchorMode, store.AnchorRetentionDays, store.AnchorEveryRecords));
     }
 
     [SkippableFact]

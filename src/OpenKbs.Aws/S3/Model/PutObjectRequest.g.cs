@@ -3,7 +3,7 @@
 #nullable enable
 namespace OpenKbs.Aws.S3.Model;
 
-/// <summary>Exactly one of InputStream (with ContentLength when it cannot seek; a non-seekable stream is never retried) or ContentBody. ChecksumSHA256 (base64) makes S3 refuse a body with another digest.</summary>
+/// <summary>Exactly one of InputStream (with ContentLength when it cannot seek; a non-seekable stream is never retried) or ContentBody. ChecksumSHA256 (base64) makes S3 refuse a body with another digest. ObjectLockMode (GOVERNANCE or COMPLIANCE) with ObjectLockRetainUntilDate locks the new version (Object Lock bucket; S3 then requires a checksum: set ChecksumSHA256). IfNoneMatch "*": S3 refuses (PreconditionFailed) when the key exists.</summary>
 public sealed record PutObjectRequest
 {
     public required string BucketName { get; init; }
@@ -16,4 +16,7 @@ public sealed record PutObjectRequest
     public string? ServerSideEncryption { get; init; }
     public string? SSEKMSKeyId { get; init; }
     public IReadOnlyDictionary<string,string>? Metadata { get; init; }
+    public string? ObjectLockMode { get; init; }
+    public DateTimeOffset? ObjectLockRetainUntilDate { get; init; }
+    public string? IfNoneMatch { get; init; }
 }
