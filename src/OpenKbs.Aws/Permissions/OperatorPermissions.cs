@@ -126,14 +126,16 @@ public static class OperatorPermissions
                 [$"arn:aws:s3:::{options.ArtifactBucket}/*"],
                 Regional(options)),
 
-            // The audit chains' heads (AuditTrail's S3 anchor sink): a new checkpoint object with Object Lock retention, and the
-            // listing of checkpoints; never delete, never a retention change or governance bypass.
+            // The audit chains' heads (AuditTrail's S3 anchor sink): a new checkpoint object with Object Lock retention (S3 also
+            // checks s3:PutObjectRetention for the lock headers), and the listing of checkpoints; never delete, never a retention
+            // change after the write, never a governance bypass.
             Statement(
                 "AnchorAuditChainHeads",
                 [S3Client.PutObject, S3Client.ListObjectVersions],
                 "s3",
                 [$"arn:aws:s3:::{options.AnchorBucket}", $"arn:aws:s3:::{options.AnchorBucket}/*"],
-                Regional(options)),
+                Regional(options),
+                conditional: true),
         ]);
     }
 
@@ -297,7 +299,7 @@ public static class OperatorPermissions
     }
 
     /// <summary>Every IAM action any operation of the layer declares (the upper bound of what a policy may grant).</summary>
-    public static IReadOnlySet<string> DeclaredActions() => DeclaredOperations().SelectMany(o => o.IamActions).ToHashSet(StringComparer.Ordinal);
+    public static IReadOnlySet<string> DeclaredActions() => DeclaredOperations().SelectMany(o => o.IamActions.Concat(o.ConditionalIam)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The audit actions (<c>service:Operation</c>) of every operation the layer declares, with their IAM actions.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> DeclaredIamActions() =>
@@ -315,9 +317,10 @@ public static class OperatorPermissions
         string service,
         IReadOnlyList<string> resources,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>? conditions = null,
-        IReadOnlyList<string>? only = null)
+        IReadOnlyList<string>? only = null,
+        bool conditional = false)
     {
-        var actions = operations.SelectMany(o => o.IamActions).Where(a => a.StartsWith(service + ":", StringComparison.Ordinal))
+        var actions = operations.SelectMany(o => conditional ? o.IamActions.Concat(o.ConditionalIam) : o.IamActions).Where(a => a.StartsWith(service + ":", StringComparison.Ordinal))
             .Where(a => only is null || only.Contains(a, StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (actions.Count == 0)

@@ -30,6 +30,13 @@ internal sealed record AwsOperation(
     /// <summary>The declared IAM actions when they differ from <see cref="Action"/> (see <see cref="IamActions"/>).</summary>
     public IReadOnlyList<string>? Iam { get; init; }
 
+    /// <summary>
+    /// IAM actions AWS checks only when a call carries certain parameters (S3 <c>PutObject</c> with <c>x-amz-object-lock-*</c>
+    /// headers is also authorized under <c>s3:PutObjectRetention</c>). Granted only by the statements that ask for them, so a
+    /// policy for plain calls stays as narrow as before.
+    /// </summary>
+    public IReadOnlyList<string> ConditionalIam { get; init; } = [];
+
     public static AwsOperation Read(AwsService service, string name, string family = AwsRateLimits.Control) => new(service, name, Mutating: false, Family: family);
 
     public static AwsOperation Write(AwsService service, string name, AwsRetryMode retry = AwsRetryMode.Standard, string family = AwsRateLimits.Control) =>

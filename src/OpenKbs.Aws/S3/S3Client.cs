@@ -32,7 +32,7 @@ internal sealed class S3Client : IS3Client
     internal static readonly AwsOperation GetBucketLifecycleConfiguration = AwsOperation.Read(Service, nameof(GetBucketLifecycleConfiguration)) with { Iam = ["s3:GetLifecycleConfiguration"] };
     internal static readonly AwsOperation PutBucketTagging = AwsOperation.Write(Service, nameof(PutBucketTagging));
     internal static readonly AwsOperation GetBucketTagging = AwsOperation.Read(Service, nameof(GetBucketTagging));
-    internal static readonly AwsOperation PutObject = AwsOperation.Write(Service, nameof(PutObject));
+    internal static readonly AwsOperation PutObject = AwsOperation.Write(Service, nameof(PutObject)) with { ConditionalIam = ["s3:PutObjectRetention"] };
     internal static readonly AwsOperation GetObject = AwsOperation.Read(Service, nameof(GetObject));
     internal static readonly AwsOperation HeadObject = AwsOperation.Read(Service, nameof(HeadObject)) with { Iam = ["s3:GetObject"] };
     internal static readonly AwsOperation CopyObject = AwsOperation.Write(Service, nameof(CopyObject)) with { Iam = ["s3:GetObject", "s3:PutObject"] };

@@ -42,7 +42,7 @@ public sealed class IamPolicyTests
         Assert.DoesNotContain(OperatorPermissions.MemberPolicy().Actions, a => a.StartsWith("organizations:", StringComparison.Ordinal) || a.StartsWith("account:", StringComparison.Ordinal));
         Assert.All(OperatorPermissions.ManagementPolicy().Actions, a => Assert.Contains(a.Split(':')[0], new[] { "organizations", "account", "sts", "s3" }));
         Assert.Equal(
-            ["s3:GetObject", "s3:ListBucketVersions", "s3:PutObject"],
+            ["s3:GetObject", "s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"],
             OperatorPermissions.ManagementPolicy().Actions.Where(a => a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
@@ -50,9 +50,12 @@ public sealed class IamPolicyTests
     public void The_anchor_statement_grants_only_locked_puts_and_the_listing_on_the_anchor_bucket()
     {
         var anchor = OperatorPermissions.ManagementPolicy(new IamPolicyOptions { AnchorBucket = "audit-anchors" }).Statements.Single(s => s.Sid == "AnchorAuditChainHeads");
-        Assert.Equal(["s3:ListBucketVersions", "s3:PutObject"], anchor.Actions);
+        Assert.Equal(["s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"], anchor.Actions);
         Assert.Equal(["arn:aws:s3:::audit-anchors", "arn:aws:s3:::audit-anchors/*"], anchor.Resources);
         Assert.DoesNotContain(anchor.Actions, a => a.Contains("Delete", StringComparison.Ordinal) || a == "s3:BypassGovernanceRetention");
+
+        // The lock header's extra action is granted only where a locked put is made: no member statement with PutObject has it.
+        Assert.DoesNotContain("s3:PutObjectRetention", OperatorPermissions.MemberPolicy().Actions);
     }
 
     [Fact]
