@@ -126,7 +126,7 @@ public sealed class GoldenDocumentsTests
                 Access = new AccessSpec { TokenLifetimeSeconds = 600 },
             },
         };
-        var context = new ProjectContext(project, Projects.ProjectFixtures.ReadyAccount("acme", Account), new RenderingOnly(), null!, new ProjectOptions(), TimeProvider.System, (_, _, _) => { });
+        var context = new ProjectContext(project, Projects.ProjectFixtures.ReadyAccount("acme", Account), new RenderingOnly(), null!, new ProjectOptions(), TimeProvider.System, (_, _, _) => { }, null!);
         var code = new ArtifactLocation { Bucket = Names.Bucket, Key = AccessNames.CodeKey("0123abcd"), VersionId = "v1", Sha256 = "0123abcd" };
         var desired = AccessRendering.Function(
             context, $"arn:aws:iam::{Account}:role/{AccessNames.Role(Names)}", new SigningTarget(SigningKeyArn, previous), code,
