@@ -88,7 +88,10 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
         var expectedKeys = new[] { ready.Status.Storage!.KmsKeyArn, access?.SigningKeyId }.OfType<string>().Select(k => k.Split('/')[^1]).Order(StringComparer.Ordinal).ToList();
         var keys = (await client.KeysAsync()).Order(StringComparer.Ordinal).ToList();
         Assert.True(keys.SequenceEqual(expectedKeys), $"{what}\nKMS keys: {string.Join(", ", keys)}; expected {string.Join(", ", expectedKeys)}");
-        Assert.Single(await client.BucketsAsync());
+        // The project bucket and its CloudFront access-log bucket (docs/usage.md), each exactly once.
+        var buckets = (await client.BucketsAsync()).Order(StringComparer.Ordinal).ToList();
+        Assert.True(buckets.SequenceEqual([ready.Status.Storage!.BucketName!, ready.Status.Storage!.BucketName! + "-cdnlogs"]), $"{what}
+buckets: {string.Join(", ", buckets)}");
         Assert.Equal(ready.Spec.Functions!.Count + (access?.FunctionName is null ? 0 : 1), (await client.FunctionsAsync()).Count);
         Assert.Single(await client.ClustersAsync());
         Assert.Single((await client.JsonAsync("rds", "describe-db-instances")).GetProperty("DBInstances").EnumerateArray());
