@@ -90,8 +90,7 @@ public sealed class ProjectCrashTests(CrdSandboxFixture sandbox, ITestOutputHelp
         Assert.True(keys.SequenceEqual(expectedKeys), $"{what}\nKMS keys: {string.Join(", ", keys)}; expected {string.Join(", ", expectedKeys)}");
         // The project bucket and its CloudFront access-log bucket (docs/usage.md), each exactly once.
         var buckets = (await client.BucketsAsync()).Order(StringComparer.Ordinal).ToList();
-        Assert.True(buckets.SequenceEqual([ready.Status.Storage!.BucketName!, ready.Status.Storage!.BucketName! + "-cdnlogs"]), $"{what}
-buckets: {string.Join(", ", buckets)}");
+        Assert.True(buckets.SequenceEqual([ready.Status.Storage!.BucketName!, ready.Status.Storage!.BucketName! + "-cdnlogs"]), $"{what}\nbuckets: {string.Join(", ", buckets)}");
         Assert.Equal(ready.Spec.Functions!.Count + (access?.FunctionName is null ? 0 : 1), (await client.FunctionsAsync()).Count);
         Assert.Single(await client.ClustersAsync());
         Assert.Single((await client.JsonAsync("rds", "describe-db-instances")).GetProperty("DBInstances").EnumerateArray());
