@@ -12,6 +12,15 @@ DIR="$(mkdir -p "${2:?usage: audit-store.sh start|stop DIR}" && cd "$2" && pwd)"
 BIN="${OPENKBS_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PORT="${OPENKBS_AUDIT_PORT:-55432}"
 
+# Run as root, the cluster belongs to the postgres user, who must be able to reach DIR. A checkout below a directory only
+# its owner may enter (e.g. one made by mktemp -d) would make initdb fail: the cluster then lives in /var/tmp instead.
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$DIR" 2>/dev/null; then
+  ALT="/var/tmp/openkbs-audit-$(printf %s "$DIR" | sha256sum | cut -c1-12)"
+  [ "$ACTION" = start ] && echo "audit-store: the postgres user cannot reach $DIR (a parent directory is closed to others); the cluster lives in $ALT" >&2
+  mkdir -p "$ALT"
+  DIR="$ALT"
+fi
+
 pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$BIN/$1" "${@:2}"; else "$BIN/$1" "${@:2}"; fi
 }

@@ -29,7 +29,12 @@ mkdir -p "$STATE"
 rm -f "$STATE/ready"
 LOG="$STATE/sandbox.log"
 if [ "${OPENKBS_AUDIT_STORE:-on}" != off ]; then
-  eval "$(hack/audit-store.sh start "$STATE/postgres")"
+  # Fail closed: never say the audit store is on when it did not start.
+  if ! STORE_SETTINGS="$(hack/audit-store.sh start "$STATE/postgres")"; then
+    echo "run: the audit store (PostgreSQL) did not start; see the lines above and $STATE/postgres/*.log, or run without it: OPENKBS_AUDIT_STORE=off make run" >&2
+    exit 2
+  fi
+  eval "$STORE_SETTINGS"
   echo "run: audit store on PostgreSQL ($STATE/postgres; openkbs audit verify reads \$OPENKBS_AuditStore__ConnectionString)"
 fi
 echo "run: starting the sandbox with the operator (log: $LOG)"
