@@ -2,6 +2,7 @@
 # `make run`: the sandbox (Kubernetes-compatible API server + moto behind its AWS proxy) with the operator, the example
 # tenant applied, a wait until its ClientAccounts and then (behind a shorter timeout) its other objects are Ready
 # (printing what it waits for; objects with a Terminal* reason are reported, not waited for), `kubectl get openkbs -A`,
+# each example client's NIS2 verdicts (`openkbs nis2 report`, whole report in STATE/nis2-<namespace>.md),
 # then it keeps running until Ctrl-C, which stops the sandbox cleanly (moto included).
 #
 # Usage: hack/run.sh [path/to/openkbs.dll] [state-dir]
@@ -163,6 +164,15 @@ echo
 echo "run: kubectl get openkbs -A"
 "${KUBECTL[@]}" get openkbs -A
 echo
+# The NIS2 Art. 21 evidence of each example client (docs/nis2.md): cluster, audit store and AWS read live at this moment.
+for ns in $("${KUBECTL[@]}" get clientaccounts -A -o jsonpath='{.items[*].metadata.namespace}'); do
+  if (set -a; . "$STATE/aws.env"; set +a; dotnet "$DLL" nis2 report --namespace "$ns" --kubeconfig "$STATE/kubeconfig" -o "$STATE/nis2-$ns.md") >"$STATE/nis2-$ns.log" 2>&1; then
+    echo "run: openkbs nis2 report --namespace $ns (whole report: $STATE/nis2-$ns.md)"
+    sed -n '/^| Measure/,/^$/p' "$STATE/nis2-$ns.md"
+  else
+    echo "run: openkbs nis2 report --namespace $ns failed (see $STATE/nis2-$ns.log)"
+  fi
+done
 echo "run: the sandbox keeps running. Use it with:"
 STATE_ABS="$(cd "$STATE" && pwd)"
 echo "  export KUBECONFIG=$STATE_ABS/kubeconfig; source $STATE_ABS/aws.env"
