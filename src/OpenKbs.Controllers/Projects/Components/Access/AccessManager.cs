@@ -8,6 +8,7 @@ using OpenKbs.Aws.Lambda;
 using OpenKbs.Aws.Lambda.Model;
 using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared;
 using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Access;
@@ -141,17 +142,7 @@ internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient 
         (await iot.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointType = IotEndpointTypes.DataAts }, cancellationToken)).EndpointAddress;
 
     /// <summary>The key an alias, id or ARN names, or null when there is none.</summary>
-    public async Task<KeyMetadata?> DescribeKeyAsync(string keyId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken)).KeyMetadata;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
-    }
+    public Task<KeyMetadata?> DescribeKeyAsync(string keyId, CancellationToken cancellationToken) => kms.DescribeOrNullAsync(keyId, cancellationToken);
 
     /// <summary>A new RSA_2048 SIGN_VERIFY key with <paramref name="policy"/> and <paramref name="tags"/>.</summary>
     public async Task<KeyMetadata> CreateSigningKeyAsync(string description, string policy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
@@ -219,12 +210,9 @@ internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient 
         return keys;
     }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadKeyTagsAsync(string keyArn, CancellationToken cancellationToken) =>
-        [.. (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = keyArn }, cancellationToken)).Tags
-            .Select(t => KeyValuePair.Create(t.TagKey ?? string.Empty, t.TagValue ?? string.Empty))];
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> ReadKeyTagsAsync(string keyArn, CancellationToken cancellationToken) => kms.TagPairsAsync(keyArn, cancellationToken);
 
-    public Task TagKeyAsync(string keyArn, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
-        kms.TagResourceAsync(new OpenKbs.Aws.Kms.Model.TagResourceRequest { KeyId = keyArn, Tags = [.. tags.Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value })] }, cancellationToken);
+    public Task TagKeyAsync(string keyArn, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) => kms.TagAsync(keyArn, tags, cancellationToken);
 
     private static async Task<T?> ReadOrNullAsync<T>(Func<Task<T?>> read)
         where T : class

@@ -3,6 +3,7 @@ using OpenKbs.Aws.Kms;
 using OpenKbs.Aws.Kms.Model;
 using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared;
 using KmsTag = OpenKbs.Aws.Kms.Model.Tag;
 using S3Tag = OpenKbs.Aws.S3.Model.Tag;
 
@@ -110,17 +111,7 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
         s3.DeleteBucketAsync(new DeleteBucketRequest { BucketName = bucket }, cancellationToken);
 
     /// <summary>The key an alias or ARN names, or null when there is none.</summary>
-    public async Task<KeyMetadata?> DescribeKeyAsync(string keyId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken)).KeyMetadata;
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
-    }
+    public Task<KeyMetadata?> DescribeKeyAsync(string keyId, CancellationToken cancellationToken) => kms.DescribeOrNullAsync(keyId, cancellationToken);
 
     /// <summary>Rotation and tags of an existing key (two reads).</summary>
     public async Task<KeyObservation> ObserveKeyAsync(KeyMetadata key, CancellationToken cancellationToken)
@@ -130,9 +121,7 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
         return new KeyObservation(key, rotation, await ReadKeyTagsAsync(key.Arn!, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadKeyTagsAsync(string keyArn, CancellationToken cancellationToken) =>
-        [.. (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = keyArn }, cancellationToken)).Tags
-            .Select(t => KeyValuePair.Create(t.TagKey ?? string.Empty, t.TagValue ?? string.Empty))];
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> ReadKeyTagsAsync(string keyArn, CancellationToken cancellationToken) => kms.TagPairsAsync(keyArn, cancellationToken);
 
     public async Task<KeyMetadata> CreateKeyAsync(string description, string policy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
         (await kms.CreateKeyAsync(
@@ -145,8 +134,7 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
     public Task EnableRotationAsync(string keyArn, CancellationToken cancellationToken) =>
         kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = keyArn }, cancellationToken);
 
-    public Task TagKeyAsync(string keyArn, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
-        kms.TagResourceAsync(new TagResourceRequest { KeyId = keyArn, Tags = [.. tags.Select(t => new KmsTag { TagKey = t.Key, TagValue = t.Value })] }, cancellationToken);
+    public Task TagKeyAsync(string keyArn, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) => kms.TagAsync(keyArn, tags, cancellationToken);
 
     private static async Task<T?> ReadOrNullAsync<T>(Func<Task<T>> read)
         where T : class
