@@ -134,7 +134,10 @@ public sealed class PriorityTokenBucketTests
         await urgent.WaitAsync(TimeSpan.FromSeconds(5));
         for (var k = 0; k < 3; k++)
         {
+            // One token per period; wait for the call it admits to run before the next, so the order recorded is the order
+            // the bucket admitted them in (not the thread pool's order of two continuations released back to back).
             time.Advance(period);
+            await background[k].WaitAsync(TimeSpan.FromSeconds(5));
         }
 
         await Task.WhenAll(background).WaitAsync(TimeSpan.FromSeconds(5));
