@@ -10,15 +10,6 @@ namespace OpenKbs.Architecture.Tests;
 /// </summary>
 public sealed partial class StepIsolationTests
 {
-    /// <summary>
-    /// Known uses, by folder, that the Access component split (branch s10-access) removes; an entry that no longer occurs is not an error.
-    /// </summary>
-    private static readonly HashSet<string> Pending = new(StringComparer.Ordinal)
-    {
-        "Projects/Components/Access: ApiKeyStagingStep.Variable",
-        "Projects/Components/Access: FunctionsStep.Render",
-    };
-
     [Fact]
     public void No_step_member_is_named_outside_its_component()
     {
@@ -36,9 +27,7 @@ public sealed partial class StepIsolationTests
         {
             var folder = Folder(file);
             var allowed = steps.Where(s => s.File == file || (!stepFiles.Contains(file) && Folder(s.File) == folder)).Select(s => s.Step).ToHashSet(StringComparer.Ordinal);
-            found.AddRange(Uses(source, steps.Select(s => s.Step).Where(s => !allowed.Contains(s)))
-                .Where(use => !Pending.Contains($"{folder}: {use}"))
-                .Select(use => $"{file}: {use}"));
+            found.AddRange(Uses(source, steps.Select(s => s.Step).Where(s => !allowed.Contains(s))).Select(use => $"{file}: {use}"));
         }
 
         Assert.True(found.Count == 0, "a step's member is used outside its component (return a fact, or move the shared piece to Shared or a helper): " + string.Join("; ", found));

@@ -38,14 +38,14 @@ public sealed class ClientFunctionsAccessOnMotoTests(MotoServerFixture moto, Crd
         {
             var configuration = await ConfigurationAsync(h, h.Names.Function(function.Name));
             Assert.Equal([layer], configuration.Layers!.Select(l => l.Arn));
-            Assert.Equal(access.JwksUrl, configuration.Environment!.Variables![FunctionsStep.JwksUrlVariable]);
-            Assert.Equal(h.Project.Metadata.Uid, configuration.Environment.Variables[FunctionsStep.UidVariable]); // the helper's audience
+            Assert.Equal(access.JwksUrl, configuration.Environment!.Variables![FunctionRendering.JwksUrlVariable]);
+            Assert.Equal(h.Project.Metadata.Uid, configuration.Environment.Variables[FunctionRendering.UidVariable]); // the helper's audience
         }
 
         // The access function carries the helper in its own zip and serves the JWKS itself: no layer, no URL.
         var accessFunction = await ConfigurationAsync(h, AccessNames.Function(h.Names));
         Assert.Empty(accessFunction.Layers ?? []);
-        Assert.DoesNotContain(FunctionsStep.JwksUrlVariable, accessFunction.Environment!.Variables!.Keys);
+        Assert.DoesNotContain(FunctionRendering.JwksUrlVariable, accessFunction.Environment!.Variables!.Keys);
 
         // A drift check: reads only.
         var audited = h.Audit.Records.Count;
@@ -82,7 +82,7 @@ public sealed class ClientFunctionsAccessOnMotoTests(MotoServerFixture moto, Crd
         {
             var configuration = await ConfigurationAsync(h, h.Names.Function(function.Name));
             Assert.Empty(configuration.Layers ?? []);
-            Assert.DoesNotContain(FunctionsStep.JwksUrlVariable, configuration.Environment!.Variables!.Keys);
+            Assert.DoesNotContain(FunctionRendering.JwksUrlVariable, configuration.Environment!.Variables!.Keys);
         }
 
         var denied = h.Calls.NotGranted(AwsHost.Actor);

@@ -256,8 +256,8 @@ public sealed class ProjectStepsOnMotoTests(MotoServerFixture moto, CrdSandboxFi
     internal static async Task<IReadOnlyList<string>> AcceptedHashesAsync(ProjectStepHarness h)
     {
         var variables = (await h.Member.Lambda.GetFunctionAsync(new GetFunctionRequest { FunctionName = h.Names.Function("api") })).Configuration!.Environment!.Variables!;
-        var context = EnvelopeContext.ForOwner(h.Namespace, Project.KubeKind, h.Project.Metadata.Name, h.Project.Metadata.Uid!, ApiKeyStagingStep.Variable);
-        var payload = await EnvelopeCipher.OpenAsync(h.Member.Kms, variables[ApiKeyStagingStep.Variable], context);
+        var context = EnvelopeContext.ForOwner(h.Namespace, Project.KubeKind, h.Project.Metadata.Name, h.Project.Metadata.Uid!, ApiKeyPayload.Variable);
+        var payload = await EnvelopeCipher.OpenAsync(h.Member.Kms, variables[ApiKeyPayload.Variable], context);
         Assert.DoesNotContain("okbs_", Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
         return [.. ApiKeyPayload.Parse(payload).Select(k => k.Sha256)];
     }

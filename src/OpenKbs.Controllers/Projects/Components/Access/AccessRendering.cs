@@ -86,7 +86,7 @@ internal static class AccessRendering
                         ["StringEquals"] = new JsonObject
                         {
                             ["kms:EncryptionContext:openkbs.com/uid"] = names.Uid,
-                            ["kms:EncryptionContext:openkbs.com/purpose"] = ApiKeyStagingStep.Variable,
+                            ["kms:EncryptionContext:openkbs.com/purpose"] = ApiKeyPayload.Variable,
                         },
                     },
                 },
@@ -206,7 +206,7 @@ internal static class AccessRendering
             TimeoutSeconds = 10,
             Environment = environment,
         };
-        return FunctionsStep.Render(context, spec, digests, roleArn, code) with { FunctionName = AccessNames.Function(context.Names) };
+        return FunctionRendering.Render(context, spec, digests, roleArn, code) with { FunctionName = AccessNames.Function(context.Names) };
     }
 
     /// <summary>The AuthType of the access function's URL: reachable only signed, i.e. through the CDN's origin access control.</summary>

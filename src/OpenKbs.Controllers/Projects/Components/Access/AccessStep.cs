@@ -126,7 +126,7 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
         }
 
         var location = new ArtifactLocation { Bucket = bucket, Key = desired.CodeKey, VersionId = code.VersionId, Sha256 = bundle.FunctionSha256 };
-        var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyStagingStep.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        var settings = keys.SealedSettings.Where(s => s.Key == ApiKeyPayload.Variable).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         var seals = new SealCache(context, storage.KeyArn, settings);
         var function = AccessRendering.Function(context, roleArn, new SigningTarget(signing.Arn!, publishPrevious ? previous!.Arn : null), location, seals.Digests, mqttTarget);
         var (outcome, state) = await new FunctionConvergence(new FunctionManager(context.Aws.Lambda), logger).ConvergeAsync(context, function, seals, cancellationToken);

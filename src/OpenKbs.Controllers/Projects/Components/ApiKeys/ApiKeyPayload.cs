@@ -5,12 +5,18 @@ using System.Text.Json.Nodes;
 namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 
 /// <summary>
-/// What the functions receive (sealed, in <c>OPENKBS_API_KEYS</c>): gzip of
+/// What the functions receive (sealed, in <see cref="Variable"/>): gzip of
 /// <c>{"v":1,"keys":[{"name":…,"sha256":…,"permissions":[…],"deployment":…}]}</c>. gzip keeps ten keys during a rotation
 /// well inside Lambda's 4 KB environment (hex hashes compress to half).
 /// </summary>
 internal static class ApiKeyPayload
 {
+    /// <summary>
+    /// The functions' environment variable holding the sealed accepted keys, and the envelope purpose the access role may decrypt
+    /// (<c>OPENKBS_API_KEYS</c>).
+    /// </summary>
+    public const string Variable = "OPENKBS_API_KEYS";
+
     public static byte[] Render(IReadOnlyList<AcceptedKey> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);

@@ -10,16 +10,13 @@ namespace OpenKbs.Controllers.Projects.Components.ApiKeys;
 /// must accept in this pass: the handed-over keys still in the spec, plus the keys of a new deployment, which it generates and
 /// STAGES first: sealed with the project's KMS key inside the same Secret (unusable, but recoverable after a crash), before any
 /// function accepts them. Keys whose names left the spec are removed from the Secret here, before the functions stop accepting
-/// them. The accepted set goes to the functions step as sealed setting <see cref="Variable"/>.
+/// them. The accepted set goes to the functions step as sealed setting <see cref="ApiKeyPayload.Variable"/>.
 /// The ordering (docs/project.md, "Key rotation"): stage → functions accept old ∪ new → hand over (Secret) → revoke old (functions).
 /// The step decides; <see cref="ApiKeyDelta.Between"/> names the keys needed and removed; <see cref="ApiKeyManager"/> seals and
 /// opens the staged keys with KMS; <see cref="IApiKeySecretStore"/> reads and writes the Secret.
 /// </summary>
 internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectStep
 {
-    /// <summary>The functions' environment variable holding the sealed accepted keys.</summary>
-    public const string Variable = "OPENKBS_API_KEYS";
-
     /// <summary>The envelope purpose of staged keys (a different context than the functions' setting).</summary>
     public const string StagedPurpose = "api-keys-staged";
 
@@ -95,7 +92,7 @@ internal sealed class ApiKeyStagingStep(IApiKeySecretStore secrets) : IProjectSt
         var settings = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (spec.Count > 0)
         {
-            settings[Variable] = ApiKeyPayload.Render(accepted);
+            settings[ApiKeyPayload.Variable] = ApiKeyPayload.Render(accepted);
         }
 
         return StepOutcome.Ready(staged.Count > 0

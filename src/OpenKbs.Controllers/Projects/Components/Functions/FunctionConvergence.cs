@@ -145,7 +145,7 @@ internal sealed partial class FunctionConvergence(FunctionManager manager, ILogg
         foreach (var name in desired.SealedVariables)
         {
             var unchanged = current is not null
-                && current.TryGetValue(name + FunctionsStep.DigestSuffix, out var digest) && digest == desired.Environment[name + FunctionsStep.DigestSuffix]
+                && current.TryGetValue(name + FunctionRendering.DigestSuffix, out var digest) && digest == desired.Environment[name + FunctionRendering.DigestSuffix]
                 && current.TryGetValue(name, out var envelope) && !string.IsNullOrEmpty(envelope);
             environment[name] = unchanged ? current![name] : await seals.SealAsync(name, cancellationToken);
         }

@@ -16,26 +16,14 @@ namespace OpenKbs.Controllers.Projects.Components.Functions;
 /// <summary>
 /// FunctionsReady: one Lambda function per spec function (<see cref="ProjectNames.Function"/>), code from the verified
 /// artifact copy, configuration and tags from the spec, sealed settings as KMS envelopes; with client access on, the project's
-/// <c>@openkbs/auth</c> layer and its JWKS URL (<see cref="WithClientAccess"/>). The step decides (which functions,
-/// the audit gate, pruning, the aggregate outcome and status); each function is converged by <see cref="FunctionConvergence"/>
+/// <c>@openkbs/auth</c> layer and its JWKS URL (<see cref="FunctionRendering.WithClientAccess"/>). The step decides (which functions,
+/// the audit gate, pruning, the aggregate outcome and status); <see cref="FunctionRendering"/> renders each desired function, <see cref="FunctionConvergence"/> converges it
 /// (Lambda's update states, code before configuration); <see cref="FunctionManager"/> observes and applies;
 /// <see cref="FunctionDelta.Between"/> names the paths that differ. Functions of the project that left the spec are deleted
 /// (their code stays in the bucket). A drift check costs ListFunctions + one GetFunction each.
 /// </summary>
 internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? audit = null) : IProjectStep
 {
-    /// <summary>Plain variable: <c>namespace/Project/name</c> (with the uid, the encryption context of the sealed settings).</summary>
-    public const string ProjectVariable = "OPENKBS_PROJECT";
-
-    /// <summary>Plain variable: the Project's uid.</summary>
-    public const string UidVariable = "OPENKBS_PROJECT_UID";
-
-    /// <summary>The suffix of a sealed setting's digest variable.</summary>
-    public const string DigestSuffix = "_DIGEST";
-
-    /// <summary>Plain variable with client access on: where <c>@openkbs/auth</c> fetches the project's public keys (docs/access.md).</summary>
-    public const string JwksUrlVariable = "OPENKBS_JWKS_URL";
-
     public string Name => "functions";
 
     public string? ConditionType => ConditionTypes.FunctionsReady;
@@ -84,7 +72,7 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
         var ready = 0;
         foreach (var function in functions)
         {
-            var desired = WithClientAccess(Render(context, function, seals.Digests, role.RoleArn, artifact), access);
+            var desired = FunctionRendering.WithClientAccess(FunctionRendering.Render(context, function, seals.Digests, role.RoleArn, artifact), access);
             var (outcome, state) = await convergence.ConvergeAsync(context, desired, seals, cancellationToken);
             observed.Add(state);
             outcomes.Add(outcome);
@@ -163,60 +151,6 @@ internal sealed class FunctionsStep(ILogger<FunctionsStep> logger, AuditGate? au
         return StepOutcome.Ready(policy == ProjectDeletionPolicy.Delete
             ? $"{ours.Count} function(s) deleted; their code stays in the bucket"
             : $"{ours.Count} function(s) kept (tagged {Labels.Released})");
-    }
-
-    /// <summary>The desired function (pure apart from the digests of this pass's sealed settings).</summary>
-    internal static FunctionDesired Render(ProjectContext context, FunctionSpec function, IReadOnlyDictionary<string, string> digests, string roleArn, ArtifactLocation artifact)
-    {
-        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in function.Environment ?? new Dictionary<string, string>())
-        {
-            environment[name] = value;
-        }
-
-        environment[ProjectVariable] = $"{context.Project.Metadata.NamespaceProperty}/{Project.KubeKind}/{context.Project.Metadata.Name}";
-        environment[UidVariable] = context.Project.Metadata.Uid!;
-        foreach (var (name, digest) in digests)
-        {
-            environment[name + DigestSuffix] = digest;
-        }
-
-        return new FunctionDesired
-        {
-            SpecName = function.Name,
-            FunctionName = context.Names.Function(function.Name),
-            Runtime = function.Runtime,
-            Handler = function.Handler,
-            MemorySize = function.MemoryMb ?? 128,
-            Timeout = function.TimeoutSeconds ?? 3,
-            Role = roleArn,
-            Environment = environment,
-            SealedVariables = [.. digests.Keys],
-            Tags = context.Tags,
-            Code = artifact,
-        };
-    }
-
-    /// <summary>
-    /// A client function with client access on (the access step returned <see cref="AccessFacts"/>, only when access is enabled):
-    /// the project's current <c>@openkbs/auth</c> layer version and <see cref="JwksUrlVariable"/>, each once known; the audience
-    /// comes from <see cref="UidVariable"/>. Without access facts neither, so turning access off removes both.
-    /// </summary>
-    internal static FunctionDesired WithClientAccess(FunctionDesired desired, AccessFacts? access)
-    {
-        ArgumentNullException.ThrowIfNull(desired);
-        if (access is null)
-        {
-            return desired;
-        }
-
-        var environment = new SortedDictionary<string, string>(desired.Environment.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), StringComparer.Ordinal);
-        if (access.JwksUrl is { } jwks)
-        {
-            environment[JwksUrlVariable] = jwks;
-        }
-
-        return desired with { Environment = environment, Layers = access.LayerVersionArn is { } layer ? [layer] : [] };
     }
 
     private static async Task<StepOutcome> DeleteLeftoverAsync(ProjectContext context, FunctionManager manager, string functionName, CancellationToken cancellationToken)
