@@ -2,8 +2,8 @@ namespace OpenKbs.Aws.Organizations;
 
 /// <summary>
 /// The <c>Reason</c> values of an Organizations <c>ConstraintViolationException</c> a caller tests for by name (the wire's own
-/// spelling, from the Organizations API model), here those of RemoveAccountFromOrganization: the account is not yet able to
-/// stand alone, or must wait.
+/// spelling, from the Organizations API model): those of RemoveAccountFromOrganization (the account is not yet able to stand
+/// alone, or must wait) and those of CreateAccount (the organization or its management account cannot create one now).
 /// </summary>
 public static class ConstraintViolationReasons
 {
@@ -30,4 +30,22 @@ public static class ConstraintViolationReasons
 
     /// <summary>The account is a delegated administrator and must be deregistered first.</summary>
     public const string CannotRemoveDelegatedAdministratorFromOrg = "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG";
+
+    /// <summary>Too many CreateAccount requests are in progress in the organization (clears up by itself).</summary>
+    public const string AccountCreationRateLimitExceeded = "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED";
+
+    /// <summary>The organization has reached its account quota.</summary>
+    public const string AccountNumberLimitExceeded = "ACCOUNT_NUMBER_LIMIT_EXCEEDED";
+
+    /// <summary>The management account has no valid payment instrument.</summary>
+    public const string MasterAccountPaymentInstrumentRequired = "MASTER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED";
+
+    /// <summary>The management account's business license is missing (accounts in India).</summary>
+    public const string MasterAccountMissingBusinessLicense = "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE";
+
+    /// <summary>The management account has no complete contact information.</summary>
+    public const string MasterAccountMissingContactInfo = "MASTER_ACCOUNT_MISSING_CONTACT_INFO";
+
+    /// <summary>The management account's address does not match its AWS marketplace.</summary>
+    public const string MasterAccountAddressDoesNotMatchMarketplace = "MASTER_ACCOUNT_ADDRESS_DOES_NOT_MATCH_MARKETPLACE";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Organizations;
 using OpenKbs.Aws.Organizations.Model;
 using OpenKbs.Aws.Resilience;
 using OpenKbs.Controllers.Shared;
@@ -373,29 +374,30 @@ internal sealed partial class AccountStep(
         return Failed(pass, failure.Reason, failure.Message);
     }
 
+    /// <summary>
+    /// CreateAccount refused at once (nothing was created). A full organization waits at the head of the queue; every other
+    /// refusal becomes an outcome in the engine (<see cref="Recipe.FromException"/>),
+    /// worded precisely by <see cref="CreateAccountFailures.Refusal"/> where AWS names the cause: a terminal one fails the
+    /// ClientAccount, any other (throttling, conflicts) queues it again and says so in AccountCreated.
+    /// </summary>
     private StepOutcome Refused(AccountPass pass, AwsServiceException ex)
     {
-        if (ex.Reason == "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED")
+        if (ex.Reason == ConstraintViolationReasons.AccountCreationRateLimitExceeded)
         {
             queue.MarkWaiting(pass.Resource);
-            return Queued(pass, 1, "AWS refused the creation: too many account creations in progress in the organization (ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED); waiting",
+            return Queued(pass, 1, $"AWS refused the creation: too many account creations in progress in the organization ({ex.Reason}); waiting",
                 Options.WaitAtQueueHead);
         }
 
-        if (ex.Reason == "ACCOUNT_NUMBER_LIMIT_EXCEEDED")
+        var outcome = Recipe.FromException(ex, ConditionReasons.TerminalCreateAccountFailed, e => CreateAccountFailures.Refusal(e, pass.Spec.Email));
+        if (outcome.Kind == StepOutcomeKind.Terminal)
         {
-            var failure = CreateAccountFailures.Map("ACCOUNT_LIMIT_EXCEEDED", pass.Spec.Email);
-            return Failed(pass, failure.Reason, failure.Message);
+            return Failed(pass, outcome.Reason, outcome.Message);
         }
 
-        if (ex.Classification == AwsErrorClassification.Terminal)
-        {
-            return Failed(pass, ConditionReasons.TerminalCreateAccountFailed, Recipe.TerminalMessage(ex));
-        }
-
-        // Throttling, conflicts: nothing was created; try again with backoff.
         pass.Status.State = AccountState.Queued;
-        return StepOutcome.Transient(ex.Message, ex);
+        pass.SetCondition(ConditionTypes.AccountCreated, ConditionStatus.False, ConditionReasons.Queued, $"CreateAccount for {pass.Spec.Email} was not accepted, nothing was created: {outcome.Message}");
+        return outcome;
     }
 
     private string QueueMessage(QueueDecision decision) =>

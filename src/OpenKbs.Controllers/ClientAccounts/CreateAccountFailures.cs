@@ -1,14 +1,49 @@
 using OpenKbs.Api;
+using OpenKbs.Aws.Core;
+using OpenKbs.Aws.Organizations;
 
 namespace OpenKbs.Controllers.ClientAccounts;
 
-/// <summary>Maps the FailureReason of a FAILED CreateAccount request (aws-wire-protocols.md §4.3) to what to do. Unknown reasons are terminal.</summary>
+/// <summary>
+/// Maps the FailureReason of a FAILED CreateAccount request (aws-wire-protocols.md §4.3) to what to do, and the refusals AWS
+/// answers at once to CreateAccount to the same words. Unknown reasons are terminal.
+/// </summary>
 internal static class CreateAccountFailures
 {
     public static CreateAccountFailure Map(string? failureReason, string email)
     {
         var reason = failureReason ?? "UNKNOWN";
-        return reason switch
+        return Map(reason, reason, email);
+    }
+
+    /// <summary>
+    /// The precise reason and message of a CreateAccount that AWS refused at once (ConstraintViolationException, nothing was
+    /// created) because of the organization or its management account: the FAILED reason it means, worded with AWS's own
+    /// reason. Null for any other refusal (the engine's generic wording applies).
+    /// </summary>
+    public static (string Reason, string Message)? Refusal(AwsServiceException exception, string email)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var means = exception.ErrorCode != AwsErrorCode.ConstraintViolationException ? null : exception.Reason switch
+        {
+            ConstraintViolationReasons.AccountNumberLimitExceeded => "ACCOUNT_LIMIT_EXCEEDED",
+            ConstraintViolationReasons.MasterAccountPaymentInstrumentRequired => "MISSING_PAYMENT_INSTRUMENT",
+            ConstraintViolationReasons.MasterAccountMissingBusinessLicense => "MISSING_BUSINESS_VALIDATION",
+            ConstraintViolationReasons.MasterAccountMissingContactInfo or ConstraintViolationReasons.MasterAccountAddressDoesNotMatchMarketplace => "INVALID_ADDRESS",
+            _ => null,
+        };
+        if (means is null)
+        {
+            return null;
+        }
+
+        var failure = Map(means, exception.Reason!, email);
+        return (failure.Reason, failure.Message);
+    }
+
+    private static CreateAccountFailure Map(string means, string reason, string email)
+    {
+        return means switch
         {
             "CONCURRENT_ACCOUNT_MODIFICATION" => Retry(reason, "AWS was already handling a request with the same information; a new request is queued"),
             "INTERNAL_FAILURE" => Retry(reason, "AWS failed internally; a new request is queued"),
@@ -21,14 +56,14 @@ internal static class CreateAccountFailures
                 $"AWS refused email {email}: a GovCloud account already uses it (GOVCLOUD_ACCOUNT_ALREADY_EXISTS); use another email"),
             "ACCOUNT_LIMIT_EXCEEDED" => Terminal(
                 ConditionReasons.TerminalAccountLimitExceeded,
-                "the organization has reached its account quota (ACCOUNT_LIMIT_EXCEEDED). Ask AWS for a higher 'Default maximum number of accounts' "
+                $"the organization has reached its account quota ({reason}). Ask AWS for a higher 'Default maximum number of accounts' "
                 + "quota (Service Quotas, us-east-1) or close unused accounts, then set openkbs.com/reconcile-requested-at to retry"),
             "INVALID_EMAIL" => Terminal(
                 ConditionReasons.TerminalInvalidEmail,
                 $"AWS refused email {email} as invalid (INVALID_EMAIL); set spec.email to a deliverable address (a new object: email is immutable)"),
             "INVALID_ADDRESS" => Terminal(
                 ConditionReasons.TerminalCreateAccountFailed,
-                "AWS refused the management account's address (INVALID_ADDRESS); correct the contact address of the management account, then set openkbs.com/reconcile-requested-at to retry"),
+                $"AWS refused the management account's address ({reason}); correct the contact address of the management account, then set openkbs.com/reconcile-requested-at to retry"),
             "MISSING_BUSINESS_VALIDATION" or "FAILED_BUSINESS_VALIDATION" or "PENDING_BUSINESS_VALIDATION"
                 or "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION" or "UNKNOWN_BUSINESS_VALIDATION" or "IDENTITY_INVALID_BUSINESS_VALIDATION" => Terminal(
                 ConditionReasons.TerminalCreateAccountFailed,

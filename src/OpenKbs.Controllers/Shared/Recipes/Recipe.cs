@@ -73,9 +73,13 @@ internal static partial class Recipe
 
     /// <summary>
     /// An AWS failure no step handled: terminal only when AWS (or the EU guard) says retrying the same request cannot succeed;
-    /// throttling, 5xx, timeouts, conflicts and not-found become transient (per-object backoff).
+    /// throttling, 5xx, timeouts, conflicts and not-found become transient (per-object backoff). A step that catches a failure
+    /// to clean up first (release a slot, clear a marker) maps it here too: <paramref name="known"/> names the precise Terminal*
+    /// reason and message of the refusals it knows (null: not one of them), any other terminal refusal gets
+    /// <paramref name="terminalReason"/> and <see cref="TerminalMessage"/>; the EU guard always wins.
     /// </summary>
-    public static StepOutcome FromException(AwsServiceException exception)
+    public static StepOutcome FromException(
+        AwsServiceException exception, string terminalReason = ConditionReasons.TerminalAwsError, Func<AwsServiceException, (string Reason, string Message)?>? known = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         if (exception.ErrorCode == RegionNotAllowedException.Code)
@@ -83,9 +87,15 @@ internal static partial class Recipe
             return StepOutcome.Terminal(ConditionReasons.TerminalRegionNotAllowed, exception.Message);
         }
 
+        if (known?.Invoke(exception) is var (reason, message))
+        {
+            return StepOutcome.Terminal(reason, message);
+        }
+
+        var why = exception.Reason is null ? string.Empty : $" ({exception.Reason})";
         return exception.Classification == AwsErrorClassification.Terminal
-            ? StepOutcome.Terminal(ConditionReasons.TerminalAwsError, TerminalMessage(exception))
-            : StepOutcome.Transient($"{exception.Service}:{exception.Operation} failed with {exception.ErrorCode}; retrying with backoff", exception);
+            ? StepOutcome.Terminal(terminalReason, TerminalMessage(exception))
+            : StepOutcome.Transient($"{exception.Service}:{exception.Operation} failed with {exception.ErrorCode}{why}; retrying with backoff", exception);
     }
 
     /// <summary>What a human reads for a terminal AWS error: the call, the code, AWS's words and what to do next.</summary>
