@@ -39,6 +39,12 @@ public sealed class AccessStatus
     [MaxLength(256)]
     public string? FunctionUrl { get; set; }
 
+    /// <summary>The distribution the access function's resource policy grants <c>lambda:InvokeFunctionUrl</c> to (the SourceArn of
+    /// statement <c>openkbs-cloudfront</c>, once granted): a statement missing later for the same distribution was removed behind the
+    /// operator's back (drift), one for a new distribution is a grant.</summary>
+    [MaxLength(256)]
+    public string? CloudFrontPermissionSourceArn { get; set; }
+
     /// <summary>The version ARN of the <c>@openkbs/auth</c> layer published for the project.</summary>
     [MaxLength(256)]
     public string? LayerVersionArn { get; set; }

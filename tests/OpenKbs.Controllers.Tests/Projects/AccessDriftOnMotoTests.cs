@@ -32,7 +32,7 @@ public sealed class AccessDriftOnMotoTests(MotoServerFixture moto, CrdSandboxFix
         Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
 
         // A distribution in status (the CDN step records it): the resource policy lets exactly that one call the URL. The grant is
-        // a creation, not drift.
+        // a creation, not drift, and recorded in status.access.cloudFrontPermissionSourceArn.
         h.Project.Status!.Cdn = new CdnStatus { DistributionId = Distribution };
         outcomes = await h.ConvergeAsync(maxPasses: 20, h.StepsWithAccess);
         Assert.All(outcomes.Values, o => Assert.True(o.IsReady, o.ToString()));
@@ -55,13 +55,14 @@ public sealed class AccessDriftOnMotoTests(MotoServerFixture moto, CrdSandboxFix
         var url = await lambda.GetFunctionUrlConfigAsync(new GetFunctionUrlConfigRequest { FunctionName = functionName });
         Assert.Equal(("AWS_IAM", url.FunctionUrl), (url.AuthType, h.Project.Status.Access!.FunctionUrl));
 
-        // The CloudFront statement removed from the resource policy: granted again (a removed statement cannot be told from the
-        // first grant for a new distribution, so this is reported as a grant).
-        await lambda.RemovePermissionAsync(new RemovePermissionRequest { FunctionName = functionName, StatementId = AccessRendering.CloudFrontStatement });
-        var seen = h.Events.Count;
-        await h.PassAsync(h.StepsWithAccess);
+        // The CloudFront statement removed from the resource policy: status remembers the distribution it was granted to, so the
+        // missing statement is drift, granted again (AddPermission in the audit trail) and reported like every other path.
+        Assert.Equal(sourceArn, h.Project.Status.Access!.CloudFrontPermissionSourceArn);
+        var audited = h.Audit.Records.Count;
+        await DriftAsync(h, $"resource policy statement {AccessRendering.CloudFrontStatement} was removed: granted again",
+            () => lambda.RemovePermissionAsync(new RemovePermissionRequest { FunctionName = functionName, StatementId = AccessRendering.CloudFrontStatement }));
         Assert.Contains(sourceArn, await PolicyAsync(h), StringComparison.Ordinal);
-        Assert.Contains(h.Events.Skip(seen), e => e.Contains($"lambda:InvokeFunctionUrl granted to {sourceArn} only", StringComparison.Ordinal));
+        Assert.Contains(h.Audit.Records.Skip(audited), r => r.Action == "lambda:AddPermission");
 
         // The statement replaced by one for another distribution: removed and added again for the project's own.
         await DriftAsync(h, "resource policy statement openkbs-cloudfront put back", async () =>

@@ -146,7 +146,8 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
         }
 
         var (url, layer) = await manager.ApplyEndpointsAsync(desired, delta, bundle.LayerZip, cancellationToken);
-        repaired.AddRange(EndpointEvents(context, desired, delta, settled));
+        repaired.AddRange(EndpointEvents(context, desired, delta, settled, access.CloudFrontPermissionSourceArn));
+        access.CloudFrontPermissionSourceArn = desired.CloudFrontPermission?.SourceArn;
         access.FunctionUrl = url ?? observed.Url?.FunctionUrl;
         access.LayerVersionArn = layer ?? observed.NewestLayer?.LayerVersionArn;
         Report(context, functionName, repaired);
@@ -217,11 +218,12 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
 
     /// <summary>
     /// The events of the endpoint paths written; returns the ones that repaired drift. A URL made for the first time, a layer version
-    /// for a new helper and a missing permission statement are creations; once the URL was set up, a missing URL, an AuthType other
-    /// than AWS_IAM, a statement under the operator's id with other content, and a newest layer version that is not the operator's
-    /// helper at all are drift.
+    /// for a new helper and the permission statement for a new distribution are creations; once the URL was set up, a missing URL,
+    /// an AuthType other than AWS_IAM, a missing statement for the distribution it was granted to (<paramref name="granted"/>, from
+    /// status), a statement under the operator's id with other content, and a newest layer version that is not the operator's helper
+    /// at all are drift.
     /// </summary>
-    private static List<string> EndpointEvents(ProjectContext context, AccessDesired desired, AccessDelta delta, bool settled)
+    private static List<string> EndpointEvents(ProjectContext context, AccessDesired desired, AccessDelta delta, bool settled, string? granted)
     {
         var drift = new List<string>();
         var fn = desired.FunctionName;
@@ -244,11 +246,15 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
 
         if (delta.Has(AccessDelta.CloudFrontPermission) && desired.CloudFrontPermission is { } permission)
         {
-            // A missing statement is granted (a new distribution, or one removed behind the operator's back: nothing tells them
-            // apart); a statement under the operator's id with other content is drift.
+            // A missing statement for a new distribution is a grant; status remembers the distribution it was granted to, so a
+            // statement missing for that one, or one under the operator's id with other content, is drift.
             if (delta.ReplacesPermission)
             {
                 drift.Add($"resource policy statement {permission.StatementId} put back ({permission.Action} for {permission.SourceArn} only)");
+            }
+            else if (granted == permission.SourceArn)
+            {
+                drift.Add($"resource policy statement {permission.StatementId} was removed: granted again ({permission.Action} for {permission.SourceArn} only)");
             }
             else
             {
