@@ -34,6 +34,12 @@ public interface IKmsClient
 
     Task<GetKeyRotationStatusResponse> GetKeyRotationStatusAsync(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The key's policy (the one named default).</summary>
+    Task<GetKeyPolicyResponse> GetKeyPolicyAsync(GetKeyPolicyRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the key's policy (the one named default); audited with the document's digest.</summary>
+    Task<PutKeyPolicyResponse> PutKeyPolicyAsync(PutKeyPolicyRequest request, CancellationToken cancellationToken = default);
+
     Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The tags of a key (all pages).</summary>

@@ -28,6 +28,8 @@ internal sealed class KmsClient : IKmsClient
     internal static readonly AwsOperation ScheduleKeyDeletion = AwsOperation.Write(Service, nameof(ScheduleKeyDeletion));
     internal static readonly AwsOperation EnableKeyRotation = AwsOperation.Write(Service, nameof(EnableKeyRotation));
     internal static readonly AwsOperation GetKeyRotationStatus = AwsOperation.Read(Service, nameof(GetKeyRotationStatus));
+    internal static readonly AwsOperation GetKeyPolicy = AwsOperation.Read(Service, nameof(GetKeyPolicy));
+    internal static readonly AwsOperation PutKeyPolicy = AwsOperation.Write(Service, nameof(PutKeyPolicy));
     internal static readonly AwsOperation TagResource = AwsOperation.Write(Service, nameof(TagResource));
     internal static readonly AwsOperation ListResourceTags = AwsOperation.Read(Service, nameof(ListResourceTags));
     internal static readonly AwsOperation GenerateDataKey = AwsOperation.Read(Service, nameof(GenerateDataKey));
@@ -176,6 +178,26 @@ internal sealed class KmsClient : IKmsClient
         var response = await CallAsync(
             GetKeyRotationStatus, (c, t) => c.GetKeyRotationStatusAsync(new Sdk.GetKeyRotationStatusRequest { KeyId = request.KeyId }, t), null, cancellationToken, [request.KeyId]);
         return new GetKeyRotationStatusResponse { KeyRotationEnabled = response.KeyRotationEnabled == true, RotationPeriodInDays = response.RotationPeriodInDays };
+    }
+
+    public async Task<GetKeyPolicyResponse> GetKeyPolicyAsync(GetKeyPolicyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await CallAsync(
+            GetKeyPolicy, (c, t) => c.GetKeyPolicyAsync(new Sdk.GetKeyPolicyRequest { KeyId = request.KeyId, PolicyName = "default" }, t), null, cancellationToken, [request.KeyId]);
+        return new GetKeyPolicyResponse { Policy = response.Policy };
+    }
+
+    public async Task<PutKeyPolicyResponse> PutKeyPolicyAsync(PutKeyPolicyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await CallAsync(
+            PutKeyPolicy,
+            (c, t) => c.PutKeyPolicyAsync(new Sdk.PutKeyPolicyRequest { KeyId = request.KeyId, Policy = request.Policy, PolicyName = "default" }, t),
+            Audit(KeyArn(request.KeyId), d => d.AddDigest("Policy", request.Policy)),
+            cancellationToken,
+            [request.KeyId]);
+        return new PutKeyPolicyResponse();
     }
 
     public async Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default)

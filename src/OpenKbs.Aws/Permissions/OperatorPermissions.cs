@@ -63,6 +63,9 @@ public static class OperatorPermissions
     /// </summary>
     public const string RetiringKeyAliasPattern = "alias/openkbs/*-signing-previous";
 
+    /// <summary>The alias of the key a project signs with now (<c>alias/openkbs/{project}-{hash}-signing</c>): the only keys whose policy the member role may put back.</summary>
+    public const string SigningKeyAliasPattern = "alias/openkbs/*-signing";
+
     /// <summary>The waiting period of every scheduled key deletion (KMS's longest: the key can be restored for 30 days).</summary>
     public const int KeyDeletionWindowDays = 30;
 
@@ -167,7 +170,7 @@ public static class OperatorPermissions
         ];
         IReadOnlyList<AwsOperation> keys =
         [
-            KmsClient.DescribeKey, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.TagResource, KmsClient.ListResourceTags,
+            KmsClient.DescribeKey, KmsClient.EnableKeyRotation, KmsClient.GetKeyRotationStatus, KmsClient.GetKeyPolicy, KmsClient.TagResource, KmsClient.ListResourceTags,
             KmsClient.GenerateDataKey, KmsClient.Decrypt, RdsClient.CreateDBCluster, RdsClient.ModifyDBCluster, KmsClient.CreateAlias,
         ];
         IReadOnlyList<AwsOperation> buckets =
@@ -247,6 +250,14 @@ public static class OperatorPermissions
                 "kms",
                 ["arn:aws:kms:*:*:key/*", "arn:aws:kms:*:*:alias/openkbs/*-signing", $"arn:aws:kms:*:*:{RetiringKeyAliasPattern}"],
                 regional),
+
+            // A key policy is put back only on the project's signing key (its alias ends in -signing): never on the data key or any other key.
+            Statement(
+                "RestoreSigningKeyPolicy",
+                [KmsClient.PutKeyPolicy],
+                "kms",
+                ["arn:aws:kms:*:*:key/*"],
+                Conditions(("StringEquals", "aws:RequestedRegion", options.Regions), ("ForAnyValue:StringLike", "kms:ResourceAliases", [SigningKeyAliasPattern]))),
 
             // DeleteAlias is authorized on the alias and on the key it names (kms:ResourceAliases applies to the key only).
             Statement("RemoveRetiringKeyAlias", [KmsClient.DeleteAlias], "kms", [$"arn:aws:kms:*:*:{RetiringKeyAliasPattern}"], regional),

@@ -31,12 +31,8 @@ public sealed class CreateAccountRefusalTests(MotoServerFixture moto) : IAsyncLi
     [InlineData("SOMETHING_NEW", ConditionReasons.TerminalCreateAccountFailed, "organizations:CreateAccount was refused with ConstraintViolationException (SOMETHING_NEW)")]
     public async Task A_refusal_naming_its_cause_fails_the_ClientAccount_with_AWS_words_and_frees_the_slot(string reason, string expectedReason, string fragment)
     {
-        var refuse = new RefuseCreateAccount("ConstraintViolationException", reason);
-        using var process = new AccountProcess(moto.Endpoint, new InMemoryStatusStore(), new ListCache(), awsHandlers: [refuse]);
-        await AwsHost.CreateOrganizationAsync(process.Aws.Organizations);
-        var acme = process.Apply(Fixtures.Account("acme"));
-
-        var result = await process.ReconcileAsync(acme);
+        var (process, refuse, acme, result) = await FirstPassAsync("ConstraintViolationException", reason);
+        using var disposing = process;
 
         Assert.Equal(ReconcileOutcome.Terminal, result.Outcome);
         Assert.Equal(expectedReason, result.Reason);
@@ -55,12 +51,8 @@ public sealed class CreateAccountRefusalTests(MotoServerFixture moto) : IAsyncLi
     [Fact]
     public async Task A_passing_refusal_queues_the_ClientAccount_says_why_in_AccountCreated_and_the_next_pass_creates_it()
     {
-        var refuse = new RefuseCreateAccount("ConcurrentModificationException", null);
-        using var process = new AccountProcess(moto.Endpoint, new InMemoryStatusStore(), new ListCache(), awsHandlers: [refuse]);
-        await AwsHost.CreateOrganizationAsync(process.Aws.Organizations);
-        var acme = process.Apply(Fixtures.Account("acme"));
-
-        var result = await process.ReconcileAsync(acme);
+        var (process, refuse, acme, result) = await FirstPassAsync("ConcurrentModificationException", null);
+        using var disposing = process;
 
         Assert.Equal(ReconcileOutcome.Transient, result.Outcome);
         var status = process.Read(acme).Status!;
@@ -76,6 +68,16 @@ public sealed class CreateAccountRefusalTests(MotoServerFixture moto) : IAsyncLi
         Assert.Equal(AccountState.Active, process.Read(acme).Status!.State);
         Assert.Equal(1, refuse.Refused);
         Assert.Equal(2, process.Aws.Log.Count("CreateAccount"));
+    }
+
+    /// <summary>A new organization, ClientAccount acme, and its first pass with the first CreateAccount refused with <paramref name="code"/>.</summary>
+    private async Task<(AccountProcess Process, RefuseCreateAccount Refuse, ClientAccount Acme, ReconcileResult First)> FirstPassAsync(string code, string? reason)
+    {
+        var refuse = new RefuseCreateAccount(code, reason);
+        var process = new AccountProcess(moto.Endpoint, new InMemoryStatusStore(), new ListCache(), awsHandlers: [refuse]);
+        await AwsHost.CreateOrganizationAsync(process.Aws.Organizations);
+        var acme = process.Apply(Fixtures.Account("acme"));
+        return (process, refuse, acme, await process.ReconcileAsync(acme));
     }
 
     /// <summary>Answers the first CreateAccount with an Organizations error (HTTP 400, awsJson1.1 body with <c>Reason</c>) as AWS words it.</summary>

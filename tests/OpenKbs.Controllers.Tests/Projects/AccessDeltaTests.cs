@@ -5,7 +5,7 @@ namespace OpenKbs.Controllers.Tests.Projects;
 
 /// <summary>
 /// The access delta is a pure function of desired and observed: each thing that can drift around the access function (the signing
-/// key's owner tags, the code object, the Function URL and its auth type, the CloudFront statement of the resource policy, the
+/// key's owner tags and key policy, the code object, the Function URL and its auth type, the CloudFront statement of the resource policy, the
 /// layer) names exactly its path, and what AWS reports for a converged project names none.
 /// </summary>
 public sealed class AccessDeltaTests
@@ -24,7 +24,8 @@ public sealed class AccessDeltaTests
         AccessRendering.UrlAuthType,
         AccessRendering.CloudFrontPermission(Account, "E1"),
         "okbs-tenants-shop-1a2b3c4d-auth",
-        AccessRendering.LayerDescription("def"));
+        AccessRendering.LayerDescription("def"),
+        AccessRendering.SigningKeyPolicy(Account));
 
     /// <summary>The resource policy as moto renders AddPermission (Principal as a service, SourceArn as ArnLike).</summary>
     private static readonly string MotoPolicy = Policy(Fill("""
@@ -37,7 +38,8 @@ public sealed class AccessDeltaTests
         new StoredCode("v1"),
         new FunctionUrlObservation("https://abc.lambda-url.eu-central-1.on.aws/", "AWS_IAM"),
         MotoPolicy,
-        new LayerObservation("arn:aws:lambda:eu-central-1:111122223333:layer:okbs-tenants-shop-1a2b3c4d-auth:3", 3, AccessRendering.LayerDescription("def")));
+        new LayerObservation("arn:aws:lambda:eu-central-1:111122223333:layer:okbs-tenants-shop-1a2b3c4d-auth:3", 3, AccessRendering.LayerDescription("def")),
+        System.Text.Json.Nodes.JsonNode.Parse(AccessRendering.SigningKeyPolicy(Account))!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
     [Fact]
     public void A_converged_access_function_has_no_delta() => Assert.True(AccessDelta.Between(Desired, Converged).IsEmpty);
@@ -68,11 +70,11 @@ public sealed class AccessDeltaTests
         var delta = AccessDelta.Between(Desired, new AccessObservation([], null, null, null, null));
 
         Assert.Equal(
-            [AccessDelta.SigningKeyTags, AccessDelta.Code, AccessDelta.Url, AccessDelta.CloudFrontPermission, AccessDelta.Layer],
+            [AccessDelta.SigningKeyTags, AccessDelta.SigningKeyPolicy, AccessDelta.Code, AccessDelta.Url, AccessDelta.CloudFrontPermission, AccessDelta.Layer],
             delta.Paths);
         Assert.Equal(Owner, delta.MissingKeyTags.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
         Assert.False(delta.ReplacesPermission);
-        Assert.Equal([AccessDelta.SigningKeyTags, AccessDelta.Code], delta.In(AccessDelta.PreparationPaths));
+        Assert.Equal([AccessDelta.SigningKeyTags, AccessDelta.SigningKeyPolicy, AccessDelta.Code], delta.In(AccessDelta.PreparationPaths));
         Assert.Equal([AccessDelta.Url, AccessDelta.CloudFrontPermission, AccessDelta.Layer], delta.In(AccessDelta.EndpointPaths));
     }
 
@@ -80,6 +82,8 @@ public sealed class AccessDeltaTests
     {
         ["SigningKeyTags-uid-removed"] = (AccessDelta.SigningKeyTags, o => o with { SigningKeyTags = [.. o.SigningKeyTags.Where(t => t.Key != Labels.Uid)] }),
         ["SigningKeyTags-owner-changed"] = (AccessDelta.SigningKeyTags, o => o with { SigningKeyTags = [.. o.SigningKeyTags.Where(t => t.Key != Labels.Owner), KeyValuePair.Create(Labels.Owner, "x/y")] }),
+        ["SigningKeyPolicy-opened"] = (AccessDelta.SigningKeyPolicy, o => o with { SigningKeyPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}""" }),
+        ["SigningKeyPolicy-unreadable"] = (AccessDelta.SigningKeyPolicy, o => o with { SigningKeyPolicy = null }),
         ["Code-deleted"] = (AccessDelta.Code, o => o with { Code = null }),
         ["Url-deleted"] = (AccessDelta.Url, o => o with { Url = null }),
         ["UrlAuthType-opened"] = (AccessDelta.UrlAuthType, o => o with { Url = o.Url! with { AuthType = "NONE" } }),

@@ -91,6 +91,17 @@ public sealed class AccessDriftOnMotoTests(MotoServerFixture moto, CrdSandboxFix
         var keyTags = (await h.Member.Kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = signingKeyArn })).Tags;
         Assert.Contains(keyTags, t => t.TagKey == Labels.Owner && t.TagValue == OwnershipTags.For(h.Project)[Labels.Owner]);
 
+        // The signing key's policy opened to every principal: the rendered policy (only the account administers and uses the key) is put back.
+        await DriftAsync(h, $"key policy of signing key {access.SigningKeyId} put back",
+            () => h.Member.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest
+            {
+                KeyId = signingKeyArn,
+                Policy = """{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}""",
+            }));
+        var keyPolicy = (await h.Member.Kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = signingKeyArn })).Policy;
+        Assert.True(OpenKbs.Controllers.Projects.PolicyDocuments.Equivalent(keyPolicy, AccessRendering.SigningKeyPolicy(h.AccountId)), keyPolicy);
+        Assert.Contains(h.Audit.Records, r => r.Action == "kms:PutKeyPolicy" && r.Resource == signingKeyArn);
+
         // The access role trusted by another service, then given a second inline policy: least privilege is put back.
         var role = AccessNames.Role(h.Names);
         await DriftAsync(h, $"role {role} put back (trust policy)",

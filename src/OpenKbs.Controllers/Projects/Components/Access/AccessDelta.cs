@@ -15,6 +15,9 @@ internal sealed record AccessDelta
     /// <summary>An owner tag of the signing key is missing or different → TagResource.</summary>
     public const string SigningKeyTags = "SigningKeyTags";
 
+    /// <summary>The signing key's policy says something else than <see cref="AccessRendering.SigningKeyPolicy"/> → PutKeyPolicy.</summary>
+    public const string SigningKeyPolicy = "SigningKeyPolicy";
+
     /// <summary>The content-addressed zip is not in the project bucket → PutObject.</summary>
     public const string Code = "Code";
 
@@ -30,7 +33,7 @@ internal sealed record AccessDelta
     /// <summary>The newest layer version does not hold the current helper → PublishLayerVersion.</summary>
     public const string Layer = "Layer";
 
-    public static readonly IReadOnlyList<string> PreparationPaths = [SigningKeyTags, Code];
+    public static readonly IReadOnlyList<string> PreparationPaths = [SigningKeyTags, SigningKeyPolicy, Code];
 
     public static readonly IReadOnlyList<string> EndpointPaths = [Url, UrlAuthType, CloudFrontPermission, Layer];
 
@@ -80,6 +83,7 @@ internal sealed record AccessDelta
         }
 
         AddWhen(delta.MissingKeyTags.Count > 0, SigningKeyTags);
+        AddWhen(desired.SigningKeyPolicy is { } keyPolicy && !PolicyDocuments.Equivalent(observed.SigningKeyPolicy, keyPolicy), SigningKeyPolicy);
         AddWhen(observed.Code is null, Code);
         AddWhen(observed.Url is null, Url);
         AddWhen(observed.Url is { } url && url.AuthType != desired.AuthType, UrlAuthType);

@@ -23,7 +23,7 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient lambda, IIotClient iot)
 {
     /// <summary>
-    /// Everything <see cref="AccessDelta.Between"/> compares: the signing key's tags (ListResourceTags), the code object (HeadObject),
+    /// Everything <see cref="AccessDelta.Between"/> compares: the signing key's tags (ListResourceTags) and policy (GetKeyPolicy), the code object (HeadObject),
     /// the URL (GetFunctionUrlConfig), the resource policy (GetPolicy, only with a CloudFront permission to check) and the layer's
     /// versions (ListLayerVersions).
     /// </summary>
@@ -31,6 +31,9 @@ internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient 
     {
         ArgumentNullException.ThrowIfNull(desired);
         var tags = await ReadKeyTagsAsync(signingKeyArn, cancellationToken);
+        var keyPolicy = desired.SigningKeyPolicy is null
+            ? null
+            : (await kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = signingKeyArn }, cancellationToken)).Policy;
         var code = await ReadOrNullAsync(async () =>
             new StoredCode((await s3.HeadObjectAsync(new HeadObjectRequest { BucketName = desired.Bucket, Key = desired.CodeKey }, cancellationToken)).VersionId));
         var url = await ReadOrNullAsync(async () =>
@@ -48,10 +51,11 @@ internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient 
             code,
             url,
             policy,
-            newest is null ? null : new LayerObservation(newest.LayerVersionArn, newest.Version, newest.Description));
+            newest is null ? null : new LayerObservation(newest.LayerVersionArn, newest.Version, newest.Description),
+            keyPolicy);
     }
 
-    /// <summary>Writes the <see cref="AccessDelta.PreparationPaths"/> of <paramref name="delta"/>: the key's owner tags, the code object.</summary>
+    /// <summary>Writes the <see cref="AccessDelta.PreparationPaths"/> of <paramref name="delta"/>: the key's owner tags and policy, the code object.</summary>
     /// <returns>The version id of the code object when it was uploaded now, else null.</returns>
     public async Task<StoredCode?> ApplyPreparationAsync(AccessDesired desired, string signingKeyArn, AccessDelta delta, byte[] code, CancellationToken cancellationToken)
     {
@@ -60,6 +64,11 @@ internal sealed class AccessManager(IKmsClient kms, IS3Client s3, ILambdaClient 
         if (delta.Has(AccessDelta.SigningKeyTags))
         {
             await TagKeyAsync(signingKeyArn, delta.MissingKeyTags, cancellationToken);
+        }
+
+        if (delta.Has(AccessDelta.SigningKeyPolicy) && desired.SigningKeyPolicy is { } keyPolicy)
+        {
+            await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = signingKeyArn, Policy = keyPolicy }, cancellationToken);
         }
 
         if (!delta.Has(AccessDelta.Code))

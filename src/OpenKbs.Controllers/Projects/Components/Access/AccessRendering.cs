@@ -217,7 +217,7 @@ internal static class AccessRendering
 
     /// <summary>
     /// What the access function's surroundings must be (<see cref="AccessDelta.Between"/> compares them with the observation): the
-    /// zip content-addressed in <paramref name="bucket"/>, the owner tags on the signing key, a Function URL with IAM auth, with a
+    /// zip content-addressed in <paramref name="bucket"/>, the owner tags and the key policy of the signing key, a Function URL with IAM auth, with a
     /// <paramref name="distributionId"/> the permission for exactly that distribution, and the layer version of the current helper.
     /// </summary>
     public static AccessDesired Desired(ProjectContext context, string bucket, string? distributionId, AccessBundle bundle)
@@ -232,7 +232,8 @@ internal static class AccessRendering
             UrlAuthType,
             distributionId is null ? null : CloudFrontPermission(context.AccountId, distributionId),
             AccessNames.Layer(context.Names),
-            LayerDescription(bundle.LayerSha256));
+            LayerDescription(bundle.LayerSha256),
+            SigningKeyPolicy(context.AccountId));
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// distribution call the URL, and the <c>@openkbs/auth</c> layer (published only when its content SHA-256 changed). The step
 /// decides; <see cref="AccessManager"/> observes and applies; <see cref="AccessDelta.Between"/> names the paths that differ, each
 /// put back and reported (a DriftCorrected event and the step's message) once the URL was set up. The Function URL goes to later
-/// steps (<see cref="AccessFacts"/>). A drift check costs reads only: DescribeKey, ListResourceTags, HeadObject,
+/// steps (<see cref="AccessFacts"/>). A drift check costs reads only: DescribeKey, ListResourceTags, GetKeyPolicy, HeadObject,
 /// GetFunctionUrlConfig, GetPolicy (with a CDN), ListLayerVersions, the role's four reads, GetFunction; with MQTT the IoT role's
 /// reads and no IoT call: the data endpoint, read once with DescribeEndpoint, is kept in <c>status.access.mqttEndpoint</c>.
 /// </summary>
@@ -88,6 +88,12 @@ internal sealed partial class AccessStep(ILogger<AccessStep> logger) : IProjectS
         if (delta.Has(AccessDelta.SigningKeyTags))
         {
             repaired.Add($"owner tags of signing key {signing.KeyId} put back");
+        }
+
+        if (delta.Has(AccessDelta.SigningKeyPolicy))
+        {
+            // The key is created with this policy, so any difference was made behind the operator's back.
+            repaired.Add($"key policy of signing key {signing.KeyId} put back (only the account administers and uses it)");
         }
 
         if (delta.Has(AccessDelta.Code))
