@@ -26,7 +26,8 @@ namespace OpenKbs.Controllers.Tests.AuditRuns;
 /// a wildcard inline policy and an allow-everything managed policy on the execution role, short backups without deletion protection, HTTP on
 /// the distribution's default and an added cache behaviour, write methods to the S3 origin, an added HTTP origin allowing TLS 1.0,
 /// a foreign account trusted without an external id, the scheduler role's trust without aws:SourceAccount, the region guard
-/// detached) come back as exactly the expected findings. The collector only reads: the
+/// detached, a wildcard policy on another role the project owns and an allow-everything policy on a role that trusts the
+/// execution role) come back as exactly the expected findings; another project's role and an unrelated role are not read. The collector only reads: the
 /// audit trail records no mutation of its, every call is a Get/List/Describe, and the generated policies grant each one.
 /// </summary>
 [Collection(MotoCollection.Name)]
@@ -66,7 +67,8 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         var (clean, cleanFindings) = await CollectAsync(h, org);
         output.WriteLine(clean.ToJson());
         Assert.Empty(clean.Gaps);
-        Assert.Equal(2, clean.Roles.Count);
+        Assert.Equal([RoleSnapshot.ExecutionRole, RoleSnapshot.SchedulerRole], clean.Roles.Take(2).Select(r => r.Reason));
+        Assert.All(clean.Roles.Skip(2), r => Assert.Equal(RoleSnapshot.OwnedRole, r.Reason));
         Assert.Single(clean.Buckets);
         Assert.Equal(h.Project.Spec.Functions!.Count, clean.Functions.Count);
         Assert.Single(clean.Distributions);
@@ -145,7 +147,37 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         });
         await organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = guardId, TargetId = accountId });
 
-        var (_, findings) = await CollectAsync(h, org);
+        // Roles besides the execution and scheduler roles: one the project owns (its uid tag, the operator's prefix) with a wildcard
+        // inline policy; one of any name that trusts the execution role (the functions can become it) with an allow-everything
+        // managed policy attached, AdministratorAccess-like (moto loads no AWS managed policies); and two that are not the project's
+        // (another project's role with its own uid tag, an unrelated administrator role): read neither.
+        var uid = h.Project.Metadata.Uid!;
+        var executionArn = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
+        var lambdaTrust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        var owned = $"okbs-worker-{names.Hash}-jobs";
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest { RoleName = owned, AssumeRolePolicyDocument = lambdaTrust, Tags = [new Iam.Tag { Key = "openkbs.com/uid", Value = uid }] });
+        await client.Iam.PutRolePolicyAsync(new Iam.PutRolePolicyRequest
+        {
+            RoleName = owned, PolicyName = "tables", PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Sid":"AllTables","Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}""",
+        });
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest
+        {
+            RoleName = "reporting",
+            AssumeRolePolicyDocument = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{executionArn}}"},"Action":"sts:AssumeRole"}]}""",
+        });
+        var reportingAdmin = await ManagedPolicyAsync(accountId, "reporting-everything", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = "reporting", PolicyArn = reportingAdmin });
+        var foreign = $"okbs-other-{names.Hash}-exec";
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest { RoleName = foreign, AssumeRolePolicyDocument = lambdaTrust, Tags = [new Iam.Tag { Key = "openkbs.com/uid", Value = Guid.NewGuid().ToString() }] });
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = foreign, PolicyArn = reportingAdmin });
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest
+        {
+            RoleName = "break-glass-admin",
+            AssumeRolePolicyDocument = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{accountId}}:root"},"Action":"sts:AssumeRole"}]}""",
+        });
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = "break-glass-admin", PolicyArn = reportingAdmin });
+
+        var (misconfigured, findings) = await CollectAsync(h, org);
         foreach (var f in findings)
         {
             output.WriteLine($"{f.Severity} {f.RuleId} {f.Resource}: {f.Message}");
@@ -153,9 +185,19 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
 
         var rules = findings.Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "IAM-ADMIN-001", "IAM-DEPUTY-009", "IAM-TRUST-005",
-                "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
+            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "IAM-ADMIN-001", "IAM-ADMIN-001", "IAM-DEPUTY-009",
+                "IAM-TRUST-005", "IAM-WILD-002", "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
             rules);
+        var added = misconfigured.Roles.Where(r => clean.Roles.All(c => c.Name != r.Name)).Select(r => (r.Name, r.Reason)).ToList();
+        Assert.Equal([(owned, RoleSnapshot.OwnedRole), ("reporting", RoleSnapshot.TrustsExecutionRole)], added);
+        Assert.DoesNotContain(misconfigured.Roles, r => r.Name == foreign || r.Name == "break-glass-admin");
+        var ownedWildcard = findings.Single(f => f.RuleId == "IAM-WILD-002" && f.Resource == $"arn:aws:iam::{accountId}:role/{owned}");
+        Assert.Equal("Sid AllTables: Allow dynamodb:* on *", ownedWildcard.Evidence);
+        Assert.Contains("inline policy tables", ownedWildcard.Message, StringComparison.Ordinal);
+        var reporting = findings.Single(f => f.RuleId == "IAM-ADMIN-001" && f.Resource == $"arn:aws:iam::{accountId}:role/reporting");
+        Assert.Equal("Allow * on *", reporting.Evidence);
+        Assert.Contains("managed policy reporting-everything", reporting.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Critical, reporting.Severity);
         Assert.Equal(["default: allow-all", "/uploads/*: allow-all"], findings.Where(f => f.RuleId == "CF-HTTPS-002").Select(f => f.Evidence!["ViewerProtocolPolicy ".Length..]));
         Assert.Contains("/uploads/*", findings.Single(f => f.RuleId == "CF-METHODS-010").Message, StringComparison.Ordinal);
         Assert.Contains("legacy-api", findings.Single(f => f.RuleId == "CF-ORIGIN-003").Message, StringComparison.Ordinal);
@@ -163,8 +205,8 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         Assert.Contains("210987654321", findings.Single(f => f.RuleId == "IAM-TRUST-005").Message, StringComparison.Ordinal);
         Assert.Equal($"arn:aws:iam::{accountId}:role/{names.SchedulerRole}", findings.Single(f => f.RuleId == "IAM-DEPUTY-009").Resource);
         Assert.All(findings, f => Assert.Equal("infrastructure", f.Analyzer));
-        var role = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
-        Assert.Equal(role, findings.Single(f => f.RuleId == "IAM-ADMIN-001").Resource);
+        Assert.Contains(findings, f => f.RuleId == "IAM-ADMIN-001" && f.Resource == executionArn);
+        Assert.Contains(findings, f => f.RuleId == "IAM-WILD-002" && f.Resource == executionArn);
         Assert.Equal(Severity.Critical, findings.Single(f => f.RuleId == "LMB-POL-002").Severity);
         Assert.Contains(function, findings.Single(f => f.RuleId == "LMB-URL-001").Resource, StringComparison.Ordinal);
         Assert.Contains("BlockPublicPolicy false, RestrictPublicBuckets false", findings.Single(f => f.RuleId == "S3-BPA-001").Evidence, StringComparison.Ordinal);
