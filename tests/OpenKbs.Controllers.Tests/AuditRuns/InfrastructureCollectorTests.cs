@@ -129,6 +129,7 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
             DistributionConfig = current with
             {
                 DefaultCacheBehavior = current.DefaultCacheBehavior with { ViewerProtocolPolicy = "allow-all" },
+                ViewerCertificate = current.ViewerCertificate! with { MinimumProtocolVersion = "TLSv1" },
                 CacheBehaviors = new CloudFront.CacheBehaviors { Quantity = behaviours.Count, Items = behaviours },
                 Origins = new CloudFront.Origins { Quantity = origins.Count, Items = origins },
             },
@@ -146,6 +147,19 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
             PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole"}]}""",
         });
         await organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = guardId, TargetId = accountId });
+
+        // The rules that the operator's own configuration never trips, each made live too: a public read statement added to the
+        // bucket policy (its TLS-only Deny kept), default encryption switched to AES256, the project key's rotation off, the
+        // database's writer made publicly accessible (encryption cannot be turned off in place: RDS-ENC-002 stays a snapshot proof).
+        var bucketPolicy = System.Text.Json.Nodes.JsonNode.Parse((await client.S3.GetBucketPolicyAsync(new S3.GetBucketPolicyRequest { BucketName = names.Bucket })).Policy!)!;
+        bucketPolicy["Statement"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(
+            $$"""{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{names.Bucket}}/public/*"}"""));
+        await client.S3.PutBucketPolicyAsync(new S3.PutBucketPolicyRequest { BucketName = names.Bucket, Policy = bucketPolicy.ToJsonString() });
+        await ClientCliAsync(accountId, "s3api", "put-bucket-encryption", "--bucket", names.Bucket,
+            "--server-side-encryption-configuration", """{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}""");
+        var keyArn = h.Project.Status!.Storage!.KmsKeyArn!;
+        await ClientCliAsync(accountId, "kms", "disable-key-rotation", "--key-id", keyArn);
+        await ClientCliAsync(accountId, "rds", "modify-db-instance", "--db-instance-identifier", names.DatabaseInstance, "--publicly-accessible", "--apply-immediately");
 
         // Roles besides the execution and scheduler roles: one the project owns (its uid tag, the operator's prefix) with a wildcard
         // inline policy; one of any name that trusts the execution role (the functions can become it) with an allow-everything
@@ -185,9 +199,15 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
 
         var rules = findings.Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "IAM-ADMIN-001", "IAM-ADMIN-001", "IAM-DEPUTY-009",
-                "IAM-TRUST-005", "IAM-WILD-002", "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
+            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "CF-TLS-001", "IAM-ADMIN-001", "IAM-ADMIN-001", "IAM-DEPUTY-009",
+                "IAM-TRUST-005", "IAM-WILD-002", "IAM-WILD-002", "KMS-ROT-001", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "RDS-PUB-001", "S3-BPA-001", "S3-ENC-003",
+                "S3-PUB-002"],
             rules);
+        Assert.Equal("MinimumProtocolVersion TLSv1", findings.Single(f => f.RuleId == "CF-TLS-001").Evidence);
+        Assert.Equal(keyArn, findings.Single(f => f.RuleId == "KMS-ROT-001").Resource);
+        Assert.Contains(names.DatabaseInstance, findings.Single(f => f.RuleId == "RDS-PUB-001").Evidence, StringComparison.Ordinal);
+        Assert.Equal("SSEAlgorithm AES256", findings.Single(f => f.RuleId == "S3-ENC-003").Evidence);
+        Assert.StartsWith("Sid PublicRead: Allow s3:GetObject", findings.Single(f => f.RuleId == "S3-PUB-002").Evidence, StringComparison.Ordinal);
         var added = misconfigured.Roles.Where(r => clean.Roles.All(c => c.Name != r.Name)).Select(r => (r.Name, r.Reason)).ToList();
         Assert.Equal([(owned, RoleSnapshot.OwnedRole), ("reporting", RoleSnapshot.TrustsExecutionRole)], added);
         Assert.DoesNotContain(misconfigured.Roles, r => r.Name == foreign || r.Name == "break-glass-admin");
@@ -242,6 +262,15 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
     /// <summary>A customer managed policy created in the member account with the aws CLI through a 900 s session, as a client would; returns its ARN.</summary>
     private async Task<string> ManagedPolicyAsync(string accountId, string name, string document)
     {
+        var created = await ClientCliAsync(accountId, "iam", "create-policy", "--policy-name", name, "--policy-document", document);
+        var arn = created.Json().GetProperty("Policy").GetProperty("Arn").GetString()!;
+        Assert.Contains(accountId, arn, StringComparison.Ordinal);
+        return arn;
+    }
+
+    /// <summary>The aws CLI in the member account through a 900 s session, as a client with console access would use it; asserts success.</summary>
+    private async Task<AwsCliResult> ClientCliAsync(string accountId, params string[] args)
+    {
         var assumed = await AwsCli.RunAsync(moto.Endpoint, ["sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/OrganizationAccountAccessRole", "--role-session-name", "client", "--duration-seconds", "900"]);
         Assert.True(assumed.ExitCode == 0, assumed.ToString());
         var credentials = assumed.Json().GetProperty("Credentials");
@@ -250,12 +279,11 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
             ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
             ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
             ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+            ["AWS_DEFAULT_REGION"] = ProjectStepHarness.Region,
         };
-        var created = await AwsCli.RunAsync(moto.Endpoint, ["iam", "create-policy", "--policy-name", name, "--policy-document", document], session);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var arn = created.Json().GetProperty("Policy").GetProperty("Arn").GetString()!;
-        Assert.Contains(accountId, arn, StringComparison.Ordinal);
-        return arn;
+        var result = await AwsCli.RunAsync(moto.Endpoint, args, session);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
     }
 
     private static async Task<string> RootAsync(IOrganizationsClient organizations)
