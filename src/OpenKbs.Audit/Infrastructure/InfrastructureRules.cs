@@ -231,6 +231,32 @@ public static class InfrastructureRules
         return findings;
     }
 
+    /// <summary>
+    /// True when an Allow statement of <paramref name="trustPolicy"/> names an AWS principal (an ARN or account id as written,
+    /// not <c>*</c>) that <paramref name="matches"/>; an empty or unreadable document admits nothing here (the rules report an
+    /// unreadable one when the role is judged). The collector uses it to find the roles that trust the project's execution role.
+    /// </summary>
+    public static bool TrustAdmits(string? trustPolicy, Func<string, bool> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        if (string.IsNullOrWhiteSpace(trustPolicy))
+        {
+            return false;
+        }
+
+        IReadOnlyList<PolicyStatement> statements;
+        try
+        {
+            statements = PolicyStatements.Parse(trustPolicy);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return statements.Any(s => s.Allow && !s.NotPrincipal && s.Principals.Any(p => p.StartsWith("AWS:", StringComparison.Ordinal) && matches(p["AWS:".Length..])));
+    }
+
     internal static IEnumerable<Finding> Role(RoleSnapshot role, ICollection<string> problems)
     {
         foreach (var policy in role.Policies)

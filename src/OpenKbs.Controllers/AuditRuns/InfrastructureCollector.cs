@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Audit.Infrastructure;
@@ -111,7 +109,7 @@ internal static class InfrastructureCollector
                 }
             }
 
-            if (reason is null && Admits(role.AssumeRolePolicyDocument, p => p == executionArn || p.StartsWith(session, StringComparison.Ordinal)))
+            if (reason is null && InfrastructureRules.TrustAdmits(role.AssumeRolePolicyDocument, p => p == executionArn || p.StartsWith(session, StringComparison.Ordinal)))
             {
                 reason = RoleSnapshot.TrustsExecutionRole;
             }
@@ -123,39 +121,6 @@ internal static class InfrastructureCollector
         }
 
         return roles;
-    }
-
-    /// <summary>True when an Allow statement of the trust policy names an AWS principal that <paramref name="matches"/>; an unreadable document admits nothing here (the rules report it when the role is judged).</summary>
-    private static bool Admits(string? trust, Func<string, bool> matches)
-    {
-        if (string.IsNullOrWhiteSpace(trust))
-        {
-            return false;
-        }
-
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(trust);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        var statements = root?["Statement"] switch
-        {
-            JsonArray array => array.OfType<JsonObject>(),
-            JsonObject single => [single],
-            _ => [],
-        };
-        return statements.Any(s => string.Equals((string?)s["Effect"], "Allow", StringComparison.OrdinalIgnoreCase)
-            && s["Principal"] is JsonObject principal && principal["AWS"] switch
-            {
-                JsonValue v => matches(v.ToString()),
-                JsonArray a => a.Any(x => x is JsonValue v && matches(v.ToString())),
-                _ => false,
-            });
     }
 
     /// <summary>The role's identity policies: every inline policy and every attached managed policy (its default version's document).</summary>

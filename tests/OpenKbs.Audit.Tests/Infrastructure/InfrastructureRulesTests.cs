@@ -244,6 +244,17 @@ public sealed class InfrastructureRulesTests
         Assert.Contains("sts:AssumeRole", assume.Single(f => f.RuleId == "IAM-PRIVESC-003").Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", true)]
+    [InlineData("""{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:role/exec"]},"Action":"sts:AssumeRole"}}""", true)]
+    [InlineData("""{"Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("""{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("""{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("not json", false)]
+    [InlineData(null, false)]
+    public void TrustAdmits_finds_an_allowed_AWS_principal_only(string? trust, bool admits) =>
+        Assert.Equal(admits, InfrastructureRules.TrustAdmits(trust, p => p == "arn:aws:iam::123456789012:role/exec"));
+
     public static TheoryData<string> Good => new()
     {
         "scoped passrole", "star-only actions", "url auth iam", "invoke by * from one account", "tls 1.3", "https-only", "14 day backups", "aws managed key", "aws:kms:dsse",
