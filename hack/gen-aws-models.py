@@ -116,6 +116,8 @@ DetachRolePolicyResponse | No output. |
 AttachedPolicy | A managed policy attached to a role. | string? PolicyName; string? PolicyArn
 ListAttachedRolePoliciesRequest | Paginated inside the client. | string RoleName!; string? PathPrefix; string? Marker; int? MaxItems
 ListAttachedRolePoliciesResponse | All pages. | IReadOnlyList<AttachedPolicy> AttachedPolicies=[]; bool? IsTruncated; string? Marker
+ListRolesRequest | Paginated inside the client. | string? PathPrefix; string? Marker; int? MaxItems
+ListRolesResponse | All pages; each role's AssumeRolePolicyDocument URL-decoded by the client (AWS returns no tags here). | IReadOnlyList<Role> Roles=[]; bool? IsTruncated; string? Marker
 ManagedPolicy | A managed policy without its document (GetPolicy). | string? PolicyName; string? PolicyId; string? Arn; string? Path; string? DefaultVersionId; int? AttachmentCount; bool? IsAttachable
 GetPolicyRequest | | string PolicyArn!
 GetPolicyResponse | | ManagedPolicy? Policy

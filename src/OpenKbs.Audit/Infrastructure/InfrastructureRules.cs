@@ -4,9 +4,10 @@ namespace OpenKbs.Audit.Infrastructure;
 
 /// <summary>
 /// The rules of the <c>infrastructure</c> check, pure functions of an <see cref="InfrastructureSnapshot"/>. Ids and
-/// severities follow the catalog (shared reference audit-catalog.md, section 1d-1g) and are pinned here: IAM (admin, wildcard,
-/// privilege escalation, role trust policies: open, cross-account or federated without a condition, service principals
-/// without a confused-deputy condition), S3 (public access block, public policy, TLS-only policy, default encryption), Lambda
+/// severities follow the catalog (shared reference audit-catalog.md, section 1d-1g) and are pinned here: IAM (admin or
+/// administrator-equivalent (iam:*), wildcard, privilege escalation (PassRole, policy writing, sts:AssumeRole on any
+/// resource), role trust policies: open, cross-account or federated without a condition, service principals without a
+/// confused-deputy condition), S3 (public access block, public policy, TLS-only policy, default encryption), Lambda
 /// (function URL without auth, resource policy open to anyone), CloudFront (viewer TLS floor, and for every cache behaviour:
 /// HTTP allowed, write methods to an S3 origin, its origin's protocol, TLS versions and access control), Aurora (encryption,
 /// public instances, backup retention, deletion protection), KMS rotation and the account's EU region guardrail.
@@ -27,12 +28,15 @@ public static class InfrastructureRules
         "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "cloudwatch:PutMetricData",
     ];
 
-    /// <summary>Actions that let a principal give itself or another principal more rights (granted on any resource).</summary>
+    /// <summary>
+    /// Actions that let a principal give itself or another principal more rights (granted on any resource), or become another
+    /// principal: <c>sts:AssumeRole</c> on <c>*</c> reaches every role whose trust admits the account or the role.
+    /// </summary>
     public static readonly IReadOnlyList<string> EscalationActions =
     [
         "iam:PassRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
         "iam:UpdateAssumeRolePolicy", "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile",
-        "iam:UpdateLoginProfile", "iam:AddUserToGroup", "iam:PutGroupPolicy", "iam:AttachGroupPolicy",
+        "iam:UpdateLoginProfile", "iam:AddUserToGroup", "iam:PutGroupPolicy", "iam:AttachGroupPolicy", "sts:AssumeRole",
     ];
 
     /// <summary>
@@ -70,9 +74,9 @@ public static class InfrastructureRules
         "Name the actions one by one and scope Resource to the project's ARNs (its bucket's data prefix, its key, its log groups).");
 
     public static readonly InfrastructureRule IamEscalation = new(
-        "IAM-PRIVESC-003", Severity.High, 269, "Privilege escalation: iam:PassRole or policy-writing actions on any resource",
-        "iam:PassRole on * lets the role hand any role of the account (an administrator's included) to a new function or service; the policy-writing actions let it grant itself anything. Either way the role's real power is the account's.",
-        "Remove these IAM actions from workload roles; where PassRole is needed, limit Resource to the one role ARN and add an iam:PassedToService condition.");
+        "IAM-PRIVESC-003", Severity.High, 269, "Privilege escalation: iam:PassRole, policy-writing actions or sts:AssumeRole on any resource",
+        "iam:PassRole on * lets the role hand any role of the account (an administrator's included) to a new function or service; the policy-writing actions let it grant itself anything; sts:AssumeRole on * lets it become every role whose trust policy admits the account. Either way the role's real power is the account's.",
+        "Remove these IAM actions from workload roles; where PassRole is needed, limit Resource to the one role ARN and add an iam:PassedToService condition; where a role must be assumed, name its ARN.");
 
     public static readonly InfrastructureRule IamTrust = new(
         "IAM-TRUST-005", Severity.High, 284, "Role trust policy lets anyone, another account or any federated user assume the role",
@@ -227,6 +231,32 @@ public static class InfrastructureRules
         return findings;
     }
 
+    /// <summary>
+    /// True when an Allow statement of <paramref name="trustPolicy"/> names an AWS principal (an ARN or account id as written,
+    /// not <c>*</c>) that <paramref name="matches"/>; an empty or unreadable document admits nothing here (the rules report an
+    /// unreadable one when the role is judged). The collector uses it to find the roles that trust the project's execution role.
+    /// </summary>
+    public static bool TrustAdmits(string? trustPolicy, Func<string, bool> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        if (string.IsNullOrWhiteSpace(trustPolicy))
+        {
+            return false;
+        }
+
+        IReadOnlyList<PolicyStatement> statements;
+        try
+        {
+            statements = PolicyStatements.Parse(trustPolicy);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return statements.Any(s => s.Allow && !s.NotPrincipal && s.Principals.Any(p => p.StartsWith("AWS:", StringComparison.Ordinal) && matches(p["AWS:".Length..])));
+    }
+
     internal static IEnumerable<Finding> Role(RoleSnapshot role, ICollection<string> problems)
     {
         foreach (var policy in role.Policies)
@@ -260,6 +290,14 @@ public static class InfrastructureRules
                 if (s.Grants("*:*") && s.Grants("iam:CreateRole") && s.AnyResource)
                 {
                     yield return IamAdmin.Finding(role.Arn, $"Role {role.Name}'s {label} allows every action on every resource.", s.Describe(), detail);
+                    continue;
+                }
+
+                // Every IAM action (iam:*, or NotAction sparing no IAM action) on any resource is IAMFullAccess: the role can attach
+                // AdministratorAccess to itself, so it is administrator-equivalent.
+                if (s.AnyResource && GrantsAllOf(s, "iam"))
+                {
+                    yield return IamAdmin.Finding(role.Arn, $"Role {role.Name}'s {label} allows every IAM action on every resource (it can grant itself anything).", s.Describe(), detail);
                     continue;
                 }
 
@@ -609,6 +647,15 @@ public static class InfrastructureRules
 
         return false;
     }
+
+    /// <summary>
+    /// True when the statement grants every action of <paramref name="service"/>: an action pattern covering <c>service:*</c>
+    /// (<c>iam:*</c>, <c>*</c>, <c>i*</c>), or NotAction with no pattern that could name an action of the service.
+    /// </summary>
+    private static bool GrantsAllOf(PolicyStatement s, string service) =>
+        s.NotAction
+            ? !s.Actions.Any(a => Wildcard.Matches(a.Split(':')[0], service) || !a.Contains(':', StringComparison.Ordinal))
+            : s.Actions.Any(a => Wildcard.Matches(a, service + ":*"));
 
     /// <summary>A Deny of every S3 action (s3:* or *) when aws:SecureTransport is false.</summary>
     private static bool DeniesPlainHttp(PolicyStatement s) =>

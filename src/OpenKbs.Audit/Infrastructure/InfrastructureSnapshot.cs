@@ -86,12 +86,30 @@ public sealed record InfrastructureSnapshot
     }
 }
 
-/// <summary>An IAM role of the project (execution role, scheduler role) with every policy that grants it something.</summary>
+/// <summary>
+/// An IAM role of the project (execution role, scheduler role, another role it owns, a role that trusts its execution role)
+/// with every policy that grants it something.
+/// </summary>
 public sealed record RoleSnapshot
 {
+    /// <summary><see cref="Reason"/> of the functions' execution role.</summary>
+    public const string ExecutionRole = "execution role";
+
+    /// <summary><see cref="Reason"/> of the schedules' role.</summary>
+    public const string SchedulerRole = "scheduler role";
+
+    /// <summary><see cref="Reason"/> of another role the project owns (its owner tags, or its name when untagged).</summary>
+    public const string OwnedRole = "owned by the project";
+
+    /// <summary><see cref="Reason"/> of a role whose trust policy admits the execution role (the project's functions can become it).</summary>
+    public const string TrustsExecutionRole = "trusts the project's execution role";
+
     public required string Arn { get; init; }
 
     public required string Name { get; init; }
+
+    /// <summary>Why the role belongs to the project's audit (the constants above); null in snapshots written before it was recorded.</summary>
+    public string? Reason { get; init; }
 
     /// <summary>The trust policy (JSON).</summary>
     public string? TrustPolicy { get; init; }

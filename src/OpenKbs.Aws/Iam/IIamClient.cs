@@ -55,4 +55,7 @@ public interface IIamClient
 
     /// <summary>One version of a managed policy; Document URL-decoded.</summary>
     Task<GetPolicyVersionResponse> GetPolicyVersionAsync(GetPolicyVersionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Every role of the account (all pages), each AssumeRolePolicyDocument URL-decoded; AWS returns no tags here (ListRoleTags).</summary>
+    Task<ListRolesResponse> ListRolesAsync(ListRolesRequest request, CancellationToken cancellationToken = default);
 }

@@ -26,6 +26,7 @@ internal sealed class IamClient(AwsRequestPipeline pipeline, AwsCallScope scope)
     internal static readonly AwsOperation ListAttachedRolePolicies = AwsOperation.Read(Service, nameof(ListAttachedRolePolicies));
     internal static readonly AwsOperation GetPolicy = AwsOperation.Read(Service, nameof(GetPolicy));
     internal static readonly AwsOperation GetPolicyVersion = AwsOperation.Read(Service, nameof(GetPolicyVersion));
+    internal static readonly AwsOperation ListRoles = AwsOperation.Read(Service, nameof(ListRoles));
 
     public async Task<CreateRoleResponse> CreateRoleAsync(CreateRoleRequest request, CancellationToken cancellationToken = default)
     {
@@ -174,6 +175,18 @@ internal sealed class IamClient(AwsRequestPipeline pipeline, AwsCallScope scope)
     {
         var response = await QueryAsync<GetPolicyVersionResponse>(GetPolicyVersion, request, null, cancellationToken);
         return response with { PolicyVersion = response.PolicyVersion is { } version ? version with { Document = DecodeDocument(version.Document) } : null };
+    }
+
+    public async Task<ListRolesResponse> ListRolesAsync(ListRolesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await AwsPagination.CollectAsync(
+            Service.SigningName,
+            ListRoles.Name,
+            marker => QueryAsync<ListRolesResponse>(ListRoles, request with { Marker = marker }, null, cancellationToken),
+            page => page.Roles,
+            page => page.IsTruncated == true ? page.Marker : null);
+        return new ListRolesResponse { Roles = [.. all.Select(r => Decode(r)!)], IsTruncated = false };
     }
 
     /// <summary>IAM returns policy documents URL-encoded (RFC 3986) inside the XML; a document already in JSON form is left as is.</summary>

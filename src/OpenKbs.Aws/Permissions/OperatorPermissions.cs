@@ -288,6 +288,14 @@ public static class OperatorPermissions
 
             // The AuditRun's infrastructure check reads (never writes) the project's configuration besides what the steps above read.
             Statement("AuditManagedPolicies", [IamClient.GetPolicy, IamClient.GetPolicyVersion], "iam", ["arn:aws:iam::*:policy/*"]),
+            // The roles besides the project's own (okbs-*, statement ProjectRoles) that the check reads: it lists the account's roles to find
+            // the ones the project owns and the ones that trust its execution role, and reads the identity policies of the latter.
+            Statement("AuditListRoles", [IamClient.ListRoles], "iam", ["*"]),
+            Statement(
+                "AuditRolePolicies",
+                [IamClient.ListRolePolicies, IamClient.GetRolePolicy, IamClient.ListAttachedRolePolicies, IamClient.ListRoleTags],
+                "iam",
+                ["arn:aws:iam::*:role/*"]),
             Statement("AuditFunctionExposure", [LambdaClient.GetFunctionUrlConfig, LambdaClient.GetPolicy], "lambda", ["arn:aws:lambda:*:*:function:*"], regional),
             Statement("AuditDistributionConfig", [CloudFrontClient.GetDistributionConfig], "cloudfront", ["arn:aws:cloudfront::*:distribution/*"]),
         ]);

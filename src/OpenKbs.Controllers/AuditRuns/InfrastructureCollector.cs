@@ -1,8 +1,10 @@
+using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Audit.Infrastructure;
 using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.Organizations;
+using OpenKbs.Aws.Permissions;
 using OpenKbs.Controllers.Projects;
 using CloudFront = OpenKbs.Aws.CloudFront.Model;
 using Iam = OpenKbs.Aws.Iam.Model;
@@ -17,7 +19,8 @@ namespace OpenKbs.Controllers.AuditRuns;
 /// <summary>
 /// Reads a Project's live AWS configuration into the plain snapshot the <c>infrastructure</c> check runs on: its roles
 /// (execution and scheduler, every inline and attached policy), its bucket, functions, distribution, database and key through
-/// the client account's 900 s session, and the account's region guardrail (the service control policies attached to it) from
+/// the client account's 900 s session, the account's other roles that the project owns or that trust its execution role (their
+/// inline and attached policies too), and the account's region guardrail (the service control policies attached to it) from
 /// the management account. Only Get/List/Describe operations: an audit never changes AWS. Resources are found by the Project's
 /// deterministic names (<see cref="ProjectNames"/>) and its status, so a resource the operator did not create (a second
 /// function of the project's prefix) is read too. A resource that does not exist is simply absent; one that cannot be read
@@ -39,13 +42,15 @@ internal static class InfrastructureCollector
         var names = ProjectNames.For(project.Metadata.NamespaceProperty, project.Metadata.Name, project.Metadata.Uid!);
         var reads = new Reads();
         var roles = new List<RoleSnapshot>();
-        foreach (var role in new[] { names.ExecutionRole, names.SchedulerRole })
+        foreach (var (role, reason) in new[] { (names.ExecutionRole, RoleSnapshot.ExecutionRole), (names.SchedulerRole, RoleSnapshot.SchedulerRole) })
         {
-            if (await RoleAsync(member, role, reads, cancellationToken) is { } snapshot)
+            if (await RoleAsync(member, role, reason, reads, cancellationToken) is { } snapshot)
             {
                 roles.Add(snapshot);
             }
         }
+
+        roles.AddRange(await OtherRolesAsync(member, names, project.Metadata.Uid!, roles.FirstOrDefault(r => r.Reason == RoleSnapshot.ExecutionRole), reads, cancellationToken));
 
         var bucket = project.Status?.Storage?.BucketName ?? names.Bucket;
         var buckets = await BucketAsync(member, bucket, reads, cancellationToken) is { } b ? new[] { b } : [];
@@ -71,14 +76,57 @@ internal static class InfrastructureCollector
         };
     }
 
-    private static async Task<RoleSnapshot?> RoleAsync(IMemberAccountClients member, string name, Reads reads, CancellationToken cancellationToken)
+    private static async Task<RoleSnapshot?> RoleAsync(IMemberAccountClients member, string name, string reason, Reads reads, CancellationToken cancellationToken)
     {
         var role = (await reads.TryAsync($"iam GetRole {name}", () => member.Iam.GetRoleAsync(new Iam.GetRoleRequest { RoleName = name }, cancellationToken)))?.Role;
-        if (role is null)
+        return role is null ? null : await PoliciesAsync(member, role with { RoleName = name }, reason, reads, cancellationToken);
+    }
+
+    /// <summary>
+    /// The account's other roles that belong in the project's audit (ListRoles, all pages): those the project owns, named with the
+    /// operator's prefix and carrying the project's uid tag (or no uid tag and the project's hash in the name: an untagged role is
+    /// judged by its name, as the steps adopt it), and those whose trust policy admits the project's execution role (its functions
+    /// can become them, so their grants are the functions' too). Tags are read (ListRoleTags) only for roles of the operator's prefix.
+    /// </summary>
+    private static async Task<IReadOnlyList<RoleSnapshot>> OtherRolesAsync(
+        IMemberAccountClients member, ProjectNames names, string uid, RoleSnapshot? execution, Reads reads, CancellationToken cancellationToken)
+    {
+        var listed = await reads.TryAsync("iam ListRoles", () => member.Iam.ListRolesAsync(new Iam.ListRolesRequest(), cancellationToken));
+        var executionArn = execution?.Arn ?? $"arn:aws:iam::{member.AccountId}:role/{names.ExecutionRole}";
+        var session = $"arn:aws:sts::{member.AccountId}:assumed-role/{names.ExecutionRole}/";
+        var roles = new List<RoleSnapshot>();
+        foreach (var role in (listed?.Roles ?? []).Where(r => r.RoleName is { } n && n != names.ExecutionRole && n != names.SchedulerRole).OrderBy(r => r.RoleName, StringComparer.Ordinal))
         {
-            return null;
+            var name = role.RoleName!;
+            string? reason = null;
+            if (name.StartsWith(OperatorPermissions.NamePrefix, StringComparison.Ordinal))
+            {
+                var tags = role.Tags ?? (await reads.TryAsync($"iam ListRoleTags {name}", () => member.Iam.ListRoleTagsAsync(new Iam.ListRoleTagsRequest { RoleName = name }, cancellationToken)))?.Tags ?? [];
+                var owner = tags.FirstOrDefault(t => t.Key == Labels.Uid)?.Value;
+                if (owner == uid || (owner is null && (name.EndsWith("-" + names.Hash, StringComparison.Ordinal) || name.Contains($"-{names.Hash}-", StringComparison.Ordinal))))
+                {
+                    reason = RoleSnapshot.OwnedRole;
+                }
+            }
+
+            if (reason is null && InfrastructureRules.TrustAdmits(role.AssumeRolePolicyDocument, p => p == executionArn || p.StartsWith(session, StringComparison.Ordinal)))
+            {
+                reason = RoleSnapshot.TrustsExecutionRole;
+            }
+
+            if (reason is not null)
+            {
+                roles.Add(await PoliciesAsync(member, role, reason, reads, cancellationToken));
+            }
         }
 
+        return roles;
+    }
+
+    /// <summary>The role's identity policies: every inline policy and every attached managed policy (its default version's document).</summary>
+    private static async Task<RoleSnapshot> PoliciesAsync(IMemberAccountClients member, Iam.Role role, string reason, Reads reads, CancellationToken cancellationToken)
+    {
+        var name = role.RoleName!;
         var policies = new List<PolicySnapshot>();
         var inline = await reads.TryAsync($"iam ListRolePolicies {name}", () => member.Iam.ListRolePoliciesAsync(new Iam.ListRolePoliciesRequest { RoleName = name }, cancellationToken));
         foreach (var policyName in (inline?.PolicyNames ?? []).Order(StringComparer.Ordinal))
@@ -104,7 +152,7 @@ internal static class InfrastructureCollector
             policies.Add(new PolicySnapshot { Name = policy.PolicyName ?? arn, Arn = arn, Document = document });
         }
 
-        return new RoleSnapshot { Arn = role.Arn ?? $"arn:aws:iam::{member.AccountId}:role/{name}", Name = name, TrustPolicy = role.AssumeRolePolicyDocument, Policies = policies };
+        return new RoleSnapshot { Arn = role.Arn ?? $"arn:aws:iam::{member.AccountId}:role/{name}", Name = name, Reason = reason, TrustPolicy = role.AssumeRolePolicyDocument, Policies = policies };
     }
 
     private static async Task<BucketSnapshot?> BucketAsync(IMemberAccountClients member, string bucket, Reads reads, CancellationToken cancellationToken)

@@ -159,6 +159,8 @@ public sealed class InfrastructureRulesTests
         { "resource *", "IAM-WILD-002", Severity.High },
         { "passrole *", "IAM-PRIVESC-003", Severity.High },
         { "iam wildcard *", "IAM-PRIVESC-003", Severity.High },
+        { "iam:* on *", "IAM-ADMIN-001", Severity.Critical },
+        { "assume any role", "IAM-PRIVESC-003", Severity.High },
         // IAM trust policies
         { "trust *", "IAM-TRUST-005", Severity.Critical },
         { "trust AWS *", "IAM-TRUST-005", Severity.Critical },
@@ -226,11 +228,39 @@ public sealed class InfrastructureRulesTests
         Assert.All(findings, f => Assert.StartsWith(rule.Split('-')[0], f.RuleId, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Every_IAM_action_on_any_resource_is_one_administrator_equivalent_finding_and_AssumeRole_on_any_role_an_escalation()
+    {
+        var iamStar = Assert.Single(Evaluate(Shape("iam:* on *")));
+        Assert.Equal("IAM-ADMIN-001", iamStar.RuleId);
+        Assert.Equal("Allow logs:PutLogEvents,iam:* on *", iamStar.Evidence);
+        Assert.Contains("every IAM action", iamStar.Message, StringComparison.Ordinal);
+
+        var sparingIam = Evaluate(Shape("sparing iam")).Select(f => f.RuleId).Order(StringComparer.Ordinal);
+        Assert.Equal(["IAM-WILD-002"], sparingIam);
+
+        var assume = Evaluate(Shape("assume any role"));
+        Assert.Equal(["IAM-PRIVESC-003", "IAM-WILD-002"], assume.Select(f => f.RuleId).Order(StringComparer.Ordinal));
+        Assert.Contains("sts:AssumeRole", assume.Single(f => f.RuleId == "IAM-PRIVESC-003").Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", true)]
+    [InlineData("""{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:role/exec"]},"Action":"sts:AssumeRole"}}""", true)]
+    [InlineData("""{"Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("""{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/exec"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("""{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""", false)]
+    [InlineData("not json", false)]
+    [InlineData(null, false)]
+    public void TrustAdmits_finds_an_allowed_AWS_principal_only(string? trust, bool admits) =>
+        Assert.Equal(admits, InfrastructureRules.TrustAdmits(trust, p => p == "arn:aws:iam::123456789012:role/exec"));
+
     public static TheoryData<string> Good => new()
     {
         "scoped passrole", "star-only actions", "url auth iam", "invoke by * from one account", "tls 1.3", "https-only", "14 day backups", "aws managed key", "aws:kms:dsse",
         "trust same account", "trust other account with external id", "trust * within the organization", "trust github oidc with sub", "trust scheduler with source arn",
         "trust ecs tasks", "trust tag session only", "deny to *", "writes to a function origin", "options to s3", "origin TLSv1.2 only", "s3 origin access not returned",
+        "assume one role",
     };
 
     [Theory]
@@ -306,6 +336,10 @@ public sealed class InfrastructureRulesTests
         "resource *" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem"],"Resource":"*"}]}"""),
         "passrole *" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}"""),
         "iam wildcard *" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":"iam:Put*","Resource":"*"}]}"""),
+        "iam:* on *" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":["logs:PutLogEvents","iam:*"],"Resource":"*"}]}"""),
+        "sparing iam" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","NotAction":["iam:*","sts:*","organizations:*"],"Resource":"*"}]}"""),
+        "assume any role" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"""),
+        "assume one role" => WithRolePolicy($$$$"""{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{{{{Account}}}}:role/reporting"}]}"""),
         "scoped passrole" => WithRolePolicy($$$$"""{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{{{{Account}}}}:role/worker","Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}]}"""),
         "star-only actions" => WithRolePolicy("""{"Statement":[{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DeleteNetworkInterface"],"Resource":"*"}]}"""),
         "no public access block" => WithBucket(b => b with { PublicAccessBlock = null }),

@@ -92,6 +92,28 @@ public sealed class IamClientTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.All(records, r => Assert.StartsWith("iam:", r.Action, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ListRoles_follows_every_page_decodes_each_trust_policy_and_audits_nothing()
+    {
+        using var host = new AwsTestHost(moto);
+        var iam = host.Factory.ForManagement(AwsTestHost.Actor("shop")).Iam;
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await iam.CreateRoleAsync(new CreateRoleRequest { RoleName = $"shop-{i}", AssumeRolePolicyDocument = Trust, Path = i == 4 ? "/jobs/" : null })).Role!.RoleName!);
+        }
+
+        var before = host.Audit.Records.Count;
+
+        var roles = (await iam.ListRolesAsync(new ListRolesRequest { MaxItems = 2 })).Roles;
+
+        Assert.Equal(created, roles.Select(r => r.RoleName).Where(n => n!.StartsWith("shop-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.All(roles.Where(r => r.RoleName!.StartsWith("shop-", StringComparison.Ordinal)), r => Assert.Equal(Trust, Normalize(r.AssumeRolePolicyDocument)));
+        Assert.Equal("arn:aws:iam::123456789012:role/jobs/shop-4", roles.Single(r => r.RoleName == "shop-4").Arn);
+        Assert.Equal(["shop-4"], (await iam.ListRolesAsync(new ListRolesRequest { PathPrefix = "/jobs/" })).Roles.Select(r => r.RoleName));
+        Assert.Equal(before, host.Audit.Records.Count);
+    }
+
     internal static string? Normalize(string? json) =>
         json is null ? null : System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonDocument.Parse(json).RootElement);
 }

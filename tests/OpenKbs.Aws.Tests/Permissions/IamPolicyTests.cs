@@ -120,6 +120,12 @@ public sealed class IamPolicyTests
     [InlineData("iam:AttachRolePolicy", "arn:aws:iam::123456789012:role/okbs-acme-shop-1a2b3c4d-exec", "us-east-1", false)]
     [InlineData("iam:GetRole", "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", "us-east-1", true)]
     [InlineData("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", "us-east-1", false)]
+    // The audit lists the account's roles and reads (never writes) the policies of any role that trusts a project's execution role.
+    [InlineData("iam:ListRoles", "*", "us-east-1", true)]
+    [InlineData("iam:ListAttachedRolePolicies", "arn:aws:iam::123456789012:role/reporting", "us-east-1", true)]
+    [InlineData("iam:GetRolePolicy", "arn:aws:iam::123456789012:role/reporting", "us-east-1", true)]
+    [InlineData("iam:AttachRolePolicy", "arn:aws:iam::123456789012:role/reporting", "us-east-1", false)]
+    [InlineData("iam:UpdateAssumeRolePolicy", "arn:aws:iam::123456789012:role/reporting", "us-east-1", false)]
     [InlineData("lambda:CreateFunction", "arn:aws:lambda:eu-central-1:123456789012:function:acme-shop-1a2b3c4d-api", "eu-central-1", true)]
     [InlineData("lambda:CreateFunction", "arn:aws:lambda:us-east-1:123456789012:function:acme-shop-1a2b3c4d-api", "us-east-1", false)]
     [InlineData("lambda:GetLayerVersion", "arn:aws:lambda:eu-central-1:123456789012:layer:okbs-acme-shop-1a2b3c4d-auth:3", "eu-central-1", true)] // attach the @openkbs/auth layer

@@ -26,7 +26,8 @@ namespace OpenKbs.Controllers.Tests.AuditRuns;
 /// a wildcard inline policy and an allow-everything managed policy on the execution role, short backups without deletion protection, HTTP on
 /// the distribution's default and an added cache behaviour, write methods to the S3 origin, an added HTTP origin allowing TLS 1.0,
 /// a foreign account trusted without an external id, the scheduler role's trust without aws:SourceAccount, the region guard
-/// detached) come back as exactly the expected findings. The collector only reads: the
+/// detached, a wildcard policy on another role the project owns and an allow-everything policy on a role that trusts the
+/// execution role) come back as exactly the expected findings; another project's role and an unrelated role are not read. The collector only reads: the
 /// audit trail records no mutation of its, every call is a Get/List/Describe, and the generated policies grant each one.
 /// </summary>
 [Collection(MotoCollection.Name)]
@@ -66,7 +67,8 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         var (clean, cleanFindings) = await CollectAsync(h, org);
         output.WriteLine(clean.ToJson());
         Assert.Empty(clean.Gaps);
-        Assert.Equal(2, clean.Roles.Count);
+        Assert.Equal([RoleSnapshot.ExecutionRole, RoleSnapshot.SchedulerRole], clean.Roles.Take(2).Select(r => r.Reason));
+        Assert.All(clean.Roles.Skip(2), r => Assert.Equal(RoleSnapshot.OwnedRole, r.Reason));
         Assert.Single(clean.Buckets);
         Assert.Equal(h.Project.Spec.Functions!.Count, clean.Functions.Count);
         Assert.Single(clean.Distributions);
@@ -127,6 +129,7 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
             DistributionConfig = current with
             {
                 DefaultCacheBehavior = current.DefaultCacheBehavior with { ViewerProtocolPolicy = "allow-all" },
+                ViewerCertificate = current.ViewerCertificate! with { MinimumProtocolVersion = "TLSv1" },
                 CacheBehaviors = new CloudFront.CacheBehaviors { Quantity = behaviours.Count, Items = behaviours },
                 Origins = new CloudFront.Origins { Quantity = origins.Count, Items = origins },
             },
@@ -145,7 +148,50 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         });
         await organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = guardId, TargetId = accountId });
 
-        var (_, findings) = await CollectAsync(h, org);
+        // The rules that the operator's own configuration never trips, each made live too: a public read statement added to the
+        // bucket policy (its TLS-only Deny kept), default encryption switched to AES256, the project key's rotation off, the
+        // database's writer made publicly accessible (encryption cannot be turned off in place: RDS-ENC-002 stays a snapshot proof).
+        var bucketPolicy = System.Text.Json.Nodes.JsonNode.Parse((await client.S3.GetBucketPolicyAsync(new S3.GetBucketPolicyRequest { BucketName = names.Bucket })).Policy!)!;
+        bucketPolicy["Statement"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(
+            $$"""{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{names.Bucket}}/public/*"}"""));
+        await client.S3.PutBucketPolicyAsync(new S3.PutBucketPolicyRequest { BucketName = names.Bucket, Policy = bucketPolicy.ToJsonString() });
+        await ClientCliAsync(accountId, "s3api", "put-bucket-encryption", "--bucket", names.Bucket,
+            "--server-side-encryption-configuration", """{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}""");
+        var keyArn = h.Project.Status!.Storage!.KmsKeyArn!;
+        await ClientCliAsync(accountId, "kms", "disable-key-rotation", "--key-id", keyArn);
+        await ClientCliAsync(accountId, "rds", "modify-db-instance", "--db-instance-identifier", names.DatabaseInstance, "--publicly-accessible", "--apply-immediately");
+
+        // Roles besides the execution and scheduler roles: one the project owns (its uid tag, the operator's prefix) with a wildcard
+        // inline policy; one of any name that trusts the execution role (the functions can become it) with an allow-everything
+        // managed policy attached, AdministratorAccess-like (moto loads no AWS managed policies); and two that are not the project's
+        // (another project's role with its own uid tag, an unrelated administrator role): read neither.
+        var uid = h.Project.Metadata.Uid!;
+        var executionArn = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
+        var lambdaTrust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        var owned = $"okbs-worker-{names.Hash}-jobs";
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest { RoleName = owned, AssumeRolePolicyDocument = lambdaTrust, Tags = [new Iam.Tag { Key = "openkbs.com/uid", Value = uid }] });
+        await client.Iam.PutRolePolicyAsync(new Iam.PutRolePolicyRequest
+        {
+            RoleName = owned, PolicyName = "tables", PolicyDocument = """{"Version":"2012-10-17","Statement":[{"Sid":"AllTables","Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}""",
+        });
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest
+        {
+            RoleName = "reporting",
+            AssumeRolePolicyDocument = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{executionArn}}"},"Action":"sts:AssumeRole"}]}""",
+        });
+        var reportingAdmin = await ManagedPolicyAsync(accountId, "reporting-everything", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = "reporting", PolicyArn = reportingAdmin });
+        var foreign = $"okbs-other-{names.Hash}-exec";
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest { RoleName = foreign, AssumeRolePolicyDocument = lambdaTrust, Tags = [new Iam.Tag { Key = "openkbs.com/uid", Value = Guid.NewGuid().ToString() }] });
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = foreign, PolicyArn = reportingAdmin });
+        await client.Iam.CreateRoleAsync(new Iam.CreateRoleRequest
+        {
+            RoleName = "break-glass-admin",
+            AssumeRolePolicyDocument = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{accountId}}:root"},"Action":"sts:AssumeRole"}]}""",
+        });
+        await client.Iam.AttachRolePolicyAsync(new Iam.AttachRolePolicyRequest { RoleName = "break-glass-admin", PolicyArn = reportingAdmin });
+
+        var (misconfigured, findings) = await CollectAsync(h, org);
         foreach (var f in findings)
         {
             output.WriteLine($"{f.Severity} {f.RuleId} {f.Resource}: {f.Message}");
@@ -153,9 +199,25 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
 
         var rules = findings.Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "IAM-ADMIN-001", "IAM-DEPUTY-009", "IAM-TRUST-005",
-                "IAM-WILD-002", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "S3-BPA-001"],
+            ["ACCT-REGION-001", "CF-HTTPS-002", "CF-HTTPS-002", "CF-METHODS-010", "CF-ORIGIN-003", "CF-ORIGINTLS-007", "CF-TLS-001", "IAM-ADMIN-001", "IAM-ADMIN-001", "IAM-DEPUTY-009",
+                "IAM-TRUST-005", "IAM-WILD-002", "IAM-WILD-002", "KMS-ROT-001", "LMB-POL-002", "LMB-URL-001", "RDS-BKP-004", "RDS-DEL-005", "RDS-PUB-001", "S3-BPA-001", "S3-ENC-003",
+                "S3-PUB-002"],
             rules);
+        Assert.Equal("MinimumProtocolVersion TLSv1", findings.Single(f => f.RuleId == "CF-TLS-001").Evidence);
+        Assert.Equal(keyArn, findings.Single(f => f.RuleId == "KMS-ROT-001").Resource);
+        Assert.Contains(names.DatabaseInstance, findings.Single(f => f.RuleId == "RDS-PUB-001").Evidence, StringComparison.Ordinal);
+        Assert.Equal("SSEAlgorithm AES256", findings.Single(f => f.RuleId == "S3-ENC-003").Evidence);
+        Assert.StartsWith("Sid PublicRead: Allow s3:GetObject", findings.Single(f => f.RuleId == "S3-PUB-002").Evidence, StringComparison.Ordinal);
+        var added = misconfigured.Roles.Where(r => clean.Roles.All(c => c.Name != r.Name)).Select(r => (r.Name, r.Reason)).ToList();
+        Assert.Equal([(owned, RoleSnapshot.OwnedRole), ("reporting", RoleSnapshot.TrustsExecutionRole)], added);
+        Assert.DoesNotContain(misconfigured.Roles, r => r.Name == foreign || r.Name == "break-glass-admin");
+        var ownedWildcard = findings.Single(f => f.RuleId == "IAM-WILD-002" && f.Resource == $"arn:aws:iam::{accountId}:role/{owned}");
+        Assert.Equal("Sid AllTables: Allow dynamodb:* on *", ownedWildcard.Evidence);
+        Assert.Contains("inline policy tables", ownedWildcard.Message, StringComparison.Ordinal);
+        var reporting = findings.Single(f => f.RuleId == "IAM-ADMIN-001" && f.Resource == $"arn:aws:iam::{accountId}:role/reporting");
+        Assert.Equal("Allow * on *", reporting.Evidence);
+        Assert.Contains("managed policy reporting-everything", reporting.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Critical, reporting.Severity);
         Assert.Equal(["default: allow-all", "/uploads/*: allow-all"], findings.Where(f => f.RuleId == "CF-HTTPS-002").Select(f => f.Evidence!["ViewerProtocolPolicy ".Length..]));
         Assert.Contains("/uploads/*", findings.Single(f => f.RuleId == "CF-METHODS-010").Message, StringComparison.Ordinal);
         Assert.Contains("legacy-api", findings.Single(f => f.RuleId == "CF-ORIGIN-003").Message, StringComparison.Ordinal);
@@ -163,8 +225,8 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
         Assert.Contains("210987654321", findings.Single(f => f.RuleId == "IAM-TRUST-005").Message, StringComparison.Ordinal);
         Assert.Equal($"arn:aws:iam::{accountId}:role/{names.SchedulerRole}", findings.Single(f => f.RuleId == "IAM-DEPUTY-009").Resource);
         Assert.All(findings, f => Assert.Equal("infrastructure", f.Analyzer));
-        var role = $"arn:aws:iam::{accountId}:role/{names.ExecutionRole}";
-        Assert.Equal(role, findings.Single(f => f.RuleId == "IAM-ADMIN-001").Resource);
+        Assert.Contains(findings, f => f.RuleId == "IAM-ADMIN-001" && f.Resource == executionArn);
+        Assert.Contains(findings, f => f.RuleId == "IAM-WILD-002" && f.Resource == executionArn);
         Assert.Equal(Severity.Critical, findings.Single(f => f.RuleId == "LMB-POL-002").Severity);
         Assert.Contains(function, findings.Single(f => f.RuleId == "LMB-URL-001").Resource, StringComparison.Ordinal);
         Assert.Contains("BlockPublicPolicy false, RestrictPublicBuckets false", findings.Single(f => f.RuleId == "S3-BPA-001").Evidence, StringComparison.Ordinal);
@@ -200,6 +262,15 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
     /// <summary>A customer managed policy created in the member account with the aws CLI through a 900 s session, as a client would; returns its ARN.</summary>
     private async Task<string> ManagedPolicyAsync(string accountId, string name, string document)
     {
+        var created = await ClientCliAsync(accountId, "iam", "create-policy", "--policy-name", name, "--policy-document", document);
+        var arn = created.Json().GetProperty("Policy").GetProperty("Arn").GetString()!;
+        Assert.Contains(accountId, arn, StringComparison.Ordinal);
+        return arn;
+    }
+
+    /// <summary>The aws CLI in the member account through a 900 s session, as a client with console access would use it; asserts success.</summary>
+    private async Task<AwsCliResult> ClientCliAsync(string accountId, params string[] args)
+    {
         var assumed = await AwsCli.RunAsync(moto.Endpoint, ["sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/OrganizationAccountAccessRole", "--role-session-name", "client", "--duration-seconds", "900"]);
         Assert.True(assumed.ExitCode == 0, assumed.ToString());
         var credentials = assumed.Json().GetProperty("Credentials");
@@ -208,12 +279,11 @@ public sealed class InfrastructureCollectorTests(MotoServerFixture moto, CrdSand
             ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
             ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
             ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+            ["AWS_DEFAULT_REGION"] = ProjectStepHarness.Region,
         };
-        var created = await AwsCli.RunAsync(moto.Endpoint, ["iam", "create-policy", "--policy-name", name, "--policy-document", document], session);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var arn = created.Json().GetProperty("Policy").GetProperty("Arn").GetString()!;
-        Assert.Contains(accountId, arn, StringComparison.Ordinal);
-        return arn;
+        var result = await AwsCli.RunAsync(moto.Endpoint, args, session);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
     }
 
     private static async Task<string> RootAsync(IOrganizationsClient organizations)
