@@ -66,6 +66,7 @@ internal static partial class IncidentCommand
     public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, IChainAnchorSink? anchors, CancellationToken cancellationToken) =>
         AuditVerifyCommand.VerifyAsync("incident verify", connectionString, async (cs, ct) =>
         {
+            await ChainAnchoring.EnsureUsableAsync(anchors, ct);
             var report = await ChainAnchoring.CheckAsync(cs, await IncidentChain.VerifyAsync(cs, ct), anchors, ct);
             return (report.Intact, report.Intact ? $"{report.Message}\n{report.Anchoring}" : report.Message);
         }, output, error, cancellationToken);
