@@ -161,6 +161,12 @@ internal static partial class IncidentCommand
             text.Append("  acknowledged ").Append(Time(acknowledged)).Append(" by ").Append(incident.AcknowledgedBy).Append('\n');
         }
 
+        if (incident.CauseClearedAt is { } cleared)
+        {
+            text.Append("  cause cleared ").Append(Time(cleared)).Append(" (seen by ").Append(incident.CauseClearedBy).Append(": ").Append(incident.CauseClearedHow).Append(')')
+                .Append(incident.IsOpen ? "; awaiting closure by a person (openkbs incident close)" : string.Empty).Append('\n');
+        }
+
         if (incident.ClosedAt is { } closed)
         {
             text.Append("  closed ").Append(Time(closed)).Append(" by ").Append(incident.ClosedBy)
