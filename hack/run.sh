@@ -11,7 +11,9 @@
 # printed `kubectl get` instead of waiting for Ctrl-C; for CI smoke runs), OPENKBS_AWS_CHAOS (the sandbox's --aws-chaos
 # spec for its AWS proxy, e.g. throttle=0.2; by default no faults, see docs/aws-chaos.md)),
 # OPENKBS_AUDIT_STORE=off (no durable audit store; by default hack/audit-store.sh starts PostgreSQL in $STATE/postgres
-# and the operator records every AWS change there; `openkbs audit verify` then reads it).
+# and the operator records every AWS change there; `openkbs audit verify` then reads it), OPENKBS_ANCHOR_BUCKET (with the
+# store: the Object Lock bucket the sandbox creates in the management account, eu-central-1, and the operator anchors the
+# audit chains' heads to, default openkbs-audit-anchors; the NIS2 report and `openkbs audit verify` compare the chain with it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,11 +39,17 @@ if [ "${OPENKBS_AUDIT_STORE:-on}" != off ]; then
   fi
   eval "$STORE_SETTINGS"
   echo "run: audit store on PostgreSQL ($STATE/postgres; openkbs audit verify reads \$OPENKBS_AuditStore__ConnectionString)"
+  # The chains' heads anchored outside the database: the sandbox creates the bucket with Object Lock and configures the operator
+  # with it (AuditStore:AnchorBucket, AnchorRegion); the operator checks it at start and verifies and anchors every minute here.
+  ANCHOR_BUCKET="${OPENKBS_ANCHOR_BUCKET:-openkbs-audit-anchors}"
+  export OPENKBS_AuditStore__VerifyInterval="${OPENKBS_AuditStore__VerifyInterval:-00:01:00}"
 fi
+ANCHOR_ARGS=()
+[ -z "${ANCHOR_BUCKET:-}" ] || ANCHOR_ARGS=(--anchor-bucket "$ANCHOR_BUCKET")
 echo "run: starting the sandbox with the operator (log: $LOG)"
 CHAOS=()
 [ -z "${OPENKBS_AWS_CHAOS:-}" ] || CHAOS=(--aws-chaos "$OPENKBS_AWS_CHAOS")
-dotnet "$DLL" sandbox --state-dir "$STATE" --with-operator "${CHAOS[@]}" >"$LOG" 2>&1 &
+dotnet "$DLL" sandbox --state-dir "$STATE" --with-operator "${CHAOS[@]}" "${ANCHOR_ARGS[@]}" >"$LOG" 2>&1 &
 SANDBOX_PID=$!
 
 stop_sandbox() {
@@ -165,8 +173,14 @@ echo "run: kubectl get openkbs -A"
 "${KUBECTL[@]}" get openkbs -A
 echo
 # The NIS2 Art. 21 evidence of each example client (docs/nis2.md): cluster, audit store and AWS read live at this moment.
+if [ "${OPENKBS_AUDIT_STORE:-on}" != off ]; then
+  # The audit trail's hash chain, and (with the anchor bucket) the chain against its newest checkpoints outside the database.
+  echo "run: openkbs audit verify ${ANCHOR_ARGS[*]}"
+  (set -a; . "$STATE/aws.env"; set +a; dotnet "$DLL" audit verify "${ANCHOR_ARGS[@]}" 2>&1) | sed 's/^/  /' || true
+  echo
+fi
 for ns in $("${KUBECTL[@]}" get clientaccounts -A -o jsonpath='{.items[*].metadata.namespace}'); do
-  if (set -a; . "$STATE/aws.env"; set +a; dotnet "$DLL" nis2 report --namespace "$ns" --kubeconfig "$STATE/kubeconfig" -o "$STATE/nis2-$ns.md") >"$STATE/nis2-$ns.log" 2>&1; then
+  if (set -a; . "$STATE/aws.env"; set +a; dotnet "$DLL" nis2 report --namespace "$ns" --kubeconfig "$STATE/kubeconfig" "${ANCHOR_ARGS[@]}" -o "$STATE/nis2-$ns.md") >"$STATE/nis2-$ns.log" 2>&1; then
     echo "run: openkbs nis2 report --namespace $ns (whole report: $STATE/nis2-$ns.md)"
     sed -n '/^| Measure/,/^$/p' "$STATE/nis2-$ns.md"
   else

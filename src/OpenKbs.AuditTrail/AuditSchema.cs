@@ -20,7 +20,9 @@ namespace OpenKbs.AuditTrail;
 /// <c>incident_delivery</c>, its delivery or giving up), append-only and never purged. Migration 5 hash-chains the incident rows
 /// (<see cref="IncidentChain"/>: <c>chain_seq</c>, <c>prev_hash</c>, <c>hash</c> on <c>incident</c> and <c>incident_change</c>).
 /// Migration 6 adds <c>incident_attempt</c>: one row per failed webhook attempt of a notification (its number, the problem, when the
-/// next is due), append-only, so the retry count and backoff of <see cref="IncidentWebhook"/> survive a restart.
+/// next is due), append-only, so the retry count and backoff of <see cref="IncidentWebhook"/> survive a restart. Migration 7 lets
+/// <c>incident_change</c> hold <c>CauseCleared</c> (the operator saw the cause gone; at most one per incident, a link of the incident
+/// chain like the others) and the outbox its notification <c>cause-cleared</c>.
 /// </summary>
 internal static partial class AuditSchema
 {
@@ -284,6 +286,12 @@ internal static partial class AuditSchema
             FOR EACH ROW EXECUTE FUNCTION openkbs_audit.refuse_change();
         CREATE TRIGGER incident_attempt_no_truncate BEFORE TRUNCATE ON openkbs_audit.incident_attempt
             FOR EACH STATEMENT EXECUTE FUNCTION openkbs_audit.refuse_truncate();
+        """,
+        """
+        ALTER TABLE openkbs_audit.incident_change DROP CONSTRAINT incident_change_action_check,
+            ADD CONSTRAINT incident_change_action_check CHECK (action IN ('Acknowledged', 'Closed', 'CauseCleared'));
+        ALTER TABLE openkbs_audit.incident_notification DROP CONSTRAINT incident_notification_kind_check,
+            ADD CONSTRAINT incident_notification_kind_check CHECK (kind IN ('opened', 'acknowledged', 'closed', 'cause-cleared') OR kind LIKE 'deadline:%');
         """,
     ];
 

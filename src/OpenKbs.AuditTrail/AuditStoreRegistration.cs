@@ -93,6 +93,17 @@ internal sealed partial class AuditStoreStartup(IServiceProvider services, ILogg
             // Not fatal: every AWS change is refused (AuditTrailUnavailable) until the store answers; reads and Kubernetes work go on.
             LogUnavailable(logger, ex.Message);
         }
+
+        if (services.GetService<IChainAnchorSink>() is { } anchors)
+        {
+            // The same fail-closed start for the anchor bucket: checked now, and until it passes every AWS change is refused with
+            // the problem as its message (checked again at most every minute by the next change); reads and Kubernetes work go on.
+            journal.UseAnchorCheck(anchors.ProblemAsync);
+            if (await journal.CheckAnchorAsync(cancellationToken) is { } problem)
+            {
+                LogAnchorUnusable(logger, problem);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -103,6 +114,10 @@ internal sealed partial class AuditStoreStartup(IServiceProvider services, ILogg
 
     [LoggerMessage(EventId = 4043, Level = LogLevel.Information, Message = "Durable audit store ready; {Unknown} earlier change(s) marked Unknown")]
     private static partial void LogReady(ILogger logger, int unknown);
+
+    [LoggerMessage(EventId = 4075, Level = LogLevel.Critical,
+        Message = "Audit anchor bucket unusable at start: no AWS change is made until it is fixed ({Problem})")]
+    private static partial void LogAnchorUnusable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 4044, Level = LogLevel.Error,
         Message = "Durable audit store unreachable at start: no AWS change is made until it answers ({Error})")]

@@ -30,6 +30,12 @@ public interface IChainAnchorSink
     /// <summary>Where the checkpoints go, as reports name it (e.g. <c>s3://bucket/prefix (COMPLIANCE, 400 days)</c>).</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Why this sink cannot take checkpoints (a missing bucket, no Object Lock, a region outside the EU), or null when it can. The
+    /// operator refuses every AWS change while there is a problem (<see cref="PostgresAuditJournal"/>), as when the store is unreachable.
+    /// </summary>
+    Task<string?> ProblemAsync(CancellationToken cancellationToken);
+
     /// <summary>Writes a checkpoint; writing the same checkpoint twice is not an error.</summary>
     Task WriteAsync(ChainAnchor anchor, CancellationToken cancellationToken);
 
@@ -201,6 +207,15 @@ public static class ChainAnchoring
                 Anchoring = $"anchored in {sink.Description}",
                 Message = $"incident chain broken at chain row {check.BrokenAt} ({check.Problem}): {check.Message}",
             };
+    }
+
+    /// <summary>Throws <see cref="AnchorUnusableException"/> with the sink's problem (<see cref="IChainAnchorSink.ProblemAsync"/>); no sink: nothing to check.</summary>
+    public static async Task EnsureUsableAsync(IChainAnchorSink? sink, CancellationToken cancellationToken)
+    {
+        if (sink is not null && await sink.ProblemAsync(cancellationToken) is { } problem)
+        {
+            throw new AnchorUnusableException(problem);
+        }
     }
 
     /// <summary>What reports say when no sink is configured: the one tampering the chain cannot show.</summary>

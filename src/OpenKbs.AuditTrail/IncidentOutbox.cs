@@ -21,6 +21,9 @@ public static class IncidentOutbox
 
     public const string Closed = "closed";
 
+    /// <summary>The operator saw the cause gone (<see cref="IncidentStates.CauseCleared"/>); the incident stays open.</summary>
+    public const string CauseCleared = "cause-cleared";
+
     /// <summary>The kind of the reminder before deadline <paramref name="deadline"/> (<see cref="Incident.Deadlines"/>), once per incident.</summary>
     public static string Deadline(string deadline)
     {
@@ -33,6 +36,7 @@ public static class IncidentOutbox
     {
         IncidentStates.Acknowledged => Acknowledged,
         IncidentStates.Closed => Closed,
+        IncidentStates.CauseCleared => CauseCleared,
         _ => throw new ArgumentException($"'{action}' is not an incident change", nameof(action)),
     };
 
@@ -74,6 +78,12 @@ public static class IncidentOutbox
             {
                 json.WriteString("acknowledgedAt", Time(acknowledged));
                 json.WriteString("acknowledgedBy", incident.AcknowledgedBy);
+            }
+
+            if (incident.CauseClearedAt is { } cleared)
+            {
+                json.WriteString("causeClearedAt", Time(cleared));
+                json.WriteString("causeClearedBy", incident.CauseClearedBy);
             }
 
             if (incident.ClosedAt is { } closed)

@@ -14,7 +14,10 @@ namespace OpenKbs.AuditTrail;
 /// memory and written, in order, before the next intent is accepted. On first use the schema is migrated and every intent
 /// left without outcome by a writer that is gone is resolved with an <see cref="AuditOutcome.Unknown"/> record. A writer is
 /// alive while it holds its liveness lock (<see cref="AuditSchema.WriterLockClass"/>, its own id) on a connection of its own,
-/// so a starting replica never marks the in-flight calls of a running one.
+/// so a starting replica never marks the in-flight calls of a running one. With an anchor bucket configured
+/// (<see cref="AuditStoreOptions.AnchorBucket"/>) intents fail closed too until the bucket has passed its check
+/// (<see cref="UseAnchorCheck"/>: it exists, has Object Lock, lies in an allowed EU region); a failed check is repeated at most
+/// every <see cref="AnchorRecheck"/>, and every intent until then is refused with its message.
 /// </summary>
 public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposable
 {
@@ -27,6 +30,10 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
     private NpgsqlConnection? _liveness;
     private readonly TimeProvider _time;
     private bool _ready;
+    private Func<CancellationToken, Task<string?>>? _anchorCheck;
+    private bool _anchorChecked;
+    private string? _anchorProblem;
+    private DateTimeOffset _anchorCheckedAt;
 
     public PostgresAuditJournal(IOptions<AuditStoreOptions> options, ILogger<PostgresAuditJournal> logger, TimeProvider? time = null)
     {
@@ -41,6 +48,9 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         _logger = logger;
         _dataSource = NpgsqlDataSource.Create(WithTimeouts(_options.ConnectionString!, _options.TimeoutSeconds));
     }
+
+    /// <summary>How long a failed anchor-bucket check stands before the next intent checks again.</summary>
+    public static readonly TimeSpan AnchorRecheck = TimeSpan.FromMinutes(1);
 
     /// <summary>Records were committed (how many): <see cref="AuditChainWatch"/> anchors the head after enough. Must not block.</summary>
     public event Action<int>? Appended;
@@ -75,6 +85,30 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// How the anchor bucket is checked (<see cref="IChainAnchorSink.ProblemAsync"/>; wired at start by the startup service, as the
+    /// sink reaches AWS through the layer this journal records for). Until a check passed, no intent is accepted.
+    /// </summary>
+    public void UseAnchorCheck(Func<CancellationToken, Task<string?>> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        _anchorCheck = check;
+    }
+
+    /// <summary>Checks the anchor bucket now (none configured: null); returns the problem that keeps every AWS change refused, or null.</summary>
+    public async Task<string?> CheckAnchorAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await AnchorProblemAsync(force: true, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask<long> AppendIntentAsync(AuditRecord intent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intent);
@@ -82,6 +116,11 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         try
         {
             await EnsureReadyAsync(cancellationToken);
+            if (await AnchorProblemAsync(force: false, cancellationToken) is { } problem)
+            {
+                throw new AuditTrailUnavailableException($"No AWS change is made while the audit anchor is unusable ({intent.Action} not sent): {problem}");
+            }
+
             await EnsureAliveAsync(cancellationToken);
             List<(long? RefersTo, AuditRecord Record)> owed;
             lock (_owed)
@@ -176,6 +215,33 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Under the gate: the anchor bucket's problem (null: none configured, or checked fine once); a failed check is repeated after <see cref="AnchorRecheck"/>.</summary>
+    private async Task<string?> AnchorProblemAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!_options.IsAnchored || (_anchorChecked && _anchorProblem is null))
+        {
+            return null;
+        }
+
+        if (_anchorCheck is null)
+        {
+            return $"the anchor bucket s3://{_options.AnchorBucket} (AuditStore:AnchorBucket) has not been checked yet (the operator is starting)";
+        }
+
+        var now = _time.GetUtcNow();
+        if (force || !_anchorChecked || now - _anchorCheckedAt >= AnchorRecheck)
+        {
+            var problem = await _anchorCheck(cancellationToken);
+            (_anchorChecked, _anchorProblem, _anchorCheckedAt) = (true, problem, now);
+            if (problem is null)
+            {
+                LogAnchorUsable(_logger, _options.AnchorBucket!);
+            }
+        }
+
+        return _anchorProblem;
     }
 
     private Func<long, byte[], StoredAuditRecord> Row(AuditRecord record, long? refersTo) =>
@@ -366,6 +432,9 @@ public sealed partial class PostgresAuditJournal : IAuditJournal, IAsyncDisposab
     [LoggerMessage(EventId = 4040, Level = LogLevel.Error,
         Message = "Audit store unreachable: the {Outcome} record of {Action} is kept in memory ({Owed} owed) and written before the next AWS change ({Error}: {Message})")]
     private static partial void LogOutcomeOwed(ILogger logger, string action, string outcome, int owed, string error, string message);
+
+    [LoggerMessage(EventId = 4076, Level = LogLevel.Information, Message = "Audit anchor bucket s3://{Bucket} checked: it exists, has Object Lock and lies in an allowed EU region")]
+    private static partial void LogAnchorUsable(ILogger logger, string bucket);
 
     [LoggerMessage(EventId = 4041, Level = LogLevel.Warning,
         Message = "Audit store: {Count} AWS change(s) recorded as pending by an earlier run have no recorded outcome; marked Unknown: {Records}")]

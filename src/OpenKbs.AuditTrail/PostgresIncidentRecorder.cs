@@ -67,9 +67,39 @@ public sealed partial class PostgresIncidentRecorder : IIncidentRecorder, IAsync
         }
     }
 
+    public async Task<IReadOnlyList<Incident>> CauseClearedAsync(IncidentClearance clearance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clearance);
+        try
+        {
+            var marked = await PostgresIncidentStore.CauseClearedAsync(_dataSource, clearance, cancellationToken);
+            foreach (var incident in marked)
+            {
+                LogCauseCleared(_logger, incident.Id, clearance.Namespace, clearance.Cause, clearance.Subject, clearance.How);
+            }
+
+            if (marked.Count > 0)
+            {
+                _webhook.Wake();
+            }
+
+            return marked;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            _dataSource.Clear();
+            throw new AuditTrailUnavailableException(
+                $"The audit store could not record that the cause {clearance.Cause} of {clearance.Subject} cleared: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static bool IsUnavailable(Exception ex) => ex is NpgsqlException or TimeoutException or SocketException or IOException;
+
+    [LoggerMessage(EventId = 4056, Level = LogLevel.Information,
+        Message = "Incident {Id} in namespace {Namespace}: the cause {Cause} of {Subject} cleared ({How}); open until a person closes it")]
+    private static partial void LogCauseCleared(ILogger logger, long id, string @namespace, string cause, string subject, string how);
 
     [LoggerMessage(EventId = 4054, Level = LogLevel.Warning,
         Message = "Incident {Id} opened in namespace {Namespace}: {Cause} of {Subject}; early warning due {EarlyWarningDue:O}")]

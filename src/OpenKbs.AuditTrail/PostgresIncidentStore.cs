@@ -9,8 +9,9 @@ namespace OpenKbs.AuditTrail;
 /// The NIS2 Art. 23 incident records in the audit store (<c>openkbs_audit.incident</c> and <c>incident_change</c>, migration 3;
 /// append-only for every role, never purged). An incident is opened once per namespace, cause and subject while it is not
 /// closed: the check and the insert run under <see cref="AuditSchema.IncidentLockKey"/> in one transaction, so concurrent passes
-/// (or replicas) seeing the same change open one. Acknowledging and closing are rows of their own (each at most once). Each of
-/// the three writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction, and each row is a link
+/// (or replicas) seeing the same change open one; an open incident whose cause the operator saw cleared is not reused (the change seen
+/// again opens a new one). Acknowledging, closing and the operator's cause-cleared observation are rows of their own (each at most once
+/// per incident). Each of them writes its notification to the outbox (<see cref="IncidentOutbox"/>) in the same transaction, and each row is a link
 /// of the incident hash chain (<see cref="IncidentChain"/>). Also keeps
 /// the seals of the NIS2 reports written (<c>report_seal</c>).
 /// </summary>
@@ -21,9 +22,10 @@ public static class PostgresIncidentStore
 
     private const string Select =
         "SELECT i.id, i.namespace, i.cause, i.subject, i.resource, i.summary, i.details, i.detected_at, i.opened_by, "
-        + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note FROM openkbs_audit.incident i "
+        + "a.recorded_at, a.actor, c.recorded_at, c.actor, c.note, x.recorded_at, x.actor, x.note FROM openkbs_audit.incident i "
         + "LEFT JOIN openkbs_audit.incident_change a ON a.incident = i.id AND a.action = 'Acknowledged' "
-        + "LEFT JOIN openkbs_audit.incident_change c ON c.incident = i.id AND c.action = 'Closed' ";
+        + "LEFT JOIN openkbs_audit.incident_change c ON c.incident = i.id AND c.action = 'Closed' "
+        + "LEFT JOIN openkbs_audit.incident_change x ON x.incident = i.id AND x.action = 'CauseCleared' ";
 
     /// <summary>Opens the incident <paramref name="report"/> describes, or returns the one of the same cause and subject still open.</summary>
     public static async Task<IncidentOpening> OpenAsync(NpgsqlDataSource source, IncidentReport report, string operatorIdentity, CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ public static class PostgresIncidentStore
         }
 
         var open = await ReadAsync(
-            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.recorded_at IS NULL ORDER BY i.id LIMIT 1",
+            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.recorded_at IS NULL AND x.recorded_at IS NULL ORDER BY i.id LIMIT 1",
             [report.Namespace, report.Cause, report.Subject], cancellationToken);
         if (open.Count > 0)
         {
@@ -158,6 +160,43 @@ public static class PostgresIncidentStore
             return (incident, $"incident {id} was already acknowledged at {incident.AcknowledgedAt:O} by {incident.AcknowledgedBy}");
         }
 
+        var after = await InsertChangeAsync(connection, id, action, actor, note, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (after, null);
+    }
+
+    /// <summary>
+    /// The operator saw the cause of <paramref name="clearance"/> gone: each open incident of its namespace, cause and subject not yet
+    /// marked gets its <see cref="IncidentStates.CauseCleared"/> change (a link of the incident chain, its notification in the outbox),
+    /// under the incident lock. Returns the incidents marked now.
+    /// </summary>
+    public static async Task<IReadOnlyList<Incident>> CauseClearedAsync(NpgsqlDataSource source, IncidentClearance clearance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(clearance);
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AuditSchema.IncidentLockKey})", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var open = await ReadAsync(
+            connection, Select + "WHERE i.namespace = $1 AND i.cause = $2 AND i.subject = $3 AND c.recorded_at IS NULL AND x.recorded_at IS NULL ORDER BY i.id",
+            [clearance.Namespace, clearance.Cause, clearance.Subject], cancellationToken);
+        var marked = new List<Incident>();
+        foreach (var incident in open)
+        {
+            marked.Add(await InsertChangeAsync(connection, incident.Id, IncidentStates.CauseCleared, clearance.Actor.Owner, clearance.How, cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return marked;
+    }
+
+    /// <summary>One incident_change row (chained) and its notification, in the caller's transaction under the incident lock; returns the incident after it.</summary>
+    private static async Task<Incident> InsertChangeAsync(NpgsqlConnection connection, long id, string action, string actor, string? note, CancellationToken cancellationToken)
+    {
         var (seq, previous, recordedAt) = await IncidentChain.NextAsync(connection, cancellationToken);
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO openkbs_audit.incident_change (incident, action, actor, note, recorded_at, chain_seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", connection))
@@ -173,11 +212,10 @@ public static class PostgresIncidentStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var after = await ReadAsync(connection, Select + "WHERE i.id = $1", [id], cancellationToken);
+        var after = (await ReadAsync(connection, Select + "WHERE i.id = $1", [id], cancellationToken))[0];
         var kind = IncidentOutbox.Of(action);
-        await IncidentOutbox.WriteAsync(connection, after[0], kind, IncidentOutbox.Payload(after[0], kind), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (after[0], null);
+        await IncidentOutbox.WriteAsync(connection, after, kind, IncidentOutbox.Payload(after, kind), cancellationToken);
+        return after;
     }
 
     /// <summary>Lists a written report's seal in the store (idempotent: the same content and format is listed once).</summary>
@@ -242,6 +280,9 @@ public static class PostgresIncidentStore
                 ClosedAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
                 ClosedBy = reader.IsDBNull(12) ? null : reader.GetString(12),
                 ClosingNote = reader.IsDBNull(13) ? null : reader.GetString(13),
+                CauseClearedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+                CauseClearedBy = reader.IsDBNull(15) ? null : reader.GetString(15),
+                CauseClearedHow = reader.IsDBNull(16) ? null : reader.GetString(16),
             });
         }
 

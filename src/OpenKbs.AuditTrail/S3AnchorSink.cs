@@ -74,6 +74,81 @@ public sealed class S3AnchorSink : IChainAnchorSink
         }
     }
 
+    /// <summary>
+    /// Whether the bucket can hold checkpoints: it exists and is the operator's (HeadBucket), lies in an EU member-state region and in
+    /// the region the sink writes to (<see cref="AuditStoreOptions.AnchorRegion"/>), and has Object Lock enabled
+    /// (GetObjectLockConfiguration; without it every checkpoint could be deleted or replaced). Null when it can; else what is wrong,
+    /// naming the setting and what to do. An AWS error other than these answers (throttling, the network) is said as such.
+    /// </summary>
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
+    {
+        var bucket = _options.AnchorBucket!;
+        IManagementClients clients;
+        try
+        {
+            clients = _aws.ForManagement(AwsActor.System(nameof(AuditChainWatch)), _options.AnchorRegion);
+        }
+        catch (Aws.Regions.RegionNotAllowedException ex)
+        {
+            return $"AuditStore:AnchorRegion '{_options.AnchorRegion}' is not an allowed region (Aws:AllowedRegions): {ex.Message}";
+        }
+
+        try
+        {
+            var head = await clients.S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken);
+            if (head.BucketRegion is { Length: > 0 } actual)
+            {
+                if (!Aws.Regions.EuRegions.IsMemberStateRegion(actual))
+                {
+                    return $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) is in {actual}, not an EU member-state region: use a bucket in an allowed EU region";
+                }
+
+                if (!string.Equals(actual, clients.Region, StringComparison.Ordinal))
+                {
+                    return $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) is in {actual}, but the operator writes checkpoints to {clients.Region} "
+                        + $"(AuditStore:AnchorRegion): set AuditStore:AnchorRegion to {actual}";
+                }
+            }
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+            return $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) does not exist in {clients.Region}: create it in the management account "
+                + "with Object Lock enabled (create-bucket --object-lock-enabled-for-bucket), or correct the name";
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode is "Forbidden" or "AccessDenied" || ex.HttpStatus == System.Net.HttpStatusCode.Forbidden)
+        {
+            return $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) is not readable by the operator ({ex.ErrorCode}): it belongs to another account, "
+                + "or the operator's policy lacks s3:ListBucket on it (docs/iam)";
+        }
+        catch (AwsServiceException ex)
+        {
+            return $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) could not be checked ({ex.ErrorCode}: {ex.Message})";
+        }
+
+        try
+        {
+            var lockConfiguration = await clients.S3.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = bucket }, cancellationToken);
+            if (!string.Equals(lockConfiguration.ObjectLockEnabled, "Enabled", StringComparison.Ordinal))
+            {
+                return NoObjectLock(bucket);
+            }
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+            return NoObjectLock(bucket);
+        }
+        catch (AwsServiceException ex)
+        {
+            return $"the Object Lock configuration of the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) could not be read ({ex.ErrorCode}: {ex.Message})";
+        }
+
+        return null;
+    }
+
+    private static string NoObjectLock(string bucket) =>
+        $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) has no Object Lock, so its checkpoints could be deleted or replaced: "
+        + "use a bucket created with Object Lock enabled (create-bucket --object-lock-enabled-for-bucket)";
+
     public async Task<IReadOnlyList<ChainAnchor>> NewestAsync(string chain, int count, CancellationToken cancellationToken)
     {
         var prefix = $"{_options.AnchorPrefix}{chain}/";

@@ -40,8 +40,14 @@ internal static class SandboxCommand
                 + "behaves as it does for real where moto differs (the Account primary-email API, TLS-only bucket policies); "
                 + "the default ('off') injects no faults.",
         };
+        var anchorBucket = new Option<string?>("--anchor-bucket")
+        {
+            Description = "Create this S3 bucket with Object Lock in the management account (eu-central-1) and give it to the operator as the "
+                + "audit chains' anchor (OPENKBS_AuditStore__AnchorBucket / __AnchorRegion; the operator needs an audit store for it).",
+        };
         command.Options.Add(examples);
         command.Options.Add(awsChaos);
+        command.Options.Add(anchorBucket);
 
         command.SetAction((parse, cancellationToken) =>
         {
@@ -69,6 +75,7 @@ internal static class SandboxCommand
                 CrdsDirectory = parse.GetValue(crds),
                 ExamplesDirectory = parse.GetValue(examples),
                 AwsChaos = chaos,
+                AnchorBucket = parse.GetValue(anchorBucket),
             };
             return RunAsync(settings, cancellationToken);
         });
@@ -143,6 +150,10 @@ internal static class SandboxCommand
             // The bootstrap talks to moto directly (no faults while setting up); everything else goes through the proxy.
             var examplesDirectory = settings.ExamplesDirectory ?? FindRepositoryFolder(Path.Combine("docs", "examples"));
             await SandboxAws.BootstrapAsync(endpoint, examplesDirectory, log, stop.Token);
+            if (settings.AnchorBucket is { Length: > 0 } anchors)
+            {
+                await SandboxAws.CreateAnchorBucketAsync(endpoint, anchors, log, stop.Token);
+            }
             chaosProxy = await AwsChaosProxy.StartAsync(new AwsChaosProxyOptions { Backend = endpoint, Spec = settings.AwsChaos, MailDirectory = Path.Combine(settings.StateDirectory, "mail") }, stop.Token);
             await log.WriteLineAsync($"sandbox: AWS proxy at {chaosProxy.Endpoint} in front of {endpoint} ({settings.AwsChaos}); stats: GET {chaosProxy.Endpoint}__chaos/stats");
             endpoint = chaosProxy.Endpoint;
@@ -160,7 +171,7 @@ internal static class SandboxCommand
                     return 2;
                 }
 
-                operatorProcess = OperatorProcess.Start(operatorDll, kubeconfig, awsEnvironment);
+                operatorProcess = OperatorProcess.Start(operatorDll, kubeconfig, [.. awsEnvironment, .. SandboxAws.AnchorSettings(settings.AnchorBucket)]);
                 await log.WriteLineAsync($"sandbox: operator started ({operatorDll} run)");
             }
 

@@ -19,6 +19,9 @@ internal sealed record SandboxSettings
 
     public string? ExamplesDirectory { get; init; }
 
+    /// <summary>`--anchor-bucket`: the audit anchor bucket created with Object Lock and given to the operator (AuditStore:AnchorBucket); null: none.</summary>
+    public string? AnchorBucket { get; init; }
+
     /// <summary>The parsed `--aws-chaos` spec of the AWS proxy that fronts moto (no faults by default).</summary>
     public AwsChaosSpec AwsChaos { get; init; } = AwsChaosSpec.None;
 }

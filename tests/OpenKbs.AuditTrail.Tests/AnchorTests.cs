@@ -26,7 +26,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     {
         var (options, bucket) = await StoreAsync();
         long anchored;
-        await using (var provider = Services(options, bucket))
+        await using (var provider = await Services(options, bucket))
         {
             await AppendAsync(provider.GetRequiredService<PostgresAuditJournal>(), pairs: 3);
             var first = await provider.GetRequiredService<AuditChainWatch>().RunOnceAsync(CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
         Assert.Equal(4, alone.LastSequence);
 
         // The operator again (a new process, nothing in memory): the whole chain against the checkpoints.
-        await using (var provider = Services(options, bucket))
+        await using (var provider = await Services(options, bucket))
         {
             var report = await provider.GetRequiredService<AuditChainWatch>().RunOnceAsync(CancellationToken.None);
             Assert.Equal((false, 5L, "truncated"), (report.Intact, report.BrokenAt, report.Problem));
@@ -54,7 +54,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
         }
 
         // `openkbs audit verify` runs this code: the same verdict.
-        await using var reader = Services(options, bucket);
+        await using var reader = await Services(options, bucket);
         var cli = await ChainAnchoring.CheckAsync(options.ConnectionString!, alone, reader.GetRequiredService<IChainAnchorSink>(), CancellationToken.None);
         Assert.Equal((false, "truncated"), (cli.Intact, cli.Problem));
     }
@@ -63,7 +63,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     public async Task A_chain_rebuilt_after_a_checkpoint_differs_from_it_at_the_checkpoints_record()
     {
         var (options, bucket) = await StoreAsync();
-        await using var provider = Services(options, bucket);
+        await using var provider = await Services(options, bucket);
         var journal = provider.GetRequiredService<PostgresAuditJournal>();
         await AppendAsync(journal, pairs: 3);
         Assert.True((await provider.GetRequiredService<AuditChainWatch>().RunOnceAsync(CancellationToken.None)).Intact);
@@ -84,7 +84,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     public async Task Deleting_the_newest_incident_rows_is_detected_against_the_incident_chains_checkpoint()
     {
         var (options, bucket) = await StoreAsync();
-        await using var provider = Services(options, bucket);
+        await using var provider = await Services(options, bucket);
         var recorder = provider.GetRequiredService<IIncidentRecorder>();
         await AppendAsync(provider.GetRequiredService<PostgresAuditJournal>(), pairs: 1);
         await recorder.OpenAsync(Report("ClientAccount/acme"), CancellationToken.None);
@@ -111,7 +111,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     public async Task Moto_keeps_a_locked_checkpoint_it_refuses_its_deletion_and_a_second_write_of_its_key()
     {
         var (options, bucket) = await StoreAsync();
-        await using var provider = Services(options, bucket);
+        await using var provider = await Services(options, bucket);
         var sink = provider.GetRequiredService<IChainAnchorSink>();
         var anchor = new ChainAnchor(ChainAnchor.Audit, 42, System.Security.Cryptography.SHA256.HashData("head"u8), DateTimeOffset.UtcNow);
         await sink.WriteAsync(anchor, CancellationToken.None);
@@ -138,7 +138,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     }
 
     [Fact]
-    public async Task A_bucket_without_object_lock_refuses_the_checkpoint_and_the_watch_goes_on()
+    public async Task A_bucket_without_object_lock_keeps_every_AWS_change_refused_from_the_start_naming_the_problem()
     {
         var options = await store.NewStoreAsync();
         var bucket = "plain-" + Guid.NewGuid().ToString("N")[..12];
@@ -147,22 +147,100 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
             await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, BucketRegionName = MotoDefaults.Region });
         }
 
-        await using var provider = Services(options, bucket);
-        var refused = await Assert.ThrowsAsync<Aws.Core.AwsServiceException>(() => provider.GetRequiredService<IChainAnchorSink>().WriteAsync(
-            new ChainAnchor(ChainAnchor.Audit, 1, new byte[32], DateTimeOffset.UtcNow), CancellationToken.None));
-        Assert.Equal("InvalidRequest", refused.ErrorCode);
+        await using var provider = await Services(options, bucket);
+        var sink = provider.GetRequiredService<IChainAnchorSink>();
+        var problem = await sink.ProblemAsync(CancellationToken.None);
+        Assert.Equal(
+            $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) has no Object Lock, so its checkpoints could be deleted or replaced: "
+            + "use a bucket created with Object Lock enabled (create-bucket --object-lock-enabled-for-bucket)",
+            problem);
 
-        await AppendAsync(provider.GetRequiredService<PostgresAuditJournal>(), pairs: 1);
+        // Fail closed like an unreachable store: no intent is recorded, so no AWS change is sent, and the refusal says why.
+        var refused = await Assert.ThrowsAsync<AuditTrailUnavailableException>(
+            () => provider.GetRequiredService<PostgresAuditJournal>().AppendIntentAsync(AuditStoreFixture.Record("iam:CreateRole"), CancellationToken.None).AsTask());
+        Assert.Equal($"No AWS change is made while the audit anchor is unusable (iam:CreateRole not sent): {problem}", refused.Message);
+        Assert.Equal(0L, await CountAsync(options));
+
+        // A checkpoint is not even sent (its PutObject is refused the same way); the watch's verdict on the chain stands and nothing is anchored.
+        await Assert.ThrowsAsync<AuditTrailUnavailableException>(() => sink.WriteAsync(
+            new ChainAnchor(ChainAnchor.Audit, 1, new byte[32], DateTimeOffset.UtcNow), CancellationToken.None));
+        Assert.True((await provider.GetRequiredService<AuditChainWatch>().RunOnceAsync(CancellationToken.None)).Intact);
+        Assert.Empty(await sink.NewestAsync(ChainAnchor.Audit, 10, CancellationToken.None));
+
+        // `openkbs audit verify --anchor-bucket` and the NIS2 report run this check: a clear error instead of a comparison.
+        var unusable = await Assert.ThrowsAsync<AnchorUnusableException>(() => ChainAnchoring.EnsureUsableAsync(sink, CancellationToken.None));
+        Assert.Equal(problem, unusable.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_anchor_bucket_keeps_every_AWS_change_refused_naming_the_bucket_and_the_fix()
+    {
+        var options = await store.NewStoreAsync();
+        var bucket = "missing-" + Guid.NewGuid().ToString("N")[..12];
+        await using var provider = await Services(options, bucket);
+
+        var refused = await Assert.ThrowsAsync<AuditTrailUnavailableException>(
+            () => provider.GetRequiredService<PostgresAuditJournal>().AppendIntentAsync(AuditStoreFixture.Record("s3:CreateBucket"), CancellationToken.None).AsTask());
+        Assert.Equal(
+            $"No AWS change is made while the audit anchor is unusable (s3:CreateBucket not sent): the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) "
+            + $"does not exist in {MotoDefaults.Region}: create it in the management account with Object Lock enabled (create-bucket --object-lock-enabled-for-bucket), "
+            + "or correct the name",
+            refused.Message);
+        Assert.Equal(0L, await CountAsync(options));
+    }
+
+    [Fact]
+    public async Task With_a_good_anchor_bucket_the_operator_starts_and_records_and_before_its_check_nothing_is_sent()
+    {
+        var (options, bucket) = await StoreAsync();
+
+        // Built but not started: the bucket is not checked yet, so nothing may be sent.
+        await using (var unstarted = Unstarted(options, bucket))
+        {
+            var early = await Assert.ThrowsAsync<AuditTrailUnavailableException>(
+                () => unstarted.GetRequiredService<PostgresAuditJournal>().AppendIntentAsync(AuditStoreFixture.Record("iam:CreateRole"), CancellationToken.None).AsTask());
+            Assert.Contains($"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) has not been checked yet", early.Message, StringComparison.Ordinal);
+        }
+
+        await using var provider = await Services(options, bucket);
+        Assert.Null(await provider.GetRequiredService<IChainAnchorSink>().ProblemAsync(CancellationToken.None));
+        await AppendAsync(provider.GetRequiredService<PostgresAuditJournal>(), pairs: 2);
+        Assert.Equal(4L, await CountAsync(options));
         var report = await provider.GetRequiredService<AuditChainWatch>().RunOnceAsync(CancellationToken.None);
-        Assert.True(report.Intact, report.Message); // the chain's verdict stands; the failed anchoring is logged (4074)
-        Assert.Empty(await provider.GetRequiredService<IChainAnchorSink>().NewestAsync(ChainAnchor.Audit, 10, CancellationToken.None));
+        Assert.True(report.Intact, report.Message);
+        Assert.Equal(4, Assert.Single(await provider.GetRequiredService<IChainAnchorSink>().NewestAsync(ChainAnchor.Audit, 10, CancellationToken.None)).Sequence);
+    }
+
+    [Fact]
+    public async Task An_anchor_bucket_in_another_region_than_configured_is_refused_naming_both()
+    {
+        var options = await store.NewStoreAsync();
+        var bucket = "elsewhere-" + Guid.NewGuid().ToString("N")[..12];
+        var created = await AwsCli.RunAsync(
+            moto.Endpoint,
+            ["s3api", "create-bucket", "--bucket", bucket, "--region", "eu-west-1", "--create-bucket-configuration", "LocationConstraint=eu-west-1", "--object-lock-enabled-for-bucket"],
+            AwsCli.Environment(moto.Endpoint, "eu-west-1"));
+        Assert.True(created.ExitCode == 0, created.ToString());
+
+        await using var provider = await Services(options, bucket, ("AuditStore:AnchorRegion", MotoDefaults.Region));
+        Assert.Equal(
+            $"the anchor bucket s3://{bucket} (AuditStore:AnchorBucket) is in eu-west-1, but the operator writes checkpoints to {MotoDefaults.Region} "
+            + "(AuditStore:AnchorRegion): set AuditStore:AnchorRegion to eu-west-1",
+            await provider.GetRequiredService<IChainAnchorSink>().ProblemAsync(CancellationToken.None));
+    }
+
+    private static async Task<long> CountAsync(AuditStoreOptions options)
+    {
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        await using var count = source.CreateCommand("SELECT count(*) FROM openkbs_audit.record");
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]
     public async Task A_governance_checkpoint_is_deleted_only_with_the_bypass()
     {
         var (options, bucket) = await StoreAsync();
-        await using var provider = Services(options, bucket, ("AuditStore:AnchorMode", "Governance"), ("AuditStore:AnchorRetentionDays", "30"));
+        await using var provider = await Services(options, bucket, ("AuditStore:AnchorMode", "Governance"), ("AuditStore:AnchorRetentionDays", "30"));
         await provider.GetRequiredService<IChainAnchorSink>().WriteAsync(
             new ChainAnchor(ChainAnchor.Audit, 7, System.Security.Cryptography.SHA256.HashData("seven"u8), DateTimeOffset.UtcNow), CancellationToken.None);
 
@@ -179,7 +257,7 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
     public async Task The_running_watch_anchors_at_start_and_again_after_the_configured_number_of_records()
     {
         var (options, bucket) = await StoreAsync();
-        await using var provider = Services(options, bucket, ("AuditStore:AnchorEveryRecords", "100"), ("AuditStore:VerifyInterval", "1.00:00:00"));
+        await using var provider = await Services(options, bucket, ("AuditStore:AnchorEveryRecords", "100"), ("AuditStore:VerifyInterval", "1.00:00:00"));
         var journal = provider.GetRequiredService<PostgresAuditJournal>();
         await AppendAsync(journal, pairs: 1);
         var watch = provider.GetServices<IHostedService>().OfType<AuditChainWatch>().Single();
@@ -268,7 +346,15 @@ public sealed class AnchorTests(AuditStoreFixture store, MotoServerFixture moto)
         return (options, bucket);
     }
 
-    private ServiceProvider Services(AuditStoreOptions options, string bucket, params (string Key, string Value)[] more)
+    /// <summary>The operator's services on the store and bucket, started as the operator starts them (the store, then the anchor bucket's check).</summary>
+    private async Task<ServiceProvider> Services(AuditStoreOptions options, string bucket, params (string Key, string Value)[] more)
+    {
+        var provider = Unstarted(options, bucket, more);
+        await provider.GetServices<IHostedService>().OfType<AuditStoreStartup>().Single().StartAsync(CancellationToken.None);
+        return provider;
+    }
+
+    private ServiceProvider Unstarted(AuditStoreOptions options, string bucket, params (string Key, string Value)[] more)
     {
         var settings = new Dictionary<string, string?> { ["AuditStore:AnchorBucket"] = bucket };
         foreach (var (key, value) in more)

@@ -181,5 +181,7 @@ public sealed class AuditChainWatchTests(AuditStoreFixture store)
         public Task<IncidentOpening> OpenAsync(IncidentReport report, CancellationToken cancellationToken) => throw new InvalidOperationException("not reached");
 
         public Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string @namespace, CancellationToken cancellationToken) => throw new InvalidOperationException("not reached");
+
+        public Task<IReadOnlyList<Incident>> CauseClearedAsync(IncidentClearance clearance, CancellationToken cancellationToken) => throw new InvalidOperationException("not reached");
     }
 }

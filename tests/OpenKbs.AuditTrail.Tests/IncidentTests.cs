@@ -87,6 +87,66 @@ public sealed class IncidentTests(AuditStoreFixture store)
         Assert.Equal("2", (await store.Server.PsqlAsync($"SELECT count(*) FROM openkbs_audit.incident_change WHERE incident = {id}", Database(options))).Trim());
     }
 
+    [Fact]
+    public async Task The_cause_cleared_is_recorded_once_in_the_chain_and_the_outbox_the_incident_stays_open_and_a_recurrence_is_a_new_incident()
+    {
+        var options = await NewStoreAsync();
+        await using var source = NpgsqlDataSource.Create(options.ConnectionString!);
+        var incident = (await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None)).Incident;
+        var other = (await PostgresIncidentStore.OpenAsync(source, Report("tenants") with { Subject = "ClientAccount/other" }, "op", CancellationToken.None)).Incident;
+        var clearance = new IncidentClearance
+        {
+            Namespace = "tenants",
+            Cause = IncidentCauses.GuardrailDetached,
+            Subject = "ClientAccount/acme",
+            How = "region guard re-attached by the operator",
+            Actor = new AwsActor { Controller = "clientaccount", Namespace = "tenants", Kind = "ClientAccount", Name = "acme" },
+        };
+
+        var marked = Assert.Single(await PostgresIncidentStore.CauseClearedAsync(source, clearance, CancellationToken.None));
+        Assert.Empty(await PostgresIncidentStore.CauseClearedAsync(source, clearance, CancellationToken.None)); // once per incident
+
+        Assert.Equal(incident.Id, marked.Id);
+        Assert.Equal((IncidentStates.Open, true, "tenants/ClientAccount/acme", "region guard re-attached by the operator"),
+            (marked.State, marked.IsOpen, marked.CauseClearedBy, marked.CauseClearedHow));
+        var listed = await PostgresIncidentStore.ListAsync(source, "tenants", includeClosed: false, CancellationToken.None);
+        Assert.Equal([incident.Id, other.Id], listed.Select(i => i.Id));
+        Assert.NotNull(listed[0].CauseClearedAt);
+        Assert.Null(listed[1].CauseClearedAt); // another subject: not cleared
+
+        // Its notification in the outbox (the incident still open, when the cause cleared), and a link of the incident chain.
+        var payload = (await store.Server.PsqlAsync(
+            $"SELECT payload FROM openkbs_audit.incident_notification WHERE incident = {incident.Id} AND kind = 'cause-cleared'", Database(options))).Trim();
+        using (var json = JsonDocument.Parse(payload))
+        {
+            Assert.Equal(("openkbs.incident.cause-cleared", IncidentStates.Open, "tenants/ClientAccount/acme"),
+                (json.RootElement.GetProperty("type").GetString(), json.RootElement.GetProperty("state").GetString(), json.RootElement.GetProperty("causeClearedBy").GetString()));
+            Assert.Equal(listed[0].CauseClearedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                json.RootElement.GetProperty("causeClearedAt").GetString());
+        }
+
+        var chain = await IncidentChain.VerifyAsync(options.ConnectionString!, CancellationToken.None);
+        Assert.True(chain.Intact, chain.Message);
+        Assert.Equal(3, chain.Checked); // two incidents and the cause-cleared change
+
+        // The same cause seen again after it cleared is a new incident; the cleared one waits for a person, who closes it.
+        var recurrence = await PostgresIncidentStore.OpenAsync(source, Report("tenants"), "op", CancellationToken.None);
+        Assert.True(recurrence.Opened);
+        Assert.NotEqual(incident.Id, recurrence.Incident.Id);
+        var (closed, problem) = await PostgresIncidentStore.ChangeAsync(source, "tenants", incident.Id, IncidentStates.Closed, "alice", "reported", CancellationToken.None);
+        Assert.Null(problem);
+        Assert.Equal((IncidentStates.Closed, "region guard re-attached by the operator"), (closed!.State, closed.CauseClearedHow));
+        Assert.Empty(await PostgresIncidentStore.CauseClearedAsync(source, clearance with { Subject = "ClientAccount/none" }, CancellationToken.None));
+
+        // Changing the recorded clearance is a break of the chain (the superuser, triggers off).
+        await store.Server.PsqlAsync(
+            "ALTER TABLE openkbs_audit.incident_change DISABLE TRIGGER USER; UPDATE openkbs_audit.incident_change SET note = 'never detached' WHERE action = 'CauseCleared'; "
+            + "ALTER TABLE openkbs_audit.incident_change ENABLE TRIGGER USER;",
+            Database(options));
+        var broken = await IncidentChain.VerifyAsync(options.ConnectionString!, CancellationToken.None);
+        Assert.Equal((false, $"incident_change ({incident.Id}, CauseCleared)", "changed"), (broken.Intact, broken.BrokenRow, broken.Problem));
+    }
+
     [Theory]
     [InlineData("UPDATE openkbs_audit.incident SET summary = 'nothing happened'")]
     [InlineData("DELETE FROM openkbs_audit.incident")]

@@ -24,6 +24,29 @@ public static class IncidentStates
     public const string Acknowledged = "Acknowledged";
 
     public const string Closed = "Closed";
+
+    /// <summary>
+    /// Not a state but a change the operator records (<see cref="IIncidentRecorder.CauseClearedAsync"/>): the cause is gone (the guard
+    /// re-attached, the public access block put back, a clean audit of the deployed version). The incident stays open until a person
+    /// closes it: NIS2 Art. 23 reporting goes on after the cause clears.
+    /// </summary>
+    public const string CauseCleared = "CauseCleared";
+}
+
+/// <summary>What a pass saw cleared: the open incidents of <see cref="Cause"/> on <see cref="Subject"/> in <see cref="Namespace"/>.</summary>
+public sealed record IncidentClearance
+{
+    public required string Namespace { get; init; }
+
+    public required string Cause { get; init; }
+
+    public required string Subject { get; init; }
+
+    /// <summary>What cleared it (e.g. <c>region guard re-attached</c>), recorded as the change's note; identifiers only, no secret.</summary>
+    public required string How { get; init; }
+
+    /// <summary>Who saw it (controller and object), recorded as the change's actor.</summary>
+    public required AwsActor Actor { get; init; }
 }
 
 /// <summary>
@@ -97,6 +120,15 @@ public sealed record Incident : IncidentFacts
 
     public string? ClosingNote { get; init; }
 
+    /// <summary>When the operator saw the cause gone (<see cref="IncidentStates.CauseCleared"/>); null while it has not.</summary>
+    public DateTimeOffset? CauseClearedAt { get; init; }
+
+    /// <summary><c>namespace/kind/name</c> of the object whose pass saw the cause gone.</summary>
+    public string? CauseClearedBy { get; init; }
+
+    /// <summary>What cleared it (<see cref="IncidentClearance.How"/>).</summary>
+    public string? CauseClearedHow { get; init; }
+
     public string State => ClosedAt is not null ? IncidentStates.Closed : AcknowledgedAt is not null ? IncidentStates.Acknowledged : IncidentStates.Open;
 
     /// <summary>Not closed yet.</summary>
@@ -120,7 +152,7 @@ public sealed record IncidentOpening(Incident Incident, bool Opened);
 /// <summary>
 /// Records NIS2 Art. 23 incidents in the durable store (<c>OpenKbs.AuditTrail</c>) and notifies the configured webhook. The
 /// controllers call it when a pass sees a security-relevant change. Idempotent: while an incident of the same namespace, cause
-/// and subject is open, <see cref="OpenAsync"/> returns it and opens nothing. Throws
+/// and subject is open (and its cause not seen cleared), <see cref="OpenAsync"/> returns it and opens nothing. Throws
 /// <see cref="AuditTrailUnavailableException"/> when the store cannot be reached (the caller raises its Warning event anyway).
 /// </summary>
 public interface IIncidentRecorder
@@ -129,4 +161,11 @@ public interface IIncidentRecorder
 
     /// <summary>The namespace's incidents not closed yet, oldest first.</summary>
     Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string @namespace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records on each open incident of the clearance's namespace, cause and subject whose cause was not seen cleared yet that it is
+    /// now (<see cref="IncidentStates.CauseCleared"/>, once per incident; the incident stays open for a person to close). Returns the
+    /// incidents marked now (none: nothing open, or already marked). The same cause seen again afterwards opens a new incident.
+    /// </summary>
+    Task<IReadOnlyList<Incident>> CauseClearedAsync(IncidentClearance clearance, CancellationToken cancellationToken);
 }

@@ -163,6 +163,7 @@ public static class AwsErrorCodes
                 [
                     "NoSuchBucket", "NoSuchKey", "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration", "NotFound", "NoSuchTagSet",
                     "NoSuchLifecycleConfiguration", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchVersion",
+                    "ObjectLockConfigurationNotFoundError",
                 ],
                 conflict: ["BucketAlreadyOwnedByYou", "OperationAborted", "BucketNotEmpty", "PreconditionFailed"],
                 terminal:

@@ -130,11 +130,11 @@ public static class OperatorPermissions
                 Regional(options)),
 
             // The audit chains' heads (AuditTrail's S3 anchor sink): a new checkpoint object with Object Lock retention (S3 also
-            // checks s3:PutObjectRetention for the lock headers), and the listing of checkpoints; never delete, never a retention
-            // change after the write, never a governance bypass.
+            // checks s3:PutObjectRetention for the lock headers), and the listing of checkpoints; the bucket's region and Object Lock
+            // checked at start; never delete, never a retention change after the write, never a governance bypass.
             Statement(
                 "AnchorAuditChainHeads",
-                [S3Client.PutObject, S3Client.ListObjectVersions],
+                [S3Client.PutObject, S3Client.ListObjectVersions, S3Client.HeadBucket, S3Client.GetObjectLockConfiguration],
                 "s3",
                 [$"arn:aws:s3:::{options.AnchorBucket}", $"arn:aws:s3:::{options.AnchorBucket}/*"],
                 Regional(options),

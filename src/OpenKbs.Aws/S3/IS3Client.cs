@@ -15,6 +15,9 @@ public interface IS3Client
     /// <summary>Whether the bucket exists and is ours (NotFound / Forbidden otherwise).</summary>
     Task<HeadBucketResponse> HeadBucketAsync(HeadBucketRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The bucket's Object Lock configuration (NotFound: the bucket has no Object Lock).</summary>
+    Task<GetObjectLockConfigurationResponse> GetObjectLockConfigurationAsync(GetObjectLockConfigurationRequest request, CancellationToken cancellationToken = default);
+
     Task<PutBucketVersioningResponse> PutBucketVersioningAsync(PutBucketVersioningRequest request, CancellationToken cancellationToken = default);
 
     Task<GetBucketVersioningResponse> GetBucketVersioningAsync(GetBucketVersioningRequest request, CancellationToken cancellationToken = default);

@@ -20,6 +20,7 @@ internal sealed class S3Client : IS3Client
     // operation name: bucket configuration is authorized as *Configuration / *Bucket*Block, HEAD as the matching read.
     internal static readonly AwsOperation CreateBucket = AwsOperation.Write(Service, nameof(CreateBucket)) with { Iam = ["s3:CreateBucket", "s3:PutBucketOwnershipControls"] };
     internal static readonly AwsOperation HeadBucket = AwsOperation.Read(Service, nameof(HeadBucket)) with { Iam = ["s3:ListBucket"] };
+    internal static readonly AwsOperation GetObjectLockConfiguration = AwsOperation.Read(Service, nameof(GetObjectLockConfiguration)) with { Iam = ["s3:GetBucketObjectLockConfiguration"] };
     internal static readonly AwsOperation PutBucketVersioning = AwsOperation.Write(Service, nameof(PutBucketVersioning));
     internal static readonly AwsOperation GetBucketVersioning = AwsOperation.Read(Service, nameof(GetBucketVersioning));
     internal static readonly AwsOperation PutBucketEncryption = AwsOperation.Write(Service, nameof(PutBucketEncryption)) with { Iam = ["s3:PutEncryptionConfiguration"] };
@@ -82,6 +83,25 @@ internal sealed class S3Client : IS3Client
         ArgumentNullException.ThrowIfNull(request);
         var response = await CallAsync(HeadBucket, (c, t) => c.HeadBucketAsync(new Sdk.HeadBucketRequest { BucketName = request.BucketName }, t), null, cancellationToken);
         return new HeadBucketResponse { BucketRegion = response.BucketRegion };
+    }
+
+    public async Task<GetObjectLockConfigurationResponse> GetObjectLockConfigurationAsync(GetObjectLockConfigurationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await CallAsync(
+            GetObjectLockConfiguration,
+            (c, t) => c.GetObjectLockConfigurationAsync(new Sdk.GetObjectLockConfigurationRequest { BucketName = request.BucketName }, t),
+            null,
+            cancellationToken);
+        var configuration = response.ObjectLockConfiguration;
+        var retention = configuration?.Rule?.DefaultRetention;
+        return new GetObjectLockConfigurationResponse
+        {
+            ObjectLockEnabled = configuration?.ObjectLockEnabled?.Value is { Length: > 0 } enabled ? enabled : null,
+            DefaultRetentionMode = retention?.Mode?.Value is { Length: > 0 } mode ? mode : null,
+            DefaultRetentionDays = retention?.Days,
+            DefaultRetentionYears = retention?.Years,
+        };
     }
 
     public async Task<PutBucketVersioningResponse> PutBucketVersioningAsync(PutBucketVersioningRequest request, CancellationToken cancellationToken = default)

@@ -12,7 +12,8 @@ namespace OpenKbs.Controllers.ClientAccounts;
 /// the region guard SCP of the spec's allowedRegions is attached to the account, guard policies of other
 /// region sets are detached (allowedRegions changed), and the account carries the ownership and spec tags.
 /// Other SCPs (FullAWSAccess, the platform team's own) are never touched. The guard this account already had (status) found
-/// detached is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is re-attached.
+/// detached is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is re-attached, and
+/// once re-attached its cause is recorded cleared (the incident stays open until a person closes it).
 /// </summary>
 internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot root, IncidentSignals? incidents = null) : IRecipeStep<AccountPass>
 {
@@ -30,9 +31,10 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
 
         if (!attached.Any(p => string.Equals(p.Id, policyId, StringComparison.Ordinal)))
         {
-            if (incidents is not null && string.Equals(pass.Status.GuardrailPolicyId, policyId, StringComparison.Ordinal))
+            var detached = incidents is not null && string.Equals(pass.Status.GuardrailPolicyId, policyId, StringComparison.Ordinal);
+            if (detached)
             {
-                await incidents.RaiseAsync(
+                await incidents!.RaiseAsync(
                     new IncidentReport
                     {
                         Namespace = pass.Key.Namespace,
@@ -63,6 +65,24 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
             {
                 root.Forget();
                 throw;
+            }
+
+            if (detached)
+            {
+                // The cause is gone (the incident stays open for a person to close: Art. 23 reporting goes on).
+                await incidents!.ClearedAsync(
+                    new IncidentClearance
+                    {
+                        Namespace = pass.Key.Namespace,
+                        Cause = IncidentCauses.GuardrailDetached,
+                        Subject = $"ClientAccount/{pass.Key.Name}",
+                        How = $"region guard {policy.Name} ({policyId}) re-attached to account {accountId} by the operator",
+                        Actor = pass.Actor,
+                    },
+                    pass.Event,
+                    account: null,
+                    pass.Now,
+                    cancellationToken);
             }
         }
 

@@ -27,7 +27,13 @@ internal sealed partial class IncidentSignals(
     /// <summary>Event reason when the store could not record it (Warning).</summary>
     public const string NotRecorded = "IncidentNotRecorded";
 
+    /// <summary>Event reason when the operator saw the cause of an open incident gone (Normal); the incident stays open.</summary>
+    public const string CauseCleared = "IncidentCauseCleared";
+
     public const string ReasonOpen = "IncidentOpen";
+
+    /// <summary>Condition reason when the cause of every open incident was seen cleared: only a person's closing is awaited.</summary>
+    public const string ReasonAwaitingClosure = "IncidentAwaitingClosure";
 
     public const string ReasonNone = "NoOpenIncident";
 
@@ -83,6 +89,52 @@ internal sealed partial class IncidentSignals(
     }
 
     /// <summary>
+    /// The pass put the cause of <paramref name="clearance"/> right (or saw it gone): records it on the open incidents of that cause and
+    /// subject (<see cref="IIncidentRecorder.CauseClearedAsync"/>, once per incident; they stay open until a person closes them), raises a
+    /// Normal event per incident marked on the pass's object (and the ClientAccount, when given, whose condition is set at once). No
+    /// recorder: nothing. The store unreachable: logged, false (the pass goes on); true when the store answered.
+    /// </summary>
+    public async Task<bool> ClearedAsync(
+        IncidentClearance clearance, Action<EventType, string, string> localEvent, ClientAccount? account, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clearance);
+        ArgumentNullException.ThrowIfNull(localEvent);
+        if (recorder is null)
+        {
+            return true;
+        }
+
+        IReadOnlyList<Incident> marked;
+        try
+        {
+            marked = await recorder.CauseClearedAsync(clearance, cancellationToken);
+        }
+        catch (AuditTrailUnavailableException ex)
+        {
+            LogClearanceNotRecorded(logger, clearance.Namespace, clearance.Cause, clearance.Subject, ex.Message);
+            return false;
+        }
+
+        foreach (var incident in marked)
+        {
+            var message = $"incident {incident.Id} ({incident.Cause} of {incident.Subject}): cause cleared at {Time(incident.CauseClearedAt!.Value)} ({clearance.How}); "
+                + "it stays open until a person closes it (`openkbs incident close`): NIS2 Art. 23 reporting goes on";
+            localEvent(EventType.Normal, CauseCleared, message);
+            if (account is not null)
+            {
+                events?.Record(account, EventType.Normal, CauseCleared, message);
+            }
+        }
+
+        if (marked.Count > 0 && account is not null && accounts is not null)
+        {
+            await MarkAccountAsync(account, now, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Sets <see cref="ConditionTypes.IncidentOpen"/> through <paramref name="setCondition"/> from the namespace's open incidents (no change
     /// without a recorder or when the store is unreachable). Called at the end of every ClientAccount pass.
     /// </summary>
@@ -109,7 +161,11 @@ internal sealed partial class IncidentSignals(
         setCondition(ConditionTypes.IncidentOpen, status, reason, message);
     }
 
-    /// <summary>The condition for <paramref name="open"/> incidents at <paramref name="now"/>: True with the earliest deadline still ahead, or False.</summary>
+    /// <summary>
+    /// The condition for <paramref name="open"/> incidents at <paramref name="now"/>: True with the earliest deadline still ahead (each
+    /// incident whose cause was seen cleared says when, awaiting closure; reason <see cref="ReasonAwaitingClosure"/> when that is every
+    /// one), or False.
+    /// </summary>
     public static (string Status, string Reason, string Message) Condition(IReadOnlyList<Incident> open, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(open);
@@ -119,11 +175,13 @@ internal sealed partial class IncidentSignals(
         }
 
         var next = open.Select(i => (Incident: i, Next: i.NextDeadline(now))).Where(n => n.Next is not null).OrderBy(n => n.Next!.Value.Due).FirstOrDefault();
-        var causes = string.Join(", ", open.Select(i => $"{i.Id} {i.Cause} of {i.Subject}"));
+        var causes = string.Join(", ", open.Select(i => $"{i.Id} {i.Cause} of {i.Subject}"
+            + (i.CauseClearedAt is { } cleared ? $" (cause cleared at {Time(cleared)}, awaiting closure)" : string.Empty)));
         var deadline = next.Incident is null
             ? "every Art. 23 deadline has passed"
             : $"earliest deadline: {next.Next!.Value.Name} of incident {next.Incident.Id} due {Time(next.Next.Value.Due)}";
-        return (ConditionStatus.True, ReasonOpen, $"{open.Count} open incident(s) (NIS2 Art. 23): {causes}; {deadline}; close with `openkbs incident close`");
+        var reason = open.All(i => i.CauseClearedAt is not null) ? ReasonAwaitingClosure : ReasonOpen;
+        return (ConditionStatus.True, reason, $"{open.Count} open incident(s) (NIS2 Art. 23): {causes}; {deadline}; close with `openkbs incident close`");
     }
 
     internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -185,6 +243,9 @@ internal sealed partial class IncidentSignals(
 
     [LoggerMessage(EventId = 4060, Level = LogLevel.Error, Message = "Incident {Cause} of {Subject} in namespace {Namespace} not recorded: {Error}")]
     private static partial void LogNotRecorded(ILogger logger, string @namespace, string cause, string subject, string error);
+
+    [LoggerMessage(EventId = 4063, Level = LogLevel.Warning, Message = "The cleared cause {Cause} of {Subject} in namespace {Namespace} not recorded: {Error}")]
+    private static partial void LogClearanceNotRecorded(ILogger logger, string @namespace, string cause, string subject, string error);
 
     [LoggerMessage(EventId = 4061, Level = LogLevel.Warning, Message = "Open incidents of namespace {Namespace} not read: {Error}; IncidentOpen left as it is")]
     private static partial void LogNotRead(ILogger logger, string @namespace, string error);

@@ -9,7 +9,8 @@ namespace OpenKbs.Operator.Commands;
 /// `openkbs audit verify`: checks the audit trail's hash chain and names the first broken record (changed, deleted or
 /// reordered), then compares it with the newest checkpoints of its head outside the database (<c>--anchor-bucket</c>; a chain
 /// shorter than a checkpoint is <c>truncated</c>); without a bucket the output says the chain is not anchored. Exit code 0 when
-/// intact, 1 when broken, 2 when the store (or the bucket) cannot be read.
+/// intact, 1 when broken, 2 when the store (or the bucket) cannot be read, or the bucket cannot hold checkpoints (missing, no Object
+/// Lock, outside the EU: <see cref="IChainAnchorSink.ProblemAsync"/>, the check the operator makes at start).
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -38,6 +39,7 @@ internal static class AuditVerifyCommand
     public static Task<int> RunAsync(string? connectionString, TextWriter output, TextWriter error, IChainAnchorSink? anchors, CancellationToken cancellationToken) =>
         VerifyAsync("audit verify", connectionString, async (cs, ct) =>
         {
+            await ChainAnchoring.EnsureUsableAsync(anchors, ct);
             var report = await ChainAnchoring.CheckAsync(cs, await AuditChainVerifier.VerifyAsync(cs, ct), anchors, ct);
             return (report.Intact, report.Intact ? $"{report.Message}\n{report.Anchoring}" : report.Message);
         }, output, error, cancellationToken);
@@ -69,6 +71,11 @@ internal static class AuditVerifyCommand
         catch (AwsServiceException ex)
         {
             await error.WriteLineAsync($"openkbs {verb}: cannot read the chain checkpoints: {ex.Message}");
+            return 2;
+        }
+        catch (AnchorUnusableException ex)
+        {
+            await error.WriteLineAsync($"openkbs {verb}: {ex.Message}");
             return 2;
         }
     }

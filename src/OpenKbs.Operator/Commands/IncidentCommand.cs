@@ -66,6 +66,7 @@ internal static partial class IncidentCommand
     public static Task<int> VerifyAsync(string? connectionString, TextWriter output, TextWriter error, IChainAnchorSink? anchors, CancellationToken cancellationToken) =>
         AuditVerifyCommand.VerifyAsync("incident verify", connectionString, async (cs, ct) =>
         {
+            await ChainAnchoring.EnsureUsableAsync(anchors, ct);
             var report = await ChainAnchoring.CheckAsync(cs, await IncidentChain.VerifyAsync(cs, ct), anchors, ct);
             return (report.Intact, report.Intact ? $"{report.Message}\n{report.Anchoring}" : report.Message);
         }, output, error, cancellationToken);
@@ -158,6 +159,12 @@ internal static partial class IncidentCommand
         if (incident.AcknowledgedAt is { } acknowledged)
         {
             text.Append("  acknowledged ").Append(Time(acknowledged)).Append(" by ").Append(incident.AcknowledgedBy).Append('\n');
+        }
+
+        if (incident.CauseClearedAt is { } cleared)
+        {
+            text.Append("  cause cleared ").Append(Time(cleared)).Append(" (seen by ").Append(incident.CauseClearedBy).Append(": ").Append(incident.CauseClearedHow).Append(')')
+                .Append(incident.IsOpen ? "; awaiting closure by a person (openkbs incident close)" : string.Empty).Append('\n');
         }
 
         if (incident.ClosedAt is { } closed)

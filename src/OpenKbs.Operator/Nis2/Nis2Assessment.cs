@@ -156,6 +156,7 @@ internal static class Nis2Assessment
     /// <summary>One open incident with its three deadlines and how far each is at <paramref name="now"/>.</summary>
     internal static string IncidentLine(Incident incident, DateTimeOffset now) =>
         $"incident {incident.Id} {incident.State}: {incident.Cause} of {incident.Subject}, detected {Time(incident.DetectedAt)}; "
+        + (incident.CauseClearedAt is { } cleared ? $"cause cleared at {Time(cleared)} ({incident.CauseClearedHow}), awaiting closure; " : string.Empty)
         + string.Join(", ", incident.Deadlines.Select(d => $"{d.Name} due {Time(d.Due)} ({Commands.IncidentCommand.Clock(d.Due, now, incident.IsOpen)})"));
 
     private static Nis2Measure Continuity(IReadOnlyList<Project> projects, Nis2Live live, DateTimeOffset now)

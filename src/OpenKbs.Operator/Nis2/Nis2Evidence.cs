@@ -87,11 +87,16 @@ internal sealed record Nis2Evidence(
             var chain = await AuditChainVerifier.VerifyAsync(connectionString, cancellationToken);
             try
             {
+                await ChainAnchoring.EnsureUsableAsync(anchors, cancellationToken);
                 chain = await ChainAnchoring.CheckAsync(connectionString, chain, anchors, cancellationToken);
             }
             catch (Aws.Core.AwsServiceException ex)
             {
                 chain = chain with { Anchoring = $"checkpoints unreadable ({ex.ErrorCode}): the chain was not compared with them" };
+            }
+            catch (AnchorUnusableException ex)
+            {
+                chain = chain with { Anchoring = $"not anchored: {ex.Message}" };
             }
 
             await using var source = NpgsqlDataSource.Create(connectionString);

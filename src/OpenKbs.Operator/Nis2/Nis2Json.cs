@@ -124,6 +124,13 @@ internal static class Nis2Json
             json.WriteString("acknowledgedBy", incident.AcknowledgedBy);
         }
 
+        if (incident.CauseClearedAt is { } cleared)
+        {
+            json.WriteString("causeClearedAt", Nis2Assessment.Time(cleared.UtcDateTime));
+            json.WriteString("causeClearedBy", incident.CauseClearedBy);
+            json.WriteString("causeClearedHow", incident.CauseClearedHow);
+        }
+
         if (incident.ClosedAt is { } closed)
         {
             json.WriteString("closedAt", Nis2Assessment.Time(closed.UtcDateTime));

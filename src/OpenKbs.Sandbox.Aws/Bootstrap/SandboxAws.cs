@@ -13,11 +13,15 @@ namespace OpenKbs.Sandbox.Aws.Bootstrap;
 /// <summary>
 /// Prepares an AWS emulator (moto) for the sandbox: the AWS Organization of the management account (all features),
 /// the platform artifact bucket in eu-central-1 and the example artifacts, and the environment (aws.env) the operator
-/// and the aws CLI use. Idempotent: an existing organization, bucket or object is fine.
+/// and the aws CLI use; on request (<see cref="CreateAnchorBucketAsync"/>) the audit trail's anchor bucket with Object Lock.
+/// Idempotent: an existing organization, bucket or object is fine.
 /// </summary>
 public static class SandboxAws
 {
     public const string ArtifactBucket = "openkbs-artifacts";
+
+    /// <summary>The anchor bucket's name `make run` asks for (hack/run.sh, <c>openkbs sandbox --anchor-bucket</c>).</summary>
+    public const string AnchorBucket = "openkbs-audit-anchors";
 
     /// <summary>The environment pointing AWS SDKs and the aws CLI at <paramref name="endpoint"/>, in aws.env order.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Environment(Uri endpoint)
@@ -33,6 +37,15 @@ public static class SandboxAws
             new("OPENKBS_ARTIFACT_BUCKET", ArtifactBucket),
         ];
     }
+
+    /// <summary>
+    /// The operator's settings for the anchor bucket <paramref name="bucket"/> made by <see cref="CreateAnchorBucketAsync"/>
+    /// (<c>AuditStore:AnchorBucket</c> and <c>AuditStore:AnchorRegion</c> as environment variables); none without a bucket.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> AnchorSettings(string? bucket) =>
+        string.IsNullOrEmpty(bucket)
+            ? []
+            : [new("OPENKBS_AuditStore__AnchorBucket", bucket), new("OPENKBS_AuditStore__AnchorRegion", MotoDefaults.Region)];
 
     /// <summary>Writes shell `export` lines (values single-quoted).</summary>
     public static void WriteEnvFile(string path, IEnumerable<KeyValuePair<string, string>> environment)
@@ -55,14 +68,7 @@ public static class SandboxAws
         var credentials = new BasicAWSCredentials(MotoDefaults.AccessKeyId, MotoDefaults.SecretAccessKey);
         await CreateOrganizationAsync(endpoint, credentials, log, ct);
 
-        using var s3 = new AmazonS3Client(credentials, new AmazonS3Config
-        {
-            ServiceURL = endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = MotoDefaults.Region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        using var s3 = S3(endpoint, credentials);
         try
         {
             await s3.PutBucketAsync(new PutBucketRequest { BucketName = ArtifactBucket, BucketRegionName = MotoDefaults.Region }, ct);
@@ -90,6 +96,37 @@ public static class SandboxAws
 
         return uploaded;
     }
+
+    /// <summary>
+    /// The bucket the operator anchors its audit chains' heads to (<c>AuditStore:AnchorBucket</c>): in the management account (moto's
+    /// default credentials, the ones the operator uses for its own account) and <see cref="MotoDefaults.Region"/>, created with Object
+    /// Lock enabled (<c>ObjectLockEnabledForBucket</c>, which also turns versioning on), as the operator requires at start. Idempotent.
+    /// </summary>
+    public static async Task CreateAnchorBucketAsync(Uri endpoint, string bucket, TextWriter log, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentNullException.ThrowIfNull(log);
+        using var s3 = S3(endpoint, new BasicAWSCredentials(MotoDefaults.AccessKeyId, MotoDefaults.SecretAccessKey));
+        try
+        {
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, BucketRegionName = MotoDefaults.Region, ObjectLockEnabledForBucket = true }, ct);
+            await log.WriteLineAsync($"aws: created the audit anchor bucket s3://{bucket} in {MotoDefaults.Region} with Object Lock");
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            await log.WriteLineAsync($"aws: bucket s3://{bucket} exists");
+        }
+    }
+
+    private static AmazonS3Client S3(Uri endpoint, AWSCredentials credentials) => new(credentials, new AmazonS3Config
+    {
+        ServiceURL = endpoint.ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = MotoDefaults.Region,
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
 
     private static async Task CreateOrganizationAsync(Uri endpoint, AWSCredentials credentials, TextWriter log, CancellationToken ct)
     {

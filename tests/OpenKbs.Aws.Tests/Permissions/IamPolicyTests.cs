@@ -42,15 +42,15 @@ public sealed class IamPolicyTests
         Assert.DoesNotContain(OperatorPermissions.MemberPolicy().Actions, a => a.StartsWith("organizations:", StringComparison.Ordinal) || a.StartsWith("account:", StringComparison.Ordinal));
         Assert.All(OperatorPermissions.ManagementPolicy().Actions, a => Assert.Contains(a.Split(':')[0], new[] { "organizations", "account", "sts", "s3" }));
         Assert.Equal(
-            ["s3:GetObject", "s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"],
+            ["s3:GetBucketObjectLockConfiguration", "s3:GetObject", "s3:ListBucket", "s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"],
             OperatorPermissions.ManagementPolicy().Actions.Where(a => a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void The_anchor_statement_grants_only_locked_puts_and_the_listing_on_the_anchor_bucket()
+    public void The_anchor_statement_grants_only_locked_puts_the_listing_and_the_start_check_on_the_anchor_bucket()
     {
         var anchor = OperatorPermissions.ManagementPolicy(new IamPolicyOptions { AnchorBucket = "audit-anchors" }).Statements.Single(s => s.Sid == "AnchorAuditChainHeads");
-        Assert.Equal(["s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"], anchor.Actions);
+        Assert.Equal(["s3:GetBucketObjectLockConfiguration", "s3:ListBucket", "s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectRetention"], anchor.Actions);
         Assert.Equal(["arn:aws:s3:::audit-anchors", "arn:aws:s3:::audit-anchors/*"], anchor.Resources);
         Assert.DoesNotContain(anchor.Actions, a => a.Contains("Delete", StringComparison.Ordinal) || a == "s3:BypassGovernanceRetention");
 

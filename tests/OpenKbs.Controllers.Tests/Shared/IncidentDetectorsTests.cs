@@ -77,23 +77,43 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         Assert.Equal(IncidentSignals.Opened, warning.Reason);
         Assert.Contains($"incident {incident.Id} opened: early warning due {IncidentSignals.Time(incident.EarlyWarningDue)}", warning.Message, StringComparison.Ordinal);
         var open = Conditions.Find(process.Read(acme).Status!.Conditions, ConditionTypes.IncidentOpen)!;
-        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonOpen), (open.Status, open.Reason));
         Assert.Contains($"earliest deadline: early warning of incident {incident.Id} due {IncidentSignals.Time(incident.EarlyWarningDue)}", open.Message, StringComparison.Ordinal);
         Assert.Contains(
             (await process.Aws.Organizations.ListPoliciesForTargetAsync(new ListPoliciesForTargetRequest { TargetId = status.AccountId!, Filter = "SERVICE_CONTROL_POLICY" })).Policies,
             p => p.Id == status.GuardrailPolicyId);
         Assert.True(Conditions.IsTrue(process.Read(acme).Status!.Conditions, ConditionTypes.Ready), "the guard is back: the account stays Ready");
 
-        // Detached again while the incident is open: the same incident, a Warning that says so.
+        // Re-attached in the same pass: the cause is recorded cleared; the incident stays open, awaiting a person's closing.
+        Assert.Equal(IncidentStates.Open, incident.State);
+        var clearedAt = incident.CauseClearedAt ?? throw new Xunit.Sdk.XunitException("the re-attached guard's incident has no cause-cleared record");
+        Assert.Equal($"{ns}/ClientAccount/acme", incident.CauseClearedBy);
+        Assert.EndsWith($"({status.GuardrailPolicyId}) re-attached to account {status.AccountId} by the operator", incident.CauseClearedHow, StringComparison.Ordinal);
+        var cleared = Assert.Single(process.Events, e => e.Reason == IncidentSignals.CauseCleared);
+        Assert.Equal(EventType.Normal, cleared.Type);
+        Assert.Contains($"incident {incident.Id} (GuardrailDetached of ClientAccount/acme): cause cleared at {IncidentSignals.Time(clearedAt)}", cleared.Message, StringComparison.Ordinal);
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonAwaitingClosure), (open.Status, open.Reason));
+        Assert.Contains($"{incident.Id} GuardrailDetached of ClientAccount/acme (cause cleared at {IncidentSignals.Time(clearedAt)}, awaiting closure)", open.Message, StringComparison.Ordinal);
+
+        // Detached again after its cause cleared: a new incident (the first one still waits for its closing), cleared again once re-attached.
         await process.Aws.Organizations.DetachPolicyAsync(new DetachPolicyRequest { PolicyId = status.GuardrailPolicyId!, TargetId = status.AccountId! });
         await process.ReconcileAsync(acme);
-        Assert.Equal(incident.Id, Assert.Single(await _recorder.OpenIncidentsAsync(ns, CancellationToken.None)).Id);
-        Assert.Contains(process.Events, e => e.Reason == IncidentSignals.SeenAgain && e.Message.Contains($"incident {incident.Id} still open", StringComparison.Ordinal));
+        var both = await _recorder.OpenIncidentsAsync(ns, CancellationToken.None);
+        Assert.Equal(2, both.Count);
+        Assert.Equal(incident.Id, both[0].Id);
+        Assert.All(both, i => Assert.NotNull(i.CauseClearedAt));
+        Assert.Equal(2, process.Events.Count(e => e.Reason == IncidentSignals.Opened));
 
         // Closed by a person: the next pass (no drift) turns the condition False.
         await using (var source = Npgsql.NpgsqlDataSource.Create(_server.ConnectionString()))
         {
-            Assert.Null((await PostgresIncidentStore.ChangeAsync(source, ns, incident.Id, IncidentStates.Closed, "alice", "reported", CancellationToken.None)).Error);
+            foreach (var each in both)
+            {
+                Assert.Null((await PostgresIncidentStore.ChangeAsync(source, ns, each.Id, IncidentStates.Closed, "alice", "reported", CancellationToken.None)).Error);
+            }
+
+            var chain = await IncidentChain.VerifyAsync(_server.ConnectionString(), CancellationToken.None);
+            Assert.True(chain.Intact, chain.Message);
+            Assert.Equal(6, chain.Checked); // two openings, two cause-cleared records, two closings
         }
 
         await process.ReconcileAsync(acme);
@@ -120,15 +140,22 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
         Assert.True((await step.RunAsync(h.Context(), CancellationToken.None)).IsReady);
 
-        var incident = Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None));
+        // Each removal is put back in its pass and its cause recorded cleared there: two incidents (the second seen after the first
+        // cleared), both awaiting a person's closing; the pass without drift records nothing.
+        var incidents = await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None);
+        Assert.Equal(2, incidents.Count);
+        var incident = incidents[0];
         Assert.Equal((IncidentCauses.BucketMadePublic, $"Project/shop/bucket/{bucket}", h.Names.BucketArn), (incident.Cause, incident.Subject, incident.Resource));
+        Assert.All(incidents, i => Assert.Equal($"public access block of bucket {bucket} put back by the operator", i.CauseClearedHow));
         Assert.Equal(StorageRendering.PublicAccessBlock, (await h.Member.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket })).PublicAccessBlockConfiguration);
-        Assert.Single(h.Events, e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal));
-        Assert.Single(h.Events, e => e.Contains(IncidentSignals.SeenAgain, StringComparison.Ordinal));
-        Assert.Equal([IncidentSignals.Opened, IncidentSignals.SeenAgain], events.Reasons);
+        Assert.Equal(2, h.Events.Count(e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal)));
+        Assert.Equal(2, h.Events.Count(e => e.Contains(IncidentSignals.CauseCleared, StringComparison.Ordinal)));
+        Assert.Equal([IncidentSignals.Opened, IncidentSignals.CauseCleared, IncidentSignals.Opened, IncidentSignals.CauseCleared], events.Reasons);
         var condition = Conditions.Find(accounts.Read(ObjectKey.From(h.Account))!.Status!.Conditions, ConditionTypes.IncidentOpen)!;
-        Assert.Equal(ConditionStatus.True, condition.Status);
-        Assert.Contains($"{incident.Id} BucketMadePublic of Project/shop/bucket/{bucket}", condition.Message, StringComparison.Ordinal);
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonAwaitingClosure), (condition.Status, condition.Reason));
+        Assert.Contains(
+            $"{incident.Id} BucketMadePublic of Project/shop/bucket/{bucket} (cause cleared at {IncidentSignals.Time(incident.CauseClearedAt!.Value)}, awaiting closure)",
+            condition.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,6 +210,24 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
         Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None)); // the Project's incident is still open: not a second one
         Assert.Equal(2, h.Events.Count(e => e.Contains(IncidentSignals.Opened, StringComparison.Ordinal)));
 
+        // A fixed version deployed, not audited yet: nothing known; once its audit completes clean, the cause is recorded cleared (once),
+        // the incident stays open for a person to close, and the ClientAccount's condition says it awaits closure.
+        const string Fixed = "3333333333333333333333333333333333333333333333333333333333333333";
+        h.Project.Status.ArtifactSha256 = Fixed;
+        h.Project.Status.DeployedVersion = "1.0.2";
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        Assert.Null(Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None)).CauseClearedAt);
+        runs.Add(Run("shop-fixed", Fixed, critical: 0, completed: 5));
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        await restarted.CheckAsync(h.Context(), CancellationToken.None);
+        var cleared = Assert.Single(await _recorder.OpenIncidentsAsync(h.Namespace, CancellationToken.None));
+        Assert.Equal(IncidentStates.Open, cleared.State);
+        Assert.Equal("the deployed version 1.0.2 (artifact sha256 333333333333…) has no unsuppressed critical finding according to AuditRun shop-fixed", cleared.CauseClearedHow);
+        Assert.Single(h.Events, e => e.Contains(IncidentSignals.CauseCleared, StringComparison.Ordinal));
+        var awaiting = Conditions.Find(accounts.Read(ObjectKey.From(h.Account))!.Status!.Conditions, ConditionTypes.IncidentOpen)!;
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonAwaitingClosure), (awaiting.Status, awaiting.Reason));
+        Assert.Contains($"(cause cleared at {IncidentSignals.Time(cleared.CauseClearedAt!.Value)}, awaiting closure)", awaiting.Message, StringComparison.Ordinal);
+
         OpenKbs.Api.V1Alpha1.AuditRun Run(string name, string sha256, int critical, int? completed) => new()
         {
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = h.Namespace, Uid = name },
@@ -224,7 +269,7 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
 
         Assert.Equal(1, raced.Raced);
         var condition = Conditions.Find(accounts.Read(key)!.Status!.Conditions, ConditionTypes.IncidentOpen)!;
-        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonOpen), (condition.Status, condition.Reason));
+        Assert.Equal((ConditionStatus.True, IncidentSignals.ReasonAwaitingClosure), (condition.Status, condition.Reason)); // put back in the same pass
     }
 
     [Fact]
@@ -290,7 +335,7 @@ public sealed class IncidentDetectorsTests(MotoServerFixture moto) : IAsyncLifet
 
         public void Record(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message)
         {
-            Assert.Equal(EventType.Warning, type);
+            Assert.Equal(reason == IncidentSignals.CauseCleared ? EventType.Normal : EventType.Warning, type);
             Assert.IsType<OpenKbs.Api.V1Alpha1.ClientAccount>(involvedObject);
             Reasons.Add(reason);
         }

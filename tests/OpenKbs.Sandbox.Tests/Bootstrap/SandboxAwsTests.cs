@@ -62,6 +62,46 @@ public sealed class SandboxAwsTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task The_anchor_bucket_of_make_run_has_Object_Lock_in_eu_central_1_and_is_what_the_operator_is_given()
+    {
+        await moto.ResetAsync();
+        using var log = new StringWriter();
+
+        await SandboxAws.CreateAnchorBucketAsync(moto.Endpoint, SandboxAws.AnchorBucket, log);
+        await SandboxAws.CreateAnchorBucketAsync(moto.Endpoint, SandboxAws.AnchorBucket, log); // idempotent
+
+        var location = (await AwsCli.RunAsync(moto.Endpoint, "s3api", "get-bucket-location", "--bucket", SandboxAws.AnchorBucket)).Json();
+        Assert.Equal("eu-central-1", location.GetProperty("LocationConstraint").GetString());
+        var locked = (await AwsCli.RunAsync(moto.Endpoint, "s3api", "get-object-lock-configuration", "--bucket", SandboxAws.AnchorBucket)).Json();
+        Assert.Equal("Enabled", locked.GetProperty("ObjectLockConfiguration").GetProperty("ObjectLockEnabled").GetString());
+        Assert.Contains($"created the audit anchor bucket s3://{SandboxAws.AnchorBucket} in eu-central-1 with Object Lock", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(
+            [new("OPENKBS_AuditStore__AnchorBucket", SandboxAws.AnchorBucket), new("OPENKBS_AuditStore__AnchorRegion", "eu-central-1")],
+            SandboxAws.AnchorSettings(SandboxAws.AnchorBucket));
+        Assert.Empty(SandboxAws.AnchorSettings(null));
+
+        // hack/run.sh asks for this very bucket and passes it to the verify and report commands it prints.
+        var run = await File.ReadAllTextAsync(Path.Combine(Repository(), "hack", "run.sh"));
+        Assert.Contains($"ANCHOR_BUCKET=\"${{OPENKBS_ANCHOR_BUCKET:-{SandboxAws.AnchorBucket}}}\"", run, StringComparison.Ordinal);
+        Assert.Contains("sandbox --state-dir \"$STATE\" --with-operator \"${CHAOS[@]}\" \"${ANCHOR_ARGS[@]}\"", run, StringComparison.Ordinal);
+        Assert.Contains("audit verify \"${ANCHOR_ARGS[@]}\"", run, StringComparison.Ordinal);
+        Assert.Contains("nis2 report --namespace \"$ns\" --kubeconfig \"$STATE/kubeconfig\" \"${ANCHOR_ARGS[@]}\"", run, StringComparison.Ordinal);
+    }
+
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OpenKbs.Operator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("not inside the repository");
+    }
+
+    [Fact]
     public void The_deterministic_zip_depends_only_on_content_and_names()
     {
         var handler = WriteExamples();

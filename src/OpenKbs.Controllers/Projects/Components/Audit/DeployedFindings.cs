@@ -14,7 +14,8 @@ namespace OpenKbs.Controllers.Projects.Components.Audit;
 /// closed is not opened again for the same run). This covers a Project deployed without <c>spec.audit.required</c> whose
 /// AuditRun then reports a critical, and a re-audit of the running digest with newer data. An AuditRun's status change wakes
 /// the Project (<see cref="ProjectRegistration"/> watches AuditRuns). A newer completed run of the digest without criticals
-/// (a suppression accepted, a fix in the scanner) opens nothing; closing stays a person's decision (<c>openkbs incident close</c>).
+/// (a suppression accepted, a fix in the scanner), or a fixed version deployed whose completed run counts none, opens nothing and records
+/// the open incident's cause cleared; closing stays a person's decision (<c>openkbs incident close</c>).
 /// </summary>
 internal sealed class DeployedFindings(AuditGate gate, IncidentSignals? incidents = null)
 {
@@ -34,12 +35,25 @@ internal sealed class DeployedFindings(AuditGate gate, IncidentSignals? incident
         return runs.Count > 0 && runs[^1] is { Status.Findings.Critical: > 0 } run ? run : null;
     }
 
-    /// <summary>Raises the incident when <see cref="Critical"/> finds a run (once per occurrence in this process).</summary>
+    /// <summary>The clean run last recorded as clearing the cause per Project in this process: one store round trip per clean run, not per pass.</summary>
+    private readonly ConcurrentDictionary<ObjectKey, string> _cleared = new();
+
+    /// <summary>
+    /// Raises the incident when <see cref="Critical"/> finds a run (once per occurrence in this process); when the newest completed run
+    /// of the deployed digest counts no critical finding (a fixed version deployed and audited, or a re-audit), records the cause of an
+    /// open incident of this Project cleared (once per clean run in this process; the incident stays open for a person to close).
+    /// </summary>
     public async Task CheckAsync(ProjectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (incidents is null || Critical(context.Project) is not { } run)
+        if (incidents is null)
         {
+            return;
+        }
+
+        if (Critical(context.Project) is not { } run)
+        {
+            await ClearedAsync(context, cancellationToken);
             return;
         }
 
@@ -79,6 +93,43 @@ internal sealed class DeployedFindings(AuditGate gate, IncidentSignals? incident
         {
             // Recorded (or no store: warned once); an unreachable store is tried again on the next pass.
             _raised[context.Key] = occurrence;
+            _cleared.TryRemove(context.Key, out _);
+        }
+    }
+
+    /// <summary>The deployed digest's newest completed run counts no critical finding: the cause of an open incident of this Project cleared.</summary>
+    private async Task ClearedAsync(ProjectContext context, CancellationToken cancellationToken)
+    {
+        if (context.Status.ArtifactSha256 is not { } deployed
+            || gate.CompletedRunsOf(context.Project, deployed) is not [.., { Status.Findings.Critical: 0 } clean])
+        {
+            return; // nothing deployed, or not audited yet: nothing known to be clear
+        }
+
+        var occurrence = $"AuditRun/{clean.Metadata.Name}/sha256/{deployed}";
+        if (_cleared.TryGetValue(context.Key, out var known) && string.Equals(known, occurrence, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var recorded = await incidents!.ClearedAsync(
+            new IncidentClearance
+            {
+                Namespace = context.Key.Namespace,
+                Cause = IncidentCauses.CriticalFinding,
+                Subject = $"Project/{context.Key.Name}",
+                How = $"the deployed version {context.Status.DeployedVersion} (artifact sha256 {deployed[..AuditStep.ShortDigest]}…) has no unsuppressed critical finding "
+                    + $"according to AuditRun {clean.Metadata.Name}",
+                Actor = context.Actor,
+            },
+            context.Event,
+            context.Account,
+            context.Now,
+            cancellationToken);
+        if (recorded)
+        {
+            _cleared[context.Key] = occurrence;
+            _raised.TryRemove(context.Key, out _);
         }
     }
 }

@@ -16,7 +16,8 @@ namespace OpenKbs.Controllers.Projects.Components.Storage;
 /// (plus the CloudFront OAC grant for <c>status.cdn.distributionId</c>), one lifecycle rule for noncurrent versions, owner tags.
 /// The step decides; <see cref="StorageManager"/> observes and applies; <see cref="StorageDelta.Between"/> names the paths that
 /// differ, so a drift check of an unchanged bucket costs reads only. A bucket that was blocked (status) found with its public access
-/// block removed or weakened is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is put back.
+/// block removed or weakened is a security-relevant change: an incident (NIS2 Art. 23, <see cref="IncidentSignals"/>) before it is put back,
+/// and once put back its cause is recorded cleared (the incident stays open until a person closes it).
 /// </summary>
 internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentSignals? incidents = null) : IProjectStep
 {
@@ -64,12 +65,31 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
         if (!delta.IsEmpty)
         {
             LogDelta(logger, context.Key.ToString(), bucket, delta.ToString());
-            if (incidents is not null && !created && storage.PublicAccessBlocked == true && delta.Has(StorageDelta.PublicAccessBlock))
+            var madePublic = incidents is not null && !created && storage.PublicAccessBlocked == true && delta.Has(StorageDelta.PublicAccessBlock);
+            if (madePublic)
             {
-                await incidents.RaiseAsync(MadePublic(context, bucket), context.Event, context.Account, context.Now, cancellationToken);
+                await incidents!.RaiseAsync(MadePublic(context, bucket), context.Event, context.Account, context.Now, cancellationToken);
             }
 
             await manager.ApplyAsync(desired, delta, cancellationToken);
+            if (madePublic)
+            {
+                // Put back: the cause is gone (the incident stays open for a person to close: Art. 23 reporting goes on).
+                var made = MadePublic(context, bucket);
+                await incidents!.ClearedAsync(
+                    new IncidentClearance
+                    {
+                        Namespace = made.Namespace,
+                        Cause = made.Cause,
+                        Subject = made.Subject,
+                        How = $"public access block of bucket {bucket} put back by the operator",
+                        Actor = context.Actor,
+                    },
+                    context.Event,
+                    context.Account,
+                    context.Now,
+                    cancellationToken);
+            }
             if (!created)
             {
                 context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"bucket {bucket}: put back {delta}");
