@@ -34,6 +34,16 @@ public sealed record KubernetesScanOptions
     public TimeSpan SweepAfter { get; init; } = TimeSpan.FromDays(1);
 }
 
+/// <summary>
+/// The shared scan volume is not usable in the operator (not mounted at its mount path, or not writable): nothing was submitted.
+/// An environment condition that can heal (the volume is mounted late, a full or read-only mount is fixed), so the caller retries.
+/// </summary>
+public sealed class ScanVolumeUnavailableException(string mountPath, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Where the operator expects the claim (AuditRun:ScanJobMountPath).</summary>
+    public string MountPath { get; } = mountPath;
+}
+
 /// <summary>A scan Job and the NetworkPolicy that cuts its pod off the network, ready to apply.</summary>
 public sealed record KubernetesScanManifests(JsonObject Job, JsonObject NetworkPolicy)
 {
@@ -110,6 +120,8 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             throw new ArgumentException("a Job scan takes an archive file, not a directory", nameof(request));
         }
 
+        // First: without the volume nothing can be told about a Job's folder (a Job found must not be deleted for that).
+        RequireSharedVolume();
         var name = JobName(request.Name);
         var folder = Path.Combine(options.SharedRoot, name);
         var existing = await jobs.FindAsync(options.Namespace, name, cancellationToken).ConfigureAwait(false);
@@ -316,15 +328,41 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
     /// <summary>Removes run folders nobody touched for <see cref="KubernetesScanOptions.SweepAfter"/> (their AuditRun went away mid-scan).</summary>
     private void Sweep()
     {
-        if (!Directory.Exists(options.SharedRoot))
-        {
-            throw new DirectoryNotFoundException($"the shared scan volume is not mounted at {options.SharedRoot} (AuditRun:ScanJobMountPath, with the claim AuditRun:ScanJobClaimName)");
-        }
-
         var cutoff = time.GetUtcNow().UtcDateTime - options.SweepAfter;
         foreach (var stale in new DirectoryInfo(options.SharedRoot).EnumerateDirectories("audit-scan-*").Where(d => d.LastWriteTimeUtc < cutoff))
         {
             DeleteFolder(stale.FullName);
+        }
+    }
+
+    /// <summary>
+    /// The shared claim is mounted at <see cref="KubernetesScanOptions.SharedRoot"/> and the operator can write there (a probe file
+    /// is created and removed), else <see cref="ScanVolumeUnavailableException"/>: an environment condition that can heal (the volume
+    /// not mounted yet, a read-only or full mount), retried by the caller.
+    /// </summary>
+    private void RequireSharedVolume()
+    {
+        var root = options.SharedRoot;
+        var where = $"{root} (AuditRun:ScanJobMountPath, the claim {options.ClaimName} in {options.Namespace})";
+        if (File.Exists(root))
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume's mount path {where} is a file, not a directory");
+        }
+
+        if (!Directory.Exists(root))
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume is not mounted: {where} does not exist in the operator pod");
+        }
+
+        var probe = Path.Combine(root, $".openkbs-write-probe-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume at {where} is not writable by the operator: {ex.Message}", ex);
         }
     }
 

@@ -184,16 +184,35 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_the_shared_volume_mounted_nothing_is_submitted()
+    public async Task Without_the_shared_volume_mounted_nothing_is_submitted_and_a_job_found_is_kept()
     {
         var (artifact, _) = Inputs();
-        var jobs = new RecordingJobs(_shared, _ => { });
-        var isolation = new KubernetesJobScanIsolation(Options with { SharedRoot = Path.Combine(_shared, "not-mounted") }, jobs, TimeProvider.System);
+        var missing = Path.Combine(_shared, "not-mounted");
+        var jobs = new RecordingJobs(_shared, _ => { }) { Existing = new ScanJobState() };
+        var isolation = new KubernetesJobScanIsolation(Options with { SharedRoot = missing }, jobs, TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
 
-        Assert.Contains("AuditRun:ScanJobMountPath", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"the shared scan volume is not mounted: {missing} (AuditRun:ScanJobMountPath, the claim openkbs-scans in openkbs-system) does not exist in the operator pod", error.Message);
+        Assert.Equal(missing, error.MountPath);
+        Assert.Empty(jobs.Calls); // a Job of this run found (after a restart) is not deleted for want of its folder: the volume is not there to tell
+
+        await File.WriteAllTextAsync(missing, "a file where the mount should be");
+        error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        Assert.Contains("is a file, not a directory", error.Message, StringComparison.Ordinal);
         Assert.Empty(jobs.Calls);
+
+        // Mounted but not writable (read-only, full): procfs, where not even root may create a file (tests may run as root).
+        var readOnly = new KubernetesJobScanIsolation(Options with { SharedRoot = "/proc/self" }, jobs, TimeProvider.System);
+        error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => readOnly.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        Assert.StartsWith("the shared scan volume at /proc/self (AuditRun:ScanJobMountPath, the claim openkbs-scans in openkbs-system) is not writable by the operator: ", error.Message, StringComparison.Ordinal);
+        Assert.Empty(jobs.Calls);
+
+        // Mounted late: the same isolation submits.
+        File.Delete(missing);
+        Directory.CreateDirectory(missing);
+        await isolation.ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = null }, CancellationToken.None);
+        Assert.Equal(["delete", "submit", "wait", "delete"], jobs.Calls);
     }
 
     [Theory]
