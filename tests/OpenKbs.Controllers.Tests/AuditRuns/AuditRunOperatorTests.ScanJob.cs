@@ -169,7 +169,7 @@ public sealed partial class AuditRunOperatorTests
         ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
         ["Project:WaitForAccount"] = "00:00:00.500",
         ["AuditRun:WaitForProject"] = "00:00:00.500",
-        ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
+        ["AuditRun:AdvisoriesDirectory"] = Advisories,
         ["AuditRun:Isolation"] = "KubernetesJob",
         ["AuditRun:ScanJobNamespace"] = system,
         ["AuditRun:ScanJobImage"] = "ghcr.io/openkbs/openkbs-operator:test",
@@ -178,14 +178,19 @@ public sealed partial class AuditRunOperatorTests
         ["AuditRun:ScanJobPollInterval"] = "00:00:00.200",
     };
 
-    /// <summary>The Jobs, their NetworkPolicies and the run folders are gone (the sandbox's garbage collector removes the Pods).</summary>
+    /// <summary>
+    /// The Jobs, their NetworkPolicies and the run folders are gone (the sandbox's garbage collector removes the Pods); on the claim
+    /// only the one shared folder of the advisories stays, written once and mounted by every run.
+    /// </summary>
     private async Task AssertCleanedUpAsync(string system, string shared)
     {
         await WaitUntilAsync(async () => (await sandbox.Client.BatchV1.ListNamespacedJobAsync(system)).Items.Count == 0
             && (await sandbox.Client.NetworkingV1.ListNamespacedNetworkPolicyAsync(system)).Items.Count == 0
             && (await sandbox.Client.CoreV1.ListNamespacedPodAsync(system)).Items.Count == 0, "the scan Jobs, policies and pods to be deleted");
-        Assert.Empty(Directory.GetFileSystemEntries(shared));
+        Assert.Equal([KubernetesJobScanIsolation.AdvisoriesFolder(Advisories)], Directory.GetFileSystemEntries(shared).Select(Path.GetFileName));
     }
+
+    private static string Advisories => Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories");
 
     /// <summary>Plays the kubelet and the Job controller for the Jobs of <paramref name="system"/> until cancelled.</summary>
     private async Task KubeletAsync(
