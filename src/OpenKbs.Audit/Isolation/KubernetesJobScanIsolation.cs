@@ -34,6 +34,16 @@ public sealed record KubernetesScanOptions
     public TimeSpan SweepAfter { get; init; } = TimeSpan.FromDays(1);
 }
 
+/// <summary>
+/// The shared scan volume is not usable in the operator (not mounted at its mount path, or not writable): nothing was submitted.
+/// An environment condition that can heal (the volume is mounted late, a full or read-only mount is fixed), so the caller retries.
+/// </summary>
+public sealed class ScanVolumeUnavailableException(string mountPath, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Where the operator expects the claim (AuditRun:ScanJobMountPath).</summary>
+    public string MountPath { get; } = mountPath;
+}
+
 /// <summary>A scan Job and the NetworkPolicy that cuts its pod off the network, ready to apply.</summary>
 public sealed record KubernetesScanManifests(JsonObject Job, JsonObject NetworkPolicy)
 {
@@ -85,11 +95,12 @@ public interface IScanJobClient
 /// file system, every capability dropped, no privilege escalation, seccomp RuntimeDefault, no service-account token,
 /// no service links, CPU/memory/ephemeral-storage limits, DOTNET_GCHeapHardLimit below the memory limit,
 /// activeDeadlineSeconds from the run's time limit, no retries; and a NetworkPolicy that denies the pod all ingress
-/// and egress (DNS included). The run's inputs (artifact, suppressions, live configuration, advisories) are written to its
-/// folder on the shared claim; the pod mounts them read-only by subPath and writes its reports to the run's reports folder,
-/// which is read back here. The Job's name is a function of the run, so a pass after an operator restart finds the Job the
-/// last one submitted and waits for it instead of starting another. The folder, the Job and its policy are deleted once the
-/// reports are read; a cancelled wait (shutdown) leaves them for the next pass.
+/// and egress (DNS included). The run's inputs (artifact, suppressions, live configuration) are written to its folder on the
+/// shared claim, the advisories once per content to a shared folder there (<see cref="AdvisoriesFolder"/>); the pod mounts them
+/// read-only by subPath and writes its reports to the run's reports folder, which is read back here. The Job's name is a
+/// function of the run, so a pass after an operator restart finds the Job the last one submitted and waits for it instead of
+/// starting another. The folder, the Job and its policy are deleted once the reports are read; a cancelled wait (shutdown)
+/// leaves them for the next pass.
 /// </summary>
 public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IScanJobClient jobs, TimeProvider time) : IScanIsolation
 {
@@ -110,6 +121,8 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             throw new ArgumentException("a Job scan takes an archive file, not a directory", nameof(request));
         }
 
+        // First: without the volume nothing can be told about a Job's folder (a Job found must not be deleted for that).
+        RequireSharedVolume();
         var name = JobName(request.Name);
         var folder = Path.Combine(options.SharedRoot, name);
         var existing = await jobs.FindAsync(options.Namespace, name, cancellationToken).ConfigureAwait(false);
@@ -120,14 +133,20 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             existing = null;
         }
 
+        var advisories = AdvisoriesFolder(request.AdvisoriesDirectory);
         if (existing is null)
         {
-            Sweep();
+            Sweep(advisories);
+            if (advisories is not null)
+            {
+                PublishAdvisories(request.AdvisoriesDirectory!, advisories);
+            }
+
             await PrepareAsync(request, folder, cancellationToken).ConfigureAwait(false);
         }
 
         // Also for a Job found: a submission a crash cut short (a Job still suspended, no policy yet) is completed.
-        await jobs.SubmitAsync(Build(request), cancellationToken).ConfigureAwait(false);
+        await jobs.SubmitAsync(Build(request, advisories), cancellationToken).ConfigureAwait(false);
 
         var state = await jobs.WaitAsync(options.Namespace, name, Deadline(request) + WaitGrace, cancellationToken).ConfigureAwait(false);
         var reports = Path.Combine(folder, "reports");
@@ -150,9 +169,40 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
     /// <summary>The name of the archive in the run's input folder (the pod sees it as <c>/artifact/artifact.zip</c>).</summary>
     public const string ArtifactFile = "artifact.zip";
 
+    /// <summary>The first part of the shared advisories folder's name on the claim; the rest is the SHA-256 of its content.</summary>
+    public const string AdvisoriesPrefix = "advisories-";
+
+    /// <summary>The manifests of <paramref name="request"/>'s Job, its advisories the shared folder of what its directory holds now.</summary>
     public KubernetesScanManifests Build(IsolatedScanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return Build(request, AdvisoriesFolder(request.AdvisoriesDirectory));
+    }
+
+    /// <summary>
+    /// The shared advisories folder for the OSV directory <paramref name="directory"/>: <c>advisories-</c> and the SHA-256 over its
+    /// <c>.json</c> files (each file's SHA-256 and relative path, in ordinal order), so equal content is one folder, written once, and
+    /// changed advisories another. Null when there is no directory or it holds no <c>.json</c> file: nothing is mounted at
+    /// <c>/advisories</c>, the scan finds no advisories there and the dependencies check fails closed.
+    /// </summary>
+    public static string? AdvisoriesFolder(string? directory)
+    {
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var lines = new StringBuilder();
+        foreach (var file in AdvisoryFiles(directory))
+        {
+            lines.Append(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, file))))).Append("  ").Append(file).Append('\n');
+        }
+
+        return lines.Length == 0 ? null : AdvisoriesPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
+    }
+
+    private KubernetesScanManifests Build(IsolatedScanRequest request, string? advisoriesFolder)
+    {
         var name = JobName(request.Name);
         var labels = new JsonObject
         {
@@ -160,9 +210,9 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             ["app.kubernetes.io/managed-by"] = "openkbs-operator",
             [ScanLabel] = name,
         };
-        var advisories = request.AdvisoriesDirectory is not null;
+        // --advisories whenever the run has a directory: without a shared folder (none there) /advisories is absent and the check fails closed.
         var arguments = ChildProcessScanIsolation.ScanArguments(
-            request with { AdvisoriesDirectory = advisories ? "/advisories" : null },
+            request with { AdvisoriesDirectory = request.AdvisoriesDirectory is null ? null : "/advisories" },
             "/artifact/" + ArtifactFile,
             "/reports",
             request.SuppressionsJson is null ? null : "/artifact/suppressions.json",
@@ -180,9 +230,10 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             new JsonObject { ["name"] = "run", ["mountPath"] = "/reports", ["subPath"] = name + "/reports" },
             new JsonObject { ["name"] = "tmp", ["mountPath"] = "/tmp" },
         };
-        if (advisories)
+        if (advisoriesFolder is not null)
         {
-            mounts.Add(new JsonObject { ["name"] = "run", ["mountPath"] = "/advisories", ["subPath"] = name + "/advisories", ["readOnly"] = true });
+            // The one shared copy of these advisories on the claim (content-addressed, never written after it is complete).
+            mounts.Add(new JsonObject { ["name"] = "run", ["mountPath"] = "/advisories", ["subPath"] = advisoriesFolder, ["readOnly"] = true });
         }
 
         var job = new JsonObject
@@ -287,7 +338,7 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
     /// <summary>The Job's activeDeadlineSeconds: the scan's own time limit and a minute for the pod to be scheduled and start.</summary>
     private static TimeSpan Deadline(IsolatedScanRequest request) => TimeSpan.FromSeconds(Math.Ceiling(request.TimeLimit.TotalSeconds) + 60);
 
-    /// <summary>The run's folder anew: input (artifact, suppressions, live configuration), advisories and an empty reports folder.</summary>
+    /// <summary>The run's folder anew: input (artifact, suppressions, live configuration) and an empty reports folder.</summary>
     private static async Task PrepareAsync(IsolatedScanRequest request, string folder, CancellationToken cancellationToken)
     {
         DeleteFolder(folder);
@@ -303,42 +354,96 @@ public sealed class KubernetesJobScanIsolation(KubernetesScanOptions options, IS
             await File.WriteAllTextAsync(Path.Combine(input, "infrastructure.json"), request.InfrastructureJson, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.AdvisoriesDirectory is { } advisories)
-        {
-            CopyTree(advisories, Path.Combine(folder, "advisories"));
-        }
-
         // The artifact last: its presence says the folder is complete (a Job found later is waited for only then).
         File.Copy(request.Artifact, Path.Combine(input, ArtifactFile + ".part"));
         File.Move(Path.Combine(input, ArtifactFile + ".part"), Path.Combine(input, ArtifactFile));
     }
 
-    /// <summary>Removes run folders nobody touched for <see cref="KubernetesScanOptions.SweepAfter"/> (their AuditRun went away mid-scan).</summary>
-    private void Sweep()
+    /// <summary>
+    /// Removes what nobody touched for <see cref="KubernetesScanOptions.SweepAfter"/>: run folders (their AuditRun went away
+    /// mid-scan), advisories folders no run used (each run touches the one it mounts), copies a crash left half-written.
+    /// </summary>
+    private void Sweep(string? current)
     {
-        if (!Directory.Exists(options.SharedRoot))
-        {
-            throw new DirectoryNotFoundException($"the shared scan volume is not mounted at {options.SharedRoot} (AuditRun:ScanJobMountPath, with the claim AuditRun:ScanJobClaimName)");
-        }
-
         var cutoff = time.GetUtcNow().UtcDateTime - options.SweepAfter;
-        foreach (var stale in new DirectoryInfo(options.SharedRoot).EnumerateDirectories("audit-scan-*").Where(d => d.LastWriteTimeUtc < cutoff))
+        var root = new DirectoryInfo(options.SharedRoot);
+        var stale = root.EnumerateDirectories("audit-scan-*")
+            .Concat(root.EnumerateDirectories(AdvisoriesPrefix + "*").Where(d => !string.Equals(d.Name, current, StringComparison.Ordinal)))
+            .Concat(root.EnumerateDirectories("." + AdvisoriesPrefix + "*"))
+            .Where(d => d.LastWriteTimeUtc < cutoff)
+            .ToList();
+        foreach (var folder in stale)
         {
-            DeleteFolder(stale.FullName);
+            DeleteFolder(folder.FullName);
         }
     }
 
-    private static void CopyTree(string source, string target)
+    /// <summary>
+    /// The advisories of <paramref name="source"/> in the shared folder <paramref name="folder"/>, written once: copied to a hidden
+    /// folder and renamed into place, so the folder exists only complete (a concurrent scan that renamed first wins, the copy is
+    /// dropped). Found complete, it is only touched (the sweep keeps what runs use).
+    /// </summary>
+    private void PublishAdvisories(string source, string folder)
     {
-        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        var target = Path.Combine(options.SharedRoot, folder);
+        if (Directory.Exists(target))
         {
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
+            Directory.SetLastWriteTimeUtc(target, time.GetUtcNow().UtcDateTime);
+            return;
         }
 
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        var part = Path.Combine(options.SharedRoot, $".{folder}.part-{Guid.NewGuid():N}");
+        foreach (var file in AdvisoryFiles(source))
         {
-            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
+            var copy = Path.Combine(part, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(Path.Combine(source, file), copy);
+        }
+
+        try
+        {
+            Directory.Move(part, target);
+        }
+        catch (IOException) when (Directory.Exists(target))
+        {
+            DeleteFolder(part);
+        }
+    }
+
+    /// <summary>The OSV files of <paramref name="directory"/> (the <c>.json</c> files the scan reads), relative, '/'-separated, in ordinal order.</summary>
+    private static IEnumerable<string> AdvisoryFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The shared claim is mounted at <see cref="KubernetesScanOptions.SharedRoot"/> and the operator can write there (a probe file
+    /// is created and removed), else <see cref="ScanVolumeUnavailableException"/>: an environment condition that can heal (the volume
+    /// not mounted yet, a read-only or full mount), retried by the caller.
+    /// </summary>
+    private void RequireSharedVolume()
+    {
+        var root = options.SharedRoot;
+        var where = $"{root} (AuditRun:ScanJobMountPath, the claim {options.ClaimName} in {options.Namespace})";
+        if (File.Exists(root))
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume's mount path {where} is a file, not a directory");
+        }
+
+        if (!Directory.Exists(root))
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume is not mounted: {where} does not exist in the operator pod");
+        }
+
+        var probe = Path.Combine(root, $".openkbs-write-probe-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ScanVolumeUnavailableException(root, $"the shared scan volume at {where} is not writable by the operator: {ex.Message}", ex);
         }
     }
 

@@ -54,17 +54,18 @@ internal static class AuditRunRegistration
     }
 
     /// <summary>The Job path: the Jobs in the operator's namespace, the run folders on the shared claim (settings validated at start).</summary>
-    internal static KubernetesJobScanIsolation ScanJob(AuditRunOptions settings, IJobObjects objects, TimeProvider clock) => new(
-        new KubernetesScanOptions
-        {
-            Namespace = settings.ScanJobNamespace!,
-            Image = settings.ScanJobImage!,
-            ClaimName = settings.ScanJobClaimName!,
-            SharedRoot = settings.ScanJobMountPath!,
-            CpuLimit = settings.ScanJobCpuLimit,
-        },
-        new ScanJobClient(objects, clock, settings.ScanJobPollInterval),
-        clock);
+    internal static KubernetesJobScanIsolation ScanJob(AuditRunOptions settings, IJobObjects objects, TimeProvider clock) =>
+        new(ScanJobOptions(settings), new ScanJobClient(objects, clock, settings.ScanJobPollInterval), clock);
+
+    /// <summary>Where the Jobs run and the claim they share, from the <c>AuditRun:ScanJob*</c> settings.</summary>
+    internal static KubernetesScanOptions ScanJobOptions(AuditRunOptions settings) => new()
+    {
+        Namespace = settings.ScanJobNamespace!,
+        Image = settings.ScanJobImage!,
+        ClaimName = settings.ScanJobClaimName!,
+        SharedRoot = settings.ScanJobMountPath!,
+        CpuLimit = settings.ScanJobCpuLimit,
+    };
 
     /// <summary>The dotnet host running this process, else "dotnet" from PATH.</summary>
     private static string DotnetHost() =>

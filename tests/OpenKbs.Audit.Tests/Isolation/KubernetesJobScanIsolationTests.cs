@@ -85,7 +85,8 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
     [Fact]
     public void The_pod_sees_only_its_run_folders_of_the_claim_inputs_read_only()
     {
-        var pod = Build(Request with { SuppressionsJson = "{}", InfrastructureJson = "{}" }).Job["spec"]!["template"]!["spec"]!;
+        var (_, advisories) = Inputs();
+        var pod = Build(Request with { SuppressionsJson = "{}", InfrastructureJson = "{}", AdvisoriesDirectory = advisories }).Job["spec"]!["template"]!["spec"]!;
         var container = pod["containers"]![0]!;
         var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
         var name = KubernetesJobScanIsolation.JobName(Request.Name);
@@ -97,11 +98,15 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
         Assert.Equal("300", args[^1]);
         var mounts = container["volumeMounts"]!.AsArray().ToDictionary(m => m!["mountPath"]!.GetValue<string>(), m => m!);
         Assert.Equal((name + "/input", true), (mounts["/artifact"]["subPath"]!.GetValue<string>(), mounts["/artifact"]["readOnly"]!.GetValue<bool>()));
-        Assert.Equal((name + "/advisories", true), (mounts["/advisories"]["subPath"]!.GetValue<string>(), mounts["/advisories"]["readOnly"]!.GetValue<bool>()));
+        // The advisories: the one shared folder of their content on the claim, read-only (not a copy in the run's folder).
+        Assert.Equal((KubernetesJobScanIsolation.AdvisoriesFolder(advisories), true), (mounts["/advisories"]["subPath"]!.GetValue<string>(), mounts["/advisories"]["readOnly"]!.GetValue<bool>()));
+        Assert.Matches("^advisories-[0-9a-f]{64}$", mounts["/advisories"]["subPath"]!.GetValue<string>());
         Assert.Equal(name + "/reports", mounts["/reports"]["subPath"]!.GetValue<string>());
         Assert.Null(mounts["/reports"]["readOnly"]);
         Assert.Equal("tmp", mounts["/tmp"]["name"]!.GetValue<string>());
-        Assert.All(mounts.Values.Where(m => m["name"]!.GetValue<string>() == "run"), m => Assert.StartsWith(name + "/", m["subPath"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.All(
+            mounts.Where(m => m.Key != "/advisories" && m.Value["name"]!.GetValue<string>() == "run"),
+            m => Assert.StartsWith(name + "/", m.Value["subPath"]!.GetValue<string>(), StringComparison.Ordinal));
         var volumes = pod["volumes"]!.AsArray().ToDictionary(v => v!["name"]!.GetValue<string>(), v => v!);
         Assert.Equal("openkbs-scans", volumes["run"]["persistentVolumeClaim"]!["claimName"]!.GetValue<string>());
         Assert.NotNull(volumes["tmp"]["emptyDir"]);
@@ -142,9 +147,12 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
         Assert.Equal(OpenKbs.Audit.Gate.Verdict.Passed, result.Verdict);
         Assert.Equal("audit.md"u8.ToArray(), result.Markdown);
         Assert.Contains("no network (deny-all NetworkPolicy)", result.Isolation, StringComparison.Ordinal);
-        Assert.Equal(["advisories/npm/GHSA-1.json", "input/artifact.zip", "input/suppressions.json"], inputs!);
+        Assert.Equal(["input/artifact.zip", "input/suppressions.json"], inputs!);
         Assert.Equal(["submit", "wait", "delete"], jobs.Calls);
-        Assert.Empty(Directory.GetFileSystemEntries(_shared));
+        // Left on the claim: only the shared advisories, for the next run.
+        var shared = Assert.Single(Directory.GetFileSystemEntries(_shared));
+        Assert.Equal(KubernetesJobScanIsolation.AdvisoriesFolder(advisories), Path.GetFileName(shared));
+        Assert.Equal(["npm/GHSA-1.json"], Directory.GetFiles(shared, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(shared, f)));
     }
 
     [Fact]
@@ -184,16 +192,98 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_the_shared_volume_mounted_nothing_is_submitted()
+    public async Task Advisories_are_one_shared_folder_per_content_written_once_reused_and_swept_when_no_run_uses_them()
+    {
+        var (artifact, advisories) = Inputs();
+        await File.WriteAllTextAsync(Path.Combine(advisories, "README.md"), "not an advisory");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var jobs = new RecordingJobs(_shared, folder => Assert.False(Directory.Exists(Path.Combine(folder, "advisories"))));
+        var isolation = new KubernetesJobScanIsolation(Options, jobs, time);
+        var first = KubernetesJobScanIsolation.AdvisoriesFolder(advisories)!;
+        var copy = Path.Combine(_shared, first);
+
+        await isolation.ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = advisories }, CancellationToken.None);
+        Assert.Equal(["npm/GHSA-1.json"], Directory.GetFiles(copy, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(copy, f))); // the OSV files only
+        await File.WriteAllTextAsync(Path.Combine(copy, "mark"), "a rewrite of the folder would drop this");
+
+        // Another run with the same advisories mounts the same folder, which is not written again.
+        await isolation.ScanAsync(Request with { Name = "Shop_1.4.3", Artifact = artifact, AdvisoriesDirectory = advisories }, CancellationToken.None);
+        Assert.True(File.Exists(Path.Combine(copy, "mark")));
+        Assert.Equal([first, first], jobs.Submitted.Select(AdvisoriesMount));
+
+        // Changed advisories: another folder; the first stays (a Job of it may still run).
+        await File.WriteAllTextAsync(Path.Combine(advisories, "npm", "GHSA-2.json"), "{}");
+        var second = KubernetesJobScanIsolation.AdvisoriesFolder(advisories)!;
+        Assert.NotEqual(first, second);
+        await isolation.ScanAsync(Request with { Name = "Shop_1.4.4", Artifact = artifact, AdvisoriesDirectory = advisories }, CancellationToken.None);
+        Assert.Equal(second, AdvisoriesMount(jobs.Submitted[^1]));
+        Assert.True(Directory.Exists(copy));
+
+        // Two days on, with a copy a crash left half-written: what no run used for a day goes; the folder in use stays.
+        Directory.CreateDirectory(Path.Combine(_shared, $".{second}.part-0123"));
+        time.Advance(TimeSpan.FromDays(2));
+        await isolation.ScanAsync(Request with { Name = "Shop_1.4.5", Artifact = artifact, AdvisoriesDirectory = advisories }, CancellationToken.None);
+        Assert.Equal([second], Directory.GetFileSystemEntries(_shared).Select(Path.GetFileName));
+        Assert.Equal(time.GetUtcNow().UtcDateTime, Directory.GetLastWriteTimeUtc(Path.Combine(_shared, second))); // touched by its use
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("empty")]
+    public async Task Advisories_missing_in_the_operator_are_not_mounted_and_the_scan_is_told_a_path_that_fails_closed(string state)
     {
         var (artifact, _) = Inputs();
+        var advisories = Path.Combine(_inputs, "osv-" + state);
+        if (state == "empty")
+        {
+            Directory.CreateDirectory(advisories);
+        }
+
         var jobs = new RecordingJobs(_shared, _ => { });
-        var isolation = new KubernetesJobScanIsolation(Options with { SharedRoot = Path.Combine(_shared, "not-mounted") }, jobs, TimeProvider.System);
+        await new KubernetesJobScanIsolation(Options, jobs, TimeProvider.System).ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = advisories }, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        // --advisories /advisories with nothing there: the dependencies check says the directory does not exist and is incomplete,
+        // which fails the run closed (DependenciesAnalyzerTests); no empty folder is published that could read as "no advisories".
+        var job = Assert.Single(jobs.Submitted).Job;
+        Assert.Null(AdvisoriesMount(jobs.Submitted[0]));
+        Assert.Equal(["--advisories", "/advisories"], job["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).SkipWhile(a => a != "--advisories").Take(2));
+        Assert.Empty(Directory.GetFileSystemEntries(_shared));
+    }
 
-        Assert.Contains("AuditRun:ScanJobMountPath", error.Message, StringComparison.Ordinal);
+    private static string? AdvisoriesMount(KubernetesScanManifests manifests) =>
+        manifests.Job["spec"]!["template"]!["spec"]!["containers"]![0]!["volumeMounts"]!.AsArray()
+            .FirstOrDefault(m => m!["mountPath"]!.GetValue<string>() == "/advisories")?["subPath"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Without_the_shared_volume_mounted_nothing_is_submitted_and_a_job_found_is_kept()
+    {
+        var (artifact, _) = Inputs();
+        var missing = Path.Combine(_shared, "not-mounted");
+        var jobs = new RecordingJobs(_shared, _ => { }) { Existing = new ScanJobState() };
+        var isolation = new KubernetesJobScanIsolation(Options with { SharedRoot = missing }, jobs, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+
+        Assert.Equal($"the shared scan volume is not mounted: {missing} (AuditRun:ScanJobMountPath, the claim openkbs-scans in openkbs-system) does not exist in the operator pod", error.Message);
+        Assert.Equal(missing, error.MountPath);
+        Assert.Empty(jobs.Calls); // a Job of this run found (after a restart) is not deleted for want of its folder: the volume is not there to tell
+
+        await File.WriteAllTextAsync(missing, "a file where the mount should be");
+        error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => isolation.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        Assert.Contains("is a file, not a directory", error.Message, StringComparison.Ordinal);
         Assert.Empty(jobs.Calls);
+
+        // Mounted but not writable (read-only, full): procfs, where not even root may create a file (tests may run as root).
+        var readOnly = new KubernetesJobScanIsolation(Options with { SharedRoot = "/proc/self" }, jobs, TimeProvider.System);
+        error = await Assert.ThrowsAsync<ScanVolumeUnavailableException>(() => readOnly.ScanAsync(Request with { Artifact = artifact }, CancellationToken.None));
+        Assert.StartsWith("the shared scan volume at /proc/self (AuditRun:ScanJobMountPath, the claim openkbs-scans in openkbs-system) is not writable by the operator: ", error.Message, StringComparison.Ordinal);
+        Assert.Empty(jobs.Calls);
+
+        // Mounted late: the same isolation submits.
+        File.Delete(missing);
+        Directory.CreateDirectory(missing);
+        await isolation.ScanAsync(Request with { Artifact = artifact, AdvisoriesDirectory = null }, CancellationToken.None);
+        Assert.Equal(["delete", "submit", "wait", "delete"], jobs.Calls);
     }
 
     [Theory]
@@ -225,6 +315,8 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
     {
         public List<string> Calls { get; } = [];
 
+        public List<KubernetesScanManifests> Submitted { get; } = [];
+
         public ScanJobState? Existing { get; init; }
 
         public Task<ScanJobState?> FindAsync(string @namespace, string name, CancellationToken cancellationToken) => Task.FromResult(Existing);
@@ -232,6 +324,7 @@ public sealed class KubernetesJobScanIsolationTests : IDisposable
         public Task SubmitAsync(KubernetesScanManifests manifests, CancellationToken cancellationToken)
         {
             Calls.Add("submit");
+            Submitted.Add(manifests);
             return Task.CompletedTask;
         }
 

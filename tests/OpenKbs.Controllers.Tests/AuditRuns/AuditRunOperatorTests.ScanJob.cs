@@ -38,19 +38,7 @@ public sealed partial class AuditRunOperatorTests
         var system = await sandbox.CreateNamespaceAsync("openkbs-system");
         var shared = Directory.CreateDirectory(Path.Combine(sandbox.WorkDirectory, $"scans-{Guid.NewGuid():N}")).FullName;
         var openkbs = OpenKbsDll();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
-            ["Project:WaitForAccount"] = "00:00:00.500",
-            ["AuditRun:WaitForProject"] = "00:00:00.500",
-            ["AuditRun:AdvisoriesDirectory"] = Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories"),
-            ["AuditRun:Isolation"] = "KubernetesJob",
-            ["AuditRun:ScanJobNamespace"] = system,
-            ["AuditRun:ScanJobImage"] = "ghcr.io/openkbs/openkbs-operator:test",
-            ["AuditRun:ScanJobClaimName"] = "openkbs-scans",
-            ["AuditRun:ScanJobMountPath"] = shared,
-            ["AuditRun:ScanJobPollInterval"] = "00:00:00.200",
-        };
+        var settings = JobSettings(system, shared);
         var planted = Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("deploy.pem", PrivateKey));
         var key = $"examples/shop/job-{ns}.zip";
         var plantedSha = await UploadAsync(key, planted);
@@ -127,14 +115,82 @@ public sealed partial class AuditRunOperatorTests
         Assert.True(kubelet.IsCompletedSuccessfully || kubelet.IsCanceled, kubelet.Exception?.ToString());
     }
 
-    /// <summary>The Jobs, their NetworkPolicies and the run folders are gone (the sandbox's garbage collector removes the Pods).</summary>
+    [Fact]
+    public async Task A_scan_volume_not_mounted_yet_is_waited_for_with_backoff_and_the_run_passes_once_it_appears()
+    {
+        var ns = await sandbox.CreateNamespaceAsync("audit-vol");
+        var system = await sandbox.CreateNamespaceAsync("openkbs-system");
+        var shared = Path.Combine(sandbox.WorkDirectory, $"scans-{Guid.NewGuid():N}"); // not there: the claim is not mounted yet
+        var plays = new ConcurrentDictionary<string, KubeletPlay>(StringComparer.Ordinal);
+        var seen = new ConcurrentDictionary<string, (string Run, string Name)>(StringComparer.Ordinal);
+        using var stop = new CancellationTokenSource();
+        var kubelet = Task.Run(() => KubeletAsync(system, shared, OpenKbsDll(), plays, seen, stop.Token));
+        try
+        {
+            await using var op = await OperatorHarness.StartAsync(sandbox, Endpoint, [ns], JobSettings(system, shared));
+            await KubectlAsync(Tenant(ns), "apply", "-f", "-");
+            await KubectlAsync(Run(ns, "vol-late", "shop", null) + "  checks: [code, dependencies]\n", "apply", "-f", "-");
+
+            // Not terminal: Running, Ready False with what is missing and where, nothing submitted; it keeps looking (the wait grows).
+            var waiting = await WaitRunAsync(ns, "vol-late", r => ReadyOf(r)?.Reason == ScanStep.WaitingForScanVolume, TimeSpan.FromMinutes(3));
+            output.WriteLine(KubernetesJson.Serialize(waiting.Status));
+            Assert.Equal(AuditPhase.Running, waiting.Status!.Phase);
+            Assert.Null(waiting.Status.CompletedAt);
+            var ready = ReadyOf(waiting)!;
+            Assert.Equal(ConditionStatus.False, ready.Status);
+            Assert.Contains($"the shared scan volume is not mounted: {shared} (AuditRun:ScanJobMountPath, the claim openkbs-scans in {system}) does not exist in the operator pod", ready.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was submitted, looking again in", ready.Message, StringComparison.Ordinal);
+            var again = await WaitRunAsync(ns, "vol-late", r => ReadyOf(r)?.Reason == ScanStep.WaitingForScanVolume && ReadyOf(r)!.Message != ready.Message);
+            Assert.Null(again.Status!.CompletedAt);
+            Assert.Empty((await sandbox.Client.BatchV1.ListNamespacedJobAsync(system)).Items);
+            var events = await sandbox.Client.CoreV1.ListNamespacedEventAsync(ns);
+            Assert.Contains(events.Items, e => e.Reason == ScanStep.WaitingForScanVolume && e.Type == "Warning");
+
+            // The volume appears (mounted late): the next look submits the Job and the run passes.
+            Directory.CreateDirectory(shared);
+            var passed = await WaitRunAsync(ns, "vol-late", r => r?.Status?.CompletedAt is not null, TimeSpan.FromMinutes(3));
+            output.WriteLine(KubernetesJson.Serialize(passed.Status));
+            Assert.Equal(AuditPhase.Passed, passed.Status!.Phase);
+            Assert.Single(seen.Values, v => v.Run.Contains("-vol-late-", StringComparison.Ordinal));
+            await AssertCleanedUpAsync(system, shared);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAny(kubelet, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    private static V1Condition? ReadyOf(AuditRun? run) => Runtime.Conditions.Find(run?.Status?.Conditions, ConditionTypes.Ready);
+
+    /// <summary>The operator with <c>AuditRun:Isolation: KubernetesJob</c>: Jobs in <paramref name="system"/>, the claim "mounted" at <paramref name="shared"/>.</summary>
+    private static Dictionary<string, string?> JobSettings(string system, string shared) => new()
+    {
+        ["Project:ArtifactBucket"] = SandboxAws.ArtifactBucket,
+        ["Project:WaitForAccount"] = "00:00:00.500",
+        ["AuditRun:WaitForProject"] = "00:00:00.500",
+        ["AuditRun:AdvisoriesDirectory"] = Advisories,
+        ["AuditRun:Isolation"] = "KubernetesJob",
+        ["AuditRun:ScanJobNamespace"] = system,
+        ["AuditRun:ScanJobImage"] = "ghcr.io/openkbs/openkbs-operator:test",
+        ["AuditRun:ScanJobClaimName"] = "openkbs-scans",
+        ["AuditRun:ScanJobMountPath"] = shared,
+        ["AuditRun:ScanJobPollInterval"] = "00:00:00.200",
+    };
+
+    /// <summary>
+    /// The Jobs, their NetworkPolicies and the run folders are gone (the sandbox's garbage collector removes the Pods); on the claim
+    /// only the one shared folder of the advisories stays, written once and mounted by every run.
+    /// </summary>
     private async Task AssertCleanedUpAsync(string system, string shared)
     {
         await WaitUntilAsync(async () => (await sandbox.Client.BatchV1.ListNamespacedJobAsync(system)).Items.Count == 0
             && (await sandbox.Client.NetworkingV1.ListNamespacedNetworkPolicyAsync(system)).Items.Count == 0
             && (await sandbox.Client.CoreV1.ListNamespacedPodAsync(system)).Items.Count == 0, "the scan Jobs, policies and pods to be deleted");
-        Assert.Empty(Directory.GetFileSystemEntries(shared));
+        Assert.Equal([KubernetesJobScanIsolation.AdvisoriesFolder(Advisories)], Directory.GetFileSystemEntries(shared).Select(Path.GetFileName));
     }
+
+    private static string Advisories => Path.Combine(SandboxFixture.RepositoryRoot(), "docs", "examples", "advisories");
 
     /// <summary>Plays the kubelet and the Job controller for the Jobs of <paramref name="system"/> until cancelled.</summary>
     private async Task KubeletAsync(

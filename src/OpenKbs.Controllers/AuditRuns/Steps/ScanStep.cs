@@ -7,9 +7,11 @@ using OpenKbs.Audit.Findings;
 using OpenKbs.Audit.Gate;
 using OpenKbs.Audit.Infrastructure;
 using OpenKbs.Audit.Intake;
+using OpenKbs.Audit.Isolation;
 using OpenKbs.Audit.Reports;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
 
@@ -32,6 +34,12 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
 
     /// <summary>An isolated scan ended without a verdict (its memory limit, a crash): the run fails closed.</summary>
     public const string TerminalAuditScanFailed = "TerminalAuditScanFailed";
+
+    /// <summary>The shared scan volume of the Job path is not mounted or not writable in the operator: retried with backoff, not terminal.</summary>
+    public const string WaitingForScanVolume = "WaitingForScanVolume";
+
+    /// <summary>The longest wait between two looks at a missing scan volume.</summary>
+    internal static readonly TimeSpan ScanVolumeWaitMax = TimeSpan.FromMinutes(5);
 
     public string Name => "scan";
 
@@ -93,6 +101,10 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             {
                 return StepOutcome.Terminal(TerminalAuditScanFailed, ex.Message);
             }
+            catch (ScanVolumeUnavailableException ex)
+            {
+                return WaitForScanVolume(pass, ex);
+            }
 
             summary = await ReportStore.WriteAsync(target, prefix, reports, cancellationToken);
             pass.Event(summary.Passed ? EventType.Normal : EventType.Warning, summary.Passed ? "AuditPassed" : "AuditFailed",
@@ -121,6 +133,27 @@ internal sealed class ScanStep(IAuditScanner scanner, AuditRunOptions options) :
             ? StepOutcome.Ready($"passed at failOn {Wire(pass.Spec.FailOn)}: {Counts(summary)}{skipped}; report {Location(target, prefix)}", ConditionReasons.AuditPassed)
             : StepOutcome.Terminal(ConditionReasons.TerminalFindingsAboveThreshold,
                 $"blocked at failOn {Wire(pass.Spec.FailOn)}: {string.Join("; ", summary.Reasons)}{skipped}; report {Location(target, prefix)}");
+    }
+
+    /// <summary>
+    /// The Job path's shared volume is not usable yet (mounted late, read-only, full): nothing was submitted, the run stays Running and
+    /// looks again after a wait that equals the time it has been waiting, within [<see cref="AuditRunOptions.WaitForProject"/>,
+    /// <see cref="ScanVolumeWaitMax"/>]; a Warning Event when the wait starts.
+    /// </summary>
+    private StepOutcome WaitForScanVolume(AuditPass pass, ScanVolumeUnavailableException ex)
+    {
+        var previous = pass.Condition(ConditionTypes.Ready);
+        var waiting = string.Equals(previous.Reason, WaitingForScanVolume, StringComparison.Ordinal);
+        var waitingFor = waiting && previous.LastTransitionTime is { } since ? pass.Now - UtcTimes.From(since) : TimeSpan.Zero;
+        var wait = waitingFor > options.WaitForProject ? waitingFor : options.WaitForProject;
+        wait = wait > ScanVolumeWaitMax ? ScanVolumeWaitMax : wait;
+        var message = $"{ex.Message}; nothing was submitted, looking again in {wait.TotalSeconds:0.#} s";
+        if (!waiting)
+        {
+            pass.Event(EventType.Warning, WaitingForScanVolume, message);
+        }
+
+        return StepOutcome.WaitingBeforeLaterSteps(WaitingForScanVolume, message, wait, "WaitForScanVolume");
     }
 
     /// <summary>The project's live configuration (read-only: the collector only gets, lists and describes), for the infrastructure check.</summary>
