@@ -17,14 +17,23 @@ namespace OpenKbs.AuditTrail;
 /// <see cref="MaxBackfillDays"/> back, up to now. Whether a project is due is kept in memory after the first look at the store,
 /// so the passes in between cost neither a CloudWatch call nor a query. With a CDN, the same days are read from the
 /// distribution's standard access logs in the project's log bucket (CloudFront's CloudWatch metrics exist only in us-east-1,
-/// which EU residency forbids): every log file delivered on each of those days is listed and read through the project
-/// account's regional S3 client, and requests and <c>sc-bytes</c> are summed per UTC day of the requests (a day settled
-/// before <c>from</c> is never read again). Malformed lines are skipped, counted in the answer and logged.
+/// which EU residency forbids), reaching at least <see cref="CdnRereadDays"/> days back (<see cref="CdnFrom"/>) because
+/// CloudFront delivers some files late: every log file delivered on each of those days is listed and read through the project
+/// account's regional S3 client, requests and <c>sc-bytes</c> are summed per UTC day of the requests, and each of those days'
+/// totals replaces the stored one (recomputed from all its files, never added to: a file read by several collections is
+/// counted once). Malformed lines are skipped, counted in the answer and logged.
 /// </summary>
 public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<DailyUsageCollector> logger) : IUsageCollector
 {
     /// <summary>How far back a collection reaches after a long pause (the store leaves settled days alone anyway).</summary>
     public const int MaxBackfillDays = 31;
+
+    /// <summary>
+    /// How many days before today every collection reads the access logs again: collections run once per UTC day (the first pass
+    /// after midnight), so a file delivered up to two whole days after its requests' day (CloudFront delivers most within an hour,
+    /// some up to a day late) is in the bucket by the collection three days later, which still recomputes that day.
+    /// </summary>
+    public const int CdnRereadDays = 3;
 
     private readonly ConcurrentDictionary<(string Namespace, string Project), DateOnly> _collectedOn = new();
 
@@ -71,8 +80,9 @@ public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<Dai
             var skipped = string.Empty;
             if (cdn is not null)
             {
-                var tally = await ReadAccessLogsAsync(logs!, cdn, from, today, cancellationToken);
-                figures.AddRange(CdnFigures(cdn.DistributionId, tally, from, today));
+                var cdnFrom = CdnFrom(from, today);
+                var tally = await ReadAccessLogsAsync(logs!, cdn, cdnFrom, today, cancellationToken);
+                figures.AddRange(CdnFigures(cdn.DistributionId, tally, cdnFrom, today));
                 if (tally.Skipped > 0)
                 {
                     LogMalformedLines(logger, owner.Namespace, owner.Project, tally.Skipped, cdn.Bucket);
@@ -142,8 +152,9 @@ public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<Dai
         return tally;
     }
 
-    /// <summary>The daily CDN figures of <paramref name="tally"/> for the days read (requests of other days are not attributed
-    /// here: a log file delivered just after midnight may hold the last requests of a day settled already).</summary>
+    /// <summary>The daily CDN figures of <paramref name="tally"/> for the days read, each the whole day's total over every file
+    /// delivered from that day on (so it replaces the stored figure). Requests dated before <paramref name="from"/> are not
+    /// attributed: their day's files delivered before <paramref name="from"/> were not read, so the total would be partial.</summary>
     public static IEnumerable<UsageFigure> CdnFigures(string distributionId, CloudFrontLogTally tally, DateOnly from, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(tally);
@@ -162,6 +173,10 @@ public sealed partial class DailyUsageCollector(IUsageLedger ledger, ILogger<Dai
         from = from < today.AddDays(-1) ? from : today.AddDays(-1);
         return from > today.AddDays(-MaxBackfillDays) ? from : today.AddDays(-MaxBackfillDays);
     }
+
+    /// <summary>The first day whose access logs are read: <paramref name="from"/>, but at least <see cref="CdnRereadDays"/> days
+    /// before <paramref name="today"/> (late deliveries).</summary>
+    public static DateOnly CdnFrom(DateOnly from, DateOnly today) => from < today.AddDays(-CdnRereadDays) ? from : today.AddDays(-CdnRereadDays);
 
     [LoggerMessage(EventId = 4045, Level = LogLevel.Warning, Message = "Project {Namespace}/{Project}: consumption not collected, {Service} answered {ErrorCode}; the next pass tries again")]
     private static partial void LogCloudWatchFailed(ILogger logger, string @namespace, string project, string service, string errorCode);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenKbs.Aws.Audit;
 using OpenKbs.Aws.Clients;
 using OpenKbs.Aws.CloudFront;
@@ -70,8 +71,52 @@ public sealed class CdnUsageCollectionTests(AuditStoreFixture store, MotoServerF
         figures = await FiguresAsync(options, owner);
         Assert.Equal(3, figures[$"{today:yyyy-MM-dd} {cdn.DistributionId} requests"]);
         Assert.Equal(4_100, figures[$"{today:yyyy-MM-dd} {cdn.DistributionId} bytesOut"]);
-        Assert.Equal(3, figures[$"{yesterday:yyyy-MM-dd} {cdn.DistributionId} requests"]); // settled: not read again
+        Assert.Equal(3, figures[$"{yesterday:yyyy-MM-dd} {cdn.DistributionId} requests"]); // read again (late files), replaced, not added to
         Assert.All(regions, r => Assert.Equal(Region, r));
+    }
+
+    [Fact]
+    public async Task A_file_delivered_two_days_late_is_counted_once_on_its_own_day_and_collecting_again_does_not_add_it_twice()
+    {
+        var options = await store.NewStoreAsync();
+        await using var services = await ServicesAsync(options, new ConcurrentBag<string>());
+        var clients = services.GetRequiredService<IAwsClientFactory>().ForAccount(Account, "OrganizationAccountAccessRole", Region, Actor);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var cdn = new CdnLogLocation($"E{suffix.ToUpperInvariant()}", $"okbs-web-{suffix}-cdnlogs", "cloudfront/");
+        var owner = new UsageOwner("tenant-c", $"late-{suffix}", Account);
+        await clients.S3.CreateBucketAsync(new CreateBucketRequest { BucketName = cdn.Bucket, ObjectOwnership = "BucketOwnerPreferred" });
+        var resources = new UsageResources([], null, null, cdn);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.UtcDateTime);
+        var day = today.AddDays(-2);
+        var requests = $"{day:yyyy-MM-dd} {cdn.DistributionId} requests";
+        var bytes = $"{day:yyyy-MM-dd} {cdn.DistributionId} bytesOut";
+
+        // The day's own file is delivered on time and collected today.
+        await DeliverAsync(clients, cdn, day, 10, Line(day, "10:05:00", 1_000));
+        await services.GetRequiredService<IUsageCollector>().CollectAsync(owner, clients.CloudWatch, clients.S3, resources, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal((1L, 1_000L), (Figure(await FiguresAsync(options, owner), requests), Figure(await FiguresAsync(options, owner), bytes)));
+
+        // Later today (two days after its requests) CloudFront delivers a late file for that day; the next day's collection
+        // (three days after it) counts it on the day of its requests.
+        await DeliverAsync(clients, cdn, today, 23, Line(day, "11:30:00", 250), Line(day, "11:30:01", 50));
+        var nextDay = new DateTimeOffset(today.AddDays(1).ToDateTime(new TimeOnly(0, 20)), TimeSpan.Zero);
+        await services.GetRequiredService<IUsageCollector>().CollectAsync(owner, clients.CloudWatch, clients.S3, resources, nextDay, CancellationToken.None);
+        var figures = await FiguresAsync(options, owner);
+        Assert.Equal((3L, 1_300L), (Figure(figures, requests), Figure(figures, bytes)));
+
+        // The same collection again (another replica, or a restart that lost the in-memory mark) reads the same files again:
+        // the day's total is replaced by the same value, not added to.
+        var again = new DailyUsageCollector(services.GetRequiredService<IUsageLedger>(), NullLogger<DailyUsageCollector>.Instance);
+        var answer = await again.CollectAsync(owner, clients.CloudWatch, clients.S3, resources, nextDay, CancellationToken.None);
+        Assert.StartsWith("consumption from", answer, StringComparison.Ordinal);
+        figures = await FiguresAsync(options, owner);
+        Assert.Equal((3L, 1_300L), (Figure(figures, requests), Figure(figures, bytes)));
+
+        // Once the day is older than the re-read window it is no longer read, and its figure stays.
+        var later = await again.CollectAsync(owner, clients.CloudWatch, clients.S3, resources, nextDay.AddDays(DailyUsageCollector.CdnRereadDays), CancellationToken.None);
+        Assert.StartsWith($"consumption from {today:yyyy-MM-dd} collected", later, StringComparison.Ordinal);
+        figures = await FiguresAsync(options, owner);
+        Assert.Equal((3L, 1_300L), (Figure(figures, requests), Figure(figures, bytes)));
     }
 
     [Fact]
@@ -95,6 +140,8 @@ public sealed class CdnUsageCollectionTests(AuditStoreFixture store, MotoServerF
         Assert.Equal(2, tally.Skipped); // the unreadable byte count, and the line of a file without #Fields
         Assert.Equal(2, tally.Files);
     }
+
+    private static long Figure(Dictionary<string, double> figures, string key) => (long)figures[key];
 
     /// <summary>A request line in the 33-column format CloudFront writes.</summary>
     private static string Line(DateOnly day, string time, long bytes) => string.Join('\t',

@@ -162,7 +162,7 @@ public static class AwsErrorCodes
                 notFound:
                 [
                     "NoSuchBucket", "NoSuchKey", "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration", "NotFound", "NoSuchTagSet",
-                    "NoSuchLifecycleConfiguration", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchVersion",
+                    "NoSuchLifecycleConfiguration", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchVersion", "OwnershipControlsNotFoundError",
                     "ObjectLockConfigurationNotFoundError",
                 ],
                 conflict: ["BucketAlreadyOwnedByYou", "OperationAborted", "BucketNotEmpty", "PreconditionFailed"],

@@ -279,8 +279,13 @@ public static class OperatorPermissions
             Statement("ListSchedules", [SchedulerClient.ListSchedules], "scheduler", ["*"], regional),
             Statement("Distributions", distributions, "cloudfront", ["arn:aws:cloudfront::*:distribution/*"]),
             // CloudFront edits the log bucket's ACL with the caller's permissions when standard logging is enabled (the
-            // awslogsdelivery grant); only on the projects' log buckets (ProjectNames.CdnLogBucket).
-            Statement("CdnLogBucketAcl", [CloudFrontClient.CreateDistributionWithTags, CloudFrontClient.UpdateDistribution], "s3", [$"arn:aws:s3:::{NamePrefix}*-cdnlogs"]),
+            // awslogsdelivery grant), and the CDN step's drift check reads and puts back that grant and the bucket's Object
+            // Ownership; only on the projects' log buckets (ProjectNames.CdnLogBucket), never on the data buckets.
+            Statement(
+                "CdnLogBucketAcl",
+                [CloudFrontClient.CreateDistributionWithTags, CloudFrontClient.UpdateDistribution, S3Client.GetBucketAcl, S3Client.PutBucketAcl, S3Client.GetBucketOwnershipControls, S3Client.PutBucketOwnershipControls],
+                "s3",
+                [$"arn:aws:s3:::{NamePrefix}*-cdnlogs"]),
             Statement("OriginAccessControls", originAccessControls, "cloudfront", ["arn:aws:cloudfront::*:origin-access-control/*"]),
             Statement("ListDistributions", [CloudFrontClient.ListDistributions, CloudFrontClient.ListOriginAccessControls], "cloudfront", ["*"]),
             Statement("FunctionMetrics", [CloudWatchClient.GetMetricData], "cloudwatch", ["*"], regional),

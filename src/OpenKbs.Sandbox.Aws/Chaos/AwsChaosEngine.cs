@@ -45,6 +45,8 @@ public sealed class AwsChaosEngine
             modules.Add(new S3PolicyRealism());
         }
 
+        modules.Add(new S3AclRealism());
+
         _modules = [.. modules];
     }
 

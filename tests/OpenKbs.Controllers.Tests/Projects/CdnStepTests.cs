@@ -3,6 +3,7 @@ using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
 using OpenKbs.Controllers.Projects;
 using OpenKbs.Controllers.Projects.Components.Cdn;
@@ -55,7 +56,7 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task With_the_access_function_both_origin_access_controls_come_from_one_list_and_a_drift_check_costs_three_reads()
+    public async Task With_the_access_function_both_origin_access_controls_come_from_one_list_and_a_drift_check_costs_ten_reads()
     {
         using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
         var step = Step();
@@ -67,9 +68,10 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
 
         Assert.True((await step.RunAsync(host.Context(c => c.Facts.Add(access)), CancellationToken.None)).IsReady);
 
-        // GetDistribution, ListTagsForResource and one ListOriginAccessControls (moto echoes no OAC id) for both names.
+        // GetDistribution, ListTagsForResource and one ListOriginAccessControls (moto echoes no OAC id) for both names, and the
+        // log bucket's seven settings (tags, ownership, encryption, public access block, lifecycle, policy, ACL).
         var reads = host.Log.Operations.Skip(requests).ToList();
-        Assert.Equal(3, reads.Count);
+        Assert.Equal(10, reads.Count);
         Assert.Equal(1, reads.Count(o => o == "GET /2020-05-31/origin-access-control"));
     }
 
@@ -145,6 +147,66 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Contains(host.Events, e => e.Contains($"put back {CdnDelta.Logging}", StringComparison.Ordinal));
         var restored = (await host.Member.CloudFront.GetDistributionConfigAsync(new GetDistributionConfigRequest { Id = id })).DistributionConfig!;
         Assert.Equal((true, $"{logBucket}.s3.amazonaws.com"), (restored.Logging!.Enabled, restored.Logging.Bucket));
+    }
+
+    [Fact]
+    public async Task Every_setting_of_the_log_bucket_changed_behind_our_back_is_put_back_by_one_pass_and_reported()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var logBucket = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!).CdnLogBucket;
+        var s3 = host.Member.S3;
+        var acl = await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = logBucket });
+        Assert.Equal("BucketOwnerPreferred", (await s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = logBucket })).ObjectOwnership);
+        Assert.Contains(acl.Grants, g => g.GranteeId == CdnRendering.LogDeliveryCanonicalUser && g.Permission == "FULL_CONTROL");
+        Assert.Contains(acl.Grants, g => g.GranteeId == acl.OwnerId && g.Permission == "FULL_CONTROL");
+        var audited = host.Audit.Records.Count;
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.Equal(audited, host.Audit.Records.Count); // a converged log bucket costs reads only
+
+        // Behind the operator's back: ACLs owned by the writer, public access allowed, KMS instead of SSE-S3, the log-delivery
+        // grant removed and a public read grant added, logs kept 400 days, the owner tags replaced, another policy.
+        await s3.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest { BucketName = logBucket, ObjectOwnership = "ObjectWriter" });
+        await s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest { BucketName = logBucket, PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration() });
+        await s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest { BucketName = logBucket, SSEAlgorithm = "aws:kms" });
+        await s3.PutBucketAclAsync(new PutBucketAclRequest
+        {
+            BucketName = logBucket,
+            Grants = [new Grant { GranteeId = acl.OwnerId, Permission = "FULL_CONTROL" }, new Grant { GranteeUri = "http://acs.amazonaws.com/groups/global/AllUsers", Permission = "READ" }],
+        });
+        await s3.PutBucketLifecycleConfigurationAsync(new PutBucketLifecycleConfigurationRequest { BucketName = logBucket, Rules = [CdnRendering.LogLifecycle with { ExpirationDays = 400 }] });
+        await s3.PutBucketTaggingAsync(new PutBucketTaggingRequest { BucketName = logBucket, TagSet = [new OpenKbs.Aws.S3.Model.Tag { Key = "team", Value = "web" }] });
+        await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = logBucket, Policy = S3BucketPolicies.TlsOnly("someone-elses-bucket") });
+        audited = host.Audit.Records.Count;
+
+        var outcome = await step.RunAsync(host.Context(), CancellationToken.None);
+
+        Assert.True(outcome.IsReady, outcome.ToString());
+        string[] paths = [LogBucketDelta.ObjectOwnership, LogBucketDelta.PublicAccessBlock, LogBucketDelta.Encryption, LogBucketDelta.Acl, LogBucketDelta.Lifecycle, LogBucketDelta.Tags, LogBucketDelta.Policy];
+        Assert.Contains(host.Events, e => e.Contains($"log bucket {logBucket}: put back {string.Join(", ", paths)}", StringComparison.Ordinal));
+        Assert.Equal(paths.Length, host.Audit.Records.Count - audited); // one audited S3 write per path
+        Assert.Equal("BucketOwnerPreferred", (await s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = logBucket })).ObjectOwnership);
+        Assert.Equal(
+            new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+            (await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = logBucket })).PublicAccessBlockConfiguration);
+        var encryption = await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = logBucket });
+        Assert.Equal(("AES256", (string?)null), (encryption.SSEAlgorithm, encryption.KMSMasterKeyID));
+        var restored = await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = logBucket });
+        Assert.Equal(
+            new[] { $"{acl.OwnerId}=FULL_CONTROL", $"{CdnRendering.LogDeliveryCanonicalUser}=FULL_CONTROL" }.Order(StringComparer.Ordinal),
+            restored.Grants.Select(g => $"{g.GranteeId ?? g.GranteeUri}={g.Permission}").Order(StringComparer.Ordinal));
+        Assert.Equal(CdnRendering.LogRetentionDays, Assert.Single((await s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = logBucket })).Rules).ExpirationDays);
+        var tags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = logBucket })).TagSet;
+        Assert.Contains(tags, t => t.Key == Labels.Uid && t.Value == host.Project.Metadata.Uid);
+        Assert.Contains(tags, t => t.Key == "team"); // other tools' tags are kept
+        Assert.True(PolicyDocuments.Equivalent(
+            (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = logBucket })).Policy, S3BucketPolicies.TlsOnly(logBucket)));
+
+        // Put back once: the next pass finds nothing to write.
+        audited = host.Audit.Records.Count;
+        Assert.True((await step.RunAsync(host.Context(), CancellationToken.None)).IsReady);
+        Assert.Equal(audited, host.Audit.Records.Count);
     }
 
     [Fact]

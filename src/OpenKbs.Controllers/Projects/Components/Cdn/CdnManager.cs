@@ -3,48 +3,113 @@ using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
 using OpenKbs.Aws.S3;
 using OpenKbs.Aws.S3.Model;
+using OpenKbs.Controllers.Projects.Components.Storage;
 using Tag = OpenKbs.Aws.CloudFront.Model.Tag;
 
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
 /// <summary>
 /// The CDN component's AWS side (ACK's "sdk" layer): observes the project's distribution, its tags and the account's origin access
-/// controls, and applies through the CloudFront client and (for the access log bucket) the project region's S3 client, nothing else. It takes no decisions: ownership, checkpoints, the reaction
+/// controls, and applies through the CloudFront client and (for the access log bucket: <see cref="LogBucketDelta"/>) the project region's S3 client, nothing else. It takes no decisions: ownership, checkpoints, the reaction
 /// to a stale ETag, events and status belong to <see cref="CdnStep"/>. Reads map "not found" to null; every other AWS error
 /// propagates.
 /// </summary>
 internal sealed class CdnManager(ICloudFrontClient cloudFront, IS3Client s3, string accountId)
 {
     /// <summary>
-    /// Puts the access log bucket in place (created in the project's region, or adopted when an earlier pass created it) and
-    /// writes all its settings (idempotent): ACLs enabled with BucketOwnerPreferred (CloudFront's standard logging writes
-    /// through the awslogsdelivery ACL grant and refuses a bucket-owner-enforced bucket; delivered files become the bucket
-    /// owner's), every public access blocked, SSE-S3 default encryption, the TLS-only policy, the expiry rule, the owner tags.
+    /// Reads every setting of the access log bucket the operator manages (seven reads; one when the bucket does not exist):
+    /// tags, Object Ownership, default encryption, public access block, lifecycle, policy and ACL.
     /// </summary>
-    public async Task EnsureLogBucketAsync(string bucket, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<LogBucketObservation> ObserveLogBucketAsync(string bucket, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(tags);
+        if (await s3.ReadBucketTagsAsync(bucket, cancellationToken) is not { } tags)
+        {
+            return LogBucketObservation.Missing;
+        }
+
+        return new LogBucketObservation(
+            Exists: true,
+            tags,
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket }, cancellationToken)))?.ObjectOwnership,
+            await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken)),
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancellationToken)))?.PublicAccessBlockConfiguration,
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = bucket }, cancellationToken)))?.Rules,
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)))?.Policy,
+            await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancellationToken));
+    }
+
+    /// <summary>
+    /// Creates the access log bucket in the project's region with ACLs enabled (<see cref="CdnRendering.LogBucketOwnership"/>:
+    /// CloudFront's standard logging writes through the awslogsdelivery ACL grant and refuses a bucket-owner-enforced bucket;
+    /// delivered files become the bucket owner's); false when an earlier pass already created it (its answer was lost).
+    /// </summary>
+    public async Task<bool> CreateLogBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
         try
         {
-            await s3.CreateBucketAsync(new CreateBucketRequest { BucketName = bucket, ObjectOwnership = "BucketOwnerPreferred" }, cancellationToken);
+            await s3.CreateBucketAsync(new CreateBucketRequest { BucketName = bucket, ObjectOwnership = CdnRendering.LogBucketOwnership }, cancellationToken);
+            return true;
         }
         catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.BucketAlreadyOwnedByYou)
         {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes the paths of <paramref name="delta"/>, one S3 call each: Object Ownership first (S3 refuses ACL writes under
+    /// BucketOwnerEnforced), the public access block, encryption, the ACL (the bucket owner and CloudFront's log delivery,
+    /// <paramref name="ownerId"/> or, when unknown, the owner a GetBucketAcl names), lifecycle, tags, the policy last.
+    /// </summary>
+    public async Task ApplyLogBucketAsync(LogBucketDesired desired, LogBucketDelta delta, string? ownerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(delta);
+        var bucket = desired.Bucket;
+        if (delta.Has(LogBucketDelta.ObjectOwnership))
+        {
+            await s3.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest { BucketName = bucket, ObjectOwnership = CdnRendering.LogBucketOwnership }, cancellationToken);
         }
 
-        await s3.PutPublicAccessBlockAsync(
-            new PutPublicAccessBlockRequest
-            {
-                BucketName = bucket,
-                PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
-            },
-            cancellationToken);
-        await s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest { BucketName = bucket, SSEAlgorithm = "AES256" }, cancellationToken);
-        await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = S3BucketPolicies.TlsOnly(bucket) }, cancellationToken);
-        await s3.PutBucketLifecycleConfigurationAsync(new PutBucketLifecycleConfigurationRequest { BucketName = bucket, Rules = [CdnRendering.LogLifecycle] }, cancellationToken);
-        await s3.PutBucketTaggingAsync(
-            new PutBucketTaggingRequest { BucketName = bucket, TagSet = [.. tags.Select(t => new OpenKbs.Aws.S3.Model.Tag { Key = t.Key, Value = t.Value })] }, cancellationToken);
+        if (delta.Has(LogBucketDelta.PublicAccessBlock))
+        {
+            await s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest { BucketName = bucket, PublicAccessBlockConfiguration = StorageRendering.PublicAccessBlock }, cancellationToken);
+        }
+
+        if (delta.Has(LogBucketDelta.Encryption))
+        {
+            await s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest { BucketName = bucket, SSEAlgorithm = CdnRendering.LogBucketEncryption }, cancellationToken);
+        }
+
+        if (delta.Has(LogBucketDelta.Acl))
+        {
+            var owner = ownerId ?? (await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancellationToken)).OwnerId
+                ?? throw new InvalidOperationException($"S3 names no owner in the ACL of bucket {bucket}");
+            await s3.PutBucketAclAsync(new PutBucketAclRequest { BucketName = bucket, Grants = CdnRendering.LogBucketGrants(owner) }, cancellationToken);
+        }
+
+        if (delta.Has(LogBucketDelta.Lifecycle))
+        {
+            await s3.PutBucketLifecycleConfigurationAsync(new PutBucketLifecycleConfigurationRequest { BucketName = bucket, Rules = [CdnRendering.LogLifecycle] }, cancellationToken);
+        }
+
+        if (delta.Has(LogBucketDelta.Tags) && delta.MergedTags is { } tags)
+        {
+            await PutLogBucketTagsAsync(bucket, tags, cancellationToken);
+        }
+
+        if (delta.Has(LogBucketDelta.Policy))
+        {
+            await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = desired.Policy }, cancellationToken);
+        }
     }
+
+    /// <summary>The log bucket's tags (empty when it has none), or null when there is no log bucket.</summary>
+    public Task<IReadOnlyList<OpenKbs.Aws.S3.Model.Tag>?> ReadLogBucketTagsAsync(string bucket, CancellationToken cancellationToken) => s3.ReadBucketTagsAsync(bucket, cancellationToken);
+
+    /// <summary>Replaces the log bucket's whole tag set (S3 has no single-tag write).</summary>
+    public Task PutLogBucketTagsAsync(string bucket, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
+        s3.PutBucketTaggingAsync(new PutBucketTaggingRequest { BucketName = bucket, TagSet = [.. tags.Select(t => new OpenKbs.Aws.S3.Model.Tag { Key = t.Key, Value = t.Value })] }, cancellationToken);
 
     /// <summary>
     /// The distribution by <paramref name="knownId"/>, else by <paramref name="comment"/> (ListDistributions: an earlier create's

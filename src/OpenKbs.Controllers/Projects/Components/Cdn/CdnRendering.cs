@@ -41,6 +41,22 @@ internal static class CdnRendering
             : new LoggingConfig { Enabled = false, IncludeCookies = false, Bucket = string.Empty, Prefix = string.Empty };
     }
 
+    /// <summary>The log bucket's Object Ownership: ACLs enabled (legacy logging writes through the log-delivery grant and refuses
+    /// BucketOwnerEnforced), delivered files owned by the bucket owner.</summary>
+    public const string LogBucketOwnership = "BucketOwnerPreferred";
+
+    /// <summary>The log bucket's default encryption: SSE-S3 (docs/usage.md: why not the project key).</summary>
+    public const string LogBucketEncryption = "AES256";
+
+    /// <summary>The canonical user of CloudFront's log delivery (the <c>awslogsdelivery</c> account; the same in every
+    /// commercial region, AWS CloudFront developer guide, "Permissions required to configure standard logging").</summary>
+    public const string LogDeliveryCanonicalUser = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0";
+
+    /// <summary>The log bucket's whole ACL: the bucket owner and CloudFront's log delivery, each FULL_CONTROL (what CloudFront
+    /// itself writes when logging is enabled), nothing else.</summary>
+    public static IReadOnlyList<Grant> LogBucketGrants(string ownerId) =>
+        [new Grant { GranteeId = ownerId, Permission = "FULL_CONTROL" }, new Grant { GranteeId = LogDeliveryCanonicalUser, Permission = "FULL_CONTROL" }];
+
     /// <summary>The log bucket's one lifecycle rule: log files expire after <see cref="LogRetentionDays"/>; stale uploads are aborted.</summary>
     public static LifecycleRule LogLifecycle { get; } = new()
     {

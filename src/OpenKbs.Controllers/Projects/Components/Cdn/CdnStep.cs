@@ -3,6 +3,7 @@ using OpenKbs.Api;
 using OpenKbs.Api.V1Alpha1;
 using OpenKbs.Aws.CloudFront.Model;
 using OpenKbs.Aws.Core;
+using OpenKbs.Aws.S3;
 using OpenKbs.Controllers.Shared;
 using OpenKbs.Controllers.Shared.Recipes;
 using OpenKbs.Runtime;
@@ -23,8 +24,10 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// and applies; <see cref="CdnDelta.Between"/> names the paths that differ. The origin access controls are listed once per pass,
 /// and only when the distribution does not echo its bucket origin's id or the access function needs its own. Standard logging
 /// (<see cref="CdnRendering.Logging"/>) delivers the access logs the daily usage collection counts (docs/usage.md) to the project's
-/// log bucket in its own region; the log bucket is put in place (<see cref="CdnManager.EnsureLogBucketAsync"/>) before the
-/// distribution is created and whenever its Logging drifts, so a pass without drift costs no S3 call.
+/// log bucket in its own region. The log bucket is drift-checked on every pass that logs, before the distribution is created or
+/// updated (<see cref="CdnManager.ObserveLogBucketAsync"/>: seven reads), and <see cref="LogBucketDelta.Between"/> names the
+/// settings that differ (Object Ownership, public access block, encryption, the log-delivery ACL grant, expiry, tags, the
+/// TLS-only policy); each is put back with one S3 call and reported (log line, <c>DriftCorrected</c> event).
 /// </summary>
 internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 {
@@ -69,6 +72,10 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         var oacId = echoed ?? await EnsureOriginAccessControlAsync(manager, observed, CdnRendering.OriginAccessControl(names), cancellationToken);
         var functionOac = functionUrl is null ? null : await EnsureOriginAccessControlAsync(manager, observed, CdnRendering.FunctionOriginAccessControl(names), cancellationToken);
         var desired = new CdnDesired(CdnRendering.Desired(names, spec, bucket, context.Region, oacId, enabled, functionUrl, functionOac), context.Tags);
+        if (desired.Config.Logging is { Enabled: true } && await ConvergeLogBucketAsync(context, manager, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
 
         if (observed.Distribution is not { } distribution)
         {
@@ -78,7 +85,6 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                 return StepOutcome.Disabled("no CDN: spec.cdn.enabled is not true (the distribution no longer exists)");
             }
 
-            await EnsureLogBucketAsync(context, manager, desired, cancellationToken);
             var (created, existing) = await manager.CreateAsync(desired, cancellationToken);
             if (created is null)
             {
@@ -114,11 +120,6 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         if (rewritten)
         {
             LogDelta(logger, context.Key.ToString(), id, delta.ToString());
-            if (delta.Has(CdnDelta.Logging))
-            {
-                await EnsureLogBucketAsync(context, manager, desired, cancellationToken);
-            }
-
             try
             {
                 var updated = await manager.UpdateAsync(id, observed.ETag!, desired.Config with { CallerReference = current.CallerReference ?? desired.Config.CallerReference }, cancellationToken);
@@ -227,13 +228,51 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
     private static CdnManager Manager(ProjectContext context) => new(context.Aws.CloudFront, context.Aws.S3, context.AccountId);
 
-    /// <summary>The log bucket, when the desired config delivers logs to it.</summary>
-    private static async Task EnsureLogBucketAsync(ProjectContext context, CdnManager manager, CdnDesired desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// The access log bucket: created when missing (an earlier pass's lost answer adopted), then every setting that differs
+    /// from <see cref="LogBucketDesired"/> written (all of them for a new bucket) and, for an existing bucket, reported as drift.
+    /// Terminal (nothing changed) when the bucket carries another Project's uid.
+    /// </summary>
+    private async Task<StepOutcome?> ConvergeLogBucketAsync(ProjectContext context, CdnManager manager, CancellationToken cancellationToken)
     {
-        if (desired.Config.Logging is { Enabled: true })
+        var bucket = context.Names.CdnLogBucket;
+        var observed = await manager.ObserveLogBucketAsync(bucket, cancellationToken);
+        var created = false;
+        if (!observed.Exists)
         {
-            await manager.EnsureLogBucketAsync(context.Names.CdnLogBucket, desired.OwnerTags, cancellationToken);
+            created = await manager.CreateLogBucketAsync(bucket, cancellationToken);
+            observed = created
+                ? LogBucketObservation.Missing with { ObjectOwnership = CdnRendering.LogBucketOwnership }
+                : await manager.ObserveLogBucketAsync(bucket, cancellationToken);
+            if (created)
+            {
+                context.Event(EventType.Normal, ConditionReasons.Creating, $"CloudFront access log bucket {bucket} created in {context.Region}");
+            }
         }
+
+        if (OwnershipTags.ForeignOwner(observed.Tags.Pairs(), context.Project.Metadata.Uid) is { } owner)
+        {
+            return StepOutcome.Terminal(ConditionReasons.TerminalOwnershipConflict,
+                $"log bucket {bucket} belongs to {owner}, not to this Project (uid {context.Project.Metadata.Uid}); nothing was changed");
+        }
+
+        var desired = new LogBucketDesired(bucket, S3BucketPolicies.TlsOnly(bucket), context.Tags);
+        var delta = LogBucketDelta.Between(desired, observed);
+        if (!delta.IsEmpty)
+        {
+            if (!created)
+            {
+                LogLogBucketDelta(logger, context.Key.ToString(), bucket, delta.ToString());
+            }
+
+            await manager.ApplyLogBucketAsync(desired, delta, observed.Acl?.OwnerId, cancellationToken);
+            if (!created)
+            {
+                context.Event(EventType.Normal, ProjectReasons.DriftCorrected, $"log bucket {bucket}: put back {delta}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The project's distribution: by the id in status, else by its comment (an earlier answer was lost). One deleted
@@ -264,6 +303,9 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
 
     private static StepOutcome Wait(ProjectContext context, string reason, string message) =>
         StepOutcome.Progressing(reason, message, context.Options.WaitForDistribution, nameof(ProjectWaits.WaitForDistribution));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: CloudFront access log bucket {Bucket} differs in {Delta}; writing only those")]
+    private static partial void LogLogBucketDelta(ILogger logger, string key, string bucket, string delta);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Key}: distribution {Id} differs in {Delta}; one UpdateDistribution with If-Match")]
     private static partial void LogDelta(ILogger logger, string key, string id, string delta);

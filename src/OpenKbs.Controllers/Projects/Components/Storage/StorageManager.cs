@@ -28,28 +28,14 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
             Exists: true,
             tags,
             (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }, cancellationToken)).Status,
-            await ReadOrNullAsync(() => s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken)),
-            (await ReadOrNullAsync(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancellationToken)))?.PublicAccessBlockConfiguration,
-            (await ReadOrNullAsync(() => s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = bucket }, cancellationToken)))?.Rules,
-            (await ReadOrNullAsync(() => s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)))?.Policy);
+            await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken)),
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancellationToken)))?.PublicAccessBlockConfiguration,
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = bucket }, cancellationToken)))?.Rules,
+            (await S3ClientExtensions.SettingOrNullAsync(() => s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)))?.Policy);
     }
 
     /// <summary>The bucket's tags (empty when it has none), or null when there is no bucket.</summary>
-    public async Task<IReadOnlyList<S3Tag>?> ReadBucketTagsAsync(string bucket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancellationToken)).TagSet;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchBucket)
-        {
-            return null;
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == AwsErrorCode.NoSuchTagSet)
-        {
-            return [];
-        }
-    }
+    public Task<IReadOnlyList<S3Tag>?> ReadBucketTagsAsync(string bucket, CancellationToken cancellationToken) => s3.ReadBucketTagsAsync(bucket, cancellationToken);
 
     /// <summary>Creates the bucket (owner-enforced objects); false when an earlier pass already created it (its answer was lost).</summary>
     public async Task<bool> CreateBucketAsync(string bucket, CancellationToken cancellationToken)
@@ -136,16 +122,4 @@ internal sealed class StorageManager(IS3Client s3, IKmsClient kms)
 
     public Task TagKeyAsync(string keyArn, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) => kms.TagAsync(keyArn, tags, cancellationToken);
 
-    private static async Task<T?> ReadOrNullAsync<T>(Func<Task<T>> read)
-        where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (AwsServiceException ex) when (ex.IsNotFound && ex.ErrorCode != AwsErrorCode.NoSuchBucket)
-        {
-            return null;
-        }
-    }
 }

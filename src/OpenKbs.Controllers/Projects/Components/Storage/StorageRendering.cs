@@ -75,6 +75,7 @@ internal static class StorageRendering
         && current[0].Id == desired.Id
         && current[0].Status == desired.Status
         && (current[0].Prefix ?? string.Empty) == desired.Prefix
+        && current[0].ExpirationDays == desired.ExpirationDays
         && current[0].NoncurrentDays == desired.NoncurrentDays
         && current[0].AbortIncompleteMultipartUploadDays == desired.AbortIncompleteMultipartUploadDays;
 }
