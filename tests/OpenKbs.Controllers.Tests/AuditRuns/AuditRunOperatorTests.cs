@@ -412,7 +412,8 @@ public sealed partial class AuditRunOperatorTests(MotoServerFixture moto, CrdSan
         Assert.Null(run.Status.ReportRef);
     }
 
-    private static byte[] Zip(params (string Name, string Text)[] files)
+    /// <summary>A zip of text files (also for <see cref="ScanJobK3sTests"/>).</summary>
+    internal static byte[] Zip(params (string Name, string Text)[] files)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))

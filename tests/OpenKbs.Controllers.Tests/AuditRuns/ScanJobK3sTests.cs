@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
@@ -88,7 +87,7 @@ public sealed class ScanJobK3sTests(ITestOutputHelper output)
             var scanner = new IsolatedAuditScanner(isolation, settings);
 
             // A clean handler with a lockfile: every check completes (dependencies against the advisories the pod reads from the claim).
-            var clean = await ScanAsync(scanner, "k3s-clean", Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("package-lock.json", Lockfile("1.2.8"))));
+            var clean = await ScanAsync(scanner, "k3s-clean", AuditRunOperatorTests.Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("package-lock.json", Lockfile("1.2.8"))));
             output.WriteLine(clean.ToJsonString());
             Assert.Equal("Passed", clean["verdict"]!.GetValue<string>());
             var dependencies = clean["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "dependencies")!;
@@ -98,7 +97,7 @@ public sealed class ScanJobK3sTests(ITestOutputHelper output)
             AssertRanLockedDown(jobs.Pods.Single(), exitCode: 0);
 
             // A vulnerable minimist: the pod exits 1 with its reports; the finding comes from the shared advisories.
-            var vulnerable = await ScanAsync(scanner, "k3s-vulnerable", Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("package-lock.json", Lockfile("1.2.5"))));
+            var vulnerable = await ScanAsync(scanner, "k3s-vulnerable", AuditRunOperatorTests.Zip(("api.js", "exports.handler = async () => ({ statusCode: 200 });\n"), ("package-lock.json", Lockfile("1.2.5"))));
             output.WriteLine(vulnerable.ToJsonString());
             Assert.Equal("Failed", vulnerable["verdict"]!.GetValue<string>());
             Assert.Contains(vulnerable["findings"]!.AsArray(), f => f!["check"]!.GetValue<string>() == "dependencies" && f["message"]!.GetValue<string>().Contains("minimist", StringComparison.Ordinal));
@@ -305,21 +304,6 @@ public sealed class ScanJobK3sTests(ITestOutputHelper output)
             },
         },
     }.ToJsonString();
-
-    private static byte[] Zip(params (string Name, string Text)[] files)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, text) in files)
-            {
-                using var stream = zip.CreateEntry(name).Open();
-                stream.Write(Encoding.UTF8.GetBytes(text));
-            }
-        }
-
-        return buffer.ToArray();
-    }
 
     /// <summary>
     /// The operator's <see cref="ScanJobClient"/>, observed: it records each scan pod before the Job is deleted, and gives the run's
