@@ -192,10 +192,35 @@ public sealed class IamPolicyTests
         Assert.Equal("alias/openkbs/*-signing-previous", retire.GetProperty("Condition").GetProperty("ForAnyValue:StringLike").GetProperty("kms:ResourceAliases")[0].GetString());
         Assert.Equal("30", retire.GetProperty("Condition").GetProperty("NumericGreaterThanEquals").GetProperty("kms:ScheduleKeyDeletionPendingWindowInDays")[0].GetString());
 
-        // No other statement grants a key-destroying action.
+        // No other statement grants a key-destroying action; PutKeyPolicy only to put the signing key's policy back (drift).
+        var restore = statements["RestoreSigningKeyPolicy"];
+        Assert.Equal(["kms:PutKeyPolicy"], restore.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("alias/openkbs/*-signing", restore.GetProperty("Condition").GetProperty("ForAnyValue:StringLike").GetProperty("kms:ResourceAliases")[0].GetString());
         var destroying = new[] { "kms:ScheduleKeyDeletion", "kms:DeleteAlias", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DeleteImportedKeyMaterial" };
         var granting = statements.Where(s => s.Value.GetProperty("Action").EnumerateArray().Any(a => destroying.Contains(a.GetString()))).Select(s => s.Key).Order(StringComparer.Ordinal);
-        Assert.Equal(["RemoveAliasOfRetiringKey", "RemoveRetiringKeyAlias", "RetireSigningKeys"], granting);
+        Assert.Equal(["RemoveAliasOfRetiringKey", "RemoveRetiringKeyAlias", "RestoreSigningKeyPolicy", "RetireSigningKeys"], granting);
+    }
+
+    /// <summary>
+    /// The access step puts the signing key's policy back when it was changed behind the operator's back: PutKeyPolicy acts only on
+    /// the key that signs now (alias <c>-signing</c>), never on the project's data key, the key being retired, a key without aliases
+    /// or anyone else's key. Fails when the alias condition is dropped from the member policy.
+    /// </summary>
+    [Theory]
+    [InlineData("alias/openkbs/acme-shop-1a2b3c4d-signing", true)]
+    [InlineData("alias/openkbs/acme-shop-1a2b3c4d", false)] // the project's data key
+    [InlineData("alias/openkbs/acme-shop-1a2b3c4d-signing-previous", false)] // the key being retired
+    [InlineData("alias/someone-elses-key", false)]
+    [InlineData("", false)] // a key without aliases
+    public void The_key_policy_is_put_back_only_on_the_key_that_signs_now(string aliases, bool allowed)
+    {
+        var context = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["aws:RequestedRegion"] = ["eu-central-1"],
+            ["kms:ResourceAliases"] = aliases.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        };
+
+        Assert.Equal(allowed, IamPolicyEvaluator.IsAllowed(Member, "kms:PutKeyPolicy", "arn:aws:kms:eu-central-1:123456789012:key/1234abcd", context));
     }
 
     [Fact]
