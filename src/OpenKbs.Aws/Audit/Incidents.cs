@@ -47,6 +47,13 @@ public sealed record IncidentClearance
 
     /// <summary>Who saw it (controller and object), recorded as the change's actor.</summary>
     public required AwsActor Actor { get; init; }
+
+    /// <summary>The clearance of what <paramref name="report"/> saw (its namespace, cause, subject and actor), cleared as <paramref name="how"/> says.</summary>
+    public static IncidentClearance Of(IncidentReport report, string how)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new IncidentClearance { Namespace = report.Namespace, Cause = report.Cause, Subject = report.Subject, How = how, Actor = report.Actor };
+    }
 }
 
 /// <summary>

@@ -31,25 +31,21 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
 
         if (!attached.Any(p => string.Equals(p.Id, policyId, StringComparison.Ordinal)))
         {
-            var detached = incidents is not null && string.Equals(pass.Status.GuardrailPolicyId, policyId, StringComparison.Ordinal);
-            if (detached)
+            IncidentReport? report = null;
+            if (incidents is not null && string.Equals(pass.Status.GuardrailPolicyId, policyId, StringComparison.Ordinal))
             {
-                await incidents!.RaiseAsync(
-                    new IncidentReport
-                    {
-                        Namespace = pass.Key.Namespace,
-                        Cause = IncidentCauses.GuardrailDetached,
-                        Subject = $"ClientAccount/{pass.Key.Name}",
-                        Resource = policyId,
-                        Summary = $"region guard {policy.Name} ({policyId}) was found detached from account {accountId} outside the operator; it is re-attached",
-                        Details = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = accountId, ["policyId"] = policyId },
-                        DetectedAt = pass.Now,
-                        Actor = pass.Actor,
-                    },
-                    pass.Event,
-                    account: null,
-                    pass.Now,
-                    cancellationToken);
+                report = new IncidentReport
+                {
+                    Namespace = pass.Key.Namespace,
+                    Cause = IncidentCauses.GuardrailDetached,
+                    Subject = $"ClientAccount/{pass.Key.Name}",
+                    Resource = policyId,
+                    Summary = $"region guard {policy.Name} ({policyId}) was found detached from account {accountId} outside the operator; it is re-attached",
+                    Details = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = accountId, ["policyId"] = policyId },
+                    DetectedAt = pass.Now,
+                    Actor = pass.Actor,
+                };
+                await incidents.RaiseAsync(report, pass.Event, account: null, pass.Now, cancellationToken);
             }
 
             try
@@ -67,18 +63,11 @@ internal sealed class GuardrailStep(GuardrailPolicies policies, OrganizationRoot
                 throw;
             }
 
-            if (detached)
+            if (report is not null)
             {
                 // The cause is gone (the incident stays open for a person to close: Art. 23 reporting goes on).
                 await incidents!.ClearedAsync(
-                    new IncidentClearance
-                    {
-                        Namespace = pass.Key.Namespace,
-                        Cause = IncidentCauses.GuardrailDetached,
-                        Subject = $"ClientAccount/{pass.Key.Name}",
-                        How = $"region guard {policy.Name} ({policyId}) re-attached to account {accountId} by the operator",
-                        Actor = pass.Actor,
-                    },
+                    IncidentClearance.Of(report, $"region guard {policy.Name} ({policyId}) re-attached to account {accountId} by the operator"),
                     pass.Event,
                     account: null,
                     pass.Now,

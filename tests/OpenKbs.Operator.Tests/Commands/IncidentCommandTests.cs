@@ -98,6 +98,36 @@ public sealed class IncidentCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_shows_when_the_operator_saw_the_cause_cleared_and_that_the_incident_awaits_its_closing()
+    {
+        await using (var source = NpgsqlDataSource.Create(_server.ConnectionString()))
+        {
+            Assert.Single(await PostgresIncidentStore.CauseClearedAsync(source, new IncidentClearance
+            {
+                Namespace = "other",
+                Cause = IncidentCauses.BucketMadePublic,
+                Subject = "Project/web/bucket/okbs-web",
+                How = "public access block of bucket okbs-web put back by the operator",
+                Actor = new AwsActor { Controller = "project", Namespace = "other", Kind = "Project", Name = "web" },
+            }, CancellationToken.None));
+        }
+
+        var (code, listed, _) = await ListAsync("other");
+        Assert.Equal(0, code);
+        Assert.Contains("incident 3 Open: BucketMadePublic of Project/web/bucket/okbs-web", listed, StringComparison.Ordinal);
+        Assert.Matches(
+            @"  cause cleared \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(seen by other/Project/web: public access block of bucket okbs-web put back by the operator\); awaiting closure by a person \(openkbs incident close\)",
+            listed);
+
+        var (closed, closeOut, _) = await ChangeAsync("other", 3, IncidentStates.Closed, "alice", "reported", Now);
+        Assert.Equal(0, closed);
+        Assert.Contains("(seen by other/Project/web: public access block of bucket okbs-web put back by the operator)\n", closeOut, StringComparison.Ordinal);
+        var (verified, message) = await VerifyTextAsync();
+        Assert.Equal(0, verified);
+        Assert.StartsWith("incident chain intact: 5 row(s)", message, StringComparison.Ordinal); // 3 openings, the cause cleared, the closing
+    }
+
+    [Fact]
     public async Task An_incident_of_another_namespace_or_bad_input_is_refused_and_nothing_is_written()
     {
         var (code, _, error) = await ChangeAsync("tenants", 3, IncidentStates.Closed, "alice", null, Now);

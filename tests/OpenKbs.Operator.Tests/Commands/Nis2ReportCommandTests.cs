@@ -158,6 +158,14 @@ public sealed class Nis2ReportCommandTests(Nis2Sandbox sandbox, Nis2Store store)
                 DetectedAt = Now.AddHours(-2),
                 Actor = new AwsActor { Controller = "project", Namespace = ns, Kind = "Project", Name = "shop" },
             }, "test", CancellationToken.None);
+            await PostgresIncidentStore.CauseClearedAsync(source, new IncidentClearance
+            {
+                Namespace = ns,
+                Cause = IncidentCauses.BucketMadePublic,
+                Subject = "Project/shop/bucket/okbs-shop",
+                How = "public access block of bucket okbs-shop put back by the operator",
+                Actor = new AwsActor { Controller = "project", Namespace = ns, Kind = "Project", Name = "shop" },
+            }, CancellationToken.None);
         }
 
         var json = Path.Combine(sandbox.WorkDirectory, ns + ".json");
@@ -178,7 +186,12 @@ public sealed class Nis2ReportCommandTests(Nis2Sandbox sandbox, Nis2Store store)
         Assert.Equal(["early warning|2026-12-06T10:00:00Z|in 22h 0m", "notification|2026-12-08T10:00:00Z|in 2d 22h", "final report|2027-01-05T10:00:00Z|in 30d 22h"],
             incident["deadlines"]!.AsArray().Select(d => $"{d!["name"]}|{d["due"]}|{d["clock"]}").ToArray());
         Assert.Contains("incident records (Art. 23): 1 open, 0 closed", md, StringComparison.Ordinal);
-        Assert.Contains("BucketMadePublic of Project/shop/bucket/okbs-shop, detected 2026-12-05T10:00:00Z; early warning due 2026-12-06T10:00:00Z (in 22h 0m)", md, StringComparison.Ordinal);
+        var clearedAt = (string)incident["causeClearedAt"]!;
+        Assert.Equal(($"{ns}/Project/shop", "public access block of bucket okbs-shop put back by the operator"), ((string)incident["causeClearedBy"]!, (string)incident["causeClearedHow"]!));
+        Assert.Contains(
+            $"BucketMadePublic of Project/shop/bucket/okbs-shop, detected 2026-12-05T10:00:00Z; cause cleared at {clearedAt} (public access block of bucket okbs-shop put back by the operator), "
+            + "awaiting closure; early warning due 2026-12-06T10:00:00Z (in 22h 0m)",
+            md, StringComparison.Ordinal);
 
         // The seal: what jq gives back, and what `nis2 check` finds listed in the store.
         var seal = (string)report["sha256"]!;

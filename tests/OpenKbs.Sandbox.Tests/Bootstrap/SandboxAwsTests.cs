@@ -65,6 +65,7 @@ public sealed class SandboxAwsTests(MotoServerFixture moto) : IDisposable
     public async Task The_anchor_bucket_of_make_run_has_Object_Lock_in_eu_central_1_and_is_what_the_operator_is_given()
     {
         await moto.ResetAsync();
+        Directory.CreateDirectory(_examples); // the class removes it after each test
         using var log = new StringWriter();
 
         await SandboxAws.CreateAnchorBucketAsync(moto.Endpoint, SandboxAws.AnchorBucket, log);

@@ -75,16 +75,8 @@ internal sealed partial class StorageStep(ILogger<StorageStep> logger, IncidentS
             if (madePublic)
             {
                 // Put back: the cause is gone (the incident stays open for a person to close: Art. 23 reporting goes on).
-                var made = MadePublic(context, bucket);
                 await incidents!.ClearedAsync(
-                    new IncidentClearance
-                    {
-                        Namespace = made.Namespace,
-                        Cause = made.Cause,
-                        Subject = made.Subject,
-                        How = $"public access block of bucket {bucket} put back by the operator",
-                        Actor = context.Actor,
-                    },
+                    IncidentClearance.Of(MadePublic(context, bucket), $"public access block of bucket {bucket} put back by the operator"),
                     context.Event,
                     context.Account,
                     context.Now,
