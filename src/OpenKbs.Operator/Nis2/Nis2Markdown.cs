@@ -66,7 +66,7 @@ internal static class Nis2Markdown
             evidence.Live.NotRead is { } reason
                 ? $"AWS was not read ({reason}): every AWS item shows what the status records and says \"not verified live\"."
                 : "AWS items AWS did not answer (access refused, unreachable) are marked \"not verified live\" with the reason; their status is shown, never as AWS's answer.",
-            "Incidents the operator does not detect (a critical finding in a deployed version and a failed audit-chain verification do not open incident records yet; anything outside its resources never does).",
+            "Incidents outside what the operator detects (it opens records for a detached guardrail, a bucket made public, a critical finding in the deployed version and a failed audit-chain verification; anything outside its resources never does).",
             "KMS key rotation is shown as on or off with its period and the key's creation date (not the date of the next rotation); the STS session length (900 s) is an operator constant, not read per client.",
             evidence.AuditTrail.Configured
                 ? "The seal below is listed in the audit store (openkbs_audit.report_seal) when the report is written; `openkbs nis2 check FILE` checks a copy against it."
