@@ -210,6 +210,50 @@ public sealed class CdnStepTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_the_project_leaves_the_log_bucket_and_its_logs_in_place_released_like_the_data_bucket()
+    {
+        using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });
+        var storage = ProjectStepHarness.Step<OpenKbs.Controllers.Projects.Components.Storage.StorageStep>(l => new OpenKbs.Controllers.Projects.Components.Storage.StorageStep(l));
+        var step = Step();
+        Assert.True((await host.ConvergeAsync(storage)).Outcome.IsReady);
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        var names = ProjectNames.For("tenants", "shop", host.Project.Metadata.Uid!);
+        var s3 = host.Member.S3;
+
+        // Client data in the data bucket, and a log file CloudFront delivered into the log bucket.
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = names.Bucket, Key = "index.html", ContentBody = "<html></html>"u8.ToArray() });
+        var logKey = $"{CdnRendering.LogPrefix}{host.Project.Status!.Cdn!.DistributionId}.2026-12-05-10.abcd1234.gz";
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = names.CdnLogBucket, Key = logKey, ContentBody = [0x1f, 0x8b] });
+
+        // deletionPolicy Delete, steps finalized in reverse order (the CDN before storage).
+        var (cdnOutcome, _) = await host.FinalizeAsync(step, ProjectDeletionPolicy.Delete);
+        var (storageOutcome, _) = await host.FinalizeAsync(storage, ProjectDeletionPolicy.Delete);
+
+        Assert.True(cdnOutcome.IsReady, cdnOutcome.ToString());
+        Assert.True(storageOutcome.IsReady, storageOutcome.ToString());
+        Assert.Contains($"log bucket {names.CdnLogBucket} kept with its access logs (tagged {Labels.Released})", cdnOutcome.Message, StringComparison.Ordinal);
+        Assert.Contains(host.Events, e => e.Contains($"log bucket {names.CdnLogBucket} holds CloudFront access logs and is kept", StringComparison.Ordinal));
+        Assert.Contains(host.Events, e => e.Contains($"bucket {names.Bucket} holds data and is kept", StringComparison.Ordinal));
+        Assert.Equal(2, (await s3.HeadObjectAsync(new HeadObjectRequest { BucketName = names.CdnLogBucket, Key = logKey })).ContentLength);
+        Assert.Equal(13, (await s3.HeadObjectAsync(new HeadObjectRequest { BucketName = names.Bucket, Key = "index.html" })).ContentLength);
+        var logTags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = names.CdnLogBucket })).TagSet;
+        var dataTags = (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = names.Bucket })).TagSet;
+        foreach (var tags in new[] { logTags, dataTags })
+        {
+            Assert.Contains(tags, t => t.Key == Labels.Released && DateTimeOffset.TryParse(t.Value, System.Globalization.CultureInfo.InvariantCulture, out _));
+            Assert.Contains(tags, t => t.Key == Labels.Uid && t.Value == host.Project.Metadata.Uid); // still names its Project
+        }
+
+        // The policy and the lifecycle stay: the logs are still private, TLS only, and expire on their own.
+        Assert.Equal(CdnRendering.LogRetentionDays, Assert.Single((await s3.GetBucketLifecycleConfigurationAsync(new GetBucketLifecycleConfigurationRequest { BucketName = names.CdnLogBucket })).Rules).ExpirationDays);
+
+        // A Project created again with the same identity adopts the released log bucket: the released tag goes.
+        host.Project.Status.Cdn = null;
+        Assert.True((await host.ConvergeAsync(step)).Outcome.IsReady);
+        Assert.DoesNotContain((await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = names.CdnLogBucket })).TagSet, t => t.Key == Labels.Released);
+    }
+
+    [Fact]
     public async Task Delete_disables_waits_for_Deployed_and_deletes_with_If_Match()
     {
         using var host = Host(moto, new CdnSpec { Enabled = true, Aliases = ["shop.example"], AcmCertificateArn = Certificate });

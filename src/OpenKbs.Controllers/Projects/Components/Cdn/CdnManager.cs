@@ -107,6 +107,11 @@ internal sealed class CdnManager(ICloudFrontClient cloudFront, IS3Client s3, str
     /// <summary>The log bucket's tags (empty when it has none), or null when there is no log bucket.</summary>
     public Task<IReadOnlyList<OpenKbs.Aws.S3.Model.Tag>?> ReadLogBucketTagsAsync(string bucket, CancellationToken cancellationToken) => s3.ReadBucketTagsAsync(bucket, cancellationToken);
 
+    public Task<bool> IsLogBucketEmptyAsync(string bucket, CancellationToken cancellationToken) => s3.IsBucketEmptyAsync(bucket, cancellationToken);
+
+    /// <summary>Deletes the (empty) log bucket; BucketNotEmpty (Conflict) propagates.</summary>
+    public Task DeleteLogBucketAsync(string bucket, CancellationToken cancellationToken) => s3.DeleteBucketAsync(new DeleteBucketRequest { BucketName = bucket }, cancellationToken);
+
     /// <summary>Replaces the log bucket's whole tag set (S3 has no single-tag write).</summary>
     public Task PutLogBucketTagsAsync(string bucket, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
         s3.PutBucketTaggingAsync(new PutBucketTaggingRequest { BucketName = bucket, TagSet = [.. tags.Select(t => new OpenKbs.Aws.S3.Model.Tag { Key = t.Key, Value = t.Value })] }, cancellationToken);

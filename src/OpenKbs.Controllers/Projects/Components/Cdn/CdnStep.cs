@@ -20,7 +20,8 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// InProgress: Progressing (<see cref="ProjectWaits.WaitForDistribution"/>). An enabled CDN without a certificate is refused at
 /// admission (CloudFront's default certificate forces TLSv1); if admission was bypassed the step is Terminal and creates nothing.
 /// Turning the CDN off disables the distribution (kept). Finalize: Retain tags it released; Delete disables it, waits until
-/// Deployed, deletes it with If-Match, then deletes the origin access controls. The step decides; <see cref="CdnManager"/> observes
+/// Deployed, deletes it with If-Match, then deletes the origin access controls. The log bucket is released like the data bucket
+/// (<see cref="ReleaseLogBucketAsync"/>: kept with its logs and tagged released unless Delete finds it empty). The step decides; <see cref="CdnManager"/> observes
 /// and applies; <see cref="CdnDelta.Between"/> names the paths that differ. The origin access controls are listed once per pass,
 /// and only when the distribution does not echo its bucket origin's id or the access function needs its own. Standard logging
 /// (<see cref="CdnRendering.Logging"/>) delivers the access logs the daily usage collection counts (docs/usage.md) to the project's
@@ -179,14 +180,14 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
             }
 
             context.Status.Cdn = null;
-            return StepOutcome.Ready("no distribution");
+            return StepOutcome.Ready($"no distribution; {await ReleaseLogBucketAsync(context, manager, policy, cancellationToken)}");
         }
 
         var id = distribution.Id!;
         var etag = observed.ETag;
         if (observed.OwnerOtherThan(context.Project.Metadata.Uid) is not null)
         {
-            return StepOutcome.Ready($"distribution {id} belongs to another owner and was left alone");
+            return StepOutcome.Ready($"distribution {id} belongs to another owner and was left alone; {await ReleaseLogBucketAsync(context, manager, policy, cancellationToken)}");
         }
 
         if (policy == ProjectDeletionPolicy.Retain)
@@ -196,7 +197,7 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
                 await manager.TagAsync(id, Labels.Released, OwnershipTags.ReleasedValue(context.Now), cancellationToken);
             }
 
-            return StepOutcome.Ready($"distribution {id} kept (tagged {Labels.Released})");
+            return StepOutcome.Ready($"distribution {id} kept (tagged {Labels.Released}); {await ReleaseLogBucketAsync(context, manager, policy, cancellationToken)}");
         }
 
         var config = distribution.DistributionConfig!;
@@ -224,6 +225,46 @@ internal sealed partial class CdnStep(ILogger<CdnStep> logger) : IProjectStep
         context.Event(EventType.Normal, ConditionReasons.Deleting, $"deletionPolicy Delete: distribution {id} deleted");
         context.Status.Cdn = null;
         return StepOutcome.Progressing(ConditionReasons.Deleting, $"distribution {id} deleted; the origin access control next", TimeSpan.Zero, nameof(ProjectWaits.WaitForNextPhase));
+    }
+
+    /// <summary>
+    /// The access log bucket on deletion, exactly like the data bucket (soft delete): deleted only under Delete and only when it
+    /// holds no object version at all; otherwise kept with its logs (they still expire after <see cref="CdnRendering.LogRetentionDays"/>
+    /// days; the empty bucket stays) and tagged <c>openkbs.com/released</c>, with an Event under Delete. One with another
+    /// Project's uid is left alone. Returns what was done, for the outcome's message.
+    /// </summary>
+    private static async Task<string> ReleaseLogBucketAsync(ProjectContext context, CdnManager manager, ProjectDeletionPolicy policy, CancellationToken cancellationToken)
+    {
+        var bucket = context.Names.CdnLogBucket;
+        var tags = (await manager.ReadLogBucketTagsAsync(bucket, cancellationToken))?.Pairs();
+        if (tags is null)
+        {
+            return "no log bucket";
+        }
+
+        if (OwnershipTags.ForeignOwner(tags, context.Project.Metadata.Uid) is not null)
+        {
+            return $"log bucket {bucket} belongs to another owner and was left alone";
+        }
+
+        if (policy == ProjectDeletionPolicy.Delete && await manager.IsLogBucketEmptyAsync(bucket, cancellationToken))
+        {
+            await manager.DeleteLogBucketAsync(bucket, cancellationToken);
+            return $"empty log bucket {bucket} deleted";
+        }
+
+        if (!OwnershipTags.IsReleased(tags))
+        {
+            await manager.PutLogBucketTagsAsync(bucket, tags.Append(KeyValuePair.Create(Labels.Released, OwnershipTags.ReleasedValue(context.Now))), cancellationToken);
+        }
+
+        if (policy == ProjectDeletionPolicy.Delete)
+        {
+            context.Event(EventType.Normal, ConditionReasons.Released,
+                $"log bucket {bucket} holds CloudFront access logs and is kept (tagged {Labels.Released}); they expire after {CdnRendering.LogRetentionDays} days, empty it deliberately to have it deleted");
+        }
+
+        return $"log bucket {bucket} kept with its access logs (tagged {Labels.Released})";
     }
 
     private static CdnManager Manager(ProjectContext context) => new(context.Aws.CloudFront, context.Aws.S3, context.AccountId);
