@@ -191,6 +191,7 @@ public sealed class IncidentTests(AuditStoreFixture store)
         Assert.Equal(("2026-12-06T10:00:00Z", "2026-12-08T10:00:00Z", "2027-01-05T10:00:00Z"), (root.GetProperty("earlyWarningDue").GetString(), root.GetProperty("notificationDue").GetString(), root.GetProperty("reportDue").GetString()));
         Assert.Equal("[redacted]", root.GetProperty("details").GetProperty("secretToken").GetString());
         Assert.DoesNotContain("s3cr3t", body.Body, StringComparison.Ordinal);
+        await WaitUntilAsync(() => webhook.Delivered == 1); // the receiver answered; the delivery is recorded just after
         await webhook.StopAsync(CancellationToken.None);
         Assert.Equal(1, webhook.Delivered);
         Assert.Equal(1, hook.Received);
