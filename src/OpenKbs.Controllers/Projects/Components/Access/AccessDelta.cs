@@ -10,7 +10,7 @@ namespace OpenKbs.Controllers.Projects.Components.Access;
 /// what was observed. <see cref="PreparationPaths"/> are written before the function is converged (it needs its code and a
 /// tagged key); <see cref="EndpointPaths"/> only once it is (Lambda refuses URL changes while the function is updating).
 /// </summary>
-internal sealed record AccessDelta
+internal sealed record AccessDelta : PathDelta
 {
     /// <summary>An owner tag of the signing key is missing or different → TagResource.</summary>
     public const string SigningKeyTags = "SigningKeyTags";
@@ -37,8 +37,6 @@ internal sealed record AccessDelta
 
     public static readonly IReadOnlyList<string> EndpointPaths = [Url, UrlAuthType, CloudFrontPermission, Layer];
 
-    public List<string> Paths { get; } = [];
-
     /// <summary>The signing key's owner tags to write when <see cref="SigningKeyTags"/> differs.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> MissingKeyTags { get; private init; } = [];
 
@@ -50,10 +48,6 @@ internal sealed record AccessDelta
 
     /// <summary>The AuthType found on the URL when <see cref="UrlAuthType"/> differs (for the event).</summary>
     public string? ObservedAuthType { get; private init; }
-
-    public bool IsEmpty => Paths.Count == 0;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
 
     /// <summary>The paths of <paramref name="group"/> this delta names, in write order.</summary>
     public IReadOnlyList<string> In(IReadOnlyList<string> group) => [.. Paths.Where(group.Contains)];

@@ -4,11 +4,11 @@ using OpenKbs.Controllers.Shared;
 namespace OpenKbs.Controllers.Projects.Components.Cdn;
 
 /// <summary>
-/// The distribution settings that differ from the desired state (ACK-style delta): <see cref="Paths"/> are written together by one
+/// The distribution settings that differ from the desired state (ACK-style delta): <see cref="PathDelta.Paths"/> are written together by one
 /// UpdateDistribution (If-Match), <see cref="MissingTags"/> and <see cref="Unrelease"/> by the tag calls. Computed by
 /// <see cref="Between"/>, a pure function of what is wanted and what was observed.
 /// </summary>
-internal sealed record CdnDelta
+internal sealed record CdnDelta : PathDelta
 {
     public const string Enabled = "Enabled";
     public const string Aliases = "Aliases";
@@ -20,18 +20,13 @@ internal sealed record CdnDelta
     public const string CacheBehaviors = "CacheBehaviors";
     public const string Logging = "Logging";
 
-    /// <summary>The config paths that differ, in a fixed order.</summary>
-    public List<string> Paths { get; } = [];
-
     /// <summary>The owner tags the distribution lacks or carries with another value.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> MissingTags { get; private init; } = [];
 
     /// <summary>The distribution carries <c>openkbs.com/released</c> (adopted again after a Retain deletion): the tag goes.</summary>
     public bool Unrelease { get; private init; }
 
-    public bool IsEmpty => Paths.Count == 0 && MissingTags.Count == 0 && !Unrelease;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
+    public override bool IsEmpty => base.IsEmpty && MissingTags.Count == 0 && !Unrelease;
 
     /// <summary>
     /// The paths where the observed distribution is not <paramref name="desired"/>. An origin that does not report its origin

@@ -8,7 +8,7 @@ namespace OpenKbs.Controllers.Projects.Components.Cdn;
 /// The log bucket settings that differ from the desired state (ACK-style delta: each path picks one S3 call). Computed by
 /// <see cref="Between"/>, a pure function of what is wanted and what was observed.
 /// </summary>
-internal sealed record LogBucketDelta
+internal sealed record LogBucketDelta : PathDelta
 {
     public const string ObjectOwnership = "ObjectOwnership";
     public const string PublicAccessBlock = "PublicAccessBlock";
@@ -18,18 +18,11 @@ internal sealed record LogBucketDelta
     public const string Tags = "Tags";
     public const string Policy = "Policy";
 
-    /// <summary>The paths that differ, in the order the manager writes them (Object Ownership before the ACL: under
-    /// BucketOwnerEnforced S3 refuses any ACL write).</summary>
-    public List<string> Paths { get; } = [];
-
     /// <summary>The full tag set to write when <see cref="Tags"/> differs (other tools' tags kept, released cleared), else null.</summary>
     public IReadOnlyDictionary<string, string>? MergedTags { get; private init; }
 
-    public bool IsEmpty => Paths.Count == 0;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
-
-    /// <summary>The paths where <paramref name="observed"/> is not <paramref name="desired"/>.</summary>
+    /// <summary>The paths where <paramref name="observed"/> is not <paramref name="desired"/>, in the order the manager writes them
+    /// (Object Ownership before the ACL: under BucketOwnerEnforced S3 refuses any ACL write).</summary>
     public static LogBucketDelta Between(LogBucketDesired desired, LogBucketObservation observed)
     {
         ArgumentNullException.ThrowIfNull(desired);

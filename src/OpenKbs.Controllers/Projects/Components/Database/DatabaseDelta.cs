@@ -3,20 +3,17 @@ using OpenKbs.Controllers.Shared;
 namespace OpenKbs.Controllers.Projects.Components.Database;
 
 /// <summary>
-/// The cluster settings that differ from the desired state (ACK-style delta): <see cref="Paths"/> are the fields of one
+/// The cluster settings that differ from the desired state (ACK-style delta): <see cref="PathDelta.Paths"/> are the fields of one
 /// ModifyDBCluster, <see cref="MissingTags"/> and <see cref="Unrelease"/> the tag writes. Computed by <see cref="Between"/>, a pure
 /// function of what is wanted and what was observed.
 /// </summary>
-internal sealed record DatabaseDelta
+internal sealed record DatabaseDelta : PathDelta
 {
     public const string BackupRetentionDays = "Spec.BackupRetentionDays";
     public const string DeletionProtection = "Spec.DeletionProtection";
     public const string Capacity = "Spec.Capacity";
     public const string ManagedPassword = "MasterUserSecret";
     public const string CopyTagsToSnapshot = "CopyTagsToSnapshot";
-
-    /// <summary>The ModifyDBCluster fields that differ, in a fixed order.</summary>
-    public List<string> Paths { get; } = [];
 
     /// <summary>The owner tags the cluster lacks or carries with another value.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> MissingTags { get; private init; } = [];
@@ -26,9 +23,7 @@ internal sealed record DatabaseDelta
 
     public bool TagsDiffer => MissingTags.Count > 0 || Unrelease;
 
-    public bool IsEmpty => Paths.Count == 0 && !TagsDiffer;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
+    public override bool IsEmpty => base.IsEmpty && !TagsDiffer;
 
     /// <summary>The paths where the observed cluster is not <paramref name="desired"/>. A missing cluster has no delta: it is created.</summary>
     public static DatabaseDelta Between(DatabaseDesired desired, DatabaseObservation observed)

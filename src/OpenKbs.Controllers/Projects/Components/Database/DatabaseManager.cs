@@ -66,7 +66,7 @@ internal sealed class DatabaseManager(IRdsClient rds)
     public Task DeleteInstanceAsync(string instance, CancellationToken cancellationToken) =>
         rds.DeleteDBInstanceAsync(new DeleteDBInstanceRequest { DBInstanceIdentifier = instance }, cancellationToken);
 
-    /// <summary>One ModifyDBCluster with exactly the fields of <see cref="DatabaseDelta.Paths"/>.</summary>
+    /// <summary>One ModifyDBCluster with exactly the fields of <see cref="Shared.PathDelta.Paths"/>.</summary>
     public Task ModifyAsync(DatabaseDesired desired, DatabaseDelta delta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delta);

@@ -7,7 +7,7 @@ namespace OpenKbs.Controllers.Projects.Components.Functions;
 /// TagResource/UntagResource, <see cref="Code"/> → UpdateFunctionCode, every other path (<see cref="ConfigurationPaths"/>) →
 /// one UpdateFunctionConfiguration. Computed by <see cref="Between"/>, a pure function of what is wanted and what was observed.
 /// </summary>
-internal sealed record FunctionDelta
+internal sealed record FunctionDelta : PathDelta
 {
     public const string Code = "Code";
     public const string Runtime = "Runtime";
@@ -22,17 +22,11 @@ internal sealed record FunctionDelta
     /// <summary>The configuration paths (one UpdateFunctionConfiguration call).</summary>
     public static readonly IReadOnlyList<string> ConfigurationPaths = [Runtime, Handler, MemorySize, Timeout, Role, Environment, Layers];
 
-    public List<string> Paths { get; } = [];
-
     /// <summary>The owner tags that are missing or differ (written with TagResource when <see cref="Tags"/> differs).</summary>
     public IReadOnlyDictionary<string, string> MissingTags { get; private init; } = new Dictionary<string, string>();
 
     /// <summary>True when the released tag must go (UntagResource).</summary>
     public bool ClearReleased { get; private init; }
-
-    public bool IsEmpty => Paths.Count == 0;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
 
     /// <summary>True when a configuration path differs (one UpdateFunctionConfiguration).</summary>
     public bool HasConfiguration => Paths.Any(ConfigurationPaths.Contains);

@@ -6,7 +6,7 @@ namespace OpenKbs.Controllers.Projects.Components.Storage;
 /// The bucket settings that differ from the desired state (ACK-style delta: each path picks one S3 call). Computed by
 /// <see cref="Between"/>, a pure function of what is wanted and what was observed.
 /// </summary>
-internal sealed record StorageDelta
+internal sealed record StorageDelta : PathDelta
 {
     public const string Versioning = "Versioning";
     public const string Encryption = "Encryption";
@@ -15,14 +15,8 @@ internal sealed record StorageDelta
     public const string Policy = "Policy";
     public const string Tags = "Tags";
 
-    public List<string> Paths { get; } = [];
-
     /// <summary>The full tag set to write when <see cref="Tags"/> differs (other tools' tags kept), else null.</summary>
     public IReadOnlyDictionary<string, string>? MergedTags { get; private init; }
-
-    public bool IsEmpty => Paths.Count == 0;
-
-    public bool Has(string path) => Paths.Contains(path, StringComparer.Ordinal);
 
     /// <summary>The paths where <paramref name="observed"/> is not <paramref name="desired"/>, in the order the manager writes them.</summary>
     public static StorageDelta Between(BucketDesired desired, BucketObservation observed)
